@@ -1,0 +1,581 @@
+/* mctx-context.c: a set of publications with stable ids
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include "mctx-private.h"
+
+/**
+ * MctxContext:
+ *
+ * A caller-owned set of publications. Each publication the context creates
+ * is ready to send at once and gets an id that is stable for its lifetime
+ * and never reused within the context.
+ *
+ * The context is a [iface@Gio.ListModel] of its publications, in the order
+ * they were added, so a user interface can bind to it directly.
+ *
+ * A context is not thread-safe: add, take and remove publications from one
+ * thread. Sending through a publication from other threads is safe.
+ *
+ * ```c
+ * g_autoptr(MctxContext) context = mctx_context_new ();
+ * g_autoptr(MctxPublicationConfig) config = NULL;
+ * g_autoptr(MctxSendReport) report = NULL;
+ * MctxPublication *publication;
+ *
+ * config = mctx_publication_config_new ("239.1.2.3", 5000, &error);
+ * mctx_publication_config_set_ttl (config, 8);
+ * publication = mctx_context_add_publication (context, config, &error);
+ * report = mctx_publication_send (publication, data, len, &error);
+ * ```
+ *
+ * Since: 1.0
+ */
+
+struct _MctxContext
+{
+  GObject parent_instance;
+
+  GPtrArray *publications;   /* (element-type MctxPublication) in id order */
+  guint next_id;
+};
+
+static void mctx_context_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MctxContext, mctx_context, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, mctx_context_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_N_PUBLICATIONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GType
+mctx_context_get_item_type (GListModel *model)
+{
+  return MCTX_TYPE_PUBLICATION;
+}
+
+static guint
+mctx_context_get_n_items (GListModel *model)
+{
+  return MCTX_CONTEXT (model)->publications->len;
+}
+
+static gpointer
+mctx_context_get_item (GListModel *model,
+                       guint       position)
+{
+  MctxContext *self = MCTX_CONTEXT (model);
+
+  if (position >= self->publications->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->publications, position));
+}
+
+static void
+mctx_context_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = mctx_context_get_item_type;
+  iface->get_n_items = mctx_context_get_n_items;
+  iface->get_item = mctx_context_get_item;
+}
+
+static void
+mctx_context_dispose (GObject *object)
+{
+  MctxContext *self = MCTX_CONTEXT (object);
+
+  /* Publications the caller still holds lose their sockets with the
+   * context, as with mctx_context_remove_publication(). */
+  while (self->publications->len > 0)
+    {
+      g_autoptr(MctxPublication) publication =
+        g_ptr_array_steal_index (self->publications, self->publications->len - 1);
+
+      _mctx_publication_close (publication);
+    }
+
+  G_OBJECT_CLASS (mctx_context_parent_class)->dispose (object);
+}
+
+static void
+mctx_context_finalize (GObject *object)
+{
+  MctxContext *self = MCTX_CONTEXT (object);
+
+  g_ptr_array_unref (self->publications);
+
+  G_OBJECT_CLASS (mctx_context_parent_class)->finalize (object);
+}
+
+static void
+mctx_context_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  MctxContext *self = MCTX_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_PUBLICATIONS:
+      g_value_set_uint (value, self->publications->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_context_class_init (MctxContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _mctx_ensure_i18n ();
+
+  object_class->dispose = mctx_context_dispose;
+  object_class->finalize = mctx_context_finalize;
+  object_class->get_property = mctx_context_get_property;
+
+  /**
+   * MctxContext:n-publications: (getter get_n_publications)
+   *
+   * The number of publications in the context.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_N_PUBLICATIONS] =
+    g_param_spec_uint ("n-publications", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mctx_context_init (MctxContext *self)
+{
+  self->publications = g_ptr_array_new_with_free_func (g_object_unref);
+  self->next_id = 1;
+}
+
+/**
+ * mctx_context_new:
+ *
+ * Creates an empty context.
+ *
+ * Returns: (transfer full): a new context
+ *
+ * Since: 1.0
+ */
+MctxContext *
+mctx_context_new (void)
+{
+  return g_object_new (MCTX_TYPE_CONTEXT, NULL);
+}
+
+static gboolean
+find_publication (MctxContext *self,
+                  guint        id,
+                  guint       *position)
+{
+  /* Ids grow with position, so a binary search finds them. */
+  guint low = 0, high = self->publications->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      guint middle_id = mctx_publication_get_id (g_ptr_array_index (self->publications, middle));
+
+      if (middle_id == id)
+        {
+          *position = middle;
+          return TRUE;
+        }
+      if (middle_id < id)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+check_not_duplicate (MctxContext            *self,
+                     MctxPublicationConfig  *config,
+                     GError                **error)
+{
+  for (guint i = 0; i < self->publications->len; i++)
+    {
+      MctxPublication *publication = g_ptr_array_index (self->publications, i);
+
+      if (mctx_publication_config_equal (mctx_publication_get_config (publication), config))
+        {
+          g_autofree char *text = mctx_publication_config_to_string (config);
+
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION,
+                       _("Publication %u already sends %s"),
+                       mctx_publication_get_id (publication), text);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static MctxPublication *
+insert_publication (MctxContext     *self,
+                    MctxPublication *publication)
+{
+  if (publication == NULL)
+    return NULL;
+
+  self->next_id++;
+  g_ptr_array_add (self->publications, publication);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), self->publications->len - 1, 0, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
+
+  return publication;
+}
+
+/**
+ * mctx_context_add_publication:
+ * @self: a context
+ * @config: the configuration of the new publication
+ * @error: return location for a #GError
+ *
+ * Validates @config, resolves its addresses and interfaces, and creates a
+ * publication with a new non-blocking UDP socket that is configured, bound
+ * and connected: ready to send. The publication keeps a copy of @config.
+ *
+ * On failure the context is unchanged.
+ *
+ * Returns: (transfer none): the publication, owned by the context, or
+ *   %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxPublication *
+mctx_context_add_publication (MctxContext            *self,
+                              MctxPublicationConfig  *config,
+                              GError                **error)
+{
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_not_duplicate (self, config, error))
+    return NULL;
+
+  return insert_publication (self, _mctx_publication_new (self->next_id, config, NULL, error));
+}
+
+/**
+ * mctx_context_add_publication_with_socket:
+ * @self: a context
+ * @config: the configuration of the new publication
+ * @socket: a UDP socket of the group's address family
+ * @error: return location for a #GError
+ *
+ * Creates a publication with a socket the caller created, for instance to
+ * set options mctx does not know about. The socket must be a UDP socket of
+ * the group's family; if it is already bound, its port and address must be
+ * the configured ones. It is made non-blocking, configured, bound when
+ * needed and connected, and the publication takes a reference on it.
+ *
+ * The socket is checked before anything about it is changed: when it is
+ * refused, it is untouched and the caller still owns it.
+ *
+ * Returns: (transfer none): the publication, owned by the context, or
+ *   %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxPublication *
+mctx_context_add_publication_with_socket (MctxContext            *self,
+                                          MctxPublicationConfig  *config,
+                                          GSocket                *socket,
+                                          GError                **error)
+{
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_not_duplicate (self, config, error))
+    return NULL;
+
+  return insert_publication (self, _mctx_publication_new (self->next_id, config, socket, error));
+}
+
+/**
+ * mctx_context_add_publication_with_fd:
+ * @self: a context
+ * @config: the configuration of the new publication
+ * @fd: the file descriptor of a UDP socket of the group's address family
+ * @error: return location for a #GError
+ *
+ * Like [method@Mctx.Context.add_publication_with_socket], with a socket
+ * given as a file descriptor. On success the publication owns @fd and
+ * closes it when it is finalized; on failure the caller still owns it.
+ *
+ * Returns: (transfer none): the publication, owned by the context, or
+ *   %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxPublication *
+mctx_context_add_publication_with_fd (MctxContext            *self,
+                                      MctxPublicationConfig  *config,
+                                      int                     fd,
+                                      GError                **error)
+{
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_not_duplicate (self, config, error))
+    return NULL;
+
+  return insert_publication (self, _mctx_publication_new_for_fd (self->next_id, config, fd, error));
+}
+
+/**
+ * mctx_context_get_publication:
+ * @self: a context
+ * @id: a publication id
+ *
+ * Looks up a publication by id.
+ *
+ * Returns: (transfer none) (nullable): the publication, or %NULL if the
+ *   context has none with @id
+ *
+ * Since: 1.0
+ */
+MctxPublication *
+mctx_context_get_publication (MctxContext *self,
+                              guint        id)
+{
+  guint position;
+
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+
+  if (!find_publication (self, id, &position))
+    return NULL;
+
+  return g_ptr_array_index (self->publications, position);
+}
+
+static MctxPublication *
+steal_publication (MctxContext  *self,
+                   guint         id,
+                   GError      **error)
+{
+  MctxPublication *publication;
+  guint position;
+
+  if (!find_publication (self, id, &position))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND,
+                   _("No publication has id %u"), id);
+      return NULL;
+    }
+
+  publication = g_ptr_array_steal_index (self->publications, position);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
+
+  return publication;
+}
+
+/**
+ * mctx_context_take_publication:
+ * @self: a context
+ * @id: a publication id
+ * @error: return location for a #GError
+ *
+ * Removes a publication from the context and hands it to the caller, with
+ * its socket still open, for instance to move it to another thread or event
+ * loop. Its id is not given to another publication.
+ *
+ * Returns: (transfer full): the publication, or %NULL with
+ *   %MCTX_ERROR_PUBLICATION_NOT_FOUND
+ *
+ * Since: 1.0
+ */
+MctxPublication *
+mctx_context_take_publication (MctxContext  *self,
+                               guint         id,
+                               GError      **error)
+{
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return steal_publication (self, id, error);
+}
+
+/**
+ * mctx_context_remove_publication:
+ * @self: a context
+ * @id: a publication id
+ * @error: return location for a #GError
+ *
+ * Removes a publication and closes its socket. Anyone still holding a
+ * reference to it gets %MCTX_ERROR_SOCKET_CLOSED from its sends.
+ *
+ * Returns: %TRUE on success, %FALSE with %MCTX_ERROR_PUBLICATION_NOT_FOUND
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_context_remove_publication (MctxContext  *self,
+                                 guint         id,
+                                 GError      **error)
+{
+  g_autoptr(MctxPublication) publication = NULL;
+
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  publication = steal_publication (self, id, error);
+  if (publication == NULL)
+    return FALSE;
+
+  _mctx_publication_close (publication);
+  return TRUE;
+}
+
+/**
+ * mctx_context_list_publications:
+ * @self: a context
+ *
+ * Lists the publications, in the order they were added.
+ *
+ * Returns: (transfer container) (element-type MctxPublication): the
+ *   publications
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+mctx_context_list_publications (MctxContext *self)
+{
+  GPtrArray *list;
+
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+
+  list = g_ptr_array_new_full (self->publications->len, g_object_unref);
+  for (guint i = 0; i < self->publications->len; i++)
+    g_ptr_array_add (list, g_object_ref (g_ptr_array_index (self->publications, i)));
+
+  return list;
+}
+
+/**
+ * mctx_context_get_n_publications: (get-property n-publications)
+ * @self: a context
+ *
+ * Gets the number of publications in the context.
+ *
+ * Returns: the number of publications
+ *
+ * Since: 1.0
+ */
+guint
+mctx_context_get_n_publications (MctxContext *self)
+{
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), 0);
+
+  return self->publications->len;
+}
+
+/**
+ * mctx_context_send:
+ * @self: a context
+ * @id: a publication id
+ * @data: (array length=len) (element-type guint8): the payload
+ * @len: the size of @data
+ * @error: return location for a #GError
+ *
+ * Sends one datagram through the publication with @id; see
+ * [method@Mctx.Publication.send].
+ *
+ * Returns: (transfer full): what the send did, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxSendReport *
+mctx_context_send (MctxContext   *self,
+                   guint          id,
+                   const guint8  *data,
+                   gsize          len,
+                   GError       **error)
+{
+  MctxPublication *publication;
+
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  publication = mctx_context_get_publication (self, id);
+  if (publication == NULL)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND,
+                   _("No publication has id %u"), id);
+      return NULL;
+    }
+
+  return mctx_publication_send (publication, data, len, error);
+}
+
+/**
+ * mctx_context_send_all:
+ * @self: a context
+ * @data: (array length=len) (element-type guint8): the payload
+ * @len: the size of @data
+ * @error: return location for a #GError
+ *
+ * Sends one datagram through every publication of the context. A failing
+ * publication does not stop the others: all are tried, and the first
+ * failure is reported in @error.
+ *
+ * Returns: the number of publications that sent the datagram
+ *
+ * Since: 1.0
+ */
+guint
+mctx_context_send_all (MctxContext   *self,
+                       const guint8  *data,
+                       gsize          len,
+                       GError       **error)
+{
+  GError *first_error = NULL;
+  guint sent = 0;
+
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  for (guint i = 0; i < self->publications->len; i++)
+    {
+      MctxPublication *publication = g_ptr_array_index (self->publications, i);
+
+      if (mctx_publication_send_quick (publication, data, len,
+                                       first_error == NULL ? &first_error : NULL) >= 0)
+        sent++;
+    }
+
+  if (first_error != NULL)
+    g_propagate_error (error, first_error);
+
+  return sent;
+}

@@ -1,0 +1,97 @@
+/* mctx-error.h: the MCTX_ERROR domain
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#pragma once
+
+#if !defined(__MCTX_INSIDE__) && !defined(MCTX_COMPILATION)
+#error "Only <mctx/mctx.h> can be included directly."
+#endif
+
+#include <glib.h>
+
+#include "mctx-version-macros.h"
+
+G_BEGIN_DECLS
+
+/**
+ * MCTX_ERROR:
+ *
+ * The error domain of mctx's own errors: invalid configurations and
+ * refused requests. Operating-system failures are reported in the
+ * `G_IO_ERROR` domain instead.
+ *
+ * Since: 1.0
+ */
+#define MCTX_ERROR (mctx_error_quark ())
+
+/**
+ * MctxError:
+ * @MCTX_ERROR_INVALID_PORT: the destination port is 0 or above 65535
+ * @MCTX_ERROR_NOT_MULTICAST: the group is not a multicast address
+ * @MCTX_ERROR_INVALID_SOURCE_PORT: the source port is above 65535
+ * @MCTX_ERROR_INVALID_SOURCE_ADDRESS: the source address is unspecified
+ *   or multicast
+ * @MCTX_ERROR_INVALID_INTERFACE_ADDRESS: the outgoing interface address is
+ *   unspecified or multicast
+ * @MCTX_ERROR_INVALID_INTERFACE_INDEX: the interface index is 0
+ * @MCTX_ERROR_SOURCE_FAMILY_MISMATCH: the source address is not of the
+ *   group's address family
+ * @MCTX_ERROR_INTERFACE_FAMILY_MISMATCH: the outgoing interface address is
+ *   not of the group's address family
+ * @MCTX_ERROR_INTERFACE_MISMATCH: the IPv6 source address and the chosen
+ *   interface are on different interfaces
+ * @MCTX_ERROR_SCOPE_NEEDS_INTERFACE: an interface-local or link-local IPv6
+ *   group was given no interface
+ * @MCTX_ERROR_ADDRESS_NOT_LOCAL: an address is not assigned to any local
+ *   interface
+ * @MCTX_ERROR_UNKNOWN_INTERFACE: no interface has the given name or index
+ * @MCTX_ERROR_INVALID_ADDRESS: a string is not an IP address or socket
+ *   address
+ * @MCTX_ERROR_MISSING_GROUP: the configuration has no group
+ * @MCTX_ERROR_DUPLICATE_PUBLICATION: the same configuration is already
+ *   published in this context
+ * @MCTX_ERROR_PUBLICATION_NOT_FOUND: no publication has the given id
+ * @MCTX_ERROR_SOCKET_FAMILY_MISMATCH: a caller-provided socket is not of
+ *   the group's family, or is not a UDP socket
+ * @MCTX_ERROR_SOCKET_PORT_MISMATCH: a caller-provided socket is bound to
+ *   another port than the configured source port
+ * @MCTX_ERROR_SOCKET_ADDRESS_MISMATCH: a caller-provided socket is bound to
+ *   another address than the configured one
+ * @MCTX_ERROR_SOCKET_CLOSED: the publication's socket was stolen
+ * @MCTX_ERROR_NO_SOURCE_ADDRESS: the publication's socket is not bound to
+ *   a specific source address
+ *
+ * Error codes of the %MCTX_ERROR domain.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  MCTX_ERROR_INVALID_PORT,
+  MCTX_ERROR_NOT_MULTICAST,
+  MCTX_ERROR_INVALID_SOURCE_PORT,
+  MCTX_ERROR_INVALID_SOURCE_ADDRESS,
+  MCTX_ERROR_INVALID_INTERFACE_ADDRESS,
+  MCTX_ERROR_INVALID_INTERFACE_INDEX,
+  MCTX_ERROR_SOURCE_FAMILY_MISMATCH,
+  MCTX_ERROR_INTERFACE_FAMILY_MISMATCH,
+  MCTX_ERROR_INTERFACE_MISMATCH,
+  MCTX_ERROR_SCOPE_NEEDS_INTERFACE,
+  MCTX_ERROR_ADDRESS_NOT_LOCAL,
+  MCTX_ERROR_UNKNOWN_INTERFACE,
+  MCTX_ERROR_INVALID_ADDRESS,
+  MCTX_ERROR_MISSING_GROUP,
+  MCTX_ERROR_DUPLICATE_PUBLICATION,
+  MCTX_ERROR_PUBLICATION_NOT_FOUND,
+  MCTX_ERROR_SOCKET_FAMILY_MISMATCH,
+  MCTX_ERROR_SOCKET_PORT_MISMATCH,
+  MCTX_ERROR_SOCKET_ADDRESS_MISMATCH,
+  MCTX_ERROR_SOCKET_CLOSED,
+  MCTX_ERROR_NO_SOURCE_ADDRESS,
+} MctxError;
+
+MCTX_AVAILABLE_IN_1_0
+GQuark mctx_error_quark (void);
+
+G_END_DECLS

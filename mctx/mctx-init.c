@@ -1,0 +1,26 @@
+/* mctx-init.c: one-time library setup
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include "mctx-private.h"
+
+/* The library translates its messages in its own text domain, bound here
+ * to where it is installed, so applications in other prefixes (and with
+ * other domains of their own) still get them translated. */
+void
+_mctx_ensure_i18n (void)
+{
+#ifdef ENABLE_NLS
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      g_once_init_leave (&initialized, 1);
+    }
+#endif
+}

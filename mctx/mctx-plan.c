@@ -1,0 +1,330 @@
+/* mctx-plan.c: resolving a configuration against the host's interfaces
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "mctx-private.h"
+
+GInetSocketAddress *
+_mctx_inet_socket_address_new (GInetAddress *address,
+                               guint16       port,
+                               guint32       scope_id)
+{
+  return g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
+                       "address", address,
+                       "port", port,
+                       "scope-id", scope_id,
+                       NULL);
+}
+
+char *
+_mctx_socket_address_to_string (GSocketAddress *address)
+{
+  GInetSocketAddress *inet;
+  g_autofree char *host = NULL;
+  guint32 scope_id;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("?");
+
+  inet = G_INET_SOCKET_ADDRESS (address);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+
+  if (g_socket_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("%s:%u", host, g_inet_socket_address_get_port (inet));
+
+  scope_id = g_inet_socket_address_get_scope_id (inet);
+  if (scope_id != 0)
+    return g_strdup_printf ("[%s%%%u]:%u", host, scope_id,
+                            g_inet_socket_address_get_port (inet));
+
+  return g_strdup_printf ("[%s]:%u", host, g_inet_socket_address_get_port (inet));
+}
+
+static gboolean
+ifaddr_matches (const struct ifaddrs *ifa,
+                GInetAddress         *address)
+{
+  gsize size = g_inet_address_get_native_size (address);
+  const guint8 *bytes = g_inet_address_to_bytes (address);
+
+  if (ifa->ifa_addr == NULL)
+    return FALSE;
+
+  switch (ifa->ifa_addr->sa_family)
+    {
+    case AF_INET:
+      return size == 4 &&
+             memcmp (&((const struct sockaddr_in *) ifa->ifa_addr)->sin_addr, bytes, 4) == 0;
+    case AF_INET6:
+      return size == 16 &&
+             memcmp (&((const struct sockaddr_in6 *) ifa->ifa_addr)->sin6_addr, bytes, 16) == 0;
+    default:
+      return FALSE;
+    }
+}
+
+/* Finds the interface @address is assigned to. A link-local address can be
+ * on several interfaces; @preferred (when not 0) picks among them. Returns
+ * the index, 0 when the address is not local (with @error set). */
+static guint
+resolve_address_interface (GInetAddress  *address,
+                           guint          preferred,
+                           GError       **error)
+{
+  struct ifaddrs *list = NULL;
+  guint found = 0;
+
+  if (getifaddrs (&list) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not list the network interfaces: %s"),
+                   g_strerror (saved_errno));
+      return 0;
+    }
+
+  for (const struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
+    {
+      guint index;
+
+      if (!ifaddr_matches (ifa, address))
+        continue;
+
+      index = if_nametoindex (ifa->ifa_name);
+      if (index == 0)
+        continue;
+
+      if (found == 0 || index == preferred)
+        found = index;
+    }
+
+  freeifaddrs (list);
+
+  if (found == 0)
+    {
+      g_autofree char *text = g_inet_address_to_string (address);
+
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_ADDRESS_NOT_LOCAL,
+                   _("Address %s is not assigned to any local interface"), text);
+    }
+
+  return found;
+}
+
+static guint
+resolve_interface_selector (MctxPublicationConfig  *config,
+                            GError                **error)
+{
+  const char *name = mctx_publication_config_get_interface_name (config);
+  int index = mctx_publication_config_get_interface_index (config);
+  guint by_name = 0;
+
+  if (name != NULL)
+    {
+      by_name = if_nametoindex (name);
+      if (by_name == 0)
+        {
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
+                       _("No network interface is named “%s”"), name);
+          return 0;
+        }
+    }
+
+  if (index > 0)
+    {
+      char buffer[IF_NAMESIZE];
+
+      if (if_indextoname ((unsigned int) index, buffer) == NULL)
+        {
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
+                       _("No network interface has index %d"), index);
+          return 0;
+        }
+      if (by_name != 0 && by_name != (guint) index)
+        {
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH,
+                       _("Interface “%s” has index %u, not %d"), name, by_name, index);
+          return 0;
+        }
+      return (guint) index;
+    }
+
+  return by_name;
+}
+
+static gboolean
+check_same_interface (GInetAddress  *address,
+                      const char    *what,
+                      guint          address_index,
+                      guint          chosen_index,
+                      GError       **error)
+{
+  g_autofree char *text = NULL;
+  char address_name[IF_NAMESIZE] = "?";
+  char chosen_name[IF_NAMESIZE] = "?";
+
+  if (chosen_index == 0 || address_index == chosen_index)
+    return TRUE;
+
+  text = g_inet_address_to_string (address);
+  if_indextoname (address_index, address_name);
+  if_indextoname (chosen_index, chosen_name);
+
+  g_set_error (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH,
+               /* Translators: "%s %s" is e.g. "source address fd00::1" */
+               _("The %s %s is on interface %s (%u), but the publication egresses through %s (%u)"),
+               what, text, address_name, address_index, chosen_name, chosen_index);
+  return FALSE;
+}
+
+static gboolean
+resolve_ipv6 (MctxPublicationPlan    *plan,
+              MctxPublicationConfig  *config,
+              GError                **error)
+{
+  GInetAddress *group = mctx_publication_config_get_group (config);
+  GInetAddress *source = mctx_publication_config_get_source_address (config);
+  GInetAddress *interface = mctx_publication_config_get_outgoing_interface (config);
+  guint16 source_port = (guint16) mctx_publication_config_get_source_port (config);
+  guint16 port = (guint16) mctx_publication_config_get_port (config);
+  GError *local_error = NULL;
+  GInetAddress *bind_host = NULL;
+  guint selected;
+
+  selected = resolve_interface_selector (config, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  /* The interface-address, then the source address, must agree with the
+   * interface chosen so far; each can also be the first to choose it. */
+  if (interface != NULL)
+    {
+      guint index = resolve_address_interface (interface, selected, error);
+
+      if (index == 0 ||
+          !check_same_interface (interface, _("interface address"), index, selected, error))
+        return FALSE;
+      selected = index;
+      bind_host = interface;
+    }
+
+  if (source != NULL)
+    {
+      guint index = resolve_address_interface (source, selected, error);
+
+      if (index == 0 ||
+          !check_same_interface (source, _("source address"), index, selected, error))
+        return FALSE;
+      selected = index;
+      bind_host = source;
+    }
+
+  plan->ifindex = selected;
+
+  /* Only a link-local source needs its scope to bind. */
+  if (bind_host != NULL)
+    plan->bind_address =
+      _mctx_inet_socket_address_new (bind_host, source_port,
+                                     g_inet_address_get_is_link_local (bind_host) ? selected : 0);
+  else if (source_port != 0)
+    {
+      g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+
+      plan->bind_address = _mctx_inet_socket_address_new (any, source_port, 0);
+    }
+
+  plan->destination =
+    _mctx_inet_socket_address_new (group, port,
+                                   mctx_address_scope_needs_interface (group) ? selected : 0);
+  return TRUE;
+}
+
+static gboolean
+resolve_ipv4 (MctxPublicationPlan    *plan,
+              MctxPublicationConfig  *config,
+              GError                **error)
+{
+  GInetAddress *group = mctx_publication_config_get_group (config);
+  GInetAddress *source = mctx_publication_config_get_source_address (config);
+  GInetAddress *interface = mctx_publication_config_get_outgoing_interface (config);
+  guint16 source_port = (guint16) mctx_publication_config_get_source_port (config);
+  guint16 port = (guint16) mctx_publication_config_get_port (config);
+  GError *local_error = NULL;
+
+  plan->ifindex = resolve_interface_selector (config, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  if (interface != NULL)
+    {
+      guint index = resolve_address_interface (interface, plan->ifindex, error);
+
+      if (index == 0 ||
+          !check_same_interface (interface, _("interface address"), index, plan->ifindex, error))
+        return FALSE;
+      plan->ipv4_interface = g_object_ref (interface);
+    }
+
+  /* An IPv4 source is bound as given; the kernel says if it is not ours. */
+  if (source != NULL)
+    plan->bind_address = _mctx_inet_socket_address_new (source, source_port, 0);
+  else if (source_port != 0)
+    {
+      g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+
+      plan->bind_address = _mctx_inet_socket_address_new (any, source_port, 0);
+    }
+
+  plan->destination = _mctx_inet_socket_address_new (group, port, 0);
+  return TRUE;
+}
+
+gboolean
+_mctx_publication_plan_resolve (MctxPublicationPlan    *plan,
+                                MctxPublicationConfig  *config,
+                                GError                **error)
+{
+  gboolean resolved;
+
+  memset (plan, 0, sizeof *plan);
+
+  if (!mctx_publication_config_validate (config, error))
+    return FALSE;
+
+  plan->family = g_inet_address_get_family (mctx_publication_config_get_group (config));
+  plan->ttl = mctx_publication_config_get_ttl (config);
+  plan->loopback = mctx_publication_config_get_loopback (config);
+
+  if (plan->family == G_SOCKET_FAMILY_IPV6)
+    resolved = resolve_ipv6 (plan, config, error);
+  else
+    resolved = resolve_ipv4 (plan, config, error);
+
+  if (!resolved)
+    _mctx_publication_plan_clear (plan);
+
+  return resolved;
+}
+
+void
+_mctx_publication_plan_clear (MctxPublicationPlan *plan)
+{
+  g_clear_object (&plan->bind_address);
+  g_clear_object (&plan->destination);
+  g_clear_object (&plan->ipv4_interface);
+}

@@ -1,0 +1,869 @@
+/* mctx-publication.c: one ready-to-send multicast publication
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mctx-private.h"
+
+/**
+ * MctxPublication:
+ *
+ * One ready-to-send multicast destination: a non-blocking UDP socket that
+ * is configured, bound and connected when the publication is created, so
+ * that each send is a single system call. There is no join or leave on
+ * the sending side.
+ *
+ * Publications are created by a [class@Mctx.Context], which gives each a
+ * stable id. [method@Mctx.Context.take_publication] hands one over to the
+ * caller; [method@Mctx.Publication.steal_socket] hands over its socket.
+ *
+ * Sending from several threads at once is safe. Stealing the socket while
+ * another thread sends is not.
+ *
+ * Since: 1.0
+ */
+
+struct _MctxPublication
+{
+  GObject parent_instance;
+
+  guint id;
+  MctxPublicationConfig *config;
+  GSocket *socket;                  /* NULL once stolen or closed */
+  int fd;                           /* -1 once stolen or closed */
+  GInetSocketAddress *destination;
+  GInetSocketAddress *local_address;
+  guint ifindex;
+  char *destination_text;           /* for messages, formatted once */
+};
+
+G_DEFINE_FINAL_TYPE (MctxPublication, mctx_publication, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_CONFIG,
+  PROP_DESTINATION,
+  PROP_LOCAL_ADDRESS,
+  PROP_INTERFACE_INDEX,
+  PROP_SOCKET,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+mctx_publication_finalize (GObject *object)
+{
+  MctxPublication *self = MCTX_PUBLICATION (object);
+
+  g_clear_object (&self->config);
+  g_clear_object (&self->socket);
+  g_clear_object (&self->destination);
+  g_clear_object (&self->local_address);
+  g_clear_pointer (&self->destination_text, g_free);
+
+  G_OBJECT_CLASS (mctx_publication_parent_class)->finalize (object);
+}
+
+static void
+mctx_publication_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  MctxPublication *self = MCTX_PUBLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_uint (value, self->id);
+      break;
+    case PROP_CONFIG:
+      g_value_set_object (value, self->config);
+      break;
+    case PROP_DESTINATION:
+      g_value_set_object (value, self->destination);
+      break;
+    case PROP_LOCAL_ADDRESS:
+      g_value_set_object (value, self->local_address);
+      break;
+    case PROP_INTERFACE_INDEX:
+      g_value_set_uint (value, self->ifindex);
+      break;
+    case PROP_SOCKET:
+      g_value_set_object (value, self->socket);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_publication_class_init (MctxPublicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _mctx_ensure_i18n ();
+
+  object_class->finalize = mctx_publication_finalize;
+  object_class->get_property = mctx_publication_get_property;
+
+  /**
+   * MctxPublication:id: (getter get_id)
+   *
+   * The id the context gave this publication, unique within the context
+   * and never reused there.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ID] =
+    g_param_spec_uint ("id", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPublication:config: (getter get_config)
+   *
+   * A copy of the configuration the publication was created from. Changing
+   * it does not change the publication.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL,
+                         MCTX_TYPE_PUBLICATION_CONFIG,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPublication:destination: (getter get_destination)
+   *
+   * The group and port the socket is connected to. For interface-local and
+   * link-local IPv6 groups its scope id is the interface index; for all
+   * other groups it is 0.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_DESTINATION] =
+    g_param_spec_object ("destination", NULL, NULL,
+                         G_TYPE_INET_SOCKET_ADDRESS,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPublication:local-address: (getter get_local_address)
+   *
+   * The local address and port the socket is bound to, as the kernel
+   * reported it after connecting: the source receivers see.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LOCAL_ADDRESS] =
+    g_param_spec_object ("local-address", NULL, NULL,
+                         G_TYPE_INET_SOCKET_ADDRESS,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPublication:interface-index: (getter get_interface_index)
+   *
+   * The index of the interface the publication egresses through, or 0
+   * when the kernel's routing chooses.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_INTERFACE_INDEX] =
+    g_param_spec_uint ("interface-index", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPublication:socket: (getter get_socket)
+   *
+   * The publication's socket, or %NULL after
+   * [method@Mctx.Publication.steal_socket] or removal from its context.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SOCKET] =
+    g_param_spec_object ("socket", NULL, NULL,
+                         G_TYPE_SOCKET,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mctx_publication_init (MctxPublication *self)
+{
+  self->fd = -1;
+}
+
+static int
+native_family (GSocketFamily family)
+{
+  return family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
+}
+
+/* Reports a failed system call as "<what>: <strerror>" in G_IO_ERROR. */
+static gboolean G_GNUC_PRINTF (3, 4)
+set_io_error (GError     **error,
+              int          saved_errno,
+              const char  *format,
+              ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               "%s: %s", what, g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+set_option (int          fd,
+            int          level,
+            int          option,
+            const void  *value,
+            socklen_t    size,
+            const char  *name,
+            GError     **error)
+{
+  if (setsockopt (fd, level, option, value, size) == 0)
+    return TRUE;
+
+  /* Translators: %s is a socket option name such as IP_MULTICAST_IF */
+  return set_io_error (error, errno, _("Could not set %s"), name);
+}
+
+static GInetSocketAddress *
+query_local_address (int      fd,
+                     GError **error)
+{
+  struct sockaddr_storage storage;
+  socklen_t size = sizeof storage;
+  GSocketAddress *address;
+
+  if (getsockname (fd, (struct sockaddr *) &storage, &size) != 0)
+    {
+      set_io_error (error, errno, _("Could not query the socket’s local address"));
+      return NULL;
+    }
+
+  address = g_socket_address_new_from_native (&storage, size);
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      g_clear_object (&address);
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_SOCKET_FAMILY_MISMATCH,
+                           _("The socket is not an IP socket"));
+      return NULL;
+    }
+
+  return G_INET_SOCKET_ADDRESS (address);
+}
+
+/* Checks a caller-provided socket against the plan without changing it, so
+ * that a refused socket is handed back untouched. Returns whether the socket
+ * still needs binding. */
+static gboolean
+check_socket (int                   fd,
+              MctxPublicationPlan  *plan,
+              gboolean             *needs_bind,
+              GError              **error)
+{
+  g_autoptr(GInetSocketAddress) bound = NULL;
+  int domain = 0, type = 0, protocol = 0;
+  socklen_t size = sizeof (int);
+  guint16 bound_port;
+
+  if (getsockopt (fd, SOL_SOCKET, SO_DOMAIN, &domain, &size) != 0 ||
+      getsockopt (fd, SOL_SOCKET, SO_TYPE, &type, &size) != 0 ||
+      getsockopt (fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &size) != 0)
+    return set_io_error (error, errno, _("Could not inspect the socket"));
+
+  if (domain != native_family (plan->family) || type != SOCK_DGRAM || protocol != IPPROTO_UDP)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_FAMILY_MISMATCH,
+                   _("The socket is not a UDP socket of the group’s address family (%s)"),
+                   plan->family == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4");
+      return FALSE;
+    }
+
+  bound = query_local_address (fd, error);
+  if (bound == NULL)
+    return FALSE;
+
+  bound_port = g_inet_socket_address_get_port (bound);
+  *needs_bind = bound_port == 0;
+  if (*needs_bind || plan->bind_address == NULL)
+    return TRUE;
+
+  if (g_inet_socket_address_get_port (plan->bind_address) != 0 &&
+      g_inet_socket_address_get_port (plan->bind_address) != bound_port)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_PORT_MISMATCH,
+                   _("The socket is bound to port %u, but the configuration asks for port %u"),
+                   bound_port, g_inet_socket_address_get_port (plan->bind_address));
+      return FALSE;
+    }
+
+  if (!g_inet_address_get_is_any (g_inet_socket_address_get_address (plan->bind_address)) &&
+      !g_inet_address_equal (g_inet_socket_address_get_address (plan->bind_address),
+                             g_inet_socket_address_get_address (bound)))
+    {
+      g_autofree char *have = _mctx_socket_address_to_string (G_SOCKET_ADDRESS (bound));
+      g_autofree char *want = _mctx_socket_address_to_string (G_SOCKET_ADDRESS (plan->bind_address));
+
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_ADDRESS_MISMATCH,
+                   _("The socket is bound to %s, but the configuration asks for %s"),
+                   have, want);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+set_multicast_options (int                   fd,
+                       MctxPublicationPlan  *plan,
+                       GError              **error)
+{
+  int ttl = (int) plan->ttl;
+  int loop = plan->loopback ? 1 : 0;
+
+  if (plan->family == G_SOCKET_FAMILY_IPV6)
+    {
+      int ifindex = (int) plan->ifindex;
+
+      if (!set_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl,
+                       "IPV6_MULTICAST_HOPS", error) ||
+          !set_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof loop,
+                       "IPV6_MULTICAST_LOOP", error))
+        return FALSE;
+
+      if (plan->ifindex != 0 &&
+          !set_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof ifindex,
+                       "IPV6_MULTICAST_IF", error))
+        return FALSE;
+    }
+  else
+    {
+      if (!set_option (fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl,
+                       "IP_MULTICAST_TTL", error) ||
+          !set_option (fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
+                       "IP_MULTICAST_LOOP", error))
+        return FALSE;
+
+      if (plan->ifindex != 0 || plan->ipv4_interface != NULL)
+        {
+          struct ip_mreqn request = { 0 };
+
+          request.imr_ifindex = (int) plan->ifindex;
+          if (plan->ipv4_interface != NULL)
+            memcpy (&request.imr_address, g_inet_address_to_bytes (plan->ipv4_interface), 4);
+
+          if (!set_option (fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
+                           "IP_MULTICAST_IF", error))
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+typedef enum {
+  SOCKET_STEP_BIND,
+  SOCKET_STEP_CONNECT,
+} SocketStep;
+
+static gboolean
+bind_or_connect (int                  fd,
+                 SocketStep           step,
+                 GInetSocketAddress  *address,
+                 GError             **error)
+{
+  struct sockaddr_storage storage;
+  gsize size = g_socket_address_get_native_size (G_SOCKET_ADDRESS (address));
+  g_autofree char *text = NULL;
+  int result, saved_errno;
+
+  if (!g_socket_address_to_native (G_SOCKET_ADDRESS (address), &storage, sizeof storage, error))
+    return FALSE;
+
+  if (step == SOCKET_STEP_BIND)
+    result = bind (fd, (struct sockaddr *) &storage, (socklen_t) size);
+  else
+    result = connect (fd, (struct sockaddr *) &storage, (socklen_t) size);
+
+  if (result == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  text = _mctx_socket_address_to_string (G_SOCKET_ADDRESS (address));
+  if (step == SOCKET_STEP_BIND)
+    /* Translators: %s is an address such as 192.0.2.7:0 */
+    return set_io_error (error, saved_errno, _("Could not bind to %s"), text);
+  else
+    /* Translators: %s is an address such as 239.1.2.3:5000 */
+    return set_io_error (error, saved_errno, _("Could not connect to %s"), text);
+}
+
+/* Configures, binds and connects @fd as @plan says. A caller-provided
+ * socket (@checked) is first checked without being changed. */
+static gboolean
+setup_socket (int                   fd,
+              MctxPublicationPlan  *plan,
+              gboolean              checked,
+              GError              **error)
+{
+  gboolean needs_bind = TRUE;
+  int flags;
+
+  if (checked && !check_socket (fd, plan, &needs_bind, error))
+    return FALSE;
+
+  flags = fcntl (fd, F_GETFL);
+  if (flags < 0 || fcntl (fd, F_SETFL, flags | O_NONBLOCK) < 0)
+    return set_io_error (error, errno, _("Could not make the socket non-blocking"));
+
+  if (!set_multicast_options (fd, plan, error))
+    return FALSE;
+
+  if (needs_bind && plan->bind_address != NULL &&
+      !bind_or_connect (fd, SOCKET_STEP_BIND, plan->bind_address, error))
+    return FALSE;
+
+  return bind_or_connect (fd, SOCKET_STEP_CONNECT, plan->destination, error);
+}
+
+static MctxPublication *
+publication_new (guint                  id,
+                 MctxPublicationConfig *config,
+                 MctxPublicationPlan   *plan,
+                 GSocket               *socket,
+                 GError               **error)
+{
+  MctxPublication *self;
+  GInetSocketAddress *local_address;
+  int fd = g_socket_get_fd (socket);
+
+  local_address = query_local_address (fd, error);
+  if (local_address == NULL)
+    return NULL;
+
+  g_socket_set_blocking (socket, FALSE);
+
+  self = g_object_new (MCTX_TYPE_PUBLICATION, NULL);
+  self->id = id;
+  self->config = mctx_publication_config_copy (config);
+  self->socket = g_object_ref (socket);
+  self->fd = fd;
+  self->destination = g_object_ref (plan->destination);
+  self->local_address = local_address;
+  self->ifindex = plan->ifindex;
+  self->destination_text = _mctx_socket_address_to_string (G_SOCKET_ADDRESS (plan->destination));
+
+  return self;
+}
+
+/* Creates a publication with a socket of its own, or, when @socket is given,
+ * with that caller-provided socket. */
+MctxPublication *
+_mctx_publication_new (guint                  id,
+                       MctxPublicationConfig *config,
+                       GSocket               *socket,
+                       GError               **error)
+{
+  MctxPublicationPlan plan;
+  g_autoptr(GSocket) own_socket = NULL;
+  MctxPublication *self = NULL;
+
+  if (!_mctx_publication_plan_resolve (&plan, config, error))
+    return NULL;
+
+  if (socket == NULL)
+    {
+      own_socket = g_socket_new (plan.family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
+      if (own_socket == NULL ||
+          !setup_socket (g_socket_get_fd (own_socket), &plan, FALSE, error))
+        goto out;
+      socket = own_socket;
+    }
+  else if (!setup_socket (g_socket_get_fd (socket), &plan, TRUE, error))
+    goto out;
+
+  self = publication_new (id, config, &plan, socket, error);
+
+out:
+  _mctx_publication_plan_clear (&plan);
+  return self;
+}
+
+/* Like _mctx_publication_new() with a caller-provided file descriptor,
+ * which the publication owns on success and the caller keeps on failure. */
+MctxPublication *
+_mctx_publication_new_for_fd (guint                  id,
+                              MctxPublicationConfig *config,
+                              int                    fd,
+                              GError               **error)
+{
+  MctxPublicationPlan plan;
+  g_autoptr(GSocket) socket = NULL;
+  MctxPublication *self = NULL;
+
+  if (!_mctx_publication_plan_resolve (&plan, config, error))
+    return NULL;
+
+  /* Everything that can fail happens on the bare descriptor: once a GSocket
+   * wraps it, dropping the GSocket would close the caller's descriptor. */
+  if (setup_socket (fd, &plan, TRUE, error))
+    {
+      socket = g_socket_new_from_fd (fd, error);
+      if (socket != NULL)
+        self = publication_new (id, config, &plan, socket, error);
+    }
+
+  _mctx_publication_plan_clear (&plan);
+  return self;
+}
+
+/**
+ * mctx_publication_get_id: (get-property id)
+ * @self: a publication
+ *
+ * Gets the id the context gave this publication.
+ *
+ * Returns: the id
+ *
+ * Since: 1.0
+ */
+guint
+mctx_publication_get_id (MctxPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), 0);
+
+  return self->id;
+}
+
+/**
+ * mctx_publication_get_config: (get-property config)
+ * @self: a publication
+ *
+ * Gets a copy of the configuration the publication was created from.
+ *
+ * Returns: (transfer none): the configuration
+ *
+ * Since: 1.0
+ */
+MctxPublicationConfig *
+mctx_publication_get_config (MctxPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
+
+  return self->config;
+}
+
+/**
+ * mctx_publication_get_destination: (get-property destination)
+ * @self: a publication
+ *
+ * Gets the group and port the publication sends to, with its scope id.
+ *
+ * Returns: (transfer none): the destination
+ *
+ * Since: 1.0
+ */
+GInetSocketAddress *
+mctx_publication_get_destination (MctxPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
+
+  return self->destination;
+}
+
+/**
+ * mctx_publication_get_local_address: (get-property local-address)
+ * @self: a publication
+ *
+ * Gets the local address and port the publication's socket is bound to.
+ *
+ * Returns: (transfer none): the local socket address
+ *
+ * Since: 1.0
+ */
+GInetSocketAddress *
+mctx_publication_get_local_address (MctxPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
+
+  return self->local_address;
+}
+
+/**
+ * mctx_publication_get_interface_index: (get-property interface-index)
+ * @self: a publication
+ *
+ * Gets the index of the interface the publication egresses through.
+ *
+ * Returns: the interface index, or 0 when routing chooses
+ *
+ * Since: 1.0
+ */
+guint
+mctx_publication_get_interface_index (MctxPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), 0);
+
+  return self->ifindex;
+}
+
+/**
+ * mctx_publication_get_socket: (get-property socket)
+ * @self: a publication
+ *
+ * Borrows the publication's socket, for polling it in an event loop or for
+ * reading its options. It stays owned by the publication.
+ *
+ * Returns: (transfer none) (nullable): the socket, or %NULL once stolen or
+ *   closed
+ *
+ * Since: 1.0
+ */
+GSocket *
+mctx_publication_get_socket (MctxPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
+
+  return self->socket;
+}
+
+/**
+ * mctx_publication_get_fd:
+ * @self: a publication
+ *
+ * Borrows the file descriptor of the publication's socket. It stays owned
+ * by the publication: do not close it.
+ *
+ * Returns: the file descriptor, or -1 once the socket is stolen or closed
+ *
+ * Since: 1.0
+ */
+int
+mctx_publication_get_fd (MctxPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
+
+  return g_atomic_int_get (&self->fd);
+}
+
+/**
+ * mctx_publication_steal_socket:
+ * @self: a publication
+ *
+ * Takes the socket out of the publication: the caller owns it afterwards,
+ * still configured and connected, and the publication can no longer send
+ * (its sends fail with %MCTX_ERROR_SOCKET_CLOSED).
+ *
+ * Returns: (transfer full) (nullable): the socket, or %NULL if it was
+ *   already stolen or closed
+ *
+ * Since: 1.0
+ */
+GSocket *
+mctx_publication_steal_socket (MctxPublication *self)
+{
+  GSocket *socket;
+
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
+
+  socket = g_steal_pointer (&self->socket);
+  if (socket == NULL)
+    return NULL;
+
+  g_atomic_int_set (&self->fd, -1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOCKET]);
+
+  return socket;
+}
+
+/* Closes the socket of a publication its context dropped, so that anyone
+ * still holding the publication gets a clear error instead of a send. */
+void
+_mctx_publication_close (MctxPublication *self)
+{
+  g_autoptr(GSocket) socket = mctx_publication_steal_socket (self);
+
+  if (socket != NULL)
+    g_socket_close (socket, NULL);
+}
+
+/**
+ * mctx_publication_send_quick:
+ * @self: a publication
+ * @data: (array length=len) (element-type guint8): the payload
+ * @len: the size of @data
+ * @error: return location for a #GError
+ *
+ * Sends one datagram like [method@Mctx.Publication.send], but reports only
+ * the number of bytes sent. This is the allocation-free send path: one
+ * `send()` system call and nothing else.
+ *
+ * When the socket's send buffer is full, it fails at once with
+ * %G_IO_ERROR_WOULD_BLOCK; it never blocks.
+ *
+ * Returns: the number of bytes sent, or -1 with @error set
+ *
+ * Since: 1.0
+ */
+gssize
+mctx_publication_send_quick (MctxPublication  *self,
+                             const guint8     *data,
+                             gsize             len,
+                             GError          **error)
+{
+  int fd;
+  gssize sent;
+
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
+  g_return_val_if_fail (data != NULL || len == 0, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  fd = g_atomic_int_get (&self->fd);
+  if (G_UNLIKELY (fd < 0))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED,
+                   _("Publication %u to %s has no socket any more"),
+                   self->id, self->destination_text);
+      return -1;
+    }
+
+  do
+    sent = send (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+  while (G_UNLIKELY (sent < 0 && errno == EINTR));
+
+  if (G_UNLIKELY (sent < 0))
+    {
+      set_io_error (error, errno, _("Could not send to %s"), self->destination_text);
+      return -1;
+    }
+
+  return sent;
+}
+
+/**
+ * mctx_publication_send:
+ * @self: a publication
+ * @data: (array length=len) (element-type guint8): the payload
+ * @len: the size of @data
+ * @error: return location for a #GError
+ *
+ * Sends one datagram to the publication's group.
+ *
+ * When the socket's send buffer is full, it fails at once with
+ * %G_IO_ERROR_WOULD_BLOCK; it never blocks. Other failures of the operating
+ * system are reported in the %G_IO_ERROR domain, naming the destination.
+ *
+ * Returns: (transfer full): what the send did, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxSendReport *
+mctx_publication_send (MctxPublication  *self,
+                       const guint8     *data,
+                       gsize             len,
+                       GError          **error)
+{
+  gssize sent = mctx_publication_send_quick (self, data, len, error);
+
+  if (sent < 0)
+    return NULL;
+
+  return _mctx_send_report_new (self->id, self->destination, self->local_address, (gsize) sent);
+}
+
+/**
+ * mctx_publication_send_bytes:
+ * @self: a publication
+ * @bytes: the payload
+ * @error: return location for a #GError
+ *
+ * Sends the contents of @bytes as one datagram; see
+ * [method@Mctx.Publication.send].
+ *
+ * Returns: (transfer full): what the send did, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxSendReport *
+mctx_publication_send_bytes (MctxPublication  *self,
+                             GBytes           *bytes,
+                             GError          **error)
+{
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &len);
+  return mctx_publication_send (self, data != NULL ? data : (const guint8 *) "", len, error);
+}
+
+/**
+ * mctx_publication_get_announce_tuple:
+ * @self: a publication
+ * @source: (out) (transfer full) (optional): the source address on the wire
+ * @group: (out) (transfer full) (optional): the group
+ * @port: (out) (optional): the destination UDP port
+ * @error: return location for a #GError
+ *
+ * Gets the `(source, group, udp-port)` tuple that announcements of this
+ * stream carry (for example in SAP/SDP), and that SSM receivers subscribe
+ * to.
+ *
+ * Returns: %TRUE on success, %FALSE with %MCTX_ERROR_NO_SOURCE_ADDRESS if
+ *   the socket is not bound to a specific source address
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_publication_get_announce_tuple (MctxPublication  *self,
+                                     GInetAddress    **source,
+                                     GInetAddress    **group,
+                                     guint16          *port,
+                                     GError          **error)
+{
+  GInetAddress *local;
+
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  local = g_inet_socket_address_get_address (self->local_address);
+  if (g_inet_address_get_is_any (local))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_NO_SOURCE_ADDRESS,
+                   _("Publication %u to %s is not bound to a specific source address"),
+                   self->id, self->destination_text);
+      return FALSE;
+    }
+
+  if (source != NULL)
+    *source = g_object_ref (local);
+  if (group != NULL)
+    *group = g_object_ref (g_inet_socket_address_get_address (self->destination));
+  if (port != NULL)
+    *port = g_inet_socket_address_get_port (self->destination);
+
+  return TRUE;
+}

@@ -1,0 +1,21 @@
+/* mctx.h: the mctx multicast sender library
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#pragma once
+
+#define __MCTX_INSIDE__
+
+#include "mctx-version.h"
+#include "mctx-version-macros.h"
+
+#include "mctx-address.h"
+#include "mctx-context.h"
+#include "mctx-enum-types.h"
+#include "mctx-error.h"
+#include "mctx-publication.h"
+#include "mctx-publication-config.h"
+#include "mctx-send-report.h"
+
+#undef __MCTX_INSIDE__
