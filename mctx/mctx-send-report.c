@@ -34,6 +34,15 @@ mctx_send_report_get_type (void)
   return type_id;
 }
 
+static guint32
+scope_id_of (GInetSocketAddress *address)
+{
+  if (g_socket_address_get_family (G_SOCKET_ADDRESS (address)) != G_SOCKET_FAMILY_IPV6)
+    return 0;
+
+  return g_inet_socket_address_get_scope_id (address);
+}
+
 MctxSendReport *
 _mctx_send_report_new (guint               publication_id,
                        GInetSocketAddress *destination,
@@ -217,7 +226,7 @@ mctx_send_report_get_destination_scope_id (MctxSendReport *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return g_inet_socket_address_get_scope_id (self->destination);
+  return scope_id_of (self->destination);
 }
 
 /**
@@ -236,5 +245,5 @@ mctx_send_report_get_local_scope_id (MctxSendReport *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return g_inet_socket_address_get_scope_id (self->local_address);
+  return scope_id_of (self->local_address);
 }

@@ -1,0 +1,349 @@
+/* mctx-test-util.c: private network namespaces and receivers for tests
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include "mctx-test-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static G_GNUC_NORETURN void
+bail_out (const char *what)
+{
+  /* TAP: stops the run and fails it. */
+  printf ("Bail out! %s: %s\n", what, g_strerror (errno));
+  fflush (stdout);
+  exit (1);
+}
+
+/* The namespace must hold nothing but what the test made: a fresh one has
+ * only `lo`. Anything else means we are on the host's network. */
+static void
+assert_private_namespace (void)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/net/dev", &contents, NULL, NULL))
+    bail_out ("cannot read /proc/self/net/dev");
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 2; lines[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strstrip (g_strdup (lines[i]));
+      char *colon = strchr (name, ':');
+
+      if (name[0] == '\0')
+        continue;
+      if (colon != NULL)
+        *colon = '\0';
+      if (strcmp (name, "lo") != 0)
+        {
+          errno = EEXIST;
+          printf ("Bail out! interface %s is visible: not a private network namespace\n", name);
+          exit (1);
+        }
+    }
+}
+
+void
+mctx_test_init_netns (int    *argc,
+                      char ***argv)
+{
+  /* Before g_test_init() and before any thread exists, so that every
+   * thread of the test lives in the new namespace. */
+  if (unshare (CLONE_NEWNET) != 0)
+    bail_out ("cannot create a network namespace (run the tests as root)");
+
+  assert_private_namespace ();
+
+  g_test_init (argc, argv, NULL);
+
+  mctx_test_run ("ip link set lo up");
+}
+
+static void
+run_argv (const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_command_line_sync (command, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("“%s” failed: %s%s", command, out, err);
+}
+
+void
+mctx_test_run (const char *format,
+               ...)
+{
+  g_autofree char *command = NULL;
+  va_list args;
+
+  va_start (args, format);
+  command = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  run_argv (command);
+}
+
+struct _MctxTestPeer
+{
+  int home_fd;
+  int peer_fd;
+};
+
+static int
+open_current_netns (void)
+{
+  int fd = open ("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  return fd;
+}
+
+MctxTestPeer *
+mctx_test_peer_new (void)
+{
+  MctxTestPeer *peer = g_new0 (MctxTestPeer, 1);
+
+  peer->home_fd = open_current_netns ();
+  g_assert_cmpint (unshare (CLONE_NEWNET), ==, 0);
+  peer->peer_fd = open_current_netns ();
+  g_assert_cmpint (setns (peer->home_fd, CLONE_NEWNET), ==, 0);
+
+  mctx_test_peer_run (peer, "ip link set lo up");
+  return peer;
+}
+
+void
+mctx_test_peer_free (MctxTestPeer *peer)
+{
+  close (peer->home_fd);
+  close (peer->peer_fd);
+  g_free (peer);
+}
+
+void
+mctx_test_peer_enter (MctxTestPeer *peer)
+{
+  g_assert_cmpint (setns (peer->peer_fd, CLONE_NEWNET), ==, 0);
+}
+
+void
+mctx_test_peer_leave (MctxTestPeer *peer)
+{
+  g_assert_cmpint (setns (peer->home_fd, CLONE_NEWNET), ==, 0);
+}
+
+void
+mctx_test_peer_run (MctxTestPeer *peer,
+                    const char   *format,
+                    ...)
+{
+  g_autofree char *command = NULL;
+  va_list args;
+
+  va_start (args, format);
+  command = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* A spawned child starts in the namespace of the thread that forks it. */
+  mctx_test_peer_enter (peer);
+  run_argv (command);
+  mctx_test_peer_leave (peer);
+}
+
+void
+mctx_test_peer_add_veth (MctxTestPeer *peer,
+                         const char   *local_name,
+                         const char   *peer_name)
+{
+  mctx_test_run ("ip link add %s type veth peer name %s netns /proc/%d/fd/%d",
+                 local_name, peer_name, (int) getpid (), peer->peer_fd);
+  mctx_test_run ("ip link set %s up", local_name);
+  mctx_test_peer_run (peer, "ip link set %s up", peer_name);
+}
+
+guint
+mctx_test_peer_if_index (MctxTestPeer *peer,
+                         const char   *name)
+{
+  guint index;
+
+  mctx_test_peer_enter (peer);
+  index = if_nametoindex (name);
+  mctx_test_peer_leave (peer);
+
+  return index;
+}
+
+static int
+new_receiver_socket (int family)
+{
+  int fd = socket (family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+  int on = 1;
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on), ==, 0);
+  return fd;
+}
+
+static guint16
+local_port (int fd)
+{
+  struct sockaddr_storage storage;
+  socklen_t size = sizeof storage;
+
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &storage, &size), ==, 0);
+  if (storage.ss_family == AF_INET6)
+    return ntohs (((struct sockaddr_in6 *) &storage)->sin6_port);
+  return ntohs (((struct sockaddr_in *) &storage)->sin_port);
+}
+
+int
+mctx_test_receiver_ipv4 (const char *group,
+                         const char *interface_address,
+                         guint16     port,
+                         guint16    *bound_port)
+{
+  int fd = new_receiver_socket (AF_INET);
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (port) };
+  struct ip_mreq request;
+  int on = 1;
+
+  g_assert_cmpint (inet_pton (AF_INET, group, &address.sin_addr), ==, 1);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+
+  request.imr_multiaddr = address.sin_addr;
+  g_assert_cmpint (inet_pton (AF_INET, interface_address, &request.imr_interface), ==, 1);
+  g_assert_cmpint (setsockopt (fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &request, sizeof request), ==, 0);
+  g_assert_cmpint (setsockopt (fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on), ==, 0);
+
+  if (bound_port != NULL)
+    *bound_port = local_port (fd);
+  return fd;
+}
+
+int
+mctx_test_receiver_ipv6 (const char *group,
+                         guint       ifindex,
+                         const char *source,
+                         guint16     port,
+                         guint16    *bound_port)
+{
+  int fd = new_receiver_socket (AF_INET6);
+  struct sockaddr_in6 address = { .sin6_family = AF_INET6, .sin6_port = htons (port) };
+  struct sockaddr_in6 group_address = { .sin6_family = AF_INET6 };
+  int on = 1;
+
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (inet_pton (AF_INET6, group, &group_address.sin6_addr), ==, 1);
+
+  if (source != NULL)
+    {
+      struct group_source_req request = { .gsr_interface = ifindex };
+      struct sockaddr_in6 source_address = { .sin6_family = AF_INET6 };
+
+      g_assert_cmpint (inet_pton (AF_INET6, source, &source_address.sin6_addr), ==, 1);
+      memcpy (&request.gsr_group, &group_address, sizeof group_address);
+      memcpy (&request.gsr_source, &source_address, sizeof source_address);
+      g_assert_cmpint (setsockopt (fd, IPPROTO_IPV6, MCAST_JOIN_SOURCE_GROUP,
+                                   &request, sizeof request), ==, 0);
+    }
+  else
+    {
+      struct group_req request = { .gr_interface = ifindex };
+
+      memcpy (&request.gr_group, &group_address, sizeof group_address);
+      g_assert_cmpint (setsockopt (fd, IPPROTO_IPV6, MCAST_JOIN_GROUP,
+                                   &request, sizeof request), ==, 0);
+    }
+
+  g_assert_cmpint (setsockopt (fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on), ==, 0);
+
+  if (bound_port != NULL)
+    *bound_port = local_port (fd);
+  return fd;
+}
+
+gboolean
+mctx_test_receive (int               fd,
+                   int               timeout_ms,
+                   MctxTestDatagram *datagram)
+{
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  struct sockaddr_storage from;
+  union {
+    char buffer[CMSG_SPACE (sizeof (int)) * 2];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = { .iov_base = datagram->data, .iov_len = sizeof datagram->data };
+  struct msghdr message = {
+    .msg_name = &from,
+    .msg_namelen = sizeof from,
+    .msg_iov = &iov,
+    .msg_iovlen = 1,
+    .msg_control = control.buffer,
+    .msg_controllen = sizeof control.buffer,
+  };
+  int ready;
+
+  memset (datagram, 0, G_STRUCT_OFFSET (MctxTestDatagram, from));
+  datagram->from = NULL;
+  datagram->ttl = -1;
+
+  do
+    ready = poll (&pfd, 1, timeout_ms);
+  while (ready < 0 && errno == EINTR);
+  g_assert_cmpint (ready, >=, 0);
+  if (ready == 0)
+    return FALSE;
+
+  datagram->len = recvmsg (fd, &message, 0);
+  g_assert_cmpint (datagram->len, >=, 0);
+
+  for (struct cmsghdr *cmsg = CMSG_FIRSTHDR (&message); cmsg != NULL;
+       cmsg = CMSG_NXTHDR (&message, cmsg))
+    {
+      if ((cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_TTL) ||
+          (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_HOPLIMIT))
+        memcpy (&datagram->ttl, CMSG_DATA (cmsg), sizeof (int));
+    }
+
+  datagram->from = G_INET_SOCKET_ADDRESS (g_socket_address_new_from_native (&from, message.msg_namelen));
+  return TRUE;
+}
+
+void
+mctx_test_datagram_clear (MctxTestDatagram *datagram)
+{
+  g_clear_object (&datagram->from);
+}
+
+void
+mctx_test_assert_from (MctxTestDatagram *datagram,
+                       const char       *source_address,
+                       guint16           source_port)
+{
+  g_autofree char *from = g_inet_address_to_string (g_inet_socket_address_get_address (datagram->from));
+
+  g_assert_cmpstr (from, ==, source_address);
+  if (source_port != 0)
+    g_assert_cmpuint (g_inet_socket_address_get_port (datagram->from), ==, source_port);
+}

@@ -1,0 +1,72 @@
+/* mctx-test-util.h: private network namespaces and receivers for tests
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#pragma once
+
+#include <mctx/mctx.h>
+
+G_BEGIN_DECLS
+
+/* Moves the test process into a network namespace of its own, with only
+ * `lo` (up), then calls g_test_init(). Exits with a TAP "Bail out!" when
+ * the namespace cannot be created: tests never fall back to the host. */
+void          mctx_test_init_netns        (int          *argc,
+                                           char       ***argv);
+
+/* Runs a command (an `ip` or `tc` invocation) and fails the test if it
+ * fails. */
+void          mctx_test_run               (const char   *format,
+                                           ...) G_GNUC_PRINTF (1, 2);
+
+/* A second network namespace, for receivers on the far end of a veth. */
+typedef struct _MctxTestPeer MctxTestPeer;
+
+MctxTestPeer *mctx_test_peer_new          (void);
+void          mctx_test_peer_free         (MctxTestPeer *peer);
+/* Creates veth @local_name here and @peer_name in @peer, both up. */
+void          mctx_test_peer_add_veth     (MctxTestPeer *peer,
+                                           const char   *local_name,
+                                           const char   *peer_name);
+/* Runs a command inside @peer. */
+void          mctx_test_peer_run          (MctxTestPeer *peer,
+                                           const char   *format,
+                                           ...) G_GNUC_PRINTF (2, 3);
+/* Enters and leaves @peer on the calling thread; sockets created in
+ * between belong to @peer. */
+void          mctx_test_peer_enter        (MctxTestPeer *peer);
+void          mctx_test_peer_leave        (MctxTestPeer *peer);
+guint         mctx_test_peer_if_index     (MctxTestPeer *peer,
+                                           const char   *name);
+
+/* Receivers: UDP sockets joined to a group, reporting TTL / hop limit. */
+int           mctx_test_receiver_ipv4     (const char   *group,
+                                           const char   *interface_address,
+                                           guint16       port,
+                                           guint16      *bound_port);
+int           mctx_test_receiver_ipv6     (const char   *group,
+                                           guint         ifindex,
+                                           const char   *source,
+                                           guint16       port,
+                                           guint16      *bound_port);
+
+typedef struct {
+  guint8 data[2048];
+  gssize len;
+  int ttl;
+  GInetSocketAddress *from;
+} MctxTestDatagram;
+
+/* Waits up to @timeout_ms for a datagram. Returns FALSE on timeout. */
+gboolean      mctx_test_receive           (int               fd,
+                                           int               timeout_ms,
+                                           MctxTestDatagram *datagram);
+void          mctx_test_datagram_clear    (MctxTestDatagram *datagram);
+
+/* Asserts that the datagram carries @payload from @source_address. */
+void          mctx_test_assert_from       (MctxTestDatagram *datagram,
+                                           const char       *source_address,
+                                           guint16           source_port);
+
+G_END_DECLS
