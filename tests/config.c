@@ -1,0 +1,414 @@
+/* config.c: MctxPublicationConfig properties and validation
+ *
+ * These tests create no sockets and touch no network.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <mctx/mctx.h>
+
+static MctxPublicationConfig *
+config_new (const char *group,
+            guint       port)
+{
+  g_autoptr(GError) error = NULL;
+  MctxPublicationConfig *config = mctx_publication_config_new (group, port, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  return config;
+}
+
+static GInetAddress *
+address (const char *text)
+{
+  GInetAddress *parsed = g_inet_address_new_from_string (text);
+
+  g_assert_nonnull (parsed);
+  return parsed;
+}
+
+static void
+test_defaults (void)
+{
+  g_autoptr(MctxPublicationConfig) config = config_new ("239.1.2.3", 5000);
+  g_autoptr(GInetAddress) group = NULL;
+  g_autofree char *group_text = NULL;
+  g_autofree char *name = NULL;
+  guint port, source_port, ttl;
+  int index;
+  gboolean loopback;
+  GInetAddress *source, *interface;
+
+  g_object_get (config,
+                "group", &group,
+                "port", &port,
+                "source-address", &source,
+                "source-port", &source_port,
+                "outgoing-interface", &interface,
+                "interface-index", &index,
+                "interface-name", &name,
+                "ttl", &ttl,
+                "loopback", &loopback,
+                NULL);
+
+  group_text = g_inet_address_to_string (group);
+  g_assert_cmpstr (group_text, ==, "239.1.2.3");
+  g_assert_cmpuint (port, ==, 5000);
+  g_assert_null (source);
+  g_assert_cmpuint (source_port, ==, 0);
+  g_assert_null (interface);
+  g_assert_cmpint (index, ==, -1);
+  g_assert_null (name);
+  g_assert_cmpuint (ttl, ==, 1);
+  g_assert_true (loopback);
+
+  g_assert_true (mctx_publication_config_validate (config, NULL));
+}
+
+static void
+test_string_setters (void)
+{
+  g_autoptr(MctxPublicationConfig) config = config_new ("ff3e::8000:1234", 5000);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *interface = NULL;
+
+  g_assert_true (mctx_publication_config_set_source_address_string (config, "fd00::10", &error));
+  g_assert_no_error (error);
+  g_assert_true (mctx_publication_config_set_outgoing_interface_string (config, "fd00::10", &error));
+  g_assert_no_error (error);
+
+  source = g_inet_address_to_string (mctx_publication_config_get_source_address (config));
+  interface = g_inet_address_to_string (mctx_publication_config_get_outgoing_interface (config));
+  g_assert_cmpstr (source, ==, "fd00::10");
+  g_assert_cmpstr (interface, ==, "fd00::10");
+
+  g_assert_false (mctx_publication_config_set_source_address_string (config, "fd00::zz", &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+  g_assert_nonnull (strstr (error->message, "fd00::zz"));
+  g_clear_error (&error);
+
+  g_assert_false (mctx_publication_config_set_outgoing_interface_string (config, "eth0", &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
+
+  g_assert_false (mctx_publication_config_set_group_string (config, "239.1.2", &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
+
+  /* Failed setters leave the old values; NULL clears. */
+  g_assert_nonnull (mctx_publication_config_get_source_address (config));
+  g_assert_true (mctx_publication_config_set_source_address_string (config, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (mctx_publication_config_get_source_address (config));
+}
+
+static void
+test_new_invalid_group (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (mctx_publication_config_new ("not-an-address", 5000, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+  g_assert_nonnull (strstr (error->message, "not-an-address"));
+}
+
+static void
+test_bind_address (void)
+{
+  const struct {
+    const char *text;
+    const char *address;
+    guint port;
+  } good[] = {
+    { "192.0.2.7:4000", "192.0.2.7", 4000 },
+    { "[fd00::1]:4001", "fd00::1", 4001 },
+    { "0.0.0.0:0", "0.0.0.0", 0 },
+  };
+  const char *bad[] = {
+    "192.0.2.7", "fd00::1:4000", "[fd00::1]", "[fd00::1]4000", "192.0.2.7:65536",
+    "192.0.2.7:-1", "host:80", ":80", "192.0.2.7:", "[fd00::1:80",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(MctxPublicationConfig) config = config_new ("239.1.2.3", 5000);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      g_assert_true (mctx_publication_config_set_bind_address_string (config, good[i].text, &error));
+      g_assert_no_error (error);
+      text = g_inet_address_to_string (mctx_publication_config_get_source_address (config));
+      g_assert_cmpstr (text, ==, good[i].address);
+      g_assert_cmpuint (mctx_publication_config_get_source_port (config), ==, good[i].port);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(MctxPublicationConfig) config = config_new ("239.1.2.3", 5000);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("bind address “%s”", bad[i]);
+      g_assert_false (mctx_publication_config_set_bind_address_string (config, bad[i], &error));
+      g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+      g_assert_null (mctx_publication_config_get_source_address (config));
+    }
+
+  {
+    g_autoptr(MctxPublicationConfig) config = config_new ("239.1.2.3", 5000);
+    g_autoptr(GInetAddress) host = address ("192.0.2.9");
+    g_autoptr(GSocketAddress) bind = g_inet_socket_address_new (host, 4444);
+
+    mctx_publication_config_set_bind_address (config, G_INET_SOCKET_ADDRESS (bind));
+    g_assert_true (g_inet_address_equal (mctx_publication_config_get_source_address (config), host));
+    g_assert_cmpuint (mctx_publication_config_get_source_port (config), ==, 4444);
+  }
+}
+
+typedef struct {
+  const char *group;
+  guint port;
+  const char *source;
+  guint source_port;
+  const char *interface;
+  int index;
+  const char *name;
+  int code;
+  const char *in_message;
+} ValidationCase;
+
+static void
+test_validation_errors (void)
+{
+  const ValidationCase cases[] = {
+    { "239.1.2.3", 0, NULL, 0, NULL, -1, NULL, MCTX_ERROR_INVALID_PORT, "port 0" },
+    { "239.1.2.3", 70000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_INVALID_PORT, "70000" },
+    { "10.1.2.3", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_NOT_MULTICAST, "10.1.2.3" },
+    { "fd00::1", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_NOT_MULTICAST, "fd00::1" },
+    { "239.1.2.3", 5000, NULL, 65536, NULL, -1, NULL, MCTX_ERROR_INVALID_SOURCE_PORT, "65536" },
+    { "239.1.2.3", 5000, "0.0.0.0", 0, NULL, -1, NULL, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "0.0.0.0" },
+    { "239.1.2.3", 5000, "239.9.9.9", 0, NULL, -1, NULL, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "239.9.9.9" },
+    { "ff3e::1", 5000, "::", 0, NULL, -1, NULL, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "::" },
+    { "239.1.2.3", 5000, NULL, 0, "0.0.0.0", -1, NULL, MCTX_ERROR_INVALID_INTERFACE_ADDRESS, "0.0.0.0" },
+    { "ff3e::1", 5000, NULL, 0, "ff02::1", -1, NULL, MCTX_ERROR_INVALID_INTERFACE_ADDRESS, "ff02::1" },
+    { "239.1.2.3", 5000, NULL, 0, NULL, 0, NULL, MCTX_ERROR_INVALID_INTERFACE_INDEX, "0" },
+    { "239.1.2.3", 5000, "fd00::1", 0, NULL, -1, NULL, MCTX_ERROR_SOURCE_FAMILY_MISMATCH, "fd00::1" },
+    { "ff3e::1", 5000, "192.0.2.1", 0, NULL, -1, NULL, MCTX_ERROR_SOURCE_FAMILY_MISMATCH, "192.0.2.1" },
+    { "239.1.2.3", 5000, NULL, 0, "fd00::1", -1, NULL, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH, "fd00::1" },
+    { "ff3e::1", 5000, NULL, 0, "127.0.0.1", -1, NULL, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH, "127.0.0.1" },
+    { "ff31::8000:1234", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff31::8000:1234" },
+    { "ff32::8000:1234", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff32::8000:1234" },
+    { "ff02::1", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff02::1" },
+    { "239.1.2.3", 5000, NULL, 0, NULL, -1, "", MCTX_ERROR_UNKNOWN_INTERFACE, "empty" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const ValidationCase *c = &cases[i];
+      g_autoptr(MctxPublicationConfig) config = config_new (c->group, c->port);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("case %u: expecting error %d", i, c->code);
+
+      if (c->source != NULL)
+        {
+          g_autoptr(GInetAddress) source = address (c->source);
+          mctx_publication_config_set_source_address (config, source);
+        }
+      if (c->interface != NULL)
+        {
+          g_autoptr(GInetAddress) interface = address (c->interface);
+          mctx_publication_config_set_outgoing_interface (config, interface);
+        }
+      mctx_publication_config_set_source_port (config, c->source_port);
+      mctx_publication_config_set_interface_index (config, c->index);
+      mctx_publication_config_set_interface_name (config, c->name);
+
+      g_assert_false (mctx_publication_config_validate (config, &error));
+      g_assert_error (error, MCTX_ERROR, c->code);
+      g_test_message ("  message: %s", error->message);
+      g_assert_nonnull (strstr (error->message, c->in_message));
+    }
+}
+
+static void
+test_missing_group (void)
+{
+  g_autoptr(MctxPublicationConfig) config = g_object_new (MCTX_TYPE_PUBLICATION_CONFIG, "port", 5000, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (mctx_publication_config_validate (config, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_MISSING_GROUP);
+}
+
+/* Scoped groups are satisfied by any way of naming an interface; wider
+ * scopes need none. */
+static void
+test_scope_interface_sources (void)
+{
+  g_autoptr(MctxPublicationConfig) by_source = config_new ("ff32::8000:1234", 5000);
+  g_autoptr(MctxPublicationConfig) by_interface = config_new ("ff31::8000:1234", 5000);
+  g_autoptr(MctxPublicationConfig) by_index = config_new ("ff32::8000:1234", 5000);
+  g_autoptr(MctxPublicationConfig) by_name = config_new ("ff31::8000:1234", 5000);
+  const char *wide[] = { "ff35::8000:1234", "ff38::8000:1234", "ff3e::8000:1234", "ff15::1" };
+  g_autoptr(GError) error = NULL;
+
+  mctx_publication_config_set_source_address_string (by_source, "fe80::1", &error);
+  mctx_publication_config_set_outgoing_interface_string (by_interface, "::1", &error);
+  g_assert_no_error (error);
+  mctx_publication_config_set_interface_index (by_index, 3);
+  mctx_publication_config_set_interface_name (by_name, "lo");
+
+  g_assert_true (mctx_publication_config_validate (by_source, &error));
+  g_assert_true (mctx_publication_config_validate (by_interface, &error));
+  g_assert_true (mctx_publication_config_validate (by_index, &error));
+  g_assert_true (mctx_publication_config_validate (by_name, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (wide); i++)
+    {
+      g_autoptr(MctxPublicationConfig) config = config_new (wide[i], 5000);
+
+      g_assert_true (mctx_publication_config_validate (config, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_ssm_and_scope (void)
+{
+  const struct {
+    const char *group;
+    gboolean ssm;
+    MctxMulticastScope scope;
+    gboolean needs_interface;
+  } cases[] = {
+    { "ff31::8000:1234", TRUE, MCTX_MULTICAST_SCOPE_INTERFACE_LOCAL, TRUE },
+    { "ff32::8000:1234", TRUE, MCTX_MULTICAST_SCOPE_LINK_LOCAL, TRUE },
+    { "ff35::8000:1234", TRUE, MCTX_MULTICAST_SCOPE_SITE_LOCAL, FALSE },
+    { "ff38::8000:1234", TRUE, MCTX_MULTICAST_SCOPE_ORGANIZATION_LOCAL, FALSE },
+    { "ff3e::8000:1234", TRUE, MCTX_MULTICAST_SCOPE_GLOBAL, FALSE },
+    { "ff12::8000:1234", FALSE, MCTX_MULTICAST_SCOPE_LINK_LOCAL, TRUE },
+    { "ff02::1", FALSE, MCTX_MULTICAST_SCOPE_LINK_LOCAL, TRUE },
+    { "ff0e::1", FALSE, MCTX_MULTICAST_SCOPE_GLOBAL, FALSE },
+    /* ff3x:: with a non-zero prefix length is not in ff3x::/32. */
+    { "ff3e:40:2001:db8::1", FALSE, MCTX_MULTICAST_SCOPE_GLOBAL, FALSE },
+    { "ff3e:0:1::1", TRUE, MCTX_MULTICAST_SCOPE_GLOBAL, FALSE },
+    { "fd00::1", FALSE, MCTX_MULTICAST_SCOPE_NONE, FALSE },
+    { "232.1.2.3", TRUE, MCTX_MULTICAST_SCOPE_NONE, FALSE },
+    { "239.1.2.3", FALSE, MCTX_MULTICAST_SCOPE_NONE, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GInetAddress) group = address (cases[i].group);
+
+      g_test_message ("%s", cases[i].group);
+      g_assert_cmpint (mctx_address_is_ssm (group), ==, cases[i].ssm);
+      g_assert_cmpint (mctx_address_get_multicast_scope (group), ==, cases[i].scope);
+      g_assert_cmpint (mctx_address_scope_needs_interface (group), ==, cases[i].needs_interface);
+    }
+}
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* Notifications only for real changes (G_PARAM_EXPLICIT_NOTIFY). */
+static void
+test_notify (void)
+{
+  g_autoptr(MctxPublicationConfig) config = config_new ("239.1.2.3", 5000);
+  g_autoptr(GInetAddress) same_group = address ("239.1.2.3");
+  guint count = 0;
+
+  g_signal_connect (config, "notify", G_CALLBACK (count_notify), &count);
+
+  mctx_publication_config_set_port (config, 5000);
+  mctx_publication_config_set_group (config, same_group);
+  mctx_publication_config_set_ttl (config, 1);
+  mctx_publication_config_set_loopback (config, TRUE);
+  mctx_publication_config_set_interface_name (config, NULL);
+  mctx_publication_config_set_interface_index (config, -1);
+  g_assert_cmpuint (count, ==, 0);
+
+  mctx_publication_config_set_port (config, 5001);
+  mctx_publication_config_set_ttl (config, 8);
+  mctx_publication_config_set_loopback (config, FALSE);
+  mctx_publication_config_set_interface_name (config, "eth0");
+  mctx_publication_config_set_interface_index (config, 2);
+  g_object_set (config, "source-port", 4000, NULL);
+  g_assert_cmpuint (count, ==, 6);
+}
+
+static void
+test_copy_equal_to_string (void)
+{
+  g_autoptr(MctxPublicationConfig) config = config_new ("ff3e::8000:1234", 5000);
+  g_autoptr(MctxPublicationConfig) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  mctx_publication_config_set_bind_address_string (config, "[fd00::10]:4000", &error);
+  g_assert_no_error (error);
+  mctx_publication_config_set_interface_name (config, "eth0");
+  mctx_publication_config_set_ttl (config, 8);
+  mctx_publication_config_set_loopback (config, FALSE);
+
+  copy = mctx_publication_config_copy (config);
+  g_assert_true (copy != config);
+  g_assert_true (mctx_publication_config_equal (config, copy));
+
+  text = mctx_publication_config_to_string (copy);
+  g_assert_cmpstr (text, ==, "[ff3e::8000:1234]:5000 from [fd00::10]:4000 dev eth0 ttl 8 no-loopback");
+
+  mctx_publication_config_set_ttl (copy, 9);
+  g_assert_false (mctx_publication_config_equal (config, copy));
+  mctx_publication_config_set_ttl (copy, 8);
+  g_assert_true (mctx_publication_config_equal (config, copy));
+  mctx_publication_config_set_source_address (copy, NULL);
+  g_assert_false (mctx_publication_config_equal (config, copy));
+}
+
+static void
+test_error_enum_registered (void)
+{
+  GEnumClass *errors = g_type_class_ref (MCTX_TYPE_ERROR);
+  GEnumClass *scopes = g_type_class_ref (MCTX_TYPE_MULTICAST_SCOPE);
+
+  g_assert_cmpstr (g_enum_get_value (errors, MCTX_ERROR_NOT_MULTICAST)->value_nick, ==, "not-multicast");
+  g_assert_cmpstr (g_enum_get_value (scopes, MCTX_MULTICAST_SCOPE_GLOBAL)->value_nick, ==, "global");
+  g_assert_cmpstr (g_quark_to_string (MCTX_ERROR), ==, "mctx-error-quark");
+
+  g_type_class_unref (errors);
+  g_type_class_unref (scopes);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/mctx/config/defaults", test_defaults);
+  g_test_add_func ("/mctx/config/string-setters", test_string_setters);
+  g_test_add_func ("/mctx/config/new-invalid-group", test_new_invalid_group);
+  g_test_add_func ("/mctx/config/bind-address", test_bind_address);
+  g_test_add_func ("/mctx/config/validation-errors", test_validation_errors);
+  g_test_add_func ("/mctx/config/missing-group", test_missing_group);
+  g_test_add_func ("/mctx/config/scope-interface-sources", test_scope_interface_sources);
+  g_test_add_func ("/mctx/config/ssm-and-scope", test_ssm_and_scope);
+  g_test_add_func ("/mctx/config/notify", test_notify);
+  g_test_add_func ("/mctx/config/copy-equal-to-string", test_copy_equal_to_string);
+  g_test_add_func ("/mctx/config/error-enum-registered", test_error_enum_registered);
+
+  return g_test_run ();
+}

@@ -1,0 +1,730 @@
+/* context.c: MctxContext ownership, ids and caller-provided sockets
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mctx-test-util.h"
+
+#define GROUP "239.1.2.3"
+#define PAYLOAD "hello context"
+#define WAIT_MS 2000
+#define SILENCE_MS 300
+
+static MctxPublicationConfig *
+config_new (guint16     port,
+            const char *source)
+{
+  g_autoptr(GError) error = NULL;
+  MctxPublicationConfig *config = mctx_publication_config_new (GROUP, port, &error);
+
+  g_assert_no_error (error);
+  mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
+  g_assert_no_error (error);
+  if (source != NULL)
+    {
+      mctx_publication_config_set_source_address_string (config, source, &error);
+      g_assert_no_error (error);
+    }
+  return config;
+}
+
+static MctxPublication *
+add (MctxContext           *context,
+     MctxPublicationConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication = mctx_context_add_publication (context, config, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (publication);
+  return publication;
+}
+
+static void
+assert_receives (int     fd,
+                 guint16 source_port)
+{
+  MctxTestDatagram datagram;
+
+  g_assert_true (mctx_test_receive (fd, WAIT_MS, &datagram));
+  g_assert_cmpmem (datagram.data, datagram.len, PAYLOAD, strlen (PAYLOAD));
+  if (source_port != 0)
+    g_assert_cmpuint (g_inet_socket_address_get_port (datagram.from), ==, source_port);
+  mctx_test_datagram_clear (&datagram);
+}
+
+static void
+assert_silent (int fd)
+{
+  MctxTestDatagram datagram;
+
+  g_assert_false (mctx_test_receive (fd, SILENCE_MS, &datagram));
+}
+
+static guint16
+local_port (MctxPublication *publication)
+{
+  return g_inet_socket_address_get_port (mctx_publication_get_local_address (publication));
+}
+
+static void
+send_ok (MctxPublication *publication)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) PAYLOAD,
+                                                strlen (PAYLOAD), &error), ==, strlen (PAYLOAD));
+  g_assert_no_error (error);
+}
+
+/* Ids start at 1, grow, and are never reused after removal or take. */
+static void
+test_ids (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublication) taken = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publications[4];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(MctxPublicationConfig) config = config_new (6000 + i, NULL);
+
+      publications[i] = add (context, config);
+      g_assert_cmpuint (mctx_publication_get_id (publications[i]), ==, i + 1);
+    }
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 3);
+
+  g_assert_true (mctx_context_remove_publication (context, 3, &error));
+  g_assert_no_error (error);
+  taken = mctx_context_take_publication (context, 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (taken == publications[1]);
+
+  {
+    g_autoptr(MctxPublicationConfig) config = config_new (6003, NULL);
+    publications[3] = add (context, config);
+  }
+  g_assert_cmpuint (mctx_publication_get_id (publications[3]), ==, 4);
+  g_assert_true (mctx_context_get_publication (context, 1) == publications[0]);
+  g_assert_null (mctx_context_get_publication (context, 2));
+  g_assert_null (mctx_context_get_publication (context, 3));
+  g_assert_true (mctx_context_get_publication (context, 4) == publications[3]);
+  g_assert_null (mctx_context_get_publication (context, 0));
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 2);
+}
+
+static void
+test_not_found (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (mctx_context_take_publication (context, 7, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "7"));
+  g_clear_error (&error);
+
+  g_assert_false (mctx_context_remove_publication (context, 7, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_null (mctx_context_send (context, 7, (const guint8 *) "x", 1, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
+}
+
+static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     guint      *count)
+{
+  (*count)++;
+}
+
+/* The same configuration twice is refused, and the refusal changes
+ * nothing: no new id, no signal. */
+static void
+test_duplicate (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = config_new (6100, NULL);
+  g_autoptr(MctxPublicationConfig) same = config_new (6100, NULL);
+  g_autoptr(MctxPublicationConfig) other_ttl = config_new (6100, NULL);
+  g_autoptr(GError) error = NULL;
+  MctxPublication *next;
+  guint changes = 0;
+
+  add (context, config);
+  g_signal_connect (context, "items-changed", G_CALLBACK (count_items_changed), &changes);
+
+  g_assert_null (mctx_context_add_publication (context, same, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
+  g_assert_nonnull (strstr (error->message, "239.1.2.3:6100"));
+  g_clear_error (&error);
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 1);
+  g_assert_cmpuint (changes, ==, 0);
+
+  mctx_publication_config_set_ttl (other_ttl, 4);
+  next = add (context, other_ttl);
+  g_assert_cmpuint (mctx_publication_get_id (next), ==, 2);
+  g_assert_cmpuint (changes, ==, 1);
+}
+
+/* Every failing add leaves the context as it was: count, list, signals
+ * and the next id. */
+static void
+test_failed_add_unchanged (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) good = config_new (6200, NULL);
+  g_autoptr(MctxPublicationConfig) invalid = config_new (0, NULL);
+  g_autoptr(MctxPublicationConfig) not_local = config_new (6201, NULL);
+  g_autoptr(MctxPublicationConfig) bind_fails = config_new (6202, "192.0.2.7");
+  g_autoptr(GError) error = NULL;
+  MctxPublicationConfig *failing[] = { invalid, not_local, bind_fails };
+  guint changes = 0, notifies = 0;
+  MctxPublication *next;
+
+  mctx_publication_config_set_outgoing_interface_string (not_local, "192.0.2.99", &error);
+  g_assert_no_error (error);
+
+  add (context, good);
+  g_signal_connect (context, "items-changed", G_CALLBACK (count_items_changed), &changes);
+  g_signal_connect_swapped (context, "notify::n-publications", G_CALLBACK (count_items_changed), &notifies);
+
+  for (guint i = 0; i < G_N_ELEMENTS (failing); i++)
+    {
+      g_autoptr(GPtrArray) list = NULL;
+
+      g_assert_null (mctx_context_add_publication (context, failing[i], &error));
+      g_assert_nonnull (error);
+      g_test_message ("refused: %s", error->message);
+      g_clear_error (&error);
+
+      list = mctx_context_list_publications (context);
+      g_assert_cmpuint (list->len, ==, 1);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, 1);
+    }
+
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_cmpuint (notifies, ==, 0);
+
+  {
+    g_autoptr(MctxPublicationConfig) config = config_new (6203, NULL);
+    next = add (context, config);
+  }
+  g_assert_cmpuint (mctx_publication_get_id (next), ==, 2);
+}
+
+/* The context is a list model of its publications, in order. */
+static void
+test_list_model (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MctxPublication) item = NULL;
+  guint n = 0;
+
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (context)) == MCTX_TYPE_PUBLICATION);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(MctxPublicationConfig) config = config_new (6300 + i, NULL);
+      add (context, config);
+    }
+
+  g_assert_true (mctx_context_remove_publication (context, 2, &error));
+  g_object_get (context, "n-publications", &n, NULL);
+  g_assert_cmpuint (n, ==, 2);
+
+  list = mctx_context_list_publications (context);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpuint (mctx_publication_get_id (g_ptr_array_index (list, 0)), ==, 1);
+  g_assert_cmpuint (mctx_publication_get_id (g_ptr_array_index (list, 1)), ==, 3);
+
+  item = g_list_model_get_item (G_LIST_MODEL (context), 1);
+  g_assert_true (item == g_ptr_array_index (list, 1));
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (context), 2));
+}
+
+/* A taken publication keeps its socket and sends; a removed one is closed
+ * and its holders get a clear error. */
+static void
+test_take_and_remove (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublication) taken = NULL;
+  g_autoptr(MctxPublication) held = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+
+  {
+    g_autoptr(MctxPublicationConfig) first = config_new (port, NULL);
+    g_autoptr(MctxPublicationConfig) second = config_new (port, "127.0.0.1");
+
+    add (context, first);
+    held = g_object_ref (add (context, second));
+  }
+
+  taken = mctx_context_take_publication (context, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (mctx_publication_get_socket (taken));
+  send_ok (taken);
+  assert_receives (receiver, local_port (taken));
+
+  g_assert_true (mctx_context_remove_publication (context, 2, &error));
+  g_assert_no_error (error);
+  g_assert_null (mctx_publication_get_socket (held));
+  g_assert_cmpint (mctx_publication_get_fd (held), ==, -1);
+  g_assert_null (mctx_publication_send (held, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
+
+  close (receiver);
+}
+
+/* A stolen socket belongs to the caller and still sends, configured and
+ * connected; the publication no longer does. */
+static void
+test_steal_socket (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+  int fd;
+
+  config = config_new (port, NULL);
+  publication = add (context, config);
+  fd = mctx_publication_get_fd (publication);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (g_socket_get_fd (mctx_publication_get_socket (publication)), ==, fd);
+
+  socket = mctx_publication_steal_socket (publication);
+  g_assert_nonnull (socket);
+  g_assert_null (mctx_publication_steal_socket (publication));
+  g_assert_null (mctx_publication_get_socket (publication));
+  g_assert_cmpint (mctx_publication_get_fd (publication), ==, -1);
+
+  g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) "x", 1, &error), ==, -1);
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_socket_send (socket, PAYLOAD, strlen (PAYLOAD), NULL, &error), ==, strlen (PAYLOAD));
+  g_assert_no_error (error);
+  assert_receives (receiver, 0);
+
+  /* Removing the publication does not close a socket it no longer has. */
+  g_assert_true (mctx_context_remove_publication (context, 1, &error));
+  g_assert_false (g_socket_is_closed (socket));
+
+  close (receiver);
+}
+
+static void
+test_announce_tuple (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = config_new (6400, "127.0.0.1");
+  g_autoptr(GInetAddress) source = NULL;
+  g_autoptr(GInetAddress) group = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source_text = NULL;
+  g_autofree char *group_text = NULL;
+  MctxPublication *publication;
+  guint16 port = 0;
+
+  publication = add (context, config);
+  g_assert_true (mctx_publication_get_announce_tuple (publication, &source, &group, &port, &error));
+  g_assert_no_error (error);
+
+  source_text = g_inet_address_to_string (source);
+  group_text = g_inet_address_to_string (group);
+  g_assert_cmpstr (source_text, ==, "127.0.0.1");
+  g_assert_cmpstr (group_text, ==, GROUP);
+  g_assert_cmpuint (port, ==, 6400);
+
+  /* Optional outputs. */
+  g_assert_true (mctx_publication_get_announce_tuple (publication, NULL, NULL, NULL, &error));
+}
+
+/* An interface without an IPv4 address leaves the socket without a
+ * source: there is no tuple to announce. */
+static void
+test_announce_tuple_no_source (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+
+  mctx_test_run ("ip link add noaddr0 type veth peer name noaddr1");
+  mctx_test_run ("ip link set noaddr0 up");
+  mctx_test_run ("ip link set noaddr1 up");
+
+  config = mctx_publication_config_new (GROUP, 6500, &error);
+  g_assert_no_error (error);
+  mctx_publication_config_set_interface_name (config, "noaddr0");
+  publication = add (context, config);
+
+  g_assert_false (mctx_publication_get_announce_tuple (publication, NULL, NULL, NULL, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_NO_SOURCE_ADDRESS);
+
+  mctx_test_run ("ip link del noaddr0");
+}
+
+/* send_all sends through every publication and counts; a failing one does
+ * not stop the rest. */
+static void
+test_send_all (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GSocket) stolen = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publications[3];
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(MctxPublicationConfig) config = config_new (port, NULL);
+
+      mctx_publication_config_set_ttl (config, 1 + i);
+      publications[i] = add (context, config);
+    }
+
+  g_assert_cmpuint (mctx_context_send_all (context, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error), ==, 3);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    assert_receives (receiver, 0);
+
+  stolen = mctx_publication_steal_socket (publications[1]);
+  g_assert_cmpuint (mctx_context_send_all (context, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error), ==, 2);
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  assert_receives (receiver, local_port (publications[0]));
+  assert_receives (receiver, local_port (publications[2]));
+  assert_silent (receiver);
+
+  close (receiver);
+}
+
+static void
+test_context_send (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(MctxSendReport) report = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+
+  config = config_new (port, NULL);
+  publication = add (context, config);
+
+  report = mctx_context_send (context, 1, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mctx_send_report_get_publication_id (report), ==, 1);
+  assert_receives (receiver, local_port (publication));
+  g_clear_pointer (&report, mctx_send_report_unref);
+
+  report = mctx_publication_send_bytes (publication, bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mctx_send_report_get_bytes_sent (report), ==, strlen (PAYLOAD));
+  g_assert_true (g_inet_address_equal (mctx_send_report_get_source_address (report),
+                                       g_inet_socket_address_get_address (mctx_publication_get_local_address (publication))));
+  assert_receives (receiver, local_port (publication));
+
+  close (receiver);
+}
+
+/* The publication's config is a copy: changing the caller's config later
+ * changes nothing. */
+static void
+test_config_is_copied (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = config_new (6600, NULL);
+  MctxPublication *publication;
+
+  publication = add (context, config);
+  mctx_publication_config_set_port (config, 6601);
+
+  g_assert_true (mctx_publication_get_config (publication) != config);
+  g_assert_cmpuint (mctx_publication_config_get_port (mctx_publication_get_config (publication)), ==, 6600);
+  g_assert_cmpuint (g_inet_socket_address_get_port (mctx_publication_get_destination (publication)), ==, 6600);
+}
+
+static GSocket *
+new_gsocket (GSocketFamily family)
+{
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+
+  g_assert_no_error (error);
+  return socket;
+}
+
+static void
+bind_gsocket (GSocket    *socket,
+              const char *host,
+              guint16     port)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host);
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, port);
+  g_autoptr(GError) error = NULL;
+
+  g_socket_bind (socket, socket_address, FALSE, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_with_socket (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(GSocket) socket = new_gsocket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+
+  g_socket_set_blocking (socket, TRUE);
+  config = config_new (port, "127.0.0.1");
+  mctx_publication_config_set_source_port (config, 41000);
+  mctx_publication_config_set_ttl (config, 3);
+
+  publication = mctx_context_add_publication_with_socket (context, config, socket, &error);
+  g_assert_no_error (error);
+  g_assert_true (mctx_publication_get_socket (publication) == socket);
+  g_assert_false (g_socket_get_blocking (socket));
+  g_assert_cmpint (g_socket_get_multicast_ttl (socket), ==, 3);
+
+  send_ok (publication);
+  assert_receives (receiver, 41000);
+
+  close (receiver);
+}
+
+/* A socket the caller already bound is accepted when it matches. */
+static void
+test_with_bound_socket (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(GSocket) socket = new_gsocket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+
+  bind_gsocket (socket, "127.0.0.1", 41001);
+  config = config_new (port, "127.0.0.1");
+  mctx_publication_config_set_source_port (config, 41001);
+
+  publication = mctx_context_add_publication_with_socket (context, config, socket, &error);
+  g_assert_no_error (error);
+  send_ok (publication);
+  assert_receives (receiver, 41001);
+
+  close (receiver);
+}
+
+static void
+assert_socket_untouched (GSocket *socket)
+{
+  g_autoptr(GSocketAddress) remote = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Still blocking as GLib made it, not connected. */
+  g_assert_true (g_socket_get_blocking (socket));
+  g_assert_false (g_socket_is_closed (socket));
+  remote = g_socket_get_remote_address (socket, &error);
+  g_assert_null (remote);
+  g_assert_nonnull (error);
+}
+
+/* Family, port and address mismatches are refused before anything is
+ * changed: the caller keeps an untouched socket. */
+static void
+test_with_socket_mismatch (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = config_new (6700, "127.0.0.1");
+  g_autoptr(GSocket) ipv6 = new_gsocket (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GSocket) tcp = NULL;
+  g_autoptr(GSocket) other_port = new_gsocket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocket) other_address = new_gsocket (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GError) error = NULL;
+
+  tcp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+
+  mctx_publication_config_set_source_port (config, 41002);
+  bind_gsocket (other_port, "127.0.0.1", 41003);
+  bind_gsocket (other_address, "127.0.0.2", 41002);
+
+  g_assert_null (mctx_context_add_publication_with_socket (context, config, ipv6, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_FAMILY_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "IPv4"));
+  g_clear_error (&error);
+  assert_socket_untouched (ipv6);
+
+  g_assert_null (mctx_context_add_publication_with_socket (context, config, tcp, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_FAMILY_MISMATCH);
+  g_clear_error (&error);
+  assert_socket_untouched (tcp);
+
+  g_assert_null (mctx_context_add_publication_with_socket (context, config, other_port, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_PORT_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "41003"));
+  g_assert_nonnull (strstr (error->message, "41002"));
+  g_clear_error (&error);
+  assert_socket_untouched (other_port);
+
+  g_assert_null (mctx_context_add_publication_with_socket (context, config, other_address, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_ADDRESS_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "127.0.0.2"));
+  g_clear_error (&error);
+  assert_socket_untouched (other_address);
+
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
+}
+
+static gboolean
+fd_is_open (int fd)
+{
+  return fcntl (fd, F_GETFD) != -1;
+}
+
+/* A caller's fd: owned by the publication on success, given back open on
+ * refusal and on a later operating-system failure. */
+static void
+test_with_fd (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+  int fd, ipv6_fd, bound_fd, fails_fd;
+
+  {
+    g_autoptr(MctxPublicationConfig) config = config_new (port, NULL);
+
+    fd = socket (AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    publication = mctx_context_add_publication_with_fd (context, config, fd, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (mctx_publication_get_fd (publication), ==, fd);
+    g_assert_cmpint (fcntl (fd, F_GETFL) & O_NONBLOCK, !=, 0);
+    send_ok (publication);
+    assert_receives (receiver, local_port (publication));
+  }
+
+  {
+    g_autoptr(MctxPublicationConfig) config = config_new (port + 1, NULL);
+
+    ipv6_fd = socket (AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+    g_assert_null (mctx_context_add_publication_with_fd (context, config, ipv6_fd, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_FAMILY_MISMATCH);
+    g_clear_error (&error);
+    g_assert_true (fd_is_open (ipv6_fd));
+    g_assert_cmpint (fcntl (ipv6_fd, F_GETFL) & O_NONBLOCK, ==, 0);
+    close (ipv6_fd);
+  }
+
+  {
+    g_autoptr(MctxPublicationConfig) config = config_new (port + 2, NULL);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (41010),
+                                   .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+
+    mctx_publication_config_set_source_port (config, 41011);
+    bound_fd = socket (AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    g_assert_cmpint (bind (bound_fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+    g_assert_null (mctx_context_add_publication_with_fd (context, config, bound_fd, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_PORT_MISMATCH);
+    g_clear_error (&error);
+    g_assert_true (fd_is_open (bound_fd));
+    close (bound_fd);
+  }
+
+  {
+    g_autoptr(MctxPublicationConfig) config = config_new (port + 3, "192.0.2.7");
+
+    fails_fd = socket (AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    g_assert_null (mctx_context_add_publication_with_fd (context, config, fails_fd, &error));
+    g_assert_true (error->domain == G_IO_ERROR);
+    g_assert_nonnull (strstr (error->message, "192.0.2.7"));
+    g_clear_error (&error);
+    g_assert_true (fd_is_open (fails_fd));
+    close (fails_fd);
+  }
+
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 1);
+
+  /* The publication closes the fd it owns when it goes. */
+  g_assert_true (mctx_context_remove_publication (context, 1, &error));
+  g_assert_false (fd_is_open (fd));
+
+  close (receiver);
+}
+
+/* Programming errors are criticals, not crashes. */
+static void
+test_preconditions (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(MctxContext) context = mctx_context_new ();
+
+      g_assert_null (mctx_context_add_publication (context, NULL, NULL));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*mctx_context_add_publication*MCTX_IS_PUBLICATION_CONFIG*");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  mctx_test_init_netns (&argc, &argv);
+
+  g_test_add_func ("/mctx/context/ids", test_ids);
+  g_test_add_func ("/mctx/context/not-found", test_not_found);
+  g_test_add_func ("/mctx/context/duplicate", test_duplicate);
+  g_test_add_func ("/mctx/context/failed-add-unchanged", test_failed_add_unchanged);
+  g_test_add_func ("/mctx/context/list-model", test_list_model);
+  g_test_add_func ("/mctx/context/take-and-remove", test_take_and_remove);
+  g_test_add_func ("/mctx/context/steal-socket", test_steal_socket);
+  g_test_add_func ("/mctx/context/announce-tuple", test_announce_tuple);
+  g_test_add_func ("/mctx/context/announce-tuple-no-source", test_announce_tuple_no_source);
+  g_test_add_func ("/mctx/context/send-all", test_send_all);
+  g_test_add_func ("/mctx/context/send", test_context_send);
+  g_test_add_func ("/mctx/context/config-is-copied", test_config_is_copied);
+  g_test_add_func ("/mctx/context/with-socket", test_with_socket);
+  g_test_add_func ("/mctx/context/with-bound-socket", test_with_bound_socket);
+  g_test_add_func ("/mctx/context/with-socket-mismatch", test_with_socket_mismatch);
+  g_test_add_func ("/mctx/context/with-fd", test_with_fd);
+  g_test_add_func ("/mctx/context/preconditions", test_preconditions);
+
+  return g_test_run ();
+}
