@@ -1,0 +1,124 @@
+// mctx from GJS: the core flow through the typelib, with a real receiver.
+// Run by meson inside a private network namespace (tests/run-in-netns.sh);
+// refuses to run anywhere else. Reports TAP.
+//
+// SPDX-License-Identifier: BSD-2-Clause
+
+imports.gi.versions.Gio = '2.0';
+imports.gi.versions.Mctx = '1.0';
+const {GLib, Gio, Mctx} = imports.gi;
+const System = imports.system;
+
+const GROUP = '239.1.2.3';
+
+function assertPrivateNamespace() {
+    const [, contents] = GLib.file_get_contents('/proc/self/net/dev');
+    const names = new TextDecoder().decode(contents).split('\n').slice(2)
+        .map(line => line.split(':')[0].trim()).filter(name => name !== '');
+    if (names.length !== 1 || names[0] !== 'lo') {
+        print(`Bail out! not in a private network namespace: ${names}`);
+        System.exit(1);
+    }
+}
+
+function assertEqual(actual, expected, what) {
+    if (actual !== expected)
+        throw new Error(`${what}: expected ${expected}, got ${actual}`);
+}
+
+function receiver() {
+    const socket = Gio.Socket.new(Gio.SocketFamily.IPV4, Gio.SocketType.DATAGRAM,
+        Gio.SocketProtocol.UDP);
+    const group = Gio.InetAddress.new_from_string(GROUP);
+    socket.bind(Gio.InetSocketAddress.new(group, 0), true);
+    socket.join_multicast_group(group, false, 'lo');
+    return socket;
+}
+
+function receive(socket) {
+    if (!socket.condition_timed_wait(GLib.IOCondition.IN, 2 * GLib.USEC_PER_SEC, null))
+        throw new Error('nothing received');
+    const stream = new Gio.UnixInputStream({fd: socket.get_fd(), close_fd: false});
+    return new TextDecoder().decode(stream.read_bytes(65536, null).toArray());
+}
+
+const tests = {
+    'send and receive'() {
+        const socket = receiver();
+        const port = socket.get_local_address().get_port();
+        const context = new Mctx.Context();
+        const config = Mctx.PublicationConfig.new(GROUP, port);
+        config.set_outgoing_interface_string('127.0.0.1');
+        config.ttl = 4;
+
+        const publication = context.add_publication(config);
+        assertEqual(publication.id, 1, 'id');
+        assertEqual(context.n_publications, 1, 'n-publications');
+
+        const report = publication.send(new TextEncoder().encode('hello from gjs'));
+        assertEqual(report.get_bytes_sent(), 14, 'bytes sent');
+        assertEqual(report.get_destination().get_port(), port, 'destination port');
+        assertEqual(receive(socket), 'hello from gjs', 'payload');
+
+        const [ok, source, group, announcedPort] = publication.get_announce_tuple();
+        assertEqual(ok, true, 'announce tuple');
+        assertEqual(source.to_string(), '127.0.0.1', 'announced source');
+        assertEqual(group.to_string(), GROUP, 'announced group');
+        assertEqual(announcedPort, port, 'announced port');
+    },
+
+    'bad group raises a GLib.Error of the mctx domain'() {
+        let caught = null;
+        try {
+            Mctx.PublicationConfig.new('not-an-address', 5000);
+        } catch (e) {
+            caught = e;
+        }
+        assertEqual(caught instanceof GLib.Error, true, 'GLib.Error');
+        assertEqual(caught.matches(Mctx.error_quark(), Mctx.Error.INVALID_ADDRESS), true, 'domain and code');
+
+        const context = new Mctx.Context();
+        const config = Mctx.PublicationConfig.new('10.0.0.1', 5000);
+        caught = null;
+        try {
+            context.add_publication(config);
+        } catch (e) {
+            caught = e;
+        }
+        assertEqual(caught.matches(Mctx.error_quark(), Mctx.Error.NOT_MULTICAST), true, 'not multicast');
+        assertEqual(context.n_publications, 0, 'context unchanged');
+    },
+
+    'take and remove'() {
+        const context = new Mctx.Context();
+        const config = Mctx.PublicationConfig.new(GROUP, 6000);
+        config.set_outgoing_interface_string('127.0.0.1');
+        const publication = context.add_publication(config);
+        const taken = context.take_publication(publication.id);
+        assertEqual(taken, publication, 'taken');
+        assertEqual(context.n_publications, 0, 'context empty');
+        let caught = null;
+        try {
+            context.remove_publication(publication.id);
+        } catch (e) {
+            caught = e;
+        }
+        assertEqual(caught.matches(Mctx.error_quark(), Mctx.Error.PUBLICATION_NOT_FOUND), true, 'not found');
+    },
+};
+
+assertPrivateNamespace();
+const names = Object.keys(tests);
+print(`1..${names.length}`);
+let failed = 0;
+names.forEach((name, i) => {
+    try {
+        tests[name]();
+        print(`ok ${i + 1} - ${name}`);
+    } catch (e) {
+        failed++;
+        print(`not ok ${i + 1} - ${name}`);
+        print(`# ${e}\n# ${e.stack}`.replace(/\n/g, '\n# '));
+    }
+});
+System.exit(failed ? 1 : 0);

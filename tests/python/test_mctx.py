@@ -1,0 +1,296 @@
+#!/usr/bin/python3
+# mctx from PyGObject: the core flow through the typelib, with real
+# receivers. Run by meson inside a private network namespace
+# (tests/run-in-netns.sh); refuses to run anywhere else.
+#
+# SPDX-License-Identifier: BSD-2-Clause
+
+import os
+import select
+import socket
+import struct
+import subprocess
+import sys
+import unittest
+
+import gi
+
+gi.require_version("GLib", "2.0")
+gi.require_version("Gio", "2.0")
+gi.require_version("Mctx", "1.0")
+from gi.repository import Gio, GLib, Mctx  # noqa: E402
+
+GROUP = "239.1.2.3"
+WAIT = 2.0
+SILENCE = 0.3
+# From linux/in.h; Python 3.11's socket module exports neither.
+MCAST_JOIN_SOURCE_GROUP = 46
+IP_RECVTTL = 12
+
+
+def assert_private_namespace():
+    with open("/proc/self/net/dev") as dev:
+        names = [line.split(":")[0].strip() for line in dev.readlines()[2:]]
+    if names != ["lo"]:
+        sys.exit("Not in a private network namespace (interfaces: %s)" % names)
+
+
+def ip(*args):
+    subprocess.run(["ip", *args], check=True)
+
+
+def ipv4_receiver(group=GROUP, interface="127.0.0.1"):
+    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    receiver.bind((group, 0))
+    receiver.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                        socket.inet_aton(group) + socket.inet_aton(interface))
+    receiver.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)
+    return receiver, receiver.getsockname()[1]
+
+
+def ipv6_ssm_receiver(group, ifindex, source, port=0):
+    receiver = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    receiver.bind(("::", port))
+
+    def sockaddr_storage(address):
+        sin6 = struct.pack("=H", socket.AF_INET6) + struct.pack("!HI", 0, 0) \
+            + socket.inet_pton(socket.AF_INET6, address) + struct.pack("=I", 0)
+        return sin6.ljust(128, b"\0")
+
+    request = struct.pack("=I4x", ifindex) + sockaddr_storage(group) + sockaddr_storage(source)
+    receiver.setsockopt(socket.IPPROTO_IPV6, MCAST_JOIN_SOURCE_GROUP, request)
+    return receiver, receiver.getsockname()[1]
+
+
+def receive(receiver, timeout=WAIT):
+    if not select.select([receiver], [], [], timeout)[0]:
+        return None
+    data, ancillary, _flags, sender = receiver.recvmsg(65536, socket.CMSG_SPACE(4))
+    ttl = None
+    for level, kind, value in ancillary:
+        if level == socket.IPPROTO_IP and kind == socket.IP_TTL:
+            ttl = struct.unpack("=i", value)[0]
+    return data, ttl, sender
+
+
+class CoreTest(unittest.TestCase):
+    def setUp(self):
+        self.context = Mctx.Context()
+        self.receiver, self.port = ipv4_receiver()
+
+    def tearDown(self):
+        self.receiver.close()
+
+    def config(self, port=None, **props):
+        config = Mctx.PublicationConfig.new(GROUP, self.port if port is None else port)
+        config.set_outgoing_interface_string("127.0.0.1")
+        for name, value in props.items():
+            config.set_property(name, value)
+        return config
+
+    def test_send_and_receive(self):
+        config = self.config(ttl=7, source_port=42001)
+        publication = self.context.add_publication(config)
+
+        report = publication.send(b"hello from python")
+
+        self.assertEqual(report.get_bytes_sent(), len(b"hello from python"))
+        self.assertEqual(report.get_publication_id(), publication.props.id)
+        self.assertEqual(report.get_source_port(), 42001)
+        self.assertEqual(report.get_destination().get_address().to_string(), GROUP)
+        self.assertEqual(report.get_destination().get_port(), self.port)
+        self.assertEqual(report.get_destination_scope_id(), 0)
+
+        data, ttl, sender = receive(self.receiver)
+        self.assertEqual(data, b"hello from python")
+        self.assertEqual(ttl, 7)
+        self.assertEqual(sender, ("127.0.0.1", 42001))
+
+    def test_properties(self):
+        config = self.config()
+        config.props.ttl = 3
+        config.props.loopback = True
+        publication = self.context.add_publication(config)
+
+        self.assertEqual(self.context.props.n_publications, 1)
+        self.assertEqual(publication.props.id, 1)
+        self.assertEqual(publication.props.config.props.ttl, 3)
+        self.assertEqual(publication.props.destination.get_port(), self.port)
+        self.assertEqual(publication.props.local_address.get_address().to_string(), "127.0.0.1")
+        self.assertIsInstance(publication.props.socket, Gio.Socket)
+        self.assertEqual(publication.get_fd(), publication.props.socket.get_fd())
+        self.assertEqual(len(self.context), 1)
+        self.assertEqual(self.context[0], publication)
+        self.assertEqual(list(self.context.list_publications()), [publication])
+
+    def test_bad_group_raises(self):
+        with self.assertRaises(GLib.Error) as caught:
+            Mctx.PublicationConfig.new("not-an-address", 5000)
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.INVALID_ADDRESS))
+        self.assertEqual(caught.exception.domain, "mctx-error-quark")
+        self.assertIn("not-an-address", caught.exception.message)
+
+        config = Mctx.PublicationConfig.new("10.0.0.1", 5000)
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication(config)
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.NOT_MULTICAST))
+        self.assertEqual(self.context.props.n_publications, 0)
+
+    def test_validation_error_codes(self):
+        config = self.config(port=0)
+        with self.assertRaises(GLib.Error) as caught:
+            config.validate()
+        self.assertEqual(caught.exception.code, Mctx.Error.INVALID_PORT)
+
+        config = self.config(port=70000)
+        with self.assertRaises(GLib.Error) as caught:
+            config.validate()
+        self.assertEqual(caught.exception.code, Mctx.Error.INVALID_PORT)
+
+        config = Mctx.PublicationConfig.new("ff31::8000:1234", 5000)
+        with self.assertRaises(GLib.Error) as caught:
+            config.validate()
+        self.assertEqual(caught.exception.code, Mctx.Error.SCOPE_NEEDS_INTERFACE)
+
+    def test_os_error_names_address(self):
+        config = self.config()
+        config.set_source_address_string("192.0.2.7")
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication(config)
+        self.assertEqual(caught.exception.domain, "g-io-error-quark")
+        self.assertTrue(caught.exception.message.startswith("Could not bind to 192.0.2.7:0: "))
+
+    def test_send_bytes(self):
+        publication = self.context.add_publication(self.config())
+        report = publication.send_bytes(GLib.Bytes.new(b"glib bytes"))
+        self.assertEqual(report.get_bytes_sent(), 10)
+        self.assertEqual(receive(self.receiver)[0], b"glib bytes")
+        self.assertEqual(publication.send_quick(b"quick"), 5)
+        self.assertEqual(receive(self.receiver)[0], b"quick")
+
+    def test_context_send(self):
+        publication = self.context.add_publication(self.config())
+        report = self.context.send(publication.props.id, b"by id")
+        self.assertEqual(report.get_publication_id(), publication.props.id)
+        self.assertEqual(receive(self.receiver)[0], b"by id")
+        self.assertEqual(self.context.send_all(b"to all"), 1)
+        self.assertEqual(receive(self.receiver)[0], b"to all")
+
+    def test_duplicate(self):
+        self.context.add_publication(self.config())
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication(self.config())
+        self.assertEqual(caught.exception.code, Mctx.Error.DUPLICATE_PUBLICATION)
+        self.assertEqual(self.context.props.n_publications, 1)
+
+    def test_take_remove_steal(self):
+        first = self.context.add_publication(self.config())
+        second = self.context.add_publication(self.config(ttl=2))
+
+        taken = self.context.take_publication(first.props.id)
+        self.assertEqual(taken, first)
+        taken.send(b"taken")
+        self.assertEqual(receive(self.receiver)[0], b"taken")
+
+        socket_ = second.steal_socket()
+        self.assertIsInstance(socket_, Gio.Socket)
+        with self.assertRaises(GLib.Error) as caught:
+            second.send(b"x")
+        self.assertEqual(caught.exception.code, Mctx.Error.SOCKET_CLOSED)
+        socket_.send(b"stolen", None)
+        self.assertEqual(receive(self.receiver)[0], b"stolen")
+
+        self.context.remove_publication(second.props.id)
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.remove_publication(second.props.id)
+        self.assertEqual(caught.exception.code, Mctx.Error.PUBLICATION_NOT_FOUND)
+
+        third = self.context.add_publication(self.config(ttl=3))
+        self.assertEqual(third.props.id, 3)
+
+    def test_announce_tuple(self):
+        config = self.config()
+        config.set_bind_address_string("127.0.0.1:42002")
+        publication = self.context.add_publication(config)
+        ok, source, group, port = publication.get_announce_tuple()
+        self.assertTrue(ok)
+        self.assertEqual((source.to_string(), group.to_string(), port),
+                         ("127.0.0.1", GROUP, self.port))
+
+    def test_with_gsocket(self):
+        gsocket = Gio.Socket.new(Gio.SocketFamily.IPV4, Gio.SocketType.DATAGRAM,
+                                 Gio.SocketProtocol.UDP)
+        publication = self.context.add_publication_with_socket(self.config(), gsocket)
+        self.assertEqual(publication.props.socket, gsocket)
+        self.assertFalse(gsocket.get_blocking())
+        publication.send(b"gsocket")
+        self.assertEqual(receive(self.receiver)[0], b"gsocket")
+
+        wrong = Gio.Socket.new(Gio.SocketFamily.IPV6, Gio.SocketType.DATAGRAM,
+                               Gio.SocketProtocol.UDP)
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication_with_socket(self.config(ttl=9), wrong)
+        self.assertEqual(caught.exception.code, Mctx.Error.SOCKET_FAMILY_MISMATCH)
+
+    def test_with_fd(self):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        publication = self.context.add_publication_with_fd(self.config(), sock.fileno())
+        sock.detach()  # the publication owns the descriptor now
+        publication.send(b"fd")
+        self.assertEqual(receive(self.receiver)[0], b"fd")
+
+        bound = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        bound.bind(("127.0.0.1", 42003))
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication_with_fd(self.config(ttl=5, source_port=42004),
+                                                 bound.fileno())
+        self.assertEqual(caught.exception.code, Mctx.Error.SOCKET_PORT_MISMATCH)
+        bound.sendto(b"still mine", ("127.0.0.1", 9))  # the caller still owns it
+        bound.close()
+
+    def test_ssm_helper(self):
+        self.assertTrue(Mctx.address_is_ssm(Gio.InetAddress.new_from_string("ff3e::8000:1234")))
+        self.assertFalse(Mctx.address_is_ssm(Gio.InetAddress.new_from_string("ff12::8000:1234")))
+        config = Mctx.PublicationConfig.new("ff31::8000:1234", 5000)
+        self.assertTrue(config.is_ssm())
+        self.assertEqual(Mctx.address_get_multicast_scope(config.props.group),
+                         Mctx.MulticastScope.INTERFACE_LOCAL)
+
+
+class Ipv6Test(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        ip("link", "add", "pya", "type", "veth", "peer", "name", "pyb")
+        ip("link", "set", "pya", "up")
+        ip("link", "set", "pyb", "up")
+        ip("address", "add", "fd00::1/64", "dev", "pya", "nodad")
+
+    @classmethod
+    def tearDownClass(cls):
+        ip("link", "del", "pya")
+
+    def test_ssm_source_filter(self):
+        index = socket.if_nametoindex("pya")
+        wanted, port = ipv6_ssm_receiver("ff31::8000:1234", index, "fd00::1")
+        other, _ = ipv6_ssm_receiver("ff31::8000:1234", index, "fd00::99", port)
+
+        context = Mctx.Context()
+        config = Mctx.PublicationConfig.new("ff31::8000:1234", port)
+        config.set_source_address_string("fd00::1")
+        publication = context.add_publication(config)
+        report = publication.send(b"hello v6")
+
+        self.assertEqual(report.get_destination_scope_id(), index)
+        self.assertEqual(publication.props.interface_index, index)
+        data, _ttl, sender = receive(wanted)
+        self.assertEqual(data, b"hello v6")
+        self.assertEqual(sender[0], "fd00::1")
+        self.assertIsNone(receive(other, SILENCE))
+        wanted.close()
+        other.close()
+
+
+if __name__ == "__main__":
+    assert_private_namespace()
+    unittest.main(verbosity=2)
