@@ -5,12 +5,7 @@
 #
 # SPDX-License-Identifier: BSD-2-Clause
 
-import os
-import select
 import socket
-import struct
-import subprocess
-import sys
 import unittest
 
 import gi
@@ -20,64 +15,16 @@ gi.require_version("Gio", "2.0")
 gi.require_version("Mctx", "1.0")
 from gi.repository import Gio, GLib, Mctx  # noqa: E402
 
+from mctxtest import (SILENCE, assert_private_namespace, ip,  # noqa: E402
+                      ipv4_receiver, ipv6_ssm_receiver, receive)
+
 GROUP = "239.1.2.3"
-WAIT = 2.0
-SILENCE = 0.3
-# From linux/in.h; Python 3.11's socket module exports neither.
-MCAST_JOIN_SOURCE_GROUP = 46
-IP_RECVTTL = 12
-
-
-def assert_private_namespace():
-    with open("/proc/self/net/dev") as dev:
-        names = [line.split(":")[0].strip() for line in dev.readlines()[2:]]
-    if names != ["lo"]:
-        sys.exit("Not in a private network namespace (interfaces: %s)" % names)
-
-
-def ip(*args):
-    subprocess.run(["ip", *args], check=True)
-
-
-def ipv4_receiver(group=GROUP, interface="127.0.0.1"):
-    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    receiver.bind((group, 0))
-    receiver.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
-                        socket.inet_aton(group) + socket.inet_aton(interface))
-    receiver.setsockopt(socket.IPPROTO_IP, IP_RECVTTL, 1)
-    return receiver, receiver.getsockname()[1]
-
-
-def ipv6_ssm_receiver(group, ifindex, source, port=0):
-    receiver = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
-    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    receiver.bind(("::", port))
-
-    def sockaddr_storage(address):
-        sin6 = struct.pack("=H", socket.AF_INET6) + struct.pack("!HI", 0, 0) \
-            + socket.inet_pton(socket.AF_INET6, address) + struct.pack("=I", 0)
-        return sin6.ljust(128, b"\0")
-
-    request = struct.pack("=I4x", ifindex) + sockaddr_storage(group) + sockaddr_storage(source)
-    receiver.setsockopt(socket.IPPROTO_IPV6, MCAST_JOIN_SOURCE_GROUP, request)
-    return receiver, receiver.getsockname()[1]
-
-
-def receive(receiver, timeout=WAIT):
-    if not select.select([receiver], [], [], timeout)[0]:
-        return None
-    data, ancillary, _flags, sender = receiver.recvmsg(65536, socket.CMSG_SPACE(4))
-    ttl = None
-    for level, kind, value in ancillary:
-        if level == socket.IPPROTO_IP and kind == socket.IP_TTL:
-            ttl = struct.unpack("=i", value)[0]
-    return data, ttl, sender
 
 
 class CoreTest(unittest.TestCase):
     def setUp(self):
         self.context = Mctx.Context()
-        self.receiver, self.port = ipv4_receiver()
+        self.receiver, self.port = ipv4_receiver(GROUP)
 
     def tearDown(self):
         self.receiver.close()
