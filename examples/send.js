@@ -1,0 +1,16 @@
+// The smallest mctx sender, from GJS: "hello multicast" to 239.1.2.3:5000
+// through 127.0.0.1 with TTL 8.
+//
+// SPDX-License-Identifier: BSD-2-Clause
+
+imports.gi.versions.Mctx = '1.0';
+const {Mctx} = imports.gi;
+
+const context = new Mctx.Context();
+const config = Mctx.PublicationConfig.new('239.1.2.3', 5000);
+config.set_outgoing_interface_string('127.0.0.1');
+config.ttl = 8;
+
+const publication = context.add_publication(config);
+const report = publication.send(new TextEncoder().encode('hello multicast'));
+print(`sent ${report.get_bytes_sent()} bytes to ${report.get_destination().to_string()}`);
