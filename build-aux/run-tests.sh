@@ -14,8 +14,19 @@ run_build() {
   rm -rf "$dir"
   meson setup "$dir" -Dwarning_level=3 -Dwerror=true "$@"
   meson compile -C "$dir"
-  meson test -C "$dir" --print-errorlogs
+  meson test -C "$dir" --print-errorlogs || status=1
 }
+
+status=0
 
 run_build _build-ci
 run_build _build-ci-sanitize -Db_sanitize=address,undefined -Db_lundef=false
+
+# One closing line over both builds, counted from meson's own logs.
+passed=0 failed=0
+for dir in _build-ci _build-ci-sanitize; do
+  passed=$((passed + $(grep -c '"result": "OK"' "$dir/meson-logs/testlog.json" || true)))
+  failed=$((failed + $(grep -vc '"result": "OK"' "$dir/meson-logs/testlog.json" || true)))
+done
+echo "tests: $passed passed, $failed failed"
+exit "$status"
