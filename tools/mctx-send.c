@@ -76,8 +76,8 @@ parse_number (const char  *text,
 
   /* Translators: the first %s names the argument, e.g. "port" */
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("Invalid %s “%s”: expected a number from 0 to %" G_GUINT64_FORMAT),
-               what, text, max);
+               _("Invalid %s “%s”: expected a number from 0 to %llu"),
+               what, text, (unsigned long long) max);
   return FALSE;
 }
 
@@ -255,8 +255,9 @@ main (int    argc,
           g_autofree char *from = describe (mctx_send_report_get_local_address (report));
 
           /* Translators: "sent 5 bytes to 239.1.2.3:5000 from 127.0.0.1:40000 (1/3)" */
-          g_print (_("sent %" G_GSIZE_FORMAT " bytes to %s from %s (%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT ")\n"),
-                   mctx_send_report_get_bytes_sent (report), to, from, i, count);
+          g_print (_("sent %llu bytes to %s from %s (%llu/%llu)\n"),
+                   (unsigned long long) mctx_send_report_get_bytes_sent (report), to, from,
+                   (unsigned long long) i, (unsigned long long) count);
         }
 
       if (i < count && interval_ms > 0)
@@ -267,8 +268,8 @@ main (int    argc,
     {
       g_autofree char *to = describe (mctx_publication_get_destination (publication));
 
-      g_print (_("sent %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " bytes to %s\n"),
-               count, total_bytes, to);
+      g_print (_("sent %llu packets, %llu bytes to %s\n"),
+               (unsigned long long) count, (unsigned long long) total_bytes, to);
     }
 
   return EXIT_SUCCESS;
