@@ -8,7 +8,7 @@ packages=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libglib2.0-bin
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
-  python3-gi gjs
+  python3-gi gjs gi-docgen
   iproute2 util-linux
 )
 

@@ -19,7 +19,7 @@ run_build() {
 
 status=0
 
-run_build _build-ci
+run_build _build-ci -Ddocs=enabled
 run_build _build-ci-sanitize -Db_sanitize=address,undefined -Db_lundef=false
 
 # One closing line over both builds, counted from meson's own logs.

@@ -21,8 +21,16 @@
 
 #define _MCTX_EXTERN _MCTX_EXPORT
 
-/* Version numbers that the availability macros below compare against.
- * The encoding is the one GLib uses. */
+/**
+ * MCTX_ENCODE_VERSION:
+ * @major: a major version
+ * @minor: a minor version
+ *
+ * Encodes a version into the number the availability macros compare, as
+ * GLib does for its own versions.
+ *
+ * Since: 1.0
+ */
 #define MCTX_ENCODE_VERSION(major,minor) ((major) << 16 | (minor) << 8)
 
 /**
