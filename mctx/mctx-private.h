@@ -46,6 +46,8 @@ MctxPublication       *_mctx_publication_new_for_fd      (guint                 
                                                           GError                     **error);
 
 void                   _mctx_publication_close           (MctxPublication             *self);
+GCancellable          *_mctx_publication_get_detached    (MctxPublication             *self);
+const char            *_mctx_publication_get_destination_text (MctxPublication        *self);
 
 MctxSendReport        *_mctx_send_report_new             (guint                        publication_id,
                                                           GInetSocketAddress          *destination,

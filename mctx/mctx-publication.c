@@ -45,6 +45,7 @@ struct _MctxPublication
   GInetSocketAddress *local_address;
   guint ifindex;
   char *destination_text;           /* for messages, formatted once */
+  GCancellable *detached;           /* cancelled when the socket goes */
 };
 
 G_DEFINE_FINAL_TYPE (MctxPublication, mctx_publication, G_TYPE_OBJECT)
@@ -72,6 +73,7 @@ mctx_publication_finalize (GObject *object)
   g_clear_object (&self->destination);
   g_clear_object (&self->local_address);
   g_clear_pointer (&self->destination_text, g_free);
+  g_clear_object (&self->detached);
 
   G_OBJECT_CLASS (mctx_publication_parent_class)->finalize (object);
 }
@@ -205,6 +207,7 @@ static void
 mctx_publication_init (MctxPublication *self)
 {
   self->fd = -1;
+  self->detached = g_cancellable_new ();
 }
 
 static int
@@ -695,7 +698,22 @@ mctx_publication_steal_socket (MctxPublication *self)
   g_atomic_int_set (&self->fd, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOCKET]);
 
+  /* Wakes sources and sends waiting on this socket, so they end cleanly. */
+  g_cancellable_cancel (self->detached);
+
   return socket;
+}
+
+GCancellable *
+_mctx_publication_get_detached (MctxPublication *self)
+{
+  return self->detached;
+}
+
+const char *
+_mctx_publication_get_destination_text (MctxPublication *self)
+{
+  return self->destination_text;
 }
 
 /* Closes the socket of a publication its context dropped, so that anyone

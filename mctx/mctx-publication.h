@@ -54,6 +54,45 @@ gssize                 mctx_publication_send_quick          (MctxPublication *se
                                                              gsize            len,
                                                              GError         **error);
 
+/**
+ * MctxPublicationSourceFunc:
+ * @publication: the publication
+ * @user_data: data passed to the function
+ *
+ * The type of the function a source from
+ * [method@Mctx.Publication.create_source] calls when the publication can
+ * send, or when its cancellable is cancelled, or when it lost its socket.
+ *
+ * Returns: %G_SOURCE_CONTINUE to keep watching, %G_SOURCE_REMOVE to stop
+ *
+ * Since: 1.0
+ */
+typedef gboolean (*MctxPublicationSourceFunc) (MctxPublication *publication,
+                                               gpointer         user_data);
+
+MCTX_AVAILABLE_IN_1_0
+GSource               *mctx_publication_create_source       (MctxPublication *self,
+                                                             GCancellable    *cancellable);
+MCTX_AVAILABLE_IN_1_0
+GSource               *mctx_publication_watch               (MctxPublication           *self,
+                                                             int                        priority,
+                                                             GCancellable              *cancellable,
+                                                             MctxPublicationSourceFunc  func,
+                                                             gpointer                   user_data,
+                                                             GDestroyNotify             notify);
+
+MCTX_AVAILABLE_IN_1_0
+void                   mctx_publication_send_async          (MctxPublication     *self,
+                                                             GBytes              *bytes,
+                                                             int                  io_priority,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+MCTX_AVAILABLE_IN_1_0
+MctxSendReport        *mctx_publication_send_finish         (MctxPublication  *self,
+                                                             GAsyncResult     *result,
+                                                             GError          **error);
+
 MCTX_AVAILABLE_IN_1_0
 gboolean               mctx_publication_get_announce_tuple  (MctxPublication *self,
                                                              GInetAddress   **source,

@@ -14,6 +14,7 @@
 #include "mctx-context.h"
 #include "mctx-enum-types.h"
 #include "mctx-error.h"
+#include "mctx-paced-sender.h"
 #include "mctx-publication.h"
 #include "mctx-publication-config.h"
 #include "mctx-send-report.h"

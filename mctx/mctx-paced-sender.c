@@ -1,0 +1,856 @@
+/* mctx-paced-sender.c: sending on a schedule from the main loop
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include "mctx-private.h"
+
+/**
+ * MctxPacedSender:
+ *
+ * Sends through a publication at a fixed rate, driven by the thread-default
+ * main context of the thread that calls [method@Mctx.PacedSender.run_async].
+ *
+ * The rate is given in packets per second, in bits per second of payload,
+ * or both (the slower wins); with neither, packets go out as fast as the
+ * socket takes them, yielding to the main loop between bursts. Payloads
+ * are one #GBytes sent [property@Mctx.PacedSender:count] times, or come
+ * from a [callback@Mctx.PayloadFunc].
+ *
+ * The schedule does not drift: packet *n* is due at the start time plus
+ * the sum of the intervals before it, however late the main loop wakes.
+ * A late wake-up sends the packets that are due in one burst. When the
+ * send buffer is full the sender waits for the socket to become writable
+ * and then catches up.
+ *
+ * [signal@Mctx.PacedSender::progress] reports the counts at most every
+ * [property@Mctx.PacedSender:progress-interval] milliseconds, and once at
+ * the end.
+ *
+ * Since: 1.0
+ */
+
+struct _MctxPacedSender
+{
+  GObject parent_instance;
+
+  MctxPublication *publication;
+  GBytes *payload;
+  guint64 count;
+  MctxPayloadFunc func;
+  gpointer func_data;
+  GDestroyNotify func_notify;
+
+  double packets_per_second;
+  double bits_per_second;
+  guint progress_interval_ms;
+
+  guint64 packets_sent;
+  guint64 bytes_sent;
+
+  /* While running */
+  GTask *task;
+  GSource *timer;
+  GSource *writable;
+  GBytes *pending;         /* fetched but not sent: the buffer was full */
+  double next_due_us;      /* on the monotonic clock; fractional, so no drift */
+  gint64 last_progress_us;
+};
+
+G_DEFINE_FINAL_TYPE (MctxPacedSender, mctx_paced_sender, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_PUBLICATION,
+  PROP_PAYLOAD,
+  PROP_COUNT,
+  PROP_PACKETS_PER_SECOND,
+  PROP_BITS_PER_SECOND,
+  PROP_PROGRESS_INTERVAL,
+  PROP_PACKETS_SENT,
+  PROP_BYTES_SENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_PROGRESS,
+  SIGNAL_PACKET_SENT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* How many packets one dispatch sends at most before yielding. */
+#define MAX_BURST 256
+
+#define RUN_ASYNC_TAG ((gpointer) (guintptr) mctx_paced_sender_run_async)
+
+static void
+mctx_paced_sender_dispose (GObject *object)
+{
+  MctxPacedSender *self = MCTX_PACED_SENDER (object);
+
+  /* A running task holds a reference, so nothing is running here. */
+  g_clear_pointer (&self->pending, g_bytes_unref);
+  if (self->func_notify != NULL)
+    g_clear_pointer (&self->func_data, self->func_notify);
+  self->func = NULL;
+
+  G_OBJECT_CLASS (mctx_paced_sender_parent_class)->dispose (object);
+}
+
+static void
+mctx_paced_sender_finalize (GObject *object)
+{
+  MctxPacedSender *self = MCTX_PACED_SENDER (object);
+
+  g_clear_object (&self->publication);
+  g_clear_pointer (&self->payload, g_bytes_unref);
+
+  G_OBJECT_CLASS (mctx_paced_sender_parent_class)->finalize (object);
+}
+
+static void
+mctx_paced_sender_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  MctxPacedSender *self = MCTX_PACED_SENDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PUBLICATION:
+      g_value_set_object (value, self->publication);
+      break;
+    case PROP_PAYLOAD:
+      g_value_set_boxed (value, self->payload);
+      break;
+    case PROP_COUNT:
+      g_value_set_uint64 (value, self->count);
+      break;
+    case PROP_PACKETS_PER_SECOND:
+      g_value_set_double (value, self->packets_per_second);
+      break;
+    case PROP_BITS_PER_SECOND:
+      g_value_set_double (value, self->bits_per_second);
+      break;
+    case PROP_PROGRESS_INTERVAL:
+      g_value_set_uint (value, self->progress_interval_ms);
+      break;
+    case PROP_PACKETS_SENT:
+      g_value_set_uint64 (value, self->packets_sent);
+      break;
+    case PROP_BYTES_SENT:
+      g_value_set_uint64 (value, self->bytes_sent);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_paced_sender_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  MctxPacedSender *self = MCTX_PACED_SENDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PUBLICATION:
+      self->publication = g_value_dup_object (value);
+      break;
+    case PROP_PAYLOAD:
+      self->payload = g_value_dup_boxed (value);
+      break;
+    case PROP_COUNT:
+      self->count = g_value_get_uint64 (value);
+      break;
+    case PROP_PACKETS_PER_SECOND:
+      mctx_paced_sender_set_packets_per_second (self, g_value_get_double (value));
+      break;
+    case PROP_BITS_PER_SECOND:
+      mctx_paced_sender_set_bits_per_second (self, g_value_get_double (value));
+      break;
+    case PROP_PROGRESS_INTERVAL:
+      mctx_paced_sender_set_progress_interval (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _mctx_ensure_i18n ();
+
+  object_class->dispose = mctx_paced_sender_dispose;
+  object_class->finalize = mctx_paced_sender_finalize;
+  object_class->get_property = mctx_paced_sender_get_property;
+  object_class->set_property = mctx_paced_sender_set_property;
+
+  /**
+   * MctxPacedSender:publication: (getter get_publication)
+   *
+   * The publication the packets go through.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PUBLICATION] =
+    g_param_spec_object ("publication", NULL, NULL,
+                         MCTX_TYPE_PUBLICATION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:payload:
+   *
+   * The payload sent [property@Mctx.PacedSender:count] times, or %NULL when
+   * a [callback@Mctx.PayloadFunc] supplies payloads.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PAYLOAD] =
+    g_param_spec_boxed ("payload", NULL, NULL,
+                        G_TYPE_BYTES,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:count: (getter get_count)
+   *
+   * How many packets to send; 0 sends until cancelled (or, with a payload
+   * function, until it returns %NULL).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_COUNT] =
+    g_param_spec_uint64 ("count", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:packets-per-second: (getter get_packets_per_second) (setter set_packets_per_second)
+   *
+   * The packet rate; 0 for no packet-rate limit.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PACKETS_PER_SECOND] =
+    g_param_spec_double ("packets-per-second", NULL, NULL,
+                         0.0, G_MAXDOUBLE, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:bits-per-second: (getter get_bits_per_second) (setter set_bits_per_second)
+   *
+   * The payload bit rate; 0 for no bit-rate limit.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BITS_PER_SECOND] =
+    g_param_spec_double ("bits-per-second", NULL, NULL,
+                         0.0, G_MAXDOUBLE, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:progress-interval: (getter get_progress_interval) (setter set_progress_interval)
+   *
+   * The least time between two [signal@Mctx.PacedSender::progress]
+   * emissions, in milliseconds.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PROGRESS_INTERVAL] =
+    g_param_spec_uint ("progress-interval", NULL, NULL,
+                       0, G_MAXUINT, 100,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:packets-sent: (getter get_packets_sent)
+   *
+   * How many packets the current or last run sent. Not notified: follow
+   * [signal@Mctx.PacedSender::progress] instead.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PACKETS_SENT] =
+    g_param_spec_uint64 ("packets-sent", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:bytes-sent: (getter get_bytes_sent)
+   *
+   * How many payload bytes the current or last run sent.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BYTES_SENT] =
+    g_param_spec_uint64 ("bytes-sent", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MctxPacedSender::progress:
+   * @sender: the paced sender
+   * @packets_sent: packets sent so far in this run
+   * @bytes_sent: payload bytes sent so far in this run
+   *
+   * Reports progress while running, at most every
+   * [property@Mctx.PacedSender:progress-interval] milliseconds, and once
+   * when the run ends. Emitted in the main context the run started in.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
+
+  /**
+   * MctxPacedSender::packet-sent:
+   * @sender: the paced sender
+   * @index: the number of the packet, counting from 0
+   * @bytes: its payload size
+   *
+   * Emitted after each packet. Only connect to it at modest rates: it
+   * costs a signal emission per packet (nothing when no handler is
+   * connected).
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_PACKET_SENT] =
+    g_signal_new ("packet-sent",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_UINT64);
+}
+
+static void
+mctx_paced_sender_init (MctxPacedSender *self)
+{
+  self->progress_interval_ms = 100;
+}
+
+/**
+ * mctx_paced_sender_new:
+ * @publication: the publication to send through
+ * @payload: the payload of every packet
+ * @count: how many packets to send, 0 until cancelled
+ *
+ * Creates a paced sender that sends @payload @count times. Set a rate
+ * before running it.
+ *
+ * Returns: (transfer full): a new paced sender
+ *
+ * Since: 1.0
+ */
+MctxPacedSender *
+mctx_paced_sender_new (MctxPublication *publication,
+                       GBytes          *payload,
+                       guint64          count)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (publication), NULL);
+  g_return_val_if_fail (payload != NULL, NULL);
+
+  return g_object_new (MCTX_TYPE_PACED_SENDER,
+                       "publication", publication,
+                       "payload", payload,
+                       "count", count,
+                       NULL);
+}
+
+/**
+ * mctx_paced_sender_new_with_func:
+ * @publication: the publication to send through
+ * @func: (scope notified) (closure user_data): supplies each payload
+ * @user_data: data for @func
+ * @notify: (nullable): frees @user_data
+ *
+ * Creates a paced sender whose payloads come from @func, until it returns
+ * %NULL.
+ *
+ * Returns: (transfer full): a new paced sender
+ *
+ * Since: 1.0
+ */
+MctxPacedSender *
+mctx_paced_sender_new_with_func (MctxPublication *publication,
+                                 MctxPayloadFunc  func,
+                                 gpointer         user_data,
+                                 GDestroyNotify   notify)
+{
+  MctxPacedSender *self;
+
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (publication), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_object_new (MCTX_TYPE_PACED_SENDER, "publication", publication, NULL);
+  self->func = func;
+  self->func_data = user_data;
+  self->func_notify = notify;
+
+  return self;
+}
+
+/**
+ * mctx_paced_sender_get_publication: (get-property publication)
+ * @self: a paced sender
+ *
+ * Gets the publication the packets go through.
+ *
+ * Returns: (transfer none): the publication
+ *
+ * Since: 1.0
+ */
+MctxPublication *
+mctx_paced_sender_get_publication (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), NULL);
+
+  return self->publication;
+}
+
+/**
+ * mctx_paced_sender_get_count: (get-property count)
+ * @self: a paced sender
+ *
+ * Gets how many packets a run sends.
+ *
+ * Returns: the count, 0 for no limit
+ *
+ * Since: 1.0
+ */
+guint64
+mctx_paced_sender_get_count (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
+
+  return self->count;
+}
+
+/**
+ * mctx_paced_sender_get_packets_per_second: (get-property packets-per-second)
+ * @self: a paced sender
+ *
+ * Gets the packet rate.
+ *
+ * Returns: packets per second, 0 for no limit
+ *
+ * Since: 1.0
+ */
+double
+mctx_paced_sender_get_packets_per_second (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0.0);
+
+  return self->packets_per_second;
+}
+
+/**
+ * mctx_paced_sender_set_packets_per_second: (set-property packets-per-second)
+ * @self: a paced sender
+ * @rate: packets per second, 0 for no limit
+ *
+ * Sets the packet rate. A running sender uses it from the next packet on.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_packets_per_second (MctxPacedSender *self,
+                                          double           rate)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+  g_return_if_fail (rate >= 0.0 && isfinite (rate));
+
+  if (self->packets_per_second == rate)
+    return;
+
+  self->packets_per_second = rate;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PACKETS_PER_SECOND]);
+}
+
+/**
+ * mctx_paced_sender_get_bits_per_second: (get-property bits-per-second)
+ * @self: a paced sender
+ *
+ * Gets the payload bit rate.
+ *
+ * Returns: bits per second, 0 for no limit
+ *
+ * Since: 1.0
+ */
+double
+mctx_paced_sender_get_bits_per_second (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0.0);
+
+  return self->bits_per_second;
+}
+
+/**
+ * mctx_paced_sender_set_bits_per_second: (set-property bits-per-second)
+ * @self: a paced sender
+ * @rate: payload bits per second, 0 for no limit
+ *
+ * Sets the payload bit rate: each packet is followed by the time its
+ * payload takes at this rate.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_bits_per_second (MctxPacedSender *self,
+                                       double           rate)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+  g_return_if_fail (rate >= 0.0 && isfinite (rate));
+
+  if (self->bits_per_second == rate)
+    return;
+
+  self->bits_per_second = rate;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BITS_PER_SECOND]);
+}
+
+/**
+ * mctx_paced_sender_get_progress_interval: (get-property progress-interval)
+ * @self: a paced sender
+ *
+ * Gets the least time between progress reports.
+ *
+ * Returns: the interval in milliseconds
+ *
+ * Since: 1.0
+ */
+guint
+mctx_paced_sender_get_progress_interval (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
+
+  return self->progress_interval_ms;
+}
+
+/**
+ * mctx_paced_sender_set_progress_interval: (set-property progress-interval)
+ * @self: a paced sender
+ * @interval_ms: the interval in milliseconds
+ *
+ * Sets the least time between progress reports.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_progress_interval (MctxPacedSender *self,
+                                         guint            interval_ms)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+
+  if (self->progress_interval_ms == interval_ms)
+    return;
+
+  self->progress_interval_ms = interval_ms;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS_INTERVAL]);
+}
+
+/**
+ * mctx_paced_sender_get_packets_sent: (get-property packets-sent)
+ * @self: a paced sender
+ *
+ * Gets how many packets the current or last run sent.
+ *
+ * Returns: the number of packets
+ *
+ * Since: 1.0
+ */
+guint64
+mctx_paced_sender_get_packets_sent (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
+
+  return self->packets_sent;
+}
+
+/**
+ * mctx_paced_sender_get_bytes_sent: (get-property bytes-sent)
+ * @self: a paced sender
+ *
+ * Gets how many payload bytes the current or last run sent.
+ *
+ * Returns: the number of bytes
+ *
+ * Since: 1.0
+ */
+guint64
+mctx_paced_sender_get_bytes_sent (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
+
+  return self->bytes_sent;
+}
+
+/* The time a packet of @size bytes occupies in the schedule. */
+static double
+interval_us (MctxPacedSender *self,
+             gsize            size)
+{
+  double by_packets = 0.0, by_bits = 0.0;
+
+  if (self->packets_per_second > 0.0)
+    by_packets = G_USEC_PER_SEC / self->packets_per_second;
+  if (self->bits_per_second > 0.0)
+    by_bits = (double) size * 8.0 * G_USEC_PER_SEC / self->bits_per_second;
+
+  return MAX (by_packets, by_bits);
+}
+
+static GBytes *
+next_payload (MctxPacedSender *self)
+{
+  if (self->pending != NULL)
+    return g_steal_pointer (&self->pending);
+
+  if (self->count != 0 && self->packets_sent >= self->count)
+    return NULL;
+
+  if (self->func != NULL)
+    return self->func (self, self->packets_sent, self->func_data);
+
+  return g_bytes_ref (self->payload);
+}
+
+static void
+emit_progress (MctxPacedSender *self,
+               gint64           now)
+{
+  self->last_progress_us = now;
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, self->packets_sent, self->bytes_sent);
+}
+
+/* Ends the run: drops its sources first, so nothing dispatches after the
+ * task's callback, which may run from inside g_task_return_*(). */
+static void
+finish (MctxPacedSender *self,
+        GError          *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->task);
+
+  if (self->timer != NULL)
+    {
+      g_source_destroy (self->timer);
+      g_clear_pointer (&self->timer, g_source_unref);
+    }
+  if (self->writable != NULL)
+    {
+      g_source_destroy (self->writable);
+      g_clear_pointer (&self->writable, g_source_unref);
+    }
+  g_clear_pointer (&self->pending, g_bytes_unref);
+
+  emit_progress (self, g_get_monotonic_time ());
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+on_writable (MctxPublication *publication,
+             gpointer         user_data)
+{
+  MctxPacedSender *self = g_task_get_source_object (user_data);
+
+  /* Resume the schedule; the timer sends what is due, and sees any error. */
+  g_clear_pointer (&self->writable, g_source_unref);
+  if (self->timer != NULL)
+    g_source_set_ready_time (self->timer, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_timer (gpointer user_data)
+{
+  GTask *task = user_data;
+  MctxPacedSender *self = g_task_get_source_object (task);
+  gint64 now = g_get_monotonic_time ();
+
+  GError *cancelled = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &cancelled))
+    {
+      finish (self, cancelled);
+      return G_SOURCE_REMOVE;
+    }
+
+  for (guint burst = 0; self->next_due_us <= (double) now; burst++)
+    {
+      g_autoptr(GBytes) payload = NULL;
+      GError *error = NULL;
+      const guint8 *data;
+      gsize size;
+      gssize sent;
+
+      if (burst == MAX_BURST)
+        {
+          /* Let the rest of the main loop run, then carry on at once. */
+          g_source_set_ready_time (self->timer, 0);
+          return G_SOURCE_CONTINUE;
+        }
+
+      payload = next_payload (self);
+      if (payload == NULL)
+        {
+          finish (self, NULL);
+          return G_SOURCE_REMOVE;
+        }
+
+      data = g_bytes_get_data (payload, &size);
+      sent = mctx_publication_send_quick (self->publication,
+                                          data != NULL ? data : (const guint8 *) "",
+                                          size, &error);
+      if (sent < 0)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            {
+              g_error_free (error);
+              self->pending = g_steal_pointer (&payload);
+              self->writable = mctx_publication_create_source (self->publication, NULL);
+              g_task_attach_source (task, self->writable, (GSourceFunc) (void (*) (void)) on_writable);
+              g_source_set_ready_time (self->timer, -1);
+              return G_SOURCE_CONTINUE;
+            }
+
+          finish (self, error);
+          return G_SOURCE_REMOVE;
+        }
+
+      self->packets_sent++;
+      self->bytes_sent += (guint64) sent;
+      self->next_due_us += interval_us (self, (gsize) sent);
+
+      if (g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE))
+        g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1, (guint64) sent);
+
+      if (self->count != 0 && self->packets_sent == self->count)
+        {
+          finish (self, NULL);
+          return G_SOURCE_REMOVE;
+        }
+    }
+
+  if (self->progress_interval_ms == 0 ||
+      now - self->last_progress_us >= (gint64) self->progress_interval_ms * 1000)
+    emit_progress (self, now);
+
+  g_source_set_ready_time (self->timer, (gint64) ceil (self->next_due_us));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs timer_funcs = {
+  .dispatch = timer_dispatch,
+};
+
+/**
+ * mctx_paced_sender_run_async:
+ * @self: a paced sender
+ * @cancellable: (nullable): a #GCancellable to stop the run
+ * @callback: (scope async) (closure user_data): called when the run ends
+ * @user_data: data for @callback
+ *
+ * Starts sending on schedule in the thread-default main context. The run
+ * ends when [property@Mctx.PacedSender:count] packets are sent, when the
+ * payload function returns %NULL, when a send fails (other than a full
+ * buffer, which is waited out), or when @cancellable is cancelled.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_run_async (MctxPacedSender     *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, RUN_ASYNC_TAG);
+  g_task_set_name (task, "[mctx] mctx_paced_sender_run_async");
+
+  if (self->task != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               _("The paced sender is already running"));
+      return;
+    }
+
+  self->task = g_object_ref (task);
+  self->packets_sent = 0;
+  self->bytes_sent = 0;
+  self->last_progress_us = g_get_monotonic_time ();
+  self->next_due_us = (double) self->last_progress_us;
+
+  self->timer = g_source_new (&timer_funcs, sizeof (GSource));
+  g_source_set_static_name (self->timer, "MctxPacedSender");
+  g_source_set_ready_time (self->timer, 0);
+  if (cancellable != NULL)
+    {
+      g_autoptr(GSource) cancel = g_cancellable_source_new (cancellable);
+
+      /* Wakes the timer, which sees the cancellation. */
+      g_source_set_dummy_callback (cancel);
+      g_source_add_child_source (self->timer, cancel);
+    }
+  g_task_attach_source (task, self->timer, on_timer);
+}
+
+/**
+ * mctx_paced_sender_run_finish:
+ * @self: a paced sender
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Mctx.PacedSender.run_async].
+ *
+ * Returns: %TRUE if every packet was sent, %FALSE with @error set otherwise
+ *   (%G_IO_ERROR_CANCELLED when cancelled)
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_paced_sender_run_finish (MctxPacedSender  *self,
+                              GAsyncResult     *result,
+                              GError          **error)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == RUN_ASYNC_TAG, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

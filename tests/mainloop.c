@@ -1,0 +1,601 @@
+/* mainloop.c: publication sources, async sends and the paced sender
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mctx-test-util.h"
+
+#define GROUP "239.1.2.3"
+#define PAYLOAD "hello main loop"
+#define WAIT_MS 2000
+
+/* A context with one publication to 239.1.2.3 via lo, and a receiver. */
+typedef struct {
+  MctxContext *context;
+  MctxPublication *publication;
+  int receiver;
+  guint16 port;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture->receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &fixture->port);
+  config = mctx_publication_config_new (GROUP, fixture->port, &error);
+  g_assert_no_error (error);
+  mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
+  g_assert_no_error (error);
+
+  fixture->context = mctx_context_new ();
+  fixture->publication = mctx_context_add_publication (fixture->context, config, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->context);
+  close (fixture->receiver);
+}
+
+static void
+assert_receives (int          fd,
+                 const char  *payload)
+{
+  MctxTestDatagram datagram;
+
+  g_assert_true (mctx_test_receive (fd, WAIT_MS, &datagram));
+  g_assert_cmpmem (datagram.data, datagram.len, payload, strlen (payload));
+  mctx_test_datagram_clear (&datagram);
+}
+
+static void
+iterate_until (gboolean *done)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!*done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+typedef struct {
+  guint calls;
+  gboolean saw_closed;
+} SourceState;
+
+static gboolean
+send_from_source (MctxPublication *publication,
+                  gpointer         user_data)
+{
+  SourceState *state = user_data;
+  g_autoptr(GError) error = NULL;
+
+  state->calls++;
+  if (mctx_publication_get_fd (publication) < 0)
+    {
+      state->saw_closed = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+
+  g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) PAYLOAD,
+                                                strlen (PAYLOAD), &error), ==, strlen (PAYLOAD));
+  g_assert_no_error (error);
+  return state->calls < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* A writable socket dispatches the source; the callback sends. */
+static void
+test_source_sends (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GSource) source = mctx_publication_create_source (fixture->publication, NULL);
+  SourceState state = { 0 };
+
+  g_assert_cmpstr (g_source_get_name (source), ==, "MctxPublication");
+  g_source_set_callback (source, (GSourceFunc) (void (*) (void)) send_from_source, &state, NULL);
+  g_source_attach (source, NULL);
+
+  while (!g_source_is_destroyed (source))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (state.calls, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    assert_receives (fixture->receiver, PAYLOAD);
+}
+
+static void
+count_destroy (gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static gboolean
+never_called (MctxPublication *publication,
+              gpointer         user_data)
+{
+  g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+/* The binding-style watch attaches to the thread-default context; losing
+ * the socket calls the callback once more and ends the source. */
+static void
+test_watch_and_detach (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) watch = NULL;
+  g_autoptr(GSocket) stolen = NULL;
+  SourceState state = { 0 };
+  guint destroyed = 0;
+
+  g_main_context_push_thread_default (context);
+
+  /* A cancelled watch is simply destroyed by its owner. */
+  {
+    g_autoptr(GSource) idle_watch = mctx_publication_watch (fixture->publication, G_PRIORITY_LOW,
+                                                            NULL, never_called, &destroyed, count_destroy);
+    g_assert_true (g_source_get_context (idle_watch) == context);
+    g_assert_cmpint (g_source_get_priority (idle_watch), ==, G_PRIORITY_LOW);
+    g_source_destroy (idle_watch);
+    g_assert_cmpuint (destroyed, ==, 1);
+  }
+
+  /* Ask for a dispatch only when the socket is gone: hold the callback off
+   * with a full-priority check of the state. */
+  stolen = mctx_publication_steal_socket (fixture->publication);
+  watch = mctx_publication_watch (fixture->publication, G_PRIORITY_DEFAULT, NULL,
+                                  send_from_source, &state, NULL);
+  while (!g_source_is_destroyed (watch))
+    g_main_context_iteration (context, TRUE);
+
+  g_assert_cmpuint (state.calls, ==, 1);
+  g_assert_true (state.saw_closed);
+
+  g_main_context_pop_thread_default (context);
+}
+
+typedef struct {
+  gboolean done;
+  MctxSendReport *report;
+  GError *error;
+} AsyncResult;
+
+static void
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AsyncResult *async = user_data;
+
+  async->report = mctx_publication_send_finish (MCTX_PUBLICATION (object), result, &async->error);
+  async->done = TRUE;
+}
+
+static void
+async_result_clear (AsyncResult *async)
+{
+  g_clear_pointer (&async->report, mctx_send_report_unref);
+  g_clear_error (&async->error);
+}
+
+static void
+test_send_async (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  AsyncResult async = { 0 };
+
+  mctx_publication_send_async (fixture->publication, bytes, G_PRIORITY_DEFAULT, NULL, on_sent, &async);
+  /* Even when it sends at once, the callback comes from the main loop. */
+  g_assert_false (async.done);
+  iterate_until (&async.done);
+
+  g_assert_no_error (async.error);
+  g_assert_cmpuint (mctx_send_report_get_bytes_sent (async.report), ==, strlen (PAYLOAD));
+  assert_receives (fixture->receiver, PAYLOAD);
+  async_result_clear (&async);
+}
+
+/* A link whose token bucket holds the packets, so the socket's small send
+ * buffer fills; the peer namespace receives what gets through. */
+typedef struct {
+  MctxTestPeer *peer;
+  MctxContext *context;
+  MctxPublication *publication;
+  int remote;
+} SlowLink;
+
+static void
+slow_link_set_up (SlowLink      *link,
+                  gconstpointer  data)
+{
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  link->peer = mctx_test_peer_new ();
+  mctx_test_peer_add_veth (link->peer, "slow0", "slow1");
+  mctx_test_run ("ip address add 198.51.100.1/24 dev slow0");
+  mctx_test_peer_run (link->peer, "ip address add 198.51.100.2/24 dev slow1");
+  /* 8 kbit/s: a full send buffer stays full for seconds. */
+  mctx_test_run ("tc qdisc add dev slow0 root tbf rate 8kbit burst 1600 limit 10000000");
+
+  mctx_test_peer_enter (link->peer);
+  link->remote = mctx_test_receiver_ipv4 (GROUP, "198.51.100.2", 0, &port);
+  mctx_test_peer_leave (link->peer);
+  {
+    int rcvbuf = 4 << 20;
+    setsockopt (link->remote, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  }
+
+  config = mctx_publication_config_new (GROUP, port, &error);
+  g_assert_no_error (error);
+  mctx_publication_config_set_outgoing_interface_string (config, "198.51.100.1", &error);
+  g_assert_no_error (error);
+
+  link->context = mctx_context_new ();
+  link->publication = mctx_context_add_publication (link->context, config, &error);
+  g_assert_no_error (error);
+  g_socket_set_option (mctx_publication_get_socket (link->publication),
+                       SOL_SOCKET, SO_SNDBUF, 4096, &error);
+  g_assert_no_error (error);
+}
+
+static void
+slow_link_tear_down (SlowLink      *link,
+                     gconstpointer  data)
+{
+  g_clear_object (&link->context);
+  close (link->remote);
+  mctx_test_run ("ip link del slow0");
+  mctx_test_peer_free (link->peer);
+}
+
+/* Sends until the buffer is full; returns how many went out. */
+static guint
+fill_send_buffer (MctxPublication *publication)
+{
+  guint8 payload[1000] = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint sent = 0;
+
+  while (mctx_publication_send_quick (publication, payload, sizeof payload, &error) >= 0)
+    sent++;
+
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_assert_cmpuint (sent, >, 0);
+  return sent;
+}
+
+static gboolean
+set_flag (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* On a full buffer the async send waits for writability, without blocking
+ * the loop, and completes once the buffer drains. The slow link cannot
+ * drain it by itself during the wait; deleting its queue frees it. */
+static void
+test_send_async_waits (SlowLink      *link,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  AsyncResult async = { 0 };
+  gboolean waited = FALSE;
+  MctxTestDatagram datagram;
+  gboolean found = FALSE;
+
+  fill_send_buffer (link->publication);
+  mctx_publication_send_async (link->publication, bytes, G_PRIORITY_DEFAULT, NULL, on_sent, &async);
+
+  /* The loop keeps running while the send waits. */
+  g_timeout_add (200, set_flag, &waited);
+  iterate_until (&waited);
+  g_assert_false (async.done);
+
+  mctx_test_run ("tc qdisc del dev slow0 root");
+  iterate_until (&async.done);
+
+  g_assert_no_error (async.error);
+  g_assert_cmpuint (mctx_send_report_get_bytes_sent (async.report), ==, strlen (PAYLOAD));
+
+  while (!found && mctx_test_receive (link->remote, WAIT_MS, &datagram))
+    {
+      found = datagram.len == (gssize) strlen (PAYLOAD) &&
+              memcmp (datagram.data, PAYLOAD, strlen (PAYLOAD)) == 0;
+      mctx_test_datagram_clear (&datagram);
+    }
+  g_assert_true (found);
+  async_result_clear (&async);
+}
+
+static void
+test_send_async_cancelled (SlowLink      *link,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncResult async = { 0 };
+
+  fill_send_buffer (link->publication);
+  mctx_publication_send_async (link->publication, bytes, G_PRIORITY_DEFAULT, cancellable, on_sent, &async);
+  g_main_context_iteration (NULL, FALSE);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&async.done);
+
+  g_assert_error (async.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (async.report);
+  async_result_clear (&async);
+}
+
+/* Removing the publication while a send waits ends the send with a clear
+ * error; the task kept the publication alive. */
+static void
+test_send_async_removed (SlowLink      *link,
+                         gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  AsyncResult async = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  fill_send_buffer (link->publication);
+  mctx_publication_send_async (link->publication, bytes, G_PRIORITY_DEFAULT, NULL, on_sent, &async);
+  g_main_context_iteration (NULL, FALSE);
+
+  g_assert_true (mctx_context_remove_publication (link->context,
+                                                  mctx_publication_get_id (link->publication), &error));
+  g_assert_no_error (error);
+  link->publication = NULL;
+  iterate_until (&async.done);
+
+  g_assert_error (async.error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_nonnull (strstr (async.error->message, "waiting"));
+  async_result_clear (&async);
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError *error;
+  guint progress_calls;
+  guint64 last_packets;
+  guint64 last_bytes;
+} RunResult;
+
+static void
+on_run (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  RunResult *run = user_data;
+
+  run->ok = mctx_paced_sender_run_finish (MCTX_PACED_SENDER (object), result, &run->error);
+  run->done = TRUE;
+}
+
+static void
+on_progress (MctxPacedSender *sender,
+             guint64          packets,
+             guint64          bytes,
+             RunResult       *run)
+{
+  g_assert_cmpuint (packets, >=, run->last_packets);
+  run->progress_calls++;
+  run->last_packets = packets;
+  run->last_bytes = bytes;
+}
+
+static guint
+drain (int fd)
+{
+  MctxTestDatagram datagram;
+  guint received = 0;
+
+  while (mctx_test_receive (fd, 300, &datagram))
+    {
+      received++;
+      mctx_test_datagram_clear (&datagram);
+    }
+  return received;
+}
+
+/* The exact count goes out, paced: packet n is not sent before its time. */
+static void
+test_paced_exact_count (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 200);
+  RunResult run = { 0 };
+  gint64 started;
+  int rcvbuf = 1 << 20;
+
+  setsockopt (fixture->receiver, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+  mctx_paced_sender_set_packets_per_second (sender, 2000);
+  mctx_paced_sender_set_progress_interval (sender, 10);
+  g_signal_connect (sender, "progress", G_CALLBACK (on_progress), &run);
+
+  started = g_get_monotonic_time ();
+  mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+  iterate_until (&run.done);
+
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  /* 199 intervals of 500 µs lie between the first and the last packet. */
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 199 * 500);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 200);
+  g_assert_cmpuint (mctx_paced_sender_get_bytes_sent (sender), ==, 200 * strlen (PAYLOAD));
+  g_assert_cmpuint (run.progress_calls, >=, 2);
+  g_assert_cmpuint (run.last_packets, ==, 200);
+  g_assert_cmpuint (run.last_bytes, ==, 200 * strlen (PAYLOAD));
+  g_assert_cmpuint (drain (fixture->receiver), ==, 200);
+}
+
+static GBytes *
+numbered_payload (MctxPacedSender *sender,
+                  guint64          index,
+                  gpointer         user_data)
+{
+  if (index == 5)
+    return NULL;
+  return g_bytes_new_take (g_strdup_printf ("packet %" G_GUINT64_FORMAT, index),
+                           strlen ("packet 0"));
+}
+
+static void
+on_packet_sent (MctxPacedSender *sender,
+                guint64          index,
+                guint64          bytes,
+                guint           *count)
+{
+  g_assert_cmpuint (index, ==, *count);
+  g_assert_cmpuint (bytes, ==, strlen ("packet 0"));
+  (*count)++;
+}
+
+/* Payloads from a function, in order, until it returns NULL; bit-rate
+ * pacing. */
+static void
+test_paced_payload_func (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(MctxPacedSender) sender = NULL;
+  RunResult run = { 0 };
+  guint packet_signals = 0;
+
+  sender = mctx_paced_sender_new_with_func (fixture->publication, numbered_payload, NULL, NULL);
+  mctx_paced_sender_set_bits_per_second (sender, 64 * 1000);
+  g_signal_connect (sender, "packet-sent", G_CALLBACK (on_packet_sent), &packet_signals);
+
+  mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+  iterate_until (&run.done);
+
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (packet_signals, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("packet %u", i);
+      assert_receives (fixture->receiver, expected);
+    }
+}
+
+static gboolean
+cancel_later (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_paced_cancel (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  RunResult run = { 0 }, second = { 0 };
+
+  mctx_paced_sender_set_packets_per_second (sender, 1000);
+  mctx_paced_sender_run_async (sender, cancellable, on_run, &run);
+
+  /* One run at a time. */
+  mctx_paced_sender_run_async (sender, NULL, on_run, &second);
+  iterate_until (&second.done);
+  g_assert_error (second.error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&second.error);
+
+  g_timeout_add (50, cancel_later, cancellable);
+  iterate_until (&run.done);
+
+  g_assert_false (run.ok);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), >, 0);
+  g_clear_error (&run.error);
+}
+
+/* Unpaced over a slow link: the sender waits out full buffers and still
+ * sends every packet. */
+static void
+test_paced_would_block (SlowLink      *link,
+                        gconstpointer  data)
+{
+  g_autofree guint8 *payload = g_malloc0 (1000);
+  g_autoptr(GBytes) bytes = g_bytes_new (payload, 1000);
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (link->publication, bytes, 100);
+  RunResult run = { 0 };
+
+  /* Fast enough to finish, slow enough to fill the buffer. */
+  mctx_test_run ("tc qdisc change dev slow0 root tbf rate 4mbit burst 1600 limit 10000000");
+  mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+  iterate_until (&run.done);
+
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 100);
+  g_assert_cmpuint (drain (link->remote), ==, 100);
+}
+
+/* A send failure other than a full buffer ends the run with it. */
+static void
+test_paced_fails (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 10);
+  g_autoptr(GSocket) stolen = mctx_publication_steal_socket (fixture->publication);
+  RunResult run = { 0 };
+
+  mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+  iterate_until (&run.done);
+
+  g_assert_error (run.error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 0);
+  g_clear_error (&run.error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  mctx_test_init_netns (&argc, &argv);
+
+  g_test_add ("/mctx/mainloop/source-sends", Fixture, NULL,
+              fixture_set_up, test_source_sends, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/watch-and-detach", Fixture, NULL,
+              fixture_set_up, test_watch_and_detach, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/send-async", Fixture, NULL,
+              fixture_set_up, test_send_async, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/send-async-waits", SlowLink, NULL,
+              slow_link_set_up, test_send_async_waits, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/send-async-cancelled", SlowLink, NULL,
+              slow_link_set_up, test_send_async_cancelled, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/send-async-removed", SlowLink, NULL,
+              slow_link_set_up, test_send_async_removed, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/paced-exact-count", Fixture, NULL,
+              fixture_set_up, test_paced_exact_count, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-payload-func", Fixture, NULL,
+              fixture_set_up, test_paced_payload_func, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-cancel", Fixture, NULL,
+              fixture_set_up, test_paced_cancel, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-would-block", SlowLink, NULL,
+              slow_link_set_up, test_paced_would_block, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/paced-fails", Fixture, NULL,
+              fixture_set_up, test_paced_fails, fixture_tear_down);
+
+  return g_test_run ();
+}
