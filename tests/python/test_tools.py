@@ -1,29 +1,41 @@
 #!/usr/bin/python3
 # The command-line tools against real receivers, and their refusals of bad
-# arguments. Run by meson inside a private network namespace; the tools'
-# paths come from the environment (MCTX_SEND).
+# arguments. Both senders share every test. Run by meson inside a private
+# network namespace; the tools' paths come from the environment.
 #
 # SPDX-License-Identifier: BSD-2-Clause
 
+import json
 import os
+import signal
 import socket
 import subprocess
+import time
 import unittest
 
 from mctxtest import (assert_private_namespace, ip, ipv4_receiver,
                       ipv6_ssm_receiver, receive)
 
-MCTX_SEND = os.environ["MCTX_SEND"]
+
+def drain(receiver):
+    count = 0
+    while receive(receiver, 0.3) is not None:
+        count += 1
+    return count
 
 
-def run(*args):
-    return subprocess.run([MCTX_SEND, *args], capture_output=True, text=True, timeout=30)
+class SenderTests:
+    """The tests every sender tool passes; TOOL and NAME come from subclasses."""
 
+    TOOL = None
+    NAME = None
 
-class MctxSendTest(unittest.TestCase):
+    def run_tool(self, *args):
+        return subprocess.run([self.TOOL, *args], capture_output=True, text=True, timeout=30)
+
     def test_ipv4_send(self):
         receiver, port = ipv4_receiver("239.1.2.3")
-        result = run("239.1.2.3", str(port), "hello", "3", "10",
+        result = self.run_tool("239.1.2.3", str(port), "hello", "3", "10",
                      "--interface", "127.0.0.1", "--ttl", "6", "--source-port", "43001")
         self.assertEqual(result.returncode, 0, result.stderr)
         lines = result.stdout.splitlines()
@@ -36,7 +48,7 @@ class MctxSendTest(unittest.TestCase):
 
     def test_bind_and_quiet(self):
         receiver, port = ipv4_receiver("239.1.2.3")
-        result = run("239.1.2.3", str(port), "quiet", "2", "0",
+        result = self.run_tool("239.1.2.3", str(port), "quiet", "2", "0",
                      "--bind", "127.0.0.1:43002", "--interface-name", "lo", "--quiet")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(result.stdout, "sent 2 packets, 10 bytes to 239.1.2.3:%d\n" % port)
@@ -49,7 +61,7 @@ class MctxSendTest(unittest.TestCase):
         # route; it then sends, though nothing on lo can receive it.
         ip("link", "set", "lo", "multicast", "on")
         ip("-6", "route", "replace", "multicast", "ff00::/8", "dev", "lo", "table", "local")
-        result = run("ff31::8000:1234", "5000", "hello-v6", "--source", "::1", "--interface", "::1")
+        result = self.run_tool("ff31::8000:1234", "5000", "hello-v6", "--source", "::1", "--interface", "::1")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("to [ff31::8000:1234]:5000 from [::1]:", result.stdout)
 
@@ -60,7 +72,7 @@ class MctxSendTest(unittest.TestCase):
         ip("address", "add", "fd00::1/64", "dev", "toa", "nodad")
         try:
             receiver, port = ipv6_ssm_receiver("ff31::8000:1234", socket.if_nametoindex("toa"), "fd00::1")
-            result = run("ff31::8000:1234", str(port), "hello-v6", "--source", "fd00::1", "--ttl", "3")
+            result = self.run_tool("ff31::8000:1234", str(port), "hello-v6", "--source", "fd00::1", "--ttl", "3")
             self.assertEqual(result.returncode, 0, result.stderr)
             data, _ttl, sender = receive(receiver)
             self.assertEqual((data, sender[0]), (b"hello-v6", "fd00::1"))
@@ -86,6 +98,9 @@ class MctxSendTest(unittest.TestCase):
             "bind and source": (["239.1.2.3", "5000", "x", "--bind", "127.0.0.1:1", "--source", "127.0.0.1"],
                                 "--bind cannot be combined"),
             "ttl": (["239.1.2.3", "5000", "x", "--ttl", "256"], "Invalid TTL 256"),
+            "rate": (["239.1.2.3", "5000", "x", "--rate", "-5"], "Invalid rate"),
+            "rate text": (["239.1.2.3", "5000", "x", "--rate", "fast"], "--rate"),
+            "json and quiet": (["239.1.2.3", "5000", "x", "--json", "--quiet"], "cannot be combined"),
             "index 0": (["239.1.2.3", "5000", "x", "--interface-index", "0"], "interface index 0"),
             "count": (["239.1.2.3", "5000", "x", "many"], "Invalid count"),
             "scope without interface": (["ff32::1", "5000", "x"], "interface-local or link-local"),
@@ -94,26 +109,102 @@ class MctxSendTest(unittest.TestCase):
         }
         for name, (args, message) in cases.items():
             with self.subTest(name):
-                result = run(*args)
+                result = self.run_tool(*args)
                 self.assertEqual(result.returncode, 2, result.stderr)
                 self.assertEqual(result.stdout, "")
                 lines = result.stderr.splitlines()
                 self.assertEqual(len(lines), 1, result.stderr)
-                self.assertTrue(lines[0].startswith("mctx-send: "), lines[0])
+                self.assertTrue(lines[0].startswith(self.NAME + ": "), lines[0])
                 self.assertIn(message, lines[0])
 
     def test_runtime_failure(self):
-        result = run("239.1.2.3", "5000", "x", "--source", "192.0.2.1", "--interface", "127.0.0.1")
+        result = self.run_tool("239.1.2.3", "5000", "x", "--source", "192.0.2.1", "--interface", "127.0.0.1")
         self.assertEqual(result.returncode, 1)
         self.assertEqual(result.stderr,
-                         "mctx-send: Could not bind to 192.0.2.1:0: Cannot assign requested address\n")
+                         self.NAME + ": Could not bind to 192.0.2.1:0: Cannot assign requested address\n")
 
     def test_help(self):
-        result = run("--help")
+        result = self.run_tool("--help")
         self.assertEqual(result.returncode, 0)
         for option in ("--source", "--source-port", "--bind", "--interface", "--interface-index",
-                       "--interface-name", "--ttl", "--no-loopback", "--quiet"):
+                       "--interface-name", "--ttl", "--no-loopback", "--quiet", "--rate", "--json"):
             self.assertIn(option, result.stdout)
+
+    def test_json(self):
+        receiver, port = ipv4_receiver("239.1.2.3")
+        result = self.run_tool("239.1.2.3", str(port), "json", "3", "5", "--interface", "127.0.0.1",
+                               "--bind", "127.0.0.1:43005", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        self.assertEqual(len(rows), 4)
+        for seq, row in enumerate(rows[:3], 1):
+            self.assertEqual(row["type"], "packet")
+            self.assertEqual(row["seq"], seq)
+            self.assertEqual(row["bytes"], 4)
+            self.assertEqual(row["publication"], 1)
+            self.assertEqual(row["destination"], "239.1.2.3:%d" % port)
+            self.assertEqual(row["source"], "127.0.0.1:43005")
+            self.assertIsInstance(row["ts"], float)
+        summary = rows[3]
+        self.assertEqual(summary["type"], "summary")
+        self.assertEqual((summary["packets"], summary["bytes"], summary["interrupted"]), (3, 12, False))
+        self.assertGreater(summary["packets_per_sec"], 0)
+        self.assertEqual(drain(receiver), 3)
+        receiver.close()
+
+    def test_rate_exact_count(self):
+        receiver, port = ipv4_receiver("239.1.2.3")
+        receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        started = time.monotonic()
+        result = self.run_tool("239.1.2.3", str(port), "paced", "300", "--rate", "3000",
+                               "--interface", "127.0.0.1", "--quiet")
+        elapsed = time.monotonic() - started
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "sent 300 packets, 1500 bytes to 239.1.2.3:%d\n" % port)
+        self.assertEqual(drain(receiver), 300)
+        # Paced, not sent at once: 299 intervals of 1/3000 s lie between the
+        # first and the last packet.
+        self.assertGreaterEqual(elapsed, 299 / 3000)
+        receiver.close()
+
+    def test_interrupt_prints_summary(self):
+        receiver, port = ipv4_receiver("239.1.2.3")
+        process = subprocess.Popen([self.TOOL, "239.1.2.3", str(port), "tick", "0", "20",
+                                    "--interface", "127.0.0.1", "--quiet"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.assertIsNotNone(receive(receiver))  # running
+        time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+        self.assertEqual(process.returncode, 0, err)
+        self.assertRegex(out, r"^interrupted: sent \d+ packets, \d+ bytes to 239\.1\.2\.3:%d\n$" % port)
+        sent = int(out.split()[2])
+        self.assertEqual(drain(receiver) + 1, sent)
+        receiver.close()
+
+    def test_progress_on_terminal_only(self):
+        args = [self.TOOL, "239.1.2.3", "5000", "x", "600", "--rate", "2000",
+                "--interface", "127.0.0.1", "--quiet"]
+        # On a pipe: no progress line.
+        piped = subprocess.run(args, capture_output=True, text=True, timeout=30)
+        self.assertEqual(piped.stderr, "")
+        # On a terminal (script gives the tool a pty): a live line.
+        tty = subprocess.run(["script", "-qec", " ".join(args), "/dev/null"],
+                             capture_output=True, timeout=30)
+        self.assertEqual(tty.returncode, 0)
+        screen = tty.stdout.decode()
+        self.assertRegex(screen, r"\r\x1b\[K\d+ packets .* pkt/s .* s  ETA [0-9.]+ s")
+        self.assertIn("sent 600 packets, 600 bytes to 239.1.2.3:5000", screen)
+
+
+class MctxSendTest(SenderTests, unittest.TestCase):
+    TOOL = os.environ["MCTX_SEND"]
+    NAME = "mctx-send"
+
+
+class MctxAsyncSendTest(SenderTests, unittest.TestCase):
+    TOOL = os.environ["MCTX_ASYNC_SEND"]
+    NAME = "mctx-async-send"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,221 @@
+/* mctx-async-send: send UDP multicast datagrams from a GMainLoop
+ *
+ * The same command line as mctx-send, driven by the main loop: each packet
+ * goes out through mctx_publication_send_async() on schedule, or, with
+ * --rate, through an MctxPacedSender.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "mctx-tool.h"
+
+typedef struct {
+  MctxToolOptions options;
+  MctxPublication *publication;
+  MctxToolReporter *reporter;
+  GMainLoop *loop;
+  GCancellable *cancellable;
+  guint64 next;             /* index of the next packet */
+  gint64 started_us;
+  double interval_us;
+  guint wait_id;            /* timeout until the next packet is due */
+  gboolean interrupted;
+  int status;
+} AsyncSend;
+
+static void send_next (AsyncSend *self);
+
+static gboolean
+send_when_due (gpointer user_data)
+{
+  AsyncSend *self = user_data;
+
+  self->wait_id = 0;
+  send_next (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop (AsyncSend *self,
+      int        status)
+{
+  self->status = status;
+  g_main_loop_quit (self->loop);
+}
+
+static void
+on_sent (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AsyncSend *self = user_data;
+  g_autoptr(MctxSendReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 due_us, now;
+
+  report = mctx_publication_send_finish (MCTX_PUBLICATION (object), result, &error);
+  if (report == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
+          stop (self, MCTX_TOOL_EXIT_RUNTIME);
+          return;
+        }
+      stop (self, EXIT_SUCCESS);
+      return;
+    }
+
+  mctx_tool_reporter_packet (self->reporter, self->next, mctx_send_report_get_bytes_sent (report));
+  self->next++;
+
+  if (self->interrupted || (self->options.count != 0 && self->next >= self->options.count))
+    {
+      stop (self, EXIT_SUCCESS);
+      return;
+    }
+
+  /* Packet n is due at start + n intervals, however long sends took. */
+  due_us = self->started_us + (gint64) (self->next * self->interval_us);
+  now = g_get_monotonic_time ();
+  if (due_us <= now)
+    send_next (self);
+  else
+    self->wait_id = g_timeout_add ((guint) ((due_us - now + 999) / 1000), send_when_due, self);
+}
+
+static void
+send_next (AsyncSend *self)
+{
+  mctx_publication_send_async (self->publication, self->options.payload, G_PRIORITY_DEFAULT,
+                               self->cancellable, on_sent, self);
+}
+
+static void
+on_packet_sent (MctxPacedSender *sender,
+                guint64          index,
+                guint64          bytes,
+                AsyncSend       *self)
+{
+  mctx_tool_reporter_packet (self->reporter, index, (gsize) bytes);
+}
+
+static void
+on_progress (MctxPacedSender *sender,
+             guint64          packets,
+             guint64          bytes,
+             AsyncSend       *self)
+{
+  mctx_tool_reporter_progress (self->reporter, packets, bytes);
+}
+
+static void
+on_run (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  AsyncSend *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!mctx_paced_sender_run_finish (MCTX_PACED_SENDER (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
+      stop (self, MCTX_TOOL_EXIT_RUNTIME);
+      return;
+    }
+
+  stop (self, EXIT_SUCCESS);
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  AsyncSend *self = user_data;
+
+  self->interrupted = TRUE;
+  g_cancellable_cancel (self->cancellable);
+
+  /* Between two packets nothing is in flight: stop now. */
+  if (self->wait_id != 0)
+    {
+      g_clear_handle_id (&self->wait_id, g_source_remove);
+      stop (self, EXIT_SUCCESS);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  AsyncSend self = { .status = EXIT_SUCCESS };
+  g_autoptr(MctxContext) context = NULL;
+  g_autoptr(MctxPacedSender) paced = NULL;
+  guint sigint_id, sigterm_id;
+
+  if (!mctx_tool_init (&self.options, "mctx-async-send", &argc, &argv))
+    return MCTX_TOOL_EXIT_USAGE;
+
+  context = mctx_context_new ();
+  self.publication = mctx_tool_add_publication (&self.options, context, &self.status);
+  if (self.publication == NULL)
+    {
+      mctx_tool_options_clear (&self.options);
+      return self.status;
+    }
+
+  self.loop = g_main_loop_new (NULL, FALSE);
+  self.cancellable = g_cancellable_new ();
+  self.reporter = mctx_tool_reporter_new (&self.options, self.publication);
+  self.started_us = g_get_monotonic_time ();
+  self.interval_us = (double) self.options.interval_ms * 1000;
+
+  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &self);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &self);
+
+  if (self.options.rate > 0)
+    {
+      paced = mctx_paced_sender_new (self.publication, self.options.payload, self.options.count);
+      mctx_paced_sender_set_packets_per_second (paced, self.options.rate);
+      if (self.options.json || !self.options.quiet)
+        g_signal_connect (paced, "packet-sent", G_CALLBACK (on_packet_sent), &self);
+      else
+        g_signal_connect (paced, "progress", G_CALLBACK (on_progress), &self);
+      mctx_paced_sender_run_async (paced, self.cancellable, on_run, &self);
+    }
+  else
+    send_next (&self);
+
+  g_main_loop_run (self.loop);
+
+  if (paced != NULL)
+    {
+      /* The paced sender counted what the signals may not have. */
+      if (self.options.quiet && !self.options.json)
+        mctx_tool_reporter_progress (self.reporter,
+                                     mctx_paced_sender_get_packets_sent (paced),
+                                     mctx_paced_sender_get_bytes_sent (paced));
+    }
+  if (self.status == EXIT_SUCCESS)
+    mctx_tool_reporter_finish (self.reporter, self.interrupted);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_clear_handle_id (&self.wait_id, g_source_remove);
+  mctx_tool_reporter_free (self.reporter);
+  g_object_unref (self.cancellable);
+  g_main_loop_unref (self.loop);
+  mctx_tool_options_clear (&self.options);
+
+  return self.status;
+}

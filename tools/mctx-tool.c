@@ -1,0 +1,443 @@
+/* mctx-tool.c: what mctx-send and mctx-async-send share
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include "mctx-tool.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+static const char *tool_name = "mctx";
+
+int
+mctx_tool_fail (int         status,
+                const char *format,
+                ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s: %s\n", tool_name, message);
+  return status;
+}
+
+static gboolean
+parse_number (const char  *text,
+              const char  *what,
+              guint64      max,
+              guint64     *value)
+{
+  if (g_ascii_string_to_unsigned (text, 10, 0, max, value, NULL))
+    return TRUE;
+
+  /* Translators: the first %s names the argument, e.g. "port" */
+  mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid %s “%s”: expected a number from 0 to %llu"),
+                  what, text, (unsigned long long) max);
+  return FALSE;
+}
+
+gboolean
+mctx_tool_init (MctxToolOptions   *options,
+                const char        *name,
+                int               *argc,
+                char            ***argv)
+{
+  const GOptionEntry entries[] = {
+    { "source", 0, 0, G_OPTION_ARG_STRING, &options->source,
+      N_("Bind this exact source address"), N_("ADDRESS") },
+    { "source-port", 0, 0, G_OPTION_ARG_INT, &options->source_port,
+      N_("Bind this source port"), N_("PORT") },
+    { "bind", 0, 0, G_OPTION_ARG_STRING, &options->bind,
+      N_("Bind this source address and port together"), N_("ADDRESS:PORT") },
+    { "interface", 0, 0, G_OPTION_ARG_STRING, &options->interface,
+      N_("Send through the interface with this address"), N_("ADDRESS") },
+    { "interface-index", 0, 0, G_OPTION_ARG_INT, &options->interface_index,
+      N_("Send through the interface with this index"), N_("INDEX") },
+    { "interface-name", 0, 0, G_OPTION_ARG_STRING, &options->interface_name,
+      N_("Send through the interface with this name"), N_("NAME") },
+    { "ttl", 0, 0, G_OPTION_ARG_INT, &options->ttl,
+      N_("Multicast TTL or hop limit (default 1)"), N_("TTL") },
+    { "no-loopback", 0, 0, G_OPTION_ARG_NONE, &options->no_loopback,
+      N_("Do not deliver to members on this host"), NULL },
+    { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &options->rate,
+      N_("Send this many packets per second (instead of INTERVAL_MS)"), N_("PPS") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
+      N_("Print one JSON object per packet and a JSON summary"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
+      N_("Print nothing per packet, only the summary"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  guint64 port;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  tool_name = name;
+  g_set_prgname (name);
+
+  *options = (MctxToolOptions) {
+    .source_port = -1,
+    .interface_index = -1,
+    .ttl = -1,
+    .count = 1,
+    .interval_ms = 1000,
+  };
+
+  context = g_option_context_new (_("GROUP PORT PAYLOAD [COUNT] [INTERVAL_MS] — send UDP multicast"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  description = g_strdup_printf (
+    _("Sends PAYLOAD to GROUP:PORT COUNT times (default 1; 0 sends until "
+      "interrupted), INTERVAL_MS apart (default 1000).\n\nExamples:\n"
+      "  %s 239.1.2.3 5000 hello\n"
+      "  %s ff3e::8000:1234 5000 hello-v6 --source fd00::10\n"
+      "  %s ff32::8000:1234 5000 hello-v6 --source fe80::1234 --interface-index 7\n"
+      "  %s 239.1.2.3 5000 stream 10000 --rate 1000 --quiet"),
+    name, name, name, name);
+  g_option_context_set_description (context, description);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+      return FALSE;
+    }
+
+  if (*argc < 4)
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Missing arguments: GROUP PORT PAYLOAD are required (see --help)"));
+      return FALSE;
+    }
+  if (*argc > 6)
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Too many arguments: “%s”"), (*argv)[6]);
+      return FALSE;
+    }
+
+  if (!parse_number ((*argv)[2], _("port"), G_MAXUINT, &port) ||
+      (*argc > 4 && !parse_number ((*argv)[4], _("count"), G_MAXUINT64, &options->count)) ||
+      (*argc > 5 && !parse_number ((*argv)[5], _("interval"), 3600 * 1000, &options->interval_ms)))
+    return FALSE;
+
+  if (options->rate < 0 || !isfinite (options->rate))
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid rate %g: expected packets per second above 0"),
+                      options->rate);
+      return FALSE;
+    }
+
+  if (options->json && options->quiet)
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("--json and --quiet cannot be combined"));
+      return FALSE;
+    }
+
+  options->group = (*argv)[1];
+  options->port = (guint) port;
+  options->payload = g_bytes_new ((*argv)[3], strlen ((*argv)[3]));
+
+  return TRUE;
+}
+
+void
+mctx_tool_options_clear (MctxToolOptions *options)
+{
+  g_clear_pointer (&options->source, g_free);
+  g_clear_pointer (&options->bind, g_free);
+  g_clear_pointer (&options->interface, g_free);
+  g_clear_pointer (&options->interface_name, g_free);
+  g_clear_pointer (&options->payload, g_bytes_unref);
+}
+
+static MctxPublicationConfig *
+build_config (MctxToolOptions  *options,
+              GError          **error)
+{
+  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (options->group, options->port, error);
+
+  if (config == NULL)
+    return NULL;
+
+  if (options->bind != NULL && (options->source != NULL || options->source_port >= 0))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--bind cannot be combined with --source or --source-port"));
+      return NULL;
+    }
+  if (options->source_port < -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid source port %d"), options->source_port);
+      return NULL;
+    }
+  if (options->interface_index < -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid interface index %d"), options->interface_index);
+      return NULL;
+    }
+  if (options->ttl > 255 || options->ttl < -1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid TTL %d: expected a number from 0 to 255"), options->ttl);
+      return NULL;
+    }
+
+  if ((options->bind != NULL &&
+       !mctx_publication_config_set_bind_address_string (config, options->bind, error)) ||
+      (options->source != NULL &&
+       !mctx_publication_config_set_source_address_string (config, options->source, error)) ||
+      (options->interface != NULL &&
+       !mctx_publication_config_set_outgoing_interface_string (config, options->interface, error)))
+    return NULL;
+
+  if (options->source_port >= 0)
+    mctx_publication_config_set_source_port (config, (guint) options->source_port);
+  if (options->interface_index >= 0)
+    mctx_publication_config_set_interface_index (config, options->interface_index);
+  mctx_publication_config_set_interface_name (config, options->interface_name);
+  if (options->ttl >= 0)
+    mctx_publication_config_set_ttl (config, (guint) options->ttl);
+  mctx_publication_config_set_loopback (config, !options->no_loopback);
+
+  if (!mctx_publication_config_validate (config, error))
+    return NULL;
+
+  return g_steal_pointer (&config);
+}
+
+MctxPublication *
+mctx_tool_add_publication (MctxToolOptions *options,
+                           MctxContext     *context,
+                           int             *status)
+{
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+
+  config = build_config (options, &error);
+  if (config == NULL)
+    {
+      *status = mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+      return NULL;
+    }
+
+  publication = mctx_context_add_publication (context, config, &error);
+  if (publication == NULL)
+    /* What the configuration asks is impossible here (an address that is
+     * not local, an unknown interface): still the user's input. */
+    *status = mctx_tool_fail (error->domain == MCTX_ERROR ? MCTX_TOOL_EXIT_USAGE : MCTX_TOOL_EXIT_RUNTIME,
+                              "%s", error->message);
+
+  return publication;
+}
+
+struct _MctxToolReporter
+{
+  MctxToolOptions *options;
+  char *destination;
+  char *source;
+  guint publication_id;
+  gint64 started_us;
+  guint64 packets;
+  guint64 bytes;
+  gboolean progress_line;    /* a live line on a terminal */
+  gboolean line_drawn;
+  gint64 last_progress_us;
+  JsonGenerator *generator;
+};
+
+static char *
+describe (GInetSocketAddress *address)
+{
+  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
+
+  if (g_socket_address_get_family (G_SOCKET_ADDRESS (address)) == G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("[%s]:%u", host, g_inet_socket_address_get_port (address));
+  return g_strdup_printf ("%s:%u", host, g_inet_socket_address_get_port (address));
+}
+
+MctxToolReporter *
+mctx_tool_reporter_new (MctxToolOptions *options,
+                        MctxPublication *publication)
+{
+  MctxToolReporter *reporter = g_new0 (MctxToolReporter, 1);
+
+  reporter->options = options;
+  reporter->destination = describe (mctx_publication_get_destination (publication));
+  reporter->source = describe (mctx_publication_get_local_address (publication));
+  reporter->publication_id = mctx_publication_get_id (publication);
+  reporter->started_us = g_get_monotonic_time ();
+  reporter->last_progress_us = reporter->started_us;
+  reporter->generator = json_generator_new ();
+
+  /* Long runs get a live line, but only for a person watching. */
+  reporter->progress_line = isatty (STDERR_FILENO) &&
+                            (options->quiet || options->count == 0 || options->count > 300);
+
+  return reporter;
+}
+
+static void
+print_json (MctxToolReporter *reporter,
+            JsonBuilder      *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (reporter->generator, root);
+  text = json_generator_to_data (reporter->generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+clear_progress_line (MctxToolReporter *reporter)
+{
+  if (reporter->line_drawn)
+    g_printerr ("\r\033[K");
+  reporter->line_drawn = FALSE;
+}
+
+void
+mctx_tool_reporter_packet (MctxToolReporter *reporter,
+                           guint64           index,
+                           gsize             bytes)
+{
+  reporter->packets++;
+  reporter->bytes += bytes;
+
+  if (reporter->options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "packet");
+      json_builder_set_member_name (builder, "seq");
+      json_builder_add_int_value (builder, (gint64) index + 1);
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, (gint64) bytes);
+      json_builder_set_member_name (builder, "publication");
+      json_builder_add_int_value (builder, reporter->publication_id);
+      json_builder_set_member_name (builder, "destination");
+      json_builder_add_string_value (builder, reporter->destination);
+      json_builder_set_member_name (builder, "source");
+      json_builder_add_string_value (builder, reporter->source);
+      json_builder_set_member_name (builder, "ts");
+      json_builder_add_double_value (builder, g_get_real_time () / (double) G_USEC_PER_SEC);
+      json_builder_end_object (builder);
+      print_json (reporter, builder);
+    }
+  else if (!reporter->options->quiet)
+    {
+      clear_progress_line (reporter);
+      if (reporter->options->count != 0)
+        /* Translators: "sent 5 bytes to 239.1.2.3:5000 from 127.0.0.1:40000 (1/3)" */
+        g_print (_("sent %llu bytes to %s from %s (%llu/%llu)\n"),
+                 (unsigned long long) bytes, reporter->destination, reporter->source,
+                 (unsigned long long) index + 1, (unsigned long long) reporter->options->count);
+      else
+        g_print (_("sent %llu bytes to %s from %s (%llu)\n"),
+                 (unsigned long long) bytes, reporter->destination, reporter->source,
+                 (unsigned long long) index + 1);
+    }
+
+  mctx_tool_reporter_progress (reporter, reporter->packets, reporter->bytes);
+}
+
+void
+mctx_tool_reporter_progress (MctxToolReporter *reporter,
+                             guint64           packets,
+                             guint64           bytes)
+{
+  gint64 now = g_get_monotonic_time ();
+  double elapsed = (now - reporter->started_us) / (double) G_USEC_PER_SEC;
+  g_autofree char *size = NULL;
+  g_autofree char *eta = NULL;
+  double rate;
+
+  reporter->packets = packets;
+  reporter->bytes = bytes;
+
+  if (!reporter->progress_line || now - reporter->last_progress_us < G_USEC_PER_SEC / 10)
+    return;
+  reporter->last_progress_us = now;
+  reporter->line_drawn = TRUE;
+
+  rate = elapsed > 0 ? packets / elapsed : 0;
+  size = g_format_size (bytes);
+  if (reporter->options->count != 0 && rate > 0)
+    /* Translators: the estimated time left */
+    eta = g_strdup_printf (_("  ETA %.1f s"), (reporter->options->count - packets) / rate);
+
+  /* Translators: a live progress line on a terminal */
+  g_printerr (_("\r\033[K%llu packets  %s  %.0f pkt/s  %.1f s%s"),
+              (unsigned long long) packets, size, rate, elapsed, eta != NULL ? eta : "");
+}
+
+void
+mctx_tool_reporter_finish (MctxToolReporter *reporter,
+                           gboolean          interrupted)
+{
+  double elapsed = (g_get_monotonic_time () - reporter->started_us) / (double) G_USEC_PER_SEC;
+
+  clear_progress_line (reporter);
+
+  if (reporter->options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "summary");
+      json_builder_set_member_name (builder, "packets");
+      json_builder_add_int_value (builder, (gint64) reporter->packets);
+      json_builder_set_member_name (builder, "bytes");
+      json_builder_add_int_value (builder, (gint64) reporter->bytes);
+      json_builder_set_member_name (builder, "destination");
+      json_builder_add_string_value (builder, reporter->destination);
+      json_builder_set_member_name (builder, "elapsed_secs");
+      json_builder_add_double_value (builder, elapsed);
+      json_builder_set_member_name (builder, "packets_per_sec");
+      json_builder_add_double_value (builder, elapsed > 0 ? reporter->packets / elapsed : 0);
+      json_builder_set_member_name (builder, "bytes_per_sec");
+      json_builder_add_double_value (builder, elapsed > 0 ? reporter->bytes / elapsed : 0);
+      json_builder_set_member_name (builder, "interrupted");
+      json_builder_add_boolean_value (builder, interrupted);
+      json_builder_end_object (builder);
+      print_json (reporter, builder);
+    }
+  else if (reporter->options->quiet || interrupted)
+    {
+      if (interrupted)
+        g_print (_("interrupted: "));
+      g_print (_("sent %llu packets, %llu bytes to %s\n"),
+               (unsigned long long) reporter->packets, (unsigned long long) reporter->bytes,
+               reporter->destination);
+    }
+}
+
+void
+mctx_tool_reporter_free (MctxToolReporter *reporter)
+{
+  g_free (reporter->destination);
+  g_free (reporter->source);
+  g_clear_object (&reporter->generator);
+  g_free (reporter);
+}

@@ -1,0 +1,76 @@
+/* mctx-tool.h: what mctx-send and mctx-async-send share
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#pragma once
+
+#include <mctx/mctx.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses: bad arguments or configuration, failures at run time. */
+#define MCTX_TOOL_EXIT_USAGE 2
+#define MCTX_TOOL_EXIT_RUNTIME 1
+
+typedef struct {
+  /* Options */
+  char *source;
+  int source_port;
+  char *bind;
+  char *interface;
+  int interface_index;
+  char *interface_name;
+  int ttl;
+  gboolean no_loopback;
+  gboolean quiet;
+  gboolean json;
+  double rate;
+
+  /* Arguments */
+  const char *group;
+  guint port;
+  GBytes *payload;
+  guint64 count;          /* 0: until interrupted */
+  guint64 interval_ms;
+} MctxToolOptions;
+
+/* Sets up locale and translations, parses the command line. On a bad
+ * argument prints one line and returns FALSE. */
+gboolean               mctx_tool_init           (MctxToolOptions        *options,
+                                                 const char             *name,
+                                                 int                    *argc,
+                                                 char                 ***argv);
+void                   mctx_tool_options_clear  (MctxToolOptions        *options);
+
+/* Adds the publication the options describe. On failure prints one line
+ * and sets *status to the exit status. */
+MctxPublication       *mctx_tool_add_publication (MctxToolOptions       *options,
+                                                  MctxContext           *context,
+                                                  int                   *status);
+
+/* Prints "<tool>: <message>" on stderr and returns @status. */
+int                    mctx_tool_fail           (int                     status,
+                                                 const char             *format,
+                                                 ...) G_GNUC_PRINTF (2, 3);
+
+/* Per-packet lines or JSON, a live progress line on a terminal, and the
+ * summary at the end. */
+typedef struct _MctxToolReporter MctxToolReporter;
+
+MctxToolReporter      *mctx_tool_reporter_new    (MctxToolOptions       *options,
+                                                  MctxPublication       *publication);
+void                   mctx_tool_reporter_packet (MctxToolReporter      *reporter,
+                                                  guint64                index,
+                                                  gsize                  bytes);
+void                   mctx_tool_reporter_progress (MctxToolReporter    *reporter,
+                                                    guint64              packets,
+                                                    guint64              bytes);
+void                   mctx_tool_reporter_finish (MctxToolReporter      *reporter,
+                                                  gboolean               interrupted);
+void                   mctx_tool_reporter_free   (MctxToolReporter      *reporter);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxToolReporter, mctx_tool_reporter_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MctxToolOptions, mctx_tool_options_clear)
+
+G_END_DECLS
