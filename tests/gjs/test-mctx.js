@@ -9,6 +9,9 @@ imports.gi.versions.Mctx = '1.0';
 const {GLib, Gio, Mctx} = imports.gi;
 const System = imports.system;
 
+Gio._promisify(Mctx.Publication.prototype, 'send_async', 'send_finish');
+Gio._promisify(Mctx.PacedSender.prototype, 'run_async', 'run_finish');
+
 const GROUP = '239.1.2.3';
 
 function assertPrivateNamespace() {
@@ -89,6 +92,42 @@ const tests = {
         assertEqual(context.n_publications, 0, 'context unchanged');
     },
 
+    async 'await send_async'() {
+        const socket = receiver();
+        const port = socket.get_local_address().get_port();
+        const context = new Mctx.Context();
+        const config = Mctx.PublicationConfig.new(GROUP, port);
+        config.set_outgoing_interface_string('127.0.0.1');
+        const publication = context.add_publication(config);
+
+        const payload = new GLib.Bytes(new TextEncoder().encode('awaited'));
+        const report = await publication.send_async(payload, GLib.PRIORITY_DEFAULT, null);
+        assertEqual(report.get_bytes_sent(), 7, 'bytes sent');
+        assertEqual(receive(socket), 'awaited', 'payload');
+    },
+
+    async 'await a paced run'() {
+        const socket = receiver();
+        const port = socket.get_local_address().get_port();
+        const context = new Mctx.Context();
+        const config = Mctx.PublicationConfig.new(GROUP, port);
+        config.set_outgoing_interface_string('127.0.0.1');
+        const publication = context.add_publication(config);
+
+        const sender = Mctx.PacedSender.new(publication,
+            new GLib.Bytes(new TextEncoder().encode('paced')), 20);
+        sender.packets_per_second = 1000;
+        let progress = 0;
+        sender.connect('progress', (_sender, packets) => {
+            progress = packets;
+        });
+        assertEqual(await sender.run_async(null), true, 'run finished');
+        assertEqual(sender.packets_sent, 20, 'packets sent');
+        assertEqual(progress, 20, 'last progress');
+        for (let i = 0; i < 20; i++)
+            assertEqual(receive(socket), 'paced', `packet ${i}`);
+    },
+
     'take and remove'() {
         const context = new Mctx.Context();
         const config = Mctx.PublicationConfig.new(GROUP, 6000);
@@ -107,18 +146,29 @@ const tests = {
     },
 };
 
-assertPrivateNamespace();
-const names = Object.keys(tests);
-print(`1..${names.length}`);
-let failed = 0;
-names.forEach((name, i) => {
-    try {
-        tests[name]();
-        print(`ok ${i + 1} - ${name}`);
-    } catch (e) {
-        failed++;
-        print(`not ok ${i + 1} - ${name}`);
-        print(`# ${e}\n# ${e.stack}`.replace(/\n/g, '\n# '));
+async function runAll() {
+    const names = Object.keys(tests);
+    print(`1..${names.length}`);
+    let failed = 0;
+    for (const [i, name] of names.entries()) {
+        try {
+            await tests[name]();
+            print(`ok ${i + 1} - ${name}`);
+        } catch (e) {
+            failed++;
+            print(`not ok ${i + 1} - ${name}`);
+            print(`# ${e}\n# ${e.stack}`.replace(/\n/g, '\n# '));
+        }
     }
+    return failed;
+}
+
+assertPrivateNamespace();
+const loop = new GLib.MainLoop(null, false);
+let failures = 0;
+runAll().then(failed => {
+    failures = failed;
+    loop.quit();
 });
-System.exit(failed ? 1 : 0);
+loop.run();
+System.exit(failures ? 1 : 0);

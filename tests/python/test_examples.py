@@ -35,6 +35,16 @@ class ExamplesTest(unittest.TestCase):
     def test_gjs(self):
         self.run_example(["gjs", os.path.join(SOURCE_DIR, "send.js")])
 
+    def test_python_asyncio(self):
+        self.run_example(["/usr/bin/python3", os.path.join(SOURCE_DIR, "send-async.py")])
+
+    def test_gjs_await(self):
+        self.run_example(["gjs", os.path.join(SOURCE_DIR, "send-async.js")])
+
+    @unittest.skipUnless(os.environ.get("MCTX_EXAMPLE_SEND_VALA"), "valac is not installed")
+    def test_vala(self):
+        self.run_example([os.environ["MCTX_EXAMPLE_SEND_VALA"]])
+
 
 if __name__ == "__main__":
     assert_private_namespace()

@@ -1,0 +1,186 @@
+# PyGObject overrides for mctx: keyword arguments for configurations,
+# bytes-like payloads, plain tuples, and an asyncio sender.
+#
+# SPDX-License-Identifier: BSD-2-Clause
+
+import asyncio
+
+from gi.repository import Gio, GLib
+
+from ..module import get_introspection_module
+from ..overrides import override
+
+Mctx = get_introspection_module("Mctx")
+
+__all__ = []
+
+_CONFIG_KEYWORDS = ("source", "source_port", "bind", "interface", "interface_index",
+                    "interface_name", "ttl", "loopback")
+
+
+def _configure(config, source=None, source_port=None, bind=None, interface=None,
+               interface_index=None, interface_name=None, ttl=None, loopback=None):
+    if bind is not None:
+        if isinstance(bind, str):
+            config.set_bind_address_string(bind)
+        else:
+            config.set_bind_address(bind)
+    if source is not None:
+        if isinstance(source, str):
+            config.set_source_address_string(source)
+        else:
+            config.set_source_address(source)
+    if source_port is not None:
+        config.set_source_port(source_port)
+    if interface is not None:
+        if isinstance(interface, str):
+            config.set_outgoing_interface_string(interface)
+        else:
+            config.set_outgoing_interface(interface)
+    if interface_index is not None:
+        config.set_interface_index(interface_index)
+    if interface_name is not None:
+        config.set_interface_name(interface_name)
+    if ttl is not None:
+        config.set_ttl(ttl)
+    if loopback is not None:
+        config.set_loopback(loopback)
+
+
+class PublicationConfig(Mctx.PublicationConfig):
+    """A destination: ``Mctx.PublicationConfig("239.1.2.3", 5000, ttl=8)``.
+
+    Addresses may be strings or ``Gio.InetAddress`` objects; ``bind`` takes
+    ``"ADDRESS:PORT"`` or a ``Gio.InetSocketAddress``.
+    """
+
+    def __init__(self, group=None, port=None, **kwargs):
+        settings = {key: kwargs.pop(key) for key in _CONFIG_KEYWORDS if key in kwargs}
+        super().__init__(**kwargs)
+        if group is not None:
+            if isinstance(group, str):
+                self.set_group_string(group)
+            else:
+                self.set_group(group)
+        if port is not None:
+            self.set_port(port)
+        _configure(self, **settings)
+
+
+PublicationConfig = override(PublicationConfig)
+__all__.append("PublicationConfig")
+
+
+class Context(Mctx.Context):
+    def add_publication(self, config, port=None, **kwargs):
+        """Adds a publication from a configuration, or from a group, a port
+        and the configuration's keywords::
+
+            context.add_publication("239.1.2.3", 5000, source="192.0.2.7", ttl=8)
+        """
+        if not isinstance(config, Mctx.PublicationConfig):
+            config = PublicationConfig(config, port, **kwargs)
+        elif port is not None or kwargs:
+            raise TypeError("add_publication() takes either a configuration or a group and a port")
+        return super().add_publication(config)
+
+    def send(self, id, data):
+        return super().send(id, bytes(data))
+
+    def send_all(self, data):
+        return super().send_all(bytes(data))
+
+
+Context = override(Context)
+__all__.append("Context")
+
+
+class Publication(Mctx.Publication):
+    def send(self, data):
+        """Sends bytes-like ``data`` as one datagram; returns a SendReport."""
+        return super().send(bytes(data))
+
+    def send_quick(self, data):
+        return super().send_quick(bytes(data))
+
+    @property
+    def announce_tuple(self):
+        """``(source, group, port)`` as strings and an int."""
+        _ok, source, group, port = self.get_announce_tuple()
+        return source.to_string(), group.to_string(), port
+
+    def __repr__(self):
+        return "<Mctx.Publication id=%d %s>" % (self.get_id(), self.get_destination().to_string())
+
+
+Publication = override(Publication)
+__all__.append("Publication")
+
+
+class SendReport(Mctx.SendReport):
+    publication_id = property(lambda self: self.get_publication_id())
+    bytes_sent = property(lambda self: self.get_bytes_sent())
+    destination = property(lambda self: self.get_destination())
+    local_address = property(lambda self: self.get_local_address())
+    source_address = property(lambda self: self.get_source_address().to_string())
+    source_port = property(lambda self: self.get_source_port())
+
+    def __repr__(self):
+        return "<Mctx.SendReport %d bytes to %s from %s>" % (
+            self.get_bytes_sent(), self.get_destination().to_string(),
+            self.get_local_address().to_string())
+
+
+SendReport = override(SendReport)
+__all__.append("SendReport")
+
+
+class AsyncPublication:
+    """Sends through a publication from an asyncio event loop.
+
+    ``await AsyncPublication(publication).send(b"...")`` tries the send at
+    once; only when the send buffer is full does it wait for the socket to
+    become writable (``loop.add_writer``) and try again. If the publication
+    loses its socket meanwhile (removed from its context, or stolen), the
+    wait ends and the send raises ``GLib.Error`` (``Mctx.Error.SOCKET_CLOSED``).
+    """
+
+    def __init__(self, publication):
+        self.publication = publication
+
+    async def send(self, data):
+        data = bytes(data)
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                return self.publication.send(data)
+            except GLib.Error as error:
+                if not error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.WOULD_BLOCK):
+                    raise
+            await self._writable(loop)
+
+    async def _writable(self, loop):
+        fd = self.publication.get_fd()
+        if fd < 0:
+            return  # the next send says why
+        ready = loop.create_future()
+
+        def wake(*_args):
+            if not ready.done():
+                ready.set_result(None)
+
+        def detached(*_args):
+            # Emitted before the descriptor closes: unregister it while valid.
+            loop.remove_writer(fd)
+            wake()
+
+        handler = self.publication.connect("notify::socket", detached)
+        loop.add_writer(fd, wake)
+        try:
+            await ready
+        finally:
+            loop.remove_writer(fd)
+            self.publication.disconnect(handler)
+
+
+__all__.append("AsyncPublication")

@@ -1,0 +1,25 @@
+// Awaiting mctx's async send in GJS: Gio._promisify turns
+// send_async/send_finish into a promise.
+//
+// SPDX-License-Identifier: BSD-2-Clause
+
+imports.gi.versions.Mctx = '1.0';
+const {Gio, GLib, Mctx} = imports.gi;
+
+Gio._promisify(Mctx.Publication.prototype, 'send_async', 'send_finish');
+
+async function main() {
+    const context = new Mctx.Context();
+    const config = Mctx.PublicationConfig.new('239.1.2.3', 5000);
+    config.set_outgoing_interface_string('127.0.0.1');
+    config.ttl = 8;
+
+    const publication = context.add_publication(config);
+    const payload = new GLib.Bytes(new TextEncoder().encode('hello multicast'));
+    const report = await publication.send_async(payload, GLib.PRIORITY_DEFAULT, null);
+    print(`sent ${report.get_bytes_sent()} bytes to ${report.get_destination().to_string()}`);
+}
+
+const loop = new GLib.MainLoop(null, false);
+main().catch(logError).finally(() => loop.quit());
+loop.run();

@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+# The PyGObject overrides: keyword configuration, bytes-like payloads,
+# plain tuples, and AsyncPublication on a plain asyncio loop. Run by meson
+# inside a private network namespace.
+#
+# SPDX-License-Identifier: BSD-2-Clause
+
+import asyncio
+import socket
+import subprocess
+import unittest
+
+import gi
+
+gi.require_version("Gio", "2.0")
+gi.require_version("Mctx", "1.0")
+from gi.repository import Gio, GLib, Mctx  # noqa: E402
+
+from mctxtest import assert_private_namespace, ip, ipv4_receiver, receive  # noqa: E402
+
+GROUP = "239.1.2.3"
+
+
+class OverridesTest(unittest.TestCase):
+    def setUp(self):
+        self.receiver, self.port = ipv4_receiver(GROUP)
+        self.context = Mctx.Context()
+
+    def tearDown(self):
+        self.receiver.close()
+
+    def test_keyword_add(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1",
+                                                   source_port=44001, ttl=8, loopback=True)
+        report = publication.send(b"keywords")
+        self.assertEqual(report.bytes_sent, 8)
+        self.assertEqual(report.publication_id, publication.props.id)
+        self.assertEqual(report.source_address, "127.0.0.1")
+        self.assertEqual(report.source_port, 44001)
+        self.assertEqual(report.destination.get_port(), self.port)
+        self.assertIn("8 bytes to 239.1.2.3:%d" % self.port, repr(report))
+        data, ttl, sender = receive(self.receiver)
+        self.assertEqual((data, ttl, sender), (b"keywords", 8, ("127.0.0.1", 44001)))
+
+    def test_config_keywords(self):
+        config = Mctx.PublicationConfig("ff3e::8000:1234", 5000, source="fd00::10",
+                                        interface_name="eth0", ttl=4, loopback=False)
+        self.assertEqual(config.props.group.to_string(), "ff3e::8000:1234")
+        self.assertEqual(config.props.port, 5000)
+        self.assertEqual(config.props.source_address.to_string(), "fd00::10")
+        self.assertEqual(config.props.interface_name, "eth0")
+        self.assertEqual((config.props.ttl, config.props.loopback), (4, False))
+
+        bound = Mctx.PublicationConfig(GROUP, 5000, bind="127.0.0.1:44002")
+        self.assertEqual(bound.props.source_port, 44002)
+        plain = Mctx.PublicationConfig()
+        self.assertIsNone(plain.props.group)
+
+    def test_bytes_like_payloads(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+        for payload in (b"bytes", bytearray(b"bytearray"), memoryview(b"memoryview")):
+            publication.send(payload)
+            self.assertEqual(receive(self.receiver)[0], bytes(payload))
+        self.assertEqual(publication.send_quick(bytearray(b"quick")), 5)
+        self.assertEqual(receive(self.receiver)[0], b"quick")
+        self.assertEqual(self.context.send_all(memoryview(b"all")), 1)
+        self.assertEqual(receive(self.receiver)[0], b"all")
+
+    def test_announce_tuple_and_repr(self):
+        publication = self.context.add_publication(GROUP, self.port, bind="127.0.0.1:44003",
+                                                   interface="127.0.0.1")
+        self.assertEqual(publication.announce_tuple, ("127.0.0.1", GROUP, self.port))
+        self.assertEqual(repr(publication), "<Mctx.Publication id=1 239.1.2.3:%d>" % self.port)
+
+    def test_errors(self):
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication(GROUP, 0)
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.INVALID_PORT))
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication("not-a-group", 5000)
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.INVALID_ADDRESS))
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication(GROUP, 5000, source="fd00::1")
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.SOURCE_FAMILY_MISMATCH))
+        with self.assertRaises(TypeError):
+            self.context.add_publication(Mctx.PublicationConfig(GROUP, 5000), ttl=3)
+        self.assertEqual(self.context.props.n_publications, 0)
+
+    def test_asyncio_send(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+
+        async def main():
+            sender = Mctx.AsyncPublication(publication)
+            reports = [await sender.send(b"async %d" % i) for i in range(3)]
+            return [report.bytes_sent for report in reports]
+
+        self.assertEqual(asyncio.run(main()), [7, 7, 7])
+        for i in range(3):
+            self.assertEqual(receive(self.receiver)[0], b"async %d" % i)
+
+
+class AsyncWouldBlockTest(unittest.TestCase):
+    """AsyncPublication on a full send buffer: a link whose token bucket
+    holds the packets at 8 kbit/s keeps it full until the queue is deleted."""
+
+    def setUp(self):
+        ip("link", "add", "aslow0", "type", "veth", "peer", "name", "aslow1")
+        ip("link", "set", "aslow0", "up")
+        ip("link", "set", "aslow1", "up")
+        ip("address", "add", "198.51.100.1/24", "dev", "aslow0")
+        subprocess_tc("add")
+        self.context = Mctx.Context()
+        self.publication = self.context.add_publication(GROUP, 5000, interface="198.51.100.1")
+        self.publication.props.socket.set_option(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        while True:
+            try:
+                self.publication.send(bytes(1000))
+            except GLib.Error as error:
+                self.assertTrue(error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.WOULD_BLOCK))
+                break
+
+    def tearDown(self):
+        ip("link", "del", "aslow0")
+
+    def test_waits_for_writable(self):
+        async def main():
+            loop = asyncio.get_running_loop()
+            sender = Mctx.AsyncPublication(self.publication)
+            send = asyncio.ensure_future(sender.send(b"after the wait"))
+            await asyncio.sleep(0.2)
+            self.assertFalse(send.done())  # still waiting, the loop runs
+            loop.call_soon(subprocess_tc, "del")
+            return await asyncio.wait_for(send, 10)
+
+        self.assertEqual(asyncio.run(main()).bytes_sent, 14)
+
+    def test_removed_while_waiting(self):
+        async def main():
+            sender = Mctx.AsyncPublication(self.publication)
+            send = asyncio.ensure_future(sender.send(b"never"))
+            await asyncio.sleep(0.1)
+            self.context.remove_publication(self.publication.props.id)
+            await asyncio.wait_for(send, 10)
+
+        with self.assertRaises(GLib.Error) as caught:
+            asyncio.run(main())
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.SOCKET_CLOSED))
+
+
+def subprocess_tc(action):
+    args = ["tc", "qdisc", action, "dev", "aslow0", "root"]
+    if action == "add":
+        args += ["tbf", "rate", "8kbit", "burst", "1600", "limit", "10000000"]
+    subprocess.run(args, check=True)
+
+
+if __name__ == "__main__":
+    assert_private_namespace()
+    unittest.main(verbosity=2)
