@@ -86,6 +86,45 @@ class OverridesTest(unittest.TestCase):
             self.context.add_publication(Mctx.PublicationConfig(GROUP, 5000), ttl=3)
         self.assertEqual(self.context.props.n_publications, 0)
 
+    def test_watch_on_main_loop(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+        loop = GLib.MainLoop()
+        sent = []
+
+        def writable(pub, data):
+            pub.send(b"from a watch %d" % len(sent))
+            sent.append(data)
+            if len(sent) == 2:
+                loop.quit()
+                return GLib.SOURCE_REMOVE
+            return GLib.SOURCE_CONTINUE
+
+        source = publication.watch(GLib.PRIORITY_DEFAULT, None, writable, "data")
+        GLib.timeout_add_seconds(5, loop.quit)
+        loop.run()
+        self.assertTrue(source.is_destroyed())
+        self.assertEqual(sent, ["data", "data"])
+        self.assertEqual(receive(self.receiver)[0], b"from a watch 0")
+        self.assertEqual(receive(self.receiver)[0], b"from a watch 1")
+
+    def test_paced_sender_on_main_loop(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+        sender = Mctx.PacedSender.new(publication, GLib.Bytes.new(b"paced"), 10)
+        sender.props.packets_per_second = 500
+        loop = GLib.MainLoop()
+        outcome = []
+
+        def done(sender, result):
+            outcome.append(sender.run_finish(result))
+            loop.quit()
+
+        sender.run_async(None, done)
+        loop.run()
+        self.assertEqual(outcome, [True])
+        self.assertEqual(sender.props.packets_sent, 10)
+        for _ in range(10):
+            self.assertEqual(receive(self.receiver)[0], b"paced")
+
     def test_asyncio_send(self):
         publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
 
