@@ -9,7 +9,7 @@ packages=(
   libglib2.0-dev libglib2.0-bin
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   python3-gi gjs gi-docgen
-  libjson-glib-dev valac
+  libjson-glib-dev gir1.2-json-1.0 valac
   iproute2 util-linux
 )
 

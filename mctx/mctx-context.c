@@ -41,7 +41,24 @@ struct _MctxContext
 
   GPtrArray *publications;   /* (element-type MctxPublication) in id order */
   guint next_id;
+
+#ifdef MCTX_ENABLE_METRICS
+  /* Guards the list against snapshots from other threads, and the totals
+   * of publications that left, so that the totals never drop. */
+  GMutex metrics_lock;
+  guint64 publications_added;
+  guint64 publications_removed;
+  MctxMetricsCounters departed;
+#endif
 };
+
+#ifdef MCTX_ENABLE_METRICS
+# define METRICS_LOCK(self) g_mutex_lock (&(self)->metrics_lock)
+# define METRICS_UNLOCK(self) g_mutex_unlock (&(self)->metrics_lock)
+#else
+# define METRICS_LOCK(self) G_STMT_START { } G_STMT_END
+# define METRICS_UNLOCK(self) G_STMT_START { } G_STMT_END
+#endif
 
 static void mctx_context_list_model_init (GListModelInterface *iface);
 
@@ -97,8 +114,11 @@ mctx_context_dispose (GObject *object)
    * context, as with mctx_context_remove_publication(). */
   while (self->publications->len > 0)
     {
-      g_autoptr(MctxPublication) publication =
-        g_ptr_array_steal_index (self->publications, self->publications->len - 1);
+      g_autoptr(MctxPublication) publication = NULL;
+
+      METRICS_LOCK (self);
+      publication = g_ptr_array_steal_index (self->publications, self->publications->len - 1);
+      METRICS_UNLOCK (self);
 
       _mctx_publication_close (publication);
     }
@@ -112,6 +132,9 @@ mctx_context_finalize (GObject *object)
   MctxContext *self = MCTX_CONTEXT (object);
 
   g_ptr_array_unref (self->publications);
+#ifdef MCTX_ENABLE_METRICS
+  g_mutex_clear (&self->metrics_lock);
+#endif
 
   G_OBJECT_CLASS (mctx_context_parent_class)->finalize (object);
 }
@@ -165,6 +188,9 @@ mctx_context_init (MctxContext *self)
 {
   self->publications = g_ptr_array_new_with_free_func (g_object_unref);
   self->next_id = 1;
+#ifdef MCTX_ENABLE_METRICS
+  g_mutex_init (&self->metrics_lock);
+#endif
 }
 
 /**
@@ -240,7 +266,12 @@ insert_publication (MctxContext     *self,
     return NULL;
 
   self->next_id++;
+  METRICS_LOCK (self);
   g_ptr_array_add (self->publications, publication);
+#ifdef MCTX_ENABLE_METRICS
+  self->publications_added++;
+#endif
+  METRICS_UNLOCK (self);
 
   g_list_model_items_changed (G_LIST_MODEL (self), self->publications->len - 1, 0, 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
@@ -392,7 +423,19 @@ steal_publication (MctxContext  *self,
       return NULL;
     }
 
+  METRICS_LOCK (self);
   publication = g_ptr_array_steal_index (self->publications, position);
+#ifdef MCTX_ENABLE_METRICS
+  {
+    MctxMetricsCounters counters;
+
+    /* Its sends so far stay in the totals; later ones are its own. */
+    _mctx_publication_read_counters (publication, &counters);
+    _mctx_metrics_counters_add (&self->departed, &counters);
+    self->publications_removed++;
+  }
+#endif
+  METRICS_UNLOCK (self);
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
@@ -579,3 +622,46 @@ mctx_context_send_all (MctxContext   *self,
 
   return sent;
 }
+
+#ifdef MCTX_ENABLE_METRICS
+/**
+ * mctx_context_snapshot_metrics:
+ * @self: a context
+ *
+ * Captures the context's lifetime totals: publications added and removed
+ * (taken ones included), the publications active now, and the send calls,
+ * packets, bytes and failed sends of all its publications, including
+ * those that have left it. The totals never drop.
+ *
+ * Safe from any thread, while other threads send.
+ *
+ * Returns: (transfer full): a snapshot
+ *
+ * Since: 1.0
+ */
+MctxMetricsSnapshot *
+mctx_context_snapshot_metrics (MctxContext *self)
+{
+  MctxMetricsCounters total;
+  MctxMetricsSnapshot *snapshot;
+
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+
+  METRICS_LOCK (self);
+  total = self->departed;
+  for (guint i = 0; i < self->publications->len; i++)
+    {
+      MctxMetricsCounters counters;
+
+      _mctx_publication_read_counters (g_ptr_array_index (self->publications, i), &counters);
+      _mctx_metrics_counters_add (&total, &counters);
+    }
+  snapshot = _mctx_metrics_snapshot_new (MCTX_METRICS_KIND_CONTEXT, 0,
+                                         g_get_real_time (), g_get_monotonic_time (),
+                                         &total, self->publications_added,
+                                         self->publications_removed, self->publications->len);
+  METRICS_UNLOCK (self);
+
+  return snapshot;
+}
+#endif

@@ -62,6 +62,13 @@ G_BEGIN_DECLS
  * @MCTX_ERROR_SOCKET_CLOSED: the publication's socket was stolen
  * @MCTX_ERROR_NO_SOURCE_ADDRESS: the publication's socket is not bound to
  *   a specific source address
+ * @MCTX_ERROR_METRICS_MISMATCH: two metrics snapshots are not of the same
+ *   publication or context, or not in order
+ * @MCTX_ERROR_INVALID_METRICS_HEADER: a metrics file header cannot be
+ *   written as requested (empty producer or node id, flags not an object)
+ * @MCTX_ERROR_INVALID_METRICS_FILE: an existing metrics file does not start
+ *   with a valid header
+ * @MCTX_ERROR_METRICS_FILE_LOCKED: another writer holds the metrics file
  *
  * Error codes of the %MCTX_ERROR domain.
  *
@@ -89,6 +96,10 @@ typedef enum {
   MCTX_ERROR_SOCKET_ADDRESS_MISMATCH,
   MCTX_ERROR_SOCKET_CLOSED,
   MCTX_ERROR_NO_SOURCE_ADDRESS,
+  MCTX_ERROR_METRICS_MISMATCH,
+  MCTX_ERROR_INVALID_METRICS_HEADER,
+  MCTX_ERROR_INVALID_METRICS_FILE,
+  MCTX_ERROR_METRICS_FILE_LOCKED,
 } MctxError;
 
 MCTX_AVAILABLE_IN_1_0

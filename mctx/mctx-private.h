@@ -11,6 +11,25 @@
 
 G_BEGIN_DECLS
 
+/* G_DEFINE_BOXED_TYPE, written out: its transparent-union trick trips
+ * -Wpedantic. */
+#define MCTX_DEFINE_BOXED_TYPE(TypeName, type_name, copy_func, free_func) \
+GType                                                                     \
+type_name##_get_type (void)                                               \
+{                                                                         \
+  static gsize type_id = 0;                                               \
+                                                                          \
+  if (g_once_init_enter (&type_id))                                       \
+    {                                                                     \
+      GType id = g_boxed_type_register_static (g_intern_static_string (#TypeName), \
+                                               (GBoxedCopyFunc) copy_func, \
+                                               (GBoxedFreeFunc) free_func); \
+      g_once_init_leave (&type_id, id);                                   \
+    }                                                                     \
+                                                                          \
+  return type_id;                                                         \
+}
+
 void                   _mctx_ensure_i18n                 (void);
 
 char                  *_mctx_socket_address_to_string    (GSocketAddress        *address);
@@ -48,6 +67,32 @@ MctxPublication       *_mctx_publication_new_for_fd      (guint                 
 void                   _mctx_publication_close           (MctxPublication             *self);
 GCancellable          *_mctx_publication_get_detached    (MctxPublication             *self);
 const char            *_mctx_publication_get_destination_text (MctxPublication        *self);
+
+/* What a publication counts; send calls are packets plus errors, so the
+ * three can never disagree. */
+typedef struct {
+  guint64 packets_sent;
+  guint64 bytes_sent;
+  guint64 send_errors;
+} MctxMetricsCounters;
+
+#ifdef MCTX_ENABLE_METRICS
+void                   _mctx_metrics_counters_add        (MctxMetricsCounters         *total,
+                                                          const MctxMetricsCounters   *more);
+void                   _mctx_publication_read_counters   (MctxPublication             *self,
+                                                          MctxMetricsCounters         *counters);
+MctxMetricsSnapshot   *_mctx_metrics_snapshot_new        (MctxMetricsKind              kind,
+                                                          guint                        publication_id,
+                                                          gint64                       timestamp_us,
+                                                          gint64                       monotonic_us,
+                                                          const MctxMetricsCounters   *counters,
+                                                          guint64                      publications_added,
+                                                          guint64                      publications_removed,
+                                                          guint64                      active_publications);
+const MctxMetricsCounters *_mctx_metrics_snapshot_get_counters (MctxMetricsSnapshot   *self);
+MctxMetricsDelta      *_mctx_metrics_delta_new           (MctxMetricsSnapshot         *earlier,
+                                                          MctxMetricsSnapshot         *later);
+#endif
 
 MctxSendReport        *_mctx_send_report_new             (guint                        publication_id,
                                                           GInetSocketAddress          *destination,

@@ -224,7 +224,8 @@ on_writable (MctxPublication *self,
  * again.
  *
  * While it waits, cancelling @cancellable ends it with
- * %G_IO_ERROR_CANCELLED, and the publication losing its socket (removed
+ * %G_IO_ERROR_CANCELLED (a datagram that was already sent is reported as
+ * sent), and the publication losing its socket (removed
  * from its context, or its socket stolen) ends it with
  * %MCTX_ERROR_SOCKET_CLOSED. The task keeps @self alive until then.
  *
@@ -250,6 +251,10 @@ mctx_publication_send_async (MctxPublication     *self,
   g_task_set_name (task, "[mctx] mctx_publication_send_async");
   g_task_set_priority (task, io_priority);
   g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  /* A datagram that went out is reported as sent, even if the cancellable
+   * is cancelled before the callback runs; on_writable() handles
+   * cancellation while waiting. */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (g_task_return_error_if_cancelled (task) || send_or_complete (task))
     return;

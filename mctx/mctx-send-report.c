@@ -16,23 +16,7 @@ struct _MctxSendReport
   GInetSocketAddress *local_address;
 };
 
-/* Written out rather than G_DEFINE_BOXED_TYPE, whose transparent-union
- * trick trips -Wpedantic. */
-GType
-mctx_send_report_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      GType id = g_boxed_type_register_static (g_intern_static_string ("MctxSendReport"),
-                                               (GBoxedCopyFunc) mctx_send_report_ref,
-                                               (GBoxedFreeFunc) mctx_send_report_unref);
-      g_once_init_leave (&type_id, id);
-    }
-
-  return type_id;
-}
+MCTX_DEFINE_BOXED_TYPE (MctxSendReport, mctx_send_report, mctx_send_report_ref, mctx_send_report_unref)
 
 static guint32
 scope_id_of (GInetSocketAddress *address)

@@ -9,6 +9,7 @@
 
 #include "mctx-version.h"
 #include "mctx-version-macros.h"
+#include "mctx-features.h"
 
 #include "mctx-address.h"
 #include "mctx-context.h"
@@ -18,5 +19,12 @@
 #include "mctx-publication.h"
 #include "mctx-publication-config.h"
 #include "mctx-send-report.h"
+
+#ifdef MCTX_HAS_METRICS
+#include "mctx-metrics-delta.h"
+#include "mctx-metrics-sampler.h"
+#include "mctx-metrics-snapshot.h"
+#include "mctx-metrics-writer.h"
+#endif
 
 #undef __MCTX_INSIDE__

@@ -190,6 +190,7 @@ async_result_clear (AsyncResult *async)
 {
   g_clear_pointer (&async->report, mctx_send_report_unref);
   g_clear_error (&async->error);
+  async->done = FALSE;
 }
 
 static void
@@ -207,6 +208,32 @@ test_send_async (Fixture       *fixture,
   g_assert_no_error (async.error);
   g_assert_cmpuint (mctx_send_report_get_bytes_sent (async.report), ==, strlen (PAYLOAD));
   assert_receives (fixture->receiver, PAYLOAD);
+  async_result_clear (&async);
+}
+
+/* A datagram that went out at once is reported as sent even when the
+ * cancellable is cancelled before the callback runs. */
+static void
+test_send_async_sent_then_cancelled (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncResult async = { 0 };
+
+  mctx_publication_send_async (fixture->publication, bytes, G_PRIORITY_DEFAULT, cancellable, on_sent, &async);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&async.done);
+
+  g_assert_no_error (async.error);
+  g_assert_nonnull (async.report);
+  assert_receives (fixture->receiver, PAYLOAD);
+  async_result_clear (&async);
+
+  /* Cancelled before it starts: nothing is sent. */
+  mctx_publication_send_async (fixture->publication, bytes, G_PRIORITY_DEFAULT, cancellable, on_sent, &async);
+  iterate_until (&async.done);
+  g_assert_error (async.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   async_result_clear (&async);
 }
 
@@ -580,6 +607,8 @@ main (int    argc,
               fixture_set_up, test_watch_and_detach, fixture_tear_down);
   g_test_add ("/mctx/mainloop/send-async", Fixture, NULL,
               fixture_set_up, test_send_async, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/send-async-sent-then-cancelled", Fixture, NULL,
+              fixture_set_up, test_send_async_sent_then_cancelled, fixture_tear_down);
   g_test_add ("/mctx/mainloop/send-async-waits", SlowLink, NULL,
               slow_link_set_up, test_send_async_waits, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/send-async-cancelled", SlowLink, NULL,

@@ -27,6 +27,7 @@ typedef struct {
   gint64 started_us;
   double interval_us;
   guint wait_id;            /* timeout until the next packet is due */
+  MctxToolMetrics *metrics;
   gboolean interrupted;
   int status;
 } AsyncSend;
@@ -137,6 +138,19 @@ on_run (GObject      *object,
 }
 
 static gboolean
+on_sample_due (gpointer user_data)
+{
+  AsyncSend *self = user_data;
+
+  if (!mctx_tool_metrics_sample (self->metrics))
+    {
+      stop (self, MCTX_TOOL_EXIT_RUNTIME);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
 on_interrupt (gpointer user_data)
 {
   AsyncSend *self = user_data;
@@ -161,14 +175,15 @@ main (int    argc,
   AsyncSend self = { .status = EXIT_SUCCESS };
   g_autoptr(MctxContext) context = NULL;
   g_autoptr(MctxPacedSender) paced = NULL;
-  guint sigint_id, sigterm_id;
+  guint sigint_id, sigterm_id, sample_id = 0;
 
   if (!mctx_tool_init (&self.options, "mctx-async-send", &argc, &argv))
     return MCTX_TOOL_EXIT_USAGE;
 
   context = mctx_context_new ();
   self.publication = mctx_tool_add_publication (&self.options, context, &self.status);
-  if (self.publication == NULL)
+  if (self.publication == NULL ||
+      !mctx_tool_metrics_new (&self.options, context, self.publication, &self.metrics, &self.status))
     {
       mctx_tool_options_clear (&self.options);
       return self.status;
@@ -182,6 +197,9 @@ main (int    argc,
 
   sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &self);
   sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &self);
+  if (mctx_tool_metrics_get_period (self.metrics) > 0)
+    sample_id = g_timeout_add ((guint) (mctx_tool_metrics_get_period (self.metrics) / 1000),
+                               on_sample_due, &self);
 
   if (self.options.rate > 0)
     {
@@ -208,7 +226,11 @@ main (int    argc,
     }
   if (self.status == EXIT_SUCCESS)
     mctx_tool_reporter_finish (self.reporter, self.interrupted);
+  if (!mctx_tool_metrics_finish (self.metrics) && self.status == EXIT_SUCCESS)
+    self.status = MCTX_TOOL_EXIT_RUNTIME;
 
+  g_clear_handle_id (&sample_id, g_source_remove);
+  g_clear_pointer (&self.metrics, mctx_tool_metrics_free);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_clear_handle_id (&self.wait_id, g_source_remove);

@@ -71,6 +71,32 @@ send_one (MctxPublication  *publication,
   return 0;
 }
 
+/* Waits until @due_us, taking the metrics samples that fall due meanwhile. */
+static gboolean
+wait_until (gint64           due_us,
+            MctxToolMetrics *metrics,
+            gint64          *next_sample_us)
+{
+  gint64 period = mctx_tool_metrics_get_period (metrics);
+
+  while (!interrupted)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (period > 0 && now >= *next_sample_us)
+        {
+          if (!mctx_tool_metrics_sample (metrics))
+            return FALSE;
+          *next_sample_us += period;
+        }
+      if (now >= due_us)
+        break;
+      sleep_until (period > 0 ? MIN (due_us, *next_sample_us) : due_us);
+    }
+
+  return TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -78,10 +104,11 @@ main (int    argc,
   g_auto(MctxToolOptions) options = { 0 };
   g_autoptr(MctxContext) context = NULL;
   g_autoptr(MctxToolReporter) reporter = NULL;
+  g_autoptr(MctxToolMetrics) metrics = NULL;
   MctxPublication *publication;
   struct sigaction action = { .sa_handler = on_interrupt };
   double interval_us;
-  gint64 started;
+  gint64 started, next_sample_us;
   int status = EXIT_SUCCESS;
 
   if (!mctx_tool_init (&options, "mctx-send", &argc, &argv))
@@ -89,7 +116,8 @@ main (int    argc,
 
   context = mctx_context_new ();
   publication = mctx_tool_add_publication (&options, context, &status);
-  if (publication == NULL)
+  if (publication == NULL ||
+      !mctx_tool_metrics_new (&options, context, publication, &metrics, &status))
     return status;
 
   sigaction (SIGINT, &action, NULL);
@@ -99,6 +127,7 @@ main (int    argc,
                                  : (double) options.interval_ms * 1000;
   reporter = mctx_tool_reporter_new (&options, publication);
   started = g_get_monotonic_time ();
+  next_sample_us = started + mctx_tool_metrics_get_period (metrics);
 
   for (guint64 i = 0; !interrupted && (options.count == 0 || i < options.count); i++)
     {
@@ -106,8 +135,8 @@ main (int    argc,
       gssize sent;
 
       /* Packet i is due at start + i intervals, however long sends took. */
-      if (i > 0)
-        sleep_until (started + (gint64) (i * interval_us));
+      if (!wait_until (started + (gint64) (i * interval_us), metrics, &next_sample_us))
+        return MCTX_TOOL_EXIT_RUNTIME;
       if (interrupted)
         break;
 
@@ -115,6 +144,7 @@ main (int    argc,
       if (sent < 0)
         {
           mctx_tool_reporter_finish (reporter, FALSE);
+          mctx_tool_metrics_finish (metrics);
           return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
         }
       if (interrupted)
@@ -124,5 +154,8 @@ main (int    argc,
     }
 
   mctx_tool_reporter_finish (reporter, interrupted);
+  if (!mctx_tool_metrics_finish (metrics))
+    return MCTX_TOOL_EXIT_RUNTIME;
+
   return EXIT_SUCCESS;
 }

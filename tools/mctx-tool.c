@@ -441,3 +441,224 @@ mctx_tool_reporter_free (MctxToolReporter *reporter)
   g_clear_object (&reporter->generator);
   g_free (reporter);
 }
+
+struct _MctxToolMetrics
+{
+#ifdef MCTX_HAS_METRICS
+  MctxMetricsSampler *sampler;
+  MctxMetricsWriter *writer;     /* NULL: summaries go to the terminal */
+#endif
+  gint64 period_us;
+};
+
+#ifdef MCTX_HAS_METRICS
+static JsonObject *
+build_flags (MctxToolOptions  *options,
+             MctxPublication  *publication,
+             GError          **error)
+{
+  const char *extra_json = g_getenv ("MCTX_METRICS_FLAGS_JSON");
+  g_autoptr(JsonObject) flags = json_object_new ();
+  g_autofree char *source = NULL;
+  g_autofree char *interface = NULL;
+  gsize payload_size;
+
+  source = g_inet_address_to_string (
+    g_inet_socket_address_get_address (mctx_publication_get_local_address (publication)));
+  if (options->interface != NULL)
+    interface = g_strdup (options->interface);
+  else if (options->interface_name != NULL)
+    interface = g_strdup (options->interface_name);
+  else if (options->interface_index >= 0)
+    interface = g_strdup_printf ("%d", options->interface_index);
+  g_bytes_get_data (options->payload, &payload_size);
+
+  /* The built-in flags; they win over MCTX_METRICS_FLAGS_JSON. */
+  json_object_set_string_member (flags, "transport", "udp-multicast");
+  json_object_set_string_member (flags, "role", "sender");
+  json_object_set_string_member (flags, "multicast_source", source);
+  if (interface != NULL)
+    json_object_set_string_member (flags, "multicast_interface", interface);
+  else
+    json_object_set_null_member (flags, "multicast_interface");
+  json_object_set_string_member (flags, "multicast_group", options->group);
+  json_object_set_int_member (flags, "multicast_port", options->port);
+  if (options->rate > 0)
+    json_object_set_double_member (flags, "publish_interval_ms", 1000.0 / options->rate);
+  else
+    json_object_set_int_member (flags, "publish_interval_ms", (gint64) options->interval_ms);
+  json_object_set_int_member (flags, "chunk_payload_bytes", (gint64) payload_size);
+  json_object_set_boolean_member (flags, "pacing", options->rate > 0);
+  json_object_set_boolean_member (flags, "batch_send_enabled", FALSE);
+
+  if (extra_json != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) parse_error = NULL;
+      JsonNode *root;
+
+      if (!json_parser_load_from_data (parser, extra_json, -1, &parse_error))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("MCTX_METRICS_FLAGS_JSON is not valid JSON: %s"), parse_error->message);
+          return NULL;
+        }
+      root = json_parser_get_root (parser);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _("MCTX_METRICS_FLAGS_JSON must be a JSON object"));
+          return NULL;
+        }
+
+      {
+        JsonObject *extra = json_node_get_object (root);
+        g_autoptr(GList) members = json_object_get_members (extra);
+
+        for (GList *l = members; l != NULL; l = l->next)
+          if (!json_object_has_member (flags, l->data))
+            json_object_set_member (flags, l->data,
+                                    json_node_copy (json_object_get_member (extra, l->data)));
+      }
+    }
+
+  return g_steal_pointer (&flags);
+}
+#endif
+
+gboolean
+mctx_tool_metrics_new (MctxToolOptions   *options,
+                       MctxContext       *context,
+                       MctxPublication   *publication,
+                       MctxToolMetrics  **metrics,
+                       int               *status)
+{
+  const char *file = g_getenv ("MCTX_METRICS_SUMMARY_FILE");
+  const char *secs = g_getenv ("MCTX_METRICS_SUMMARY_SECS");
+  double period = 0;
+
+  *metrics = NULL;
+  if ((file == NULL || file[0] == '\0') && (secs == NULL || secs[0] == '\0'))
+    return TRUE;
+
+  if (secs != NULL && secs[0] != '\0')
+    {
+      char *end = NULL;
+
+      period = g_ascii_strtod (secs, &end);
+      if (end == secs || *end != '\0' || !(period > 0) || !isfinite (period))
+        {
+          *status = mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                                    _("Invalid MCTX_METRICS_SUMMARY_SECS “%s”: expected seconds above 0"),
+                                    secs);
+          return FALSE;
+        }
+    }
+
+#ifdef MCTX_HAS_METRICS
+  {
+    g_autoptr(MctxToolMetrics) self = g_new0 (MctxToolMetrics, 1);
+    g_autoptr(GError) error = NULL;
+
+    self->period_us = (gint64) (period * G_USEC_PER_SEC);
+
+    if (file != NULL && file[0] != '\0')
+      {
+        g_autoptr(JsonObject) flags = build_flags (options, publication, &error);
+        g_autofree char *producer = g_strconcat ("mctx/", g_get_prgname (), NULL);
+
+        if (flags == NULL)
+          {
+            *status = mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+            return FALSE;
+          }
+
+        self->writer = mctx_metrics_writer_new (file, producer, NULL, flags, &error);
+        if (self->writer == NULL)
+          {
+            *status = mctx_tool_fail (error->domain == MCTX_ERROR ? MCTX_TOOL_EXIT_USAGE : MCTX_TOOL_EXIT_RUNTIME,
+                                      "%s", error->message);
+            return FALSE;
+          }
+      }
+
+    /* The first sample only sets the baseline: it has no delta. */
+    self->sampler = mctx_metrics_sampler_new_for_context (context);
+    {
+      g_autoptr(MctxMetricsDelta) none = mctx_metrics_sampler_sample (self->sampler);
+    }
+
+    *metrics = g_steal_pointer (&self);
+    return TRUE;
+  }
+#else
+  *status = mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                            _("This mctx was built without metrics (MCTX_METRICS_* is set)"));
+  return FALSE;
+#endif
+}
+
+gint64
+mctx_tool_metrics_get_period (MctxToolMetrics *self)
+{
+  return self != NULL ? self->period_us : 0;
+}
+
+gboolean
+mctx_tool_metrics_sample (MctxToolMetrics *self)
+{
+#ifdef MCTX_HAS_METRICS
+  g_autoptr(MctxMetricsDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self == NULL)
+    return TRUE;
+
+  delta = mctx_metrics_sampler_sample (self->sampler);
+  if (delta == NULL)
+    return TRUE;
+
+  if (self->writer != NULL)
+    {
+      if (!mctx_metrics_writer_write_sample (self->writer, delta, &error))
+        {
+          mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
+          return FALSE;
+        }
+    }
+  else
+    {
+      MctxMetricsSnapshot *now = mctx_metrics_delta_get_later (delta);
+      g_autofree char *bytes = g_format_size (mctx_metrics_snapshot_get_bytes_sent (now));
+      g_autofree char *rate = g_format_size ((guint64) mctx_metrics_delta_get_bytes_per_second (delta));
+
+      /* Translators: a periodic metrics summary on the terminal */
+      g_printerr (_("metrics: %llu packets (+%llu), %s, %.1f pkt/s, %s/s, %llu errors (+%llu) over %.2f s\n"),
+                  (unsigned long long) mctx_metrics_snapshot_get_packets_sent (now),
+                  (unsigned long long) mctx_metrics_delta_get_packets_sent (delta),
+                  bytes, mctx_metrics_delta_get_packets_per_second (delta), rate,
+                  (unsigned long long) mctx_metrics_snapshot_get_send_errors (now),
+                  (unsigned long long) mctx_metrics_delta_get_send_errors (delta),
+                  mctx_metrics_delta_get_interval (delta));
+    }
+#endif
+
+  return TRUE;
+}
+
+gboolean
+mctx_tool_metrics_finish (MctxToolMetrics *self)
+{
+  /* The baseline was taken at start, so a final delta always exists. */
+  return mctx_tool_metrics_sample (self);
+}
+
+void
+mctx_tool_metrics_free (MctxToolMetrics *self)
+{
+#ifdef MCTX_HAS_METRICS
+  g_clear_object (&self->sampler);
+  g_clear_object (&self->writer);
+#endif
+  g_free (self);
+}

@@ -74,3 +74,28 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxToolReporter, mctx_tool_reporter_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MctxToolOptions, mctx_tool_options_clear)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Metrics from the environment: MCTX_METRICS_SUMMARY_FILE (a JSONL file),
+ * MCTX_METRICS_SUMMARY_SECS (periodic samples), MCTX_METRICS_NODE_ID and
+ * MCTX_METRICS_FLAGS_JSON (extra header flags). */
+typedef struct _MctxToolMetrics MctxToolMetrics;
+
+/* Returns FALSE (after printing one line, with *status set) when the
+ * environment asks for something impossible; *metrics is NULL when no
+ * metrics were asked for. */
+gboolean               mctx_tool_metrics_new      (MctxToolOptions   *options,
+                                                   MctxContext       *context,
+                                                   MctxPublication   *publication,
+                                                   MctxToolMetrics  **metrics,
+                                                   int               *status);
+/* The period of samples in microseconds; 0 for none. */
+gint64                 mctx_tool_metrics_get_period (MctxToolMetrics *metrics);
+gboolean               mctx_tool_metrics_sample   (MctxToolMetrics   *metrics);
+gboolean               mctx_tool_metrics_finish   (MctxToolMetrics   *metrics);
+void                   mctx_tool_metrics_free     (MctxToolMetrics   *metrics);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxToolMetrics, mctx_tool_metrics_free)
+
+G_END_DECLS

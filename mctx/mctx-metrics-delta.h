@@ -1,0 +1,61 @@
+/* mctx-metrics-delta.h: what changed between two snapshots
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#pragma once
+
+#if !defined(__MCTX_INSIDE__) && !defined(MCTX_COMPILATION)
+#error "Only <mctx/mctx.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "mctx-version-macros.h"
+#include "mctx-metrics-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define MCTX_TYPE_METRICS_DELTA (mctx_metrics_delta_get_type ())
+
+MCTX_AVAILABLE_IN_1_0
+GType                mctx_metrics_delta_get_type                 (void) G_GNUC_CONST;
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsDelta    *mctx_metrics_delta_ref                      (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+void                 mctx_metrics_delta_unref                    (MctxMetricsDelta *self);
+
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsKind      mctx_metrics_delta_get_kind                 (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsSnapshot *mctx_metrics_delta_get_earlier              (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsSnapshot *mctx_metrics_delta_get_later                (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+double               mctx_metrics_delta_get_interval             (MctxMetricsDelta *self);
+
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_delta_get_send_calls           (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_delta_get_packets_sent         (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_delta_get_bytes_sent           (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_delta_get_send_errors          (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_delta_get_publications_added   (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_delta_get_publications_removed (MctxMetricsDelta *self);
+
+MCTX_AVAILABLE_IN_1_0
+double               mctx_metrics_delta_get_send_calls_per_second  (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+double               mctx_metrics_delta_get_packets_per_second     (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+double               mctx_metrics_delta_get_bytes_per_second       (MctxMetricsDelta *self);
+MCTX_AVAILABLE_IN_1_0
+double               mctx_metrics_delta_get_send_errors_per_second (MctxMetricsDelta *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxMetricsDelta, mctx_metrics_delta_unref)
+
+G_END_DECLS

@@ -1,0 +1,95 @@
+/* mctx-metrics-snapshot.h: send counters at one instant
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#pragma once
+
+#if !defined(__MCTX_INSIDE__) && !defined(MCTX_COMPILATION)
+#error "Only <mctx/mctx.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "mctx-version-macros.h"
+#include "mctx-context.h"
+#include "mctx-publication.h"
+
+G_BEGIN_DECLS
+
+/**
+ * MctxMetricsKind:
+ * @MCTX_METRICS_KIND_PUBLICATION: the counters of one publication
+ * @MCTX_METRICS_KIND_CONTEXT: the lifetime totals of a context
+ *
+ * What a [struct@Mctx.MetricsSnapshot] counts.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  MCTX_METRICS_KIND_PUBLICATION,
+  MCTX_METRICS_KIND_CONTEXT,
+} MctxMetricsKind;
+
+#define MCTX_TYPE_METRICS_SNAPSHOT (mctx_metrics_snapshot_get_type ())
+
+/**
+ * MctxMetricsSnapshot:
+ *
+ * The send counters of a publication, or the lifetime totals of a
+ * context, captured at one instant. Every send is seen whole: its call,
+ * packet and bytes are all counted or none is.
+ *
+ * Snapshots carry two capture times: the wall clock, for export, and the
+ * monotonic clock, for intervals. Two snapshots of the same publication
+ * or context make a [struct@Mctx.MetricsDelta].
+ *
+ * Since: 1.0
+ */
+typedef struct _MctxMetricsSnapshot MctxMetricsSnapshot;
+
+typedef struct _MctxMetricsDelta MctxMetricsDelta;
+
+MCTX_AVAILABLE_IN_1_0
+GType                mctx_metrics_snapshot_get_type                 (void) G_GNUC_CONST;
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsSnapshot *mctx_metrics_snapshot_ref                      (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+void                 mctx_metrics_snapshot_unref                    (MctxMetricsSnapshot *self);
+
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsKind      mctx_metrics_snapshot_get_kind                 (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+guint                mctx_metrics_snapshot_get_publication_id       (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+gint64               mctx_metrics_snapshot_get_timestamp            (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+gint64               mctx_metrics_snapshot_get_monotonic_time       (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_snapshot_get_send_calls           (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_snapshot_get_packets_sent         (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_snapshot_get_bytes_sent           (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_snapshot_get_send_errors          (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_snapshot_get_publications_added   (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_snapshot_get_publications_removed (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+guint64              mctx_metrics_snapshot_get_active_publications  (MctxMetricsSnapshot *self);
+
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsSnapshot *mctx_publication_snapshot_metrics              (MctxPublication     *self);
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsSnapshot *mctx_context_snapshot_metrics                  (MctxContext         *self);
+
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsDelta    *mctx_metrics_snapshot_delta                    (MctxMetricsSnapshot  *self,
+                                                                     MctxMetricsSnapshot  *earlier,
+                                                                     GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxMetricsSnapshot, mctx_metrics_snapshot_unref)
+
+G_END_DECLS

@@ -1,0 +1,694 @@
+/* mctx-metrics-writer.c: the heimdall-jsonl-v1 metrics file
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mctx-private.h"
+
+/**
+ * MctxMetricsWriter:
+ *
+ * Writes context metrics as a `heimdall-jsonl-v1` file: one JSON object
+ * per line, the first a header and every further one a sample.
+ *
+ * The header is written once, when the file is created:
+ *
+ * ```json
+ * {"schema":"heimdall-jsonl-v1","artifact_type":"mctx-network","node_id":"sender-0001",
+ *  "producer":"mctx/mctx-send","created_at":1779999999.123,
+ *  "flags":{"transport":"udp-multicast","role":"sender"}}
+ * ```
+ *
+ * Each sample, from a context's [struct@Mctx.MetricsDelta], carries `ts`,
+ * `interval_secs`, `active_publications`, a `_total` and a `_delta` for each
+ * of `publications_added`, `publications_removed`, `send_calls`,
+ * `packets_sent`, `bytes_sent` and `send_errors`, and the rates
+ * `send_calls_per_sec`, `packets_per_sec`, `bytes_per_sec` and
+ * `send_errors_per_sec`. Samples repeat nothing of the header.
+ *
+ * An existing file is appended to only when its first line is a valid
+ * header. The writer holds an exclusive advisory lock (`flock`) on the file
+ * for its lifetime, so a second writer, in this process or another, fails;
+ * each line is written with one `write()`.
+ *
+ * Since: 1.0
+ */
+struct _MctxMetricsWriter
+{
+  GObject parent_instance;
+
+  char *path;
+  char *producer;
+  char *node_id;
+  JsonObject *flags;
+  int fd;
+  JsonGenerator *generator;
+};
+
+static void mctx_metrics_writer_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MctxMetricsWriter, mctx_metrics_writer, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, mctx_metrics_writer_initable_init))
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_PRODUCER,
+  PROP_NODE_ID,
+  PROP_FLAGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+mctx_metrics_writer_finalize (GObject *object)
+{
+  MctxMetricsWriter *self = MCTX_METRICS_WRITER (object);
+
+  mctx_metrics_writer_close (self);
+  g_free (self->path);
+  g_free (self->producer);
+  g_free (self->node_id);
+  g_clear_pointer (&self->flags, json_object_unref);
+  g_clear_object (&self->generator);
+
+  G_OBJECT_CLASS (mctx_metrics_writer_parent_class)->finalize (object);
+}
+
+static void
+mctx_metrics_writer_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  MctxMetricsWriter *self = MCTX_METRICS_WRITER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_PRODUCER:
+      g_value_set_string (value, self->producer);
+      break;
+    case PROP_NODE_ID:
+      g_value_set_string (value, self->node_id);
+      break;
+    case PROP_FLAGS:
+      g_value_set_boxed (value, self->flags);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_metrics_writer_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  MctxMetricsWriter *self = MCTX_METRICS_WRITER (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      self->path = g_value_dup_string (value);
+      break;
+    case PROP_PRODUCER:
+      self->producer = g_value_dup_string (value);
+      break;
+    case PROP_NODE_ID:
+      self->node_id = g_value_dup_string (value);
+      break;
+    case PROP_FLAGS:
+      self->flags = g_value_dup_boxed (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_metrics_writer_class_init (MctxMetricsWriterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _mctx_ensure_i18n ();
+
+  object_class->finalize = mctx_metrics_writer_finalize;
+  object_class->get_property = mctx_metrics_writer_get_property;
+  object_class->set_property = mctx_metrics_writer_set_property;
+
+  /**
+   * MctxMetricsWriter:path: (getter get_path)
+   *
+   * The file written.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PATH] =
+    g_param_spec_string ("path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxMetricsWriter:producer: (getter get_producer)
+   *
+   * What writes the file, such as `mctx/mctx-send`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PRODUCER] =
+    g_param_spec_string ("producer", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxMetricsWriter:node-id: (getter get_node_id)
+   *
+   * The node the metrics are of; when not given, resolved from the path by
+   * [func@Mctx.metrics_resolve_node_id].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_NODE_ID] =
+    g_param_spec_string ("node-id", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxMetricsWriter:flags:
+   *
+   * Extra header flags. `transport` (`udp-multicast`) and `role` (`sender`)
+   * are always written and win over flags of the same name.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FLAGS] =
+    g_param_spec_boxed ("flags", NULL, NULL, JSON_TYPE_OBJECT,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mctx_metrics_writer_init (MctxMetricsWriter *self)
+{
+  self->fd = -1;
+  self->generator = json_generator_new ();
+}
+
+/**
+ * mctx_metrics_resolve_node_id:
+ * @path: the path of a metrics file
+ *
+ * Resolves the node id of a metrics file: the `MCTX_METRICS_NODE_ID`
+ * environment variable when set, else the name of the folder @path names
+ * as the file's parent (`results/sender-0001/network.jsonl` gives
+ * `sender-0001`), else the file's stem (`network`), else `unknown`.
+ *
+ * Returns: (transfer full): the node id
+ *
+ * Since: 1.0
+ */
+char *
+mctx_metrics_resolve_node_id (const char *path)
+{
+  const char *from_env = g_getenv ("MCTX_METRICS_NODE_ID");
+  g_autofree char *parent = NULL;
+  g_autofree char *base = NULL;
+  char *dot;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (from_env != NULL && from_env[0] != '\0')
+    return g_strdup (from_env);
+
+  parent = g_path_get_dirname (path);
+  if (strcmp (parent, ".") != 0 && strcmp (parent, "/") != 0)
+    {
+      g_autofree char *name = g_path_get_basename (parent);
+
+      if (strcmp (name, ".") != 0 && strcmp (name, "..") != 0)
+        return g_steal_pointer (&name);
+    }
+
+  base = g_path_get_basename (path);
+  dot = strrchr (base, '.');
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  if (base[0] != '\0' && strcmp (base, ".") != 0 && strcmp (base, "/") != 0)
+    return g_steal_pointer (&base);
+
+  return g_strdup ("unknown");
+}
+
+static gboolean
+is_printable_line (const char *text)
+{
+  if (text == NULL || text[0] == '\0' || !g_utf8_validate (text, -1, NULL))
+    return FALSE;
+
+  for (const char *c = text; *c != '\0'; c++)
+    if (g_ascii_iscntrl (*c))
+      return FALSE;
+
+  return TRUE;
+}
+
+static JsonObject *
+build_header (MctxMetricsWriter  *self,
+              GError            **error)
+{
+  JsonObject *header;
+  JsonObject *flags = json_object_new ();
+
+  if (!is_printable_line (self->producer))
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                           _("The metrics producer must be a non-empty line of text"));
+      json_object_unref (flags);
+      return NULL;
+    }
+  if (!is_printable_line (self->node_id))
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                           _("The metrics node id must be a non-empty line of text"));
+      json_object_unref (flags);
+      return NULL;
+    }
+
+  json_object_set_string_member (flags, "transport", "udp-multicast");
+  json_object_set_string_member (flags, "role", "sender");
+  if (self->flags != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (self->flags);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          const char *name = l->data;
+
+          if (name[0] == '\0')
+            {
+              g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                                   _("A metrics flag has an empty name"));
+              json_object_unref (flags);
+              return NULL;
+            }
+          if (!json_object_has_member (flags, name))
+            json_object_set_member (flags, name, json_node_copy (json_object_get_member (self->flags, name)));
+        }
+    }
+
+  header = json_object_new ();
+  json_object_set_string_member (header, "schema", MCTX_METRICS_SCHEMA);
+  json_object_set_string_member (header, "artifact_type", MCTX_METRICS_ARTIFACT_TYPE);
+  json_object_set_string_member (header, "node_id", self->node_id);
+  json_object_set_string_member (header, "producer", self->producer);
+  json_object_set_double_member (header, "created_at", g_get_real_time () / (double) G_USEC_PER_SEC);
+  json_object_set_object_member (header, "flags", flags);
+
+  return header;
+}
+
+/* Writes one line with one write(), so that lines never interleave. */
+static gboolean
+write_line (MctxMetricsWriter  *self,
+            JsonObject         *object,
+            GError            **error)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autofree char *text = NULL;
+  gsize length;
+  gssize written;
+
+  json_node_set_object (node, object);
+  json_generator_set_root (self->generator, node);
+  text = json_generator_to_data (self->generator, &length);
+  text = g_realloc (text, length + 2);
+  text[length++] = '\n';
+  text[length] = '\0';
+
+  do
+    written = write (self->fd, text, length);
+  while (written < 0 && errno == EINTR);
+
+  if (written != (gssize) length)
+    {
+      int saved_errno = written < 0 ? errno : ENOSPC;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write to %s: %s"), self->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_valid_header (JsonNode *node)
+{
+  JsonObject *header;
+  JsonNode *created_at, *flags;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+
+  header = json_node_get_object (node);
+  created_at = json_object_get_member (header, "created_at");
+  flags = json_object_get_member (header, "flags");
+
+  return g_strcmp0 (json_object_get_string_member_with_default (header, "schema", NULL),
+                    MCTX_METRICS_SCHEMA) == 0 &&
+         json_object_get_string_member_with_default (header, "artifact_type", NULL) != NULL &&
+         json_object_get_string_member_with_default (header, "node_id", NULL) != NULL &&
+         json_object_get_string_member_with_default (header, "producer", NULL) != NULL &&
+         created_at != NULL && JSON_NODE_HOLDS_VALUE (created_at) &&
+         (json_node_get_value_type (created_at) == G_TYPE_DOUBLE ||
+          json_node_get_value_type (created_at) == G_TYPE_INT64) &&
+         flags != NULL && JSON_NODE_HOLDS_OBJECT (flags);
+}
+
+/* Checks that an existing file starts with a valid header: its first
+ * non-empty line, which must fit in the first 64 KiB. */
+static gboolean
+check_existing_header (MctxMetricsWriter  *self,
+                       GError            **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *start = g_malloc (64 * 1024 + 1);
+  char *line, *end;
+  gssize length;
+
+  do
+    length = pread (self->fd, start, 64 * 1024, 0);
+  while (length < 0 && errno == EINTR);
+
+  if (length < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not read %s: %s"), self->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  start[length] = '\0';
+
+  line = start;
+  while (*line == '\n' || *line == '\r' || *line == ' ' || *line == '\t')
+    line++;
+  end = strchr (line, '\n');
+  if (end != NULL)
+    *end = '\0';
+
+  if (end != NULL && json_parser_load_from_data (parser, line, -1, NULL) &&
+      is_valid_header (json_parser_get_root (parser)))
+    return TRUE;
+
+  g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
+               _("%s does not start with a %s header; not appending to it"),
+               self->path, MCTX_METRICS_SCHEMA);
+  return FALSE;
+}
+
+static gboolean
+mctx_metrics_writer_initable_init_impl (GInitable     *initable,
+                                        GCancellable  *cancellable,
+                                        GError       **error)
+{
+  MctxMetricsWriter *self = MCTX_METRICS_WRITER (initable);
+  g_autoptr(JsonObject) header = NULL;
+  g_autofree char *parent = NULL;
+  struct stat info;
+  int fd;
+
+  if (self->path == NULL || self->path[0] == '\0')
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                           _("The metrics file has no path"));
+      return FALSE;
+    }
+  if (self->node_id == NULL)
+    self->node_id = mctx_metrics_resolve_node_id (self->path);
+
+  /* Everything about the header is checked before the file is touched. */
+  header = build_header (self, error);
+  if (header == NULL)
+    return FALSE;
+
+  parent = g_path_get_dirname (self->path);
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not create the folder %s: %s"), parent, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  fd = open (self->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not open %s: %s"), self->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      if (saved_errno == EWOULDBLOCK)
+        g_set_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_FILE_LOCKED,
+                     _("%s is locked by another metrics writer"), self->path);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     _("Could not lock %s: %s"), self->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  self->fd = fd;
+
+  if (fstat (fd, &info) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not inspect %s: %s"), self->path, g_strerror (saved_errno));
+      mctx_metrics_writer_close (self);
+      return FALSE;
+    }
+
+  if ((info.st_size > 0 && !check_existing_header (self, error)) ||
+      (info.st_size == 0 && !write_line (self, header, error)))
+    {
+      mctx_metrics_writer_close (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+mctx_metrics_writer_initable_init (GInitableIface *iface)
+{
+  iface->init = mctx_metrics_writer_initable_init_impl;
+}
+
+/**
+ * mctx_metrics_writer_new:
+ * @path: the file to create or append to
+ * @producer: what writes it, such as `mctx/mctx-send`
+ * @node_id: (nullable): the node id, or %NULL to resolve it from @path
+ * @flags: (nullable): extra header flags
+ * @error: return location for a #GError
+ *
+ * Opens @path for metrics, locks it, and writes the header when the file
+ * is new. The requested header is checked before the file is created;
+ * an existing file must start with a valid header.
+ *
+ * Returns: (transfer full): a writer, or %NULL with @error set:
+ *   %MCTX_ERROR_INVALID_METRICS_HEADER, %MCTX_ERROR_INVALID_METRICS_FILE,
+ *   %MCTX_ERROR_METRICS_FILE_LOCKED, or a %G_IO_ERROR
+ *
+ * Since: 1.0
+ */
+MctxMetricsWriter *
+mctx_metrics_writer_new (const char  *path,
+                         const char  *producer,
+                         const char  *node_id,
+                         JsonObject  *flags,
+                         GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (producer != NULL, NULL);
+
+  return g_initable_new (MCTX_TYPE_METRICS_WRITER, NULL, error,
+                         "path", path,
+                         "producer", producer,
+                         "node-id", node_id,
+                         "flags", flags,
+                         NULL);
+}
+
+static void
+add_counter (JsonObject *row,
+             const char *name,
+             guint64     total,
+             guint64     delta)
+{
+  g_autofree char *total_name = g_strconcat (name, "_total", NULL);
+  g_autofree char *delta_name = g_strconcat (name, "_delta", NULL);
+
+  json_object_set_int_member (row, total_name, (gint64) total);
+  json_object_set_int_member (row, delta_name, (gint64) delta);
+}
+
+/**
+ * mctx_metrics_writer_write_sample:
+ * @self: a writer
+ * @delta: a delta of a context's metrics
+ * @error: return location for a #GError
+ *
+ * Appends one sample line, in one write.
+ *
+ * Returns: %TRUE on success; %FALSE with %MCTX_ERROR_METRICS_MISMATCH if
+ *   @delta is not of a context, or a %G_IO_ERROR
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_metrics_writer_write_sample (MctxMetricsWriter  *self,
+                                  MctxMetricsDelta   *delta,
+                                  GError            **error)
+{
+  g_autoptr(JsonObject) row = NULL;
+  MctxMetricsSnapshot *later;
+
+  g_return_val_if_fail (MCTX_IS_METRICS_WRITER (self), FALSE);
+  g_return_val_if_fail (delta != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The metrics writer of %s is closed"), self->path);
+      return FALSE;
+    }
+
+  if (mctx_metrics_delta_get_kind (delta) != MCTX_METRICS_KIND_CONTEXT)
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH,
+                           _("Metrics files take samples of a context, not of one publication"));
+      return FALSE;
+    }
+
+  later = mctx_metrics_delta_get_later (delta);
+  row = json_object_new ();
+  json_object_set_double_member (row, "ts", mctx_metrics_snapshot_get_timestamp (later) / (double) G_USEC_PER_SEC);
+  json_object_set_double_member (row, "interval_secs", mctx_metrics_delta_get_interval (delta));
+  json_object_set_int_member (row, "active_publications",
+                              (gint64) mctx_metrics_snapshot_get_active_publications (later));
+  add_counter (row, "publications_added", mctx_metrics_snapshot_get_publications_added (later),
+               mctx_metrics_delta_get_publications_added (delta));
+  add_counter (row, "publications_removed", mctx_metrics_snapshot_get_publications_removed (later),
+               mctx_metrics_delta_get_publications_removed (delta));
+  add_counter (row, "send_calls", mctx_metrics_snapshot_get_send_calls (later),
+               mctx_metrics_delta_get_send_calls (delta));
+  add_counter (row, "packets_sent", mctx_metrics_snapshot_get_packets_sent (later),
+               mctx_metrics_delta_get_packets_sent (delta));
+  add_counter (row, "bytes_sent", mctx_metrics_snapshot_get_bytes_sent (later),
+               mctx_metrics_delta_get_bytes_sent (delta));
+  add_counter (row, "send_errors", mctx_metrics_snapshot_get_send_errors (later),
+               mctx_metrics_delta_get_send_errors (delta));
+  json_object_set_double_member (row, "send_calls_per_sec", mctx_metrics_delta_get_send_calls_per_second (delta));
+  json_object_set_double_member (row, "packets_per_sec", mctx_metrics_delta_get_packets_per_second (delta));
+  json_object_set_double_member (row, "bytes_per_sec", mctx_metrics_delta_get_bytes_per_second (delta));
+  json_object_set_double_member (row, "send_errors_per_sec", mctx_metrics_delta_get_send_errors_per_second (delta));
+
+  return write_line (self, row, error);
+}
+
+/**
+ * mctx_metrics_writer_close:
+ * @self: a writer
+ *
+ * Closes the file and releases its lock. Finalizing the writer does the
+ * same; closing twice is harmless.
+ *
+ * Since: 1.0
+ */
+void
+mctx_metrics_writer_close (MctxMetricsWriter *self)
+{
+  g_return_if_fail (MCTX_IS_METRICS_WRITER (self));
+
+  if (self->fd >= 0)
+    {
+      close (self->fd);
+      self->fd = -1;
+    }
+}
+
+/**
+ * mctx_metrics_writer_get_path: (get-property path)
+ * @self: a writer
+ *
+ * Gets the path of the file.
+ *
+ * Returns: (transfer none): the path
+ *
+ * Since: 1.0
+ */
+const char *
+mctx_metrics_writer_get_path (MctxMetricsWriter *self)
+{
+  g_return_val_if_fail (MCTX_IS_METRICS_WRITER (self), NULL);
+
+  return self->path;
+}
+
+/**
+ * mctx_metrics_writer_get_producer: (get-property producer)
+ * @self: a writer
+ *
+ * Gets the producer written in the header.
+ *
+ * Returns: (transfer none): the producer
+ *
+ * Since: 1.0
+ */
+const char *
+mctx_metrics_writer_get_producer (MctxMetricsWriter *self)
+{
+  g_return_val_if_fail (MCTX_IS_METRICS_WRITER (self), NULL);
+
+  return self->producer;
+}
+
+/**
+ * mctx_metrics_writer_get_node_id: (get-property node-id)
+ * @self: a writer
+ *
+ * Gets the node id written in the header.
+ *
+ * Returns: (transfer none): the node id
+ *
+ * Since: 1.0
+ */
+const char *
+mctx_metrics_writer_get_node_id (MctxMetricsWriter *self)
+{
+  g_return_val_if_fail (MCTX_IS_METRICS_WRITER (self), NULL);
+
+  return self->node_id;
+}
