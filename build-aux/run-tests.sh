@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite from a clean tree: installs what is missing,
 # builds with every warning fatal and runs all tests (C, Python, GJS,
-# tools), then builds again with AddressSanitizer and UBSan and runs them
-# all again. Run as root: every test that sends creates its own network
+# tools, docs), then builds again with AddressSanitizer and UBSan and runs
+# them all again, and once more without the optional metrics. Run as root: every test that sends creates its own network
 # namespace, and fails if it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +21,11 @@ status=0
 
 run_build _build-ci -Ddocs=enabled
 run_build _build-ci-sanitize -Db_sanitize=address,undefined -Db_lundef=false
+run_build _build-ci-nometrics -Dmetrics=disabled
 
 # One closing line over both builds, counted from meson's own logs.
 passed=0 failed=0
-for dir in _build-ci _build-ci-sanitize; do
+for dir in _build-ci _build-ci-sanitize _build-ci-nometrics; do
   passed=$((passed + $(grep -c '"result": "OK"' "$dir/meson-logs/testlog.json" || true)))
   failed=$((failed + $(grep -vc '"result": "OK"' "$dir/meson-logs/testlog.json" || true)))
 done

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import unittest
 
@@ -197,12 +198,167 @@ class SenderTests:
         self.assertIn("sent 600 packets, 600 bytes to 239.1.2.3:5000", screen)
 
 
+@unittest.skipUnless(os.environ.get("MCTX_HAS_METRICS") == "1", "built without metrics")
+class MetricsFileTests:
+    """MCTX_METRICS_* in both tools; the file parsed back field by field."""
+
+    def run_with(self, env, *args):
+        return subprocess.run([self.TOOL, *args], capture_output=True, text=True, timeout=30,
+                              env={**os.environ, **env})
+
+    def read_jsonl(self, path):
+        with open(path) as jsonl:
+            text = jsonl.read()
+        self.assertTrue(text.endswith("\n"))
+        return [json.loads(line) for line in text.splitlines()]
+
+    def test_summary_file(self):
+        folder = tempfile.mkdtemp()
+        path = os.path.join(folder, "results", "sender-0001", "network.jsonl")
+        receiver, port = ipv4_receiver("239.1.2.3")
+        started = time.time()
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path,
+                                "MCTX_METRICS_SUMMARY_SECS": "0.1",
+                                "MCTX_METRICS_FLAGS_JSON": '{"experiment":"baseline","role":"spoofed"}'},
+                               "239.1.2.3", str(port), "metrics", "12", "25",
+                               "--interface", "127.0.0.1", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr, "")
+        rows = self.read_jsonl(path)
+
+        header = rows[0]
+        self.assertEqual(list(header), ["schema", "artifact_type", "node_id", "producer",
+                                        "created_at", "flags"])
+        self.assertEqual(header["schema"], "heimdall-jsonl-v1")
+        self.assertEqual(header["artifact_type"], "mctx-network")
+        self.assertEqual(header["node_id"], "sender-0001")
+        self.assertEqual(header["producer"], "mctx/" + self.NAME)
+        self.assertIsInstance(header["created_at"], float)
+        self.assertLessEqual(abs(header["created_at"] - started), 5)
+        self.assertEqual(header["flags"], {
+            "transport": "udp-multicast", "role": "sender",
+            "multicast_source": "127.0.0.1", "multicast_interface": "127.0.0.1",
+            "multicast_group": "239.1.2.3", "multicast_port": port,
+            "publish_interval_ms": 25, "chunk_payload_bytes": 7,
+            "pacing": False, "batch_send_enabled": False, "experiment": "baseline"})
+
+        samples = rows[1:]
+        # 12 packets 25 ms apart take 275 ms: periodic samples, then a final one.
+        self.assertGreaterEqual(len(samples), 2)
+        fields = ["ts", "interval_secs", "active_publications"]
+        for counter in ("publications_added", "publications_removed", "send_calls",
+                        "packets_sent", "bytes_sent", "send_errors"):
+            fields += [counter + "_total", counter + "_delta"]
+        fields += ["send_calls_per_sec", "packets_per_sec", "bytes_per_sec", "send_errors_per_sec"]
+        previous_packets = 0
+        previous_ts = header["created_at"]
+        for sample in samples:
+            self.assertEqual(list(sample), fields)
+            self.assertGreaterEqual(sample["ts"], previous_ts)
+            self.assertGreater(sample["interval_secs"], 0)
+            self.assertEqual(sample["active_publications"], 1)
+            self.assertEqual(sample["publications_added_total"], 1)
+            self.assertEqual(sample["packets_sent_total"] - previous_packets, sample["packets_sent_delta"])
+            self.assertEqual(sample["bytes_sent_total"], 7 * sample["packets_sent_total"])
+            self.assertEqual(sample["send_calls_total"], sample["packets_sent_total"])
+            self.assertEqual(sample["send_errors_total"], 0)
+            self.assertAlmostEqual(sample["packets_per_sec"],
+                                   sample["packets_sent_delta"] / sample["interval_secs"], places=6)
+            previous_packets = sample["packets_sent_total"]
+            previous_ts = sample["ts"]
+        self.assertEqual(samples[-1]["packets_sent_total"], 12)
+        self.assertEqual(samples[-1]["bytes_sent_total"], 84)
+        self.assertEqual(sum(sample["packets_sent_delta"] for sample in samples), 12)
+        receiver.close()
+
+        # A second run appends samples, not a second header.
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path}, "239.1.2.3", str(port), "again",
+                               "--interface", "127.0.0.1", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        again = self.read_jsonl(path)
+        self.assertEqual(len(again), len(rows) + 1)
+        self.assertNotIn("schema", again[-1])
+        self.assertEqual(again[-1]["packets_sent_total"], 1)
+
+    def test_node_id_from_environment(self):
+        path = os.path.join(tempfile.mkdtemp(), "n.jsonl")
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path, "MCTX_METRICS_NODE_ID": "sender-42"},
+                               "239.1.2.3", "5000", "x", "--interface", "127.0.0.1", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.read_jsonl(path)[0]["node_id"], "sender-42")
+
+    def test_terminal_summaries(self):
+        result = self.run_with({"MCTX_METRICS_SUMMARY_SECS": "0.1"}, "239.1.2.3", "5000", "x", "8", "30",
+                               "--interface", "127.0.0.1", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stderr.splitlines()
+        self.assertGreaterEqual(len(lines), 2)
+        for line in lines:
+            self.assertRegex(line, r"^metrics: \d+ packets \(\+\d+\), .* pkt/s, .*, 0 errors \(\+0\) over [0-9.]+ s$")
+        self.assertTrue(lines[-1].startswith("metrics: 8 packets"))
+
+    def test_bad_environment(self):
+        path = os.path.join(tempfile.mkdtemp(), "never.jsonl")
+        for env, message in (
+                ({"MCTX_METRICS_FLAGS_JSON": "{not json"}, "is not valid JSON"),
+                ({"MCTX_METRICS_FLAGS_JSON": "[1, 2]"}, "must be a JSON object"),
+                ({"MCTX_METRICS_FLAGS_JSON": "\"text\""}, "must be a JSON object"),
+                ({"MCTX_METRICS_SUMMARY_SECS": "soon"}, "Invalid MCTX_METRICS_SUMMARY_SECS"),
+                ({"MCTX_METRICS_SUMMARY_SECS": "-1"}, "Invalid MCTX_METRICS_SUMMARY_SECS")):
+            with self.subTest(env=env):
+                result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path, **env},
+                                       "239.1.2.3", "5000", "x", "--interface", "127.0.0.1")
+                self.assertEqual(result.returncode, 2)
+                self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+                self.assertIn(message, result.stderr)
+                self.assertFalse(os.path.exists(path))
+
+    def test_headerless_file_refused(self):
+        path = os.path.join(tempfile.mkdtemp(), "other.jsonl")
+        with open(path, "w") as other:
+            other.write("some,csv,data\n")
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path}, "239.1.2.3", "5000", "x",
+                               "--interface", "127.0.0.1")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("does not start with a heimdall-jsonl-v1 header", result.stderr)
+        with open(path) as other:
+            self.assertEqual(other.read(), "some,csv,data\n")
+
+    def test_second_process_locked_out(self):
+        path = os.path.join(tempfile.mkdtemp(), "shared.jsonl")
+        first = subprocess.Popen([self.TOOL, "239.1.2.3", "5000", "x", "0", "50",
+                                  "--interface", "127.0.0.1", "--quiet"],
+                                 env={**os.environ, "MCTX_METRICS_SUMMARY_FILE": path},
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(path) or os.path.getsize(path) == 0:
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.02)
+        second = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path}, "239.1.2.3", "5000", "x",
+                               "--interface", "127.0.0.1")
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=10)
+        self.assertEqual(second.returncode, 2)
+        self.assertIn("is locked by another metrics writer", second.stderr)
+        self.assertEqual(first.returncode, 0)
+
+
 class MctxSendTest(SenderTests, unittest.TestCase):
     TOOL = os.environ["MCTX_SEND"]
     NAME = "mctx-send"
 
 
 class MctxAsyncSendTest(SenderTests, unittest.TestCase):
+    TOOL = os.environ["MCTX_ASYNC_SEND"]
+    NAME = "mctx-async-send"
+
+
+class MctxSendMetricsTest(MetricsFileTests, unittest.TestCase):
+    TOOL = os.environ["MCTX_SEND"]
+    NAME = "mctx-send"
+
+
+class MctxAsyncSendMetricsTest(MetricsFileTests, unittest.TestCase):
     TOOL = os.environ["MCTX_ASYNC_SEND"]
     NAME = "mctx-async-send"
 
