@@ -69,6 +69,27 @@ G_BEGIN_DECLS
  * @MCTX_ERROR_INVALID_METRICS_FILE: an existing metrics file does not start
  *   with a valid header
  * @MCTX_ERROR_METRICS_FILE_LOCKED: another writer holds the metrics file
+ * @MCTX_ERROR_RAW_TRUNCATED: a raw datagram is shorter than its IP header
+ * @MCTX_ERROR_RAW_VERSION_MISMATCH: a raw datagram's IP version is not the
+ *   publication's address family
+ * @MCTX_ERROR_RAW_HEADER_LENGTH: an IPv4 datagram's header length field is
+ *   below 5 words or beyond the buffer
+ * @MCTX_ERROR_RAW_TOTAL_LENGTH: an IPv4 datagram's total length field does
+ *   not match the buffer
+ * @MCTX_ERROR_RAW_PAYLOAD_LENGTH: an IPv6 datagram's payload length field
+ *   does not match the buffer
+ * @MCTX_ERROR_RAW_NOT_MULTICAST: a raw datagram's destination is not a
+ *   multicast group
+ * @MCTX_ERROR_RAW_HOP_LIMIT_CONFLICT: the configured TTL or hop limit
+ *   differs from the IPv6 header's, which is never rewritten
+ * @MCTX_ERROR_RAW_NEEDS_INTERFACE: an IPv6 raw publication, or a scoped
+ *   group, has no explicit interface
+ * @MCTX_ERROR_RAW_UNSUPPORTED_LINK: the interface is not Ethernet-like, so
+ *   IPv6 datagrams cannot be sent on it unchanged
+ * @MCTX_ERROR_RAW_NO_ROUTE: no route in the main routing table covers the
+ *   group
+ * @MCTX_ERROR_RAW_TOO_LARGE: a datagram to build would exceed the IP
+ *   maximum
  *
  * Error codes of the %MCTX_ERROR domain.
  *
@@ -100,6 +121,17 @@ typedef enum {
   MCTX_ERROR_INVALID_METRICS_HEADER,
   MCTX_ERROR_INVALID_METRICS_FILE,
   MCTX_ERROR_METRICS_FILE_LOCKED,
+  MCTX_ERROR_RAW_TRUNCATED,
+  MCTX_ERROR_RAW_VERSION_MISMATCH,
+  MCTX_ERROR_RAW_HEADER_LENGTH,
+  MCTX_ERROR_RAW_TOTAL_LENGTH,
+  MCTX_ERROR_RAW_PAYLOAD_LENGTH,
+  MCTX_ERROR_RAW_NOT_MULTICAST,
+  MCTX_ERROR_RAW_HOP_LIMIT_CONFLICT,
+  MCTX_ERROR_RAW_NEEDS_INTERFACE,
+  MCTX_ERROR_RAW_UNSUPPORTED_LINK,
+  MCTX_ERROR_RAW_NO_ROUTE,
+  MCTX_ERROR_RAW_TOO_LARGE,
 } MctxError;
 
 MCTX_AVAILABLE_IN_1_0

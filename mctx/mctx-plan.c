@@ -74,10 +74,10 @@ ifaddr_matches (const struct ifaddrs *ifa,
 /* Finds the interface @address is assigned to. A link-local address can be
  * on several interfaces; @preferred (when not 0) picks among them. Returns
  * the index, 0 when the address is not local (with @error set). */
-static guint
-resolve_address_interface (GInetAddress  *address,
-                           guint          preferred,
-                           GError       **error)
+guint
+_mctx_resolve_address_interface (GInetAddress  *address,
+                                 guint          preferred,
+                                 GError       **error)
 {
   struct ifaddrs *list = NULL;
   guint found = 0;
@@ -120,12 +120,13 @@ resolve_address_interface (GInetAddress  *address,
   return found;
 }
 
-static guint
-resolve_interface_selector (MctxPublicationConfig  *config,
-                            GError                **error)
+/* Resolves an interface given by name and/or index (-1: none) to its
+ * index; 0 when neither is given, or with @error set. */
+guint
+_mctx_resolve_interface_selector (const char  *name,
+                                  int          index,
+                                  GError     **error)
 {
-  const char *name = mctx_publication_config_get_interface_name (config);
-  int index = mctx_publication_config_get_interface_index (config);
   guint by_name = 0;
 
   if (name != NULL)
@@ -161,8 +162,8 @@ resolve_interface_selector (MctxPublicationConfig  *config,
   return by_name;
 }
 
-static gboolean
-check_same_interface (GInetAddress  *address,
+gboolean
+_mctx_check_same_interface (GInetAddress  *address,
                       const char    *what,
                       guint          address_index,
                       guint          chosen_index,
@@ -200,7 +201,9 @@ resolve_ipv6 (MctxPublicationPlan    *plan,
   GInetAddress *bind_host = NULL;
   guint selected;
 
-  selected = resolve_interface_selector (config, &local_error);
+  selected = _mctx_resolve_interface_selector (mctx_publication_config_get_interface_name (config),
+                                              mctx_publication_config_get_interface_index (config),
+                                              &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -211,10 +214,10 @@ resolve_ipv6 (MctxPublicationPlan    *plan,
    * interface chosen so far; each can also be the first to choose it. */
   if (interface != NULL)
     {
-      guint index = resolve_address_interface (interface, selected, error);
+      guint index = _mctx_resolve_address_interface (interface, selected, error);
 
       if (index == 0 ||
-          !check_same_interface (interface, _("interface address"), index, selected, error))
+          !_mctx_check_same_interface (interface, _("interface address"), index, selected, error))
         return FALSE;
       selected = index;
       bind_host = interface;
@@ -222,10 +225,10 @@ resolve_ipv6 (MctxPublicationPlan    *plan,
 
   if (source != NULL)
     {
-      guint index = resolve_address_interface (source, selected, error);
+      guint index = _mctx_resolve_address_interface (source, selected, error);
 
       if (index == 0 ||
-          !check_same_interface (source, _("source address"), index, selected, error))
+          !_mctx_check_same_interface (source, _("source address"), index, selected, error))
         return FALSE;
       selected = index;
       bind_host = source;
@@ -263,7 +266,9 @@ resolve_ipv4 (MctxPublicationPlan    *plan,
   guint16 port = (guint16) mctx_publication_config_get_port (config);
   GError *local_error = NULL;
 
-  plan->ifindex = resolve_interface_selector (config, &local_error);
+  plan->ifindex = _mctx_resolve_interface_selector (mctx_publication_config_get_interface_name (config),
+                                                    mctx_publication_config_get_interface_index (config),
+                                                    &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -272,10 +277,10 @@ resolve_ipv4 (MctxPublicationPlan    *plan,
 
   if (interface != NULL)
     {
-      guint index = resolve_address_interface (interface, plan->ifindex, error);
+      guint index = _mctx_resolve_address_interface (interface, plan->ifindex, error);
 
       if (index == 0 ||
-          !check_same_interface (interface, _("interface address"), index, plan->ifindex, error))
+          !_mctx_check_same_interface (interface, _("interface address"), index, plan->ifindex, error))
         return FALSE;
       plan->ipv4_interface = g_object_ref (interface);
     }

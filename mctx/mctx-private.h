@@ -37,6 +37,18 @@ GInetSocketAddress    *_mctx_inet_socket_address_new     (GInetAddress          
                                                           guint16                port,
                                                           guint32                scope_id);
 
+guint                  _mctx_resolve_address_interface   (GInetAddress          *address,
+                                                          guint                  preferred,
+                                                          GError               **error);
+guint                  _mctx_resolve_interface_selector  (const char            *name,
+                                                          int                    index,
+                                                          GError               **error);
+gboolean               _mctx_check_same_interface        (GInetAddress          *address,
+                                                          const char            *what,
+                                                          guint                  address_index,
+                                                          guint                  chosen_index,
+                                                          GError               **error);
+
 /* The resolved plan for one publication: what to bind, where to connect,
  * which interface to egress through. Computed once from a configuration by
  * _mctx_publication_plan_resolve(), so sockets are configured from facts. */

@@ -1,0 +1,48 @@
+/* mctx-raw-private.h: what the raw transmit files share
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#pragma once
+
+#include "../mctx-private.h"
+#include "mctx-raw.h"
+
+G_BEGIN_DECLS
+
+guint32            _mctx_raw_checksum_add                     (guint32                    sum,
+                                                               const guint8              *data,
+                                                               gsize                      len);
+guint16            _mctx_raw_checksum_finish                  (guint32                    sum);
+
+gboolean           _mctx_raw_publication_config_has_interface (MctxRawPublicationConfig  *self);
+
+/* The egress interface for an IPv6 group from the main routing table:
+ * longest prefix, then lowest metric. 0 with @error set when none. */
+guint              _mctx_raw_route_lookup_ipv6                (const guint8               group[16],
+                                                               GError                   **error);
+/* A netlink socket subscribed to IPv6 route changes, and a check that
+ * drains it: TRUE if any change arrived since the last check. */
+int                _mctx_raw_route_monitor_open               (GError                   **error);
+gboolean           _mctx_raw_route_monitor_changed            (int                        fd);
+
+/* Whether the interface can carry IPv6 datagrams unchanged through a
+ * packet socket: Ethernet-like. */
+gboolean           _mctx_raw_check_link                       (guint                      ifindex,
+                                                               GError                   **error);
+
+MctxRawPublication *_mctx_raw_publication_new                 (guint                      id,
+                                                               MctxRawPublicationConfig  *config,
+                                                               GError                   **error);
+void               _mctx_raw_publication_close                (MctxRawPublication        *self);
+
+MctxRawSendReport *_mctx_raw_send_report_new                  (GSocketFamily              family,
+                                                               const guint8              *datagram,
+                                                               gsize                      bytes_sent,
+                                                               guint                      ifindex);
+
+gboolean           _mctx_raw_set_permission_error             (GError                   **error,
+                                                               int                        saved_errno,
+                                                               const char                *what);
+
+G_END_DECLS

@@ -1,0 +1,808 @@
+/* mctx-raw-publication-config.c: how a raw publication reaches the wire
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include "mctx-raw-private.h"
+
+/**
+ * MctxRawPublicationConfig:
+ *
+ * How a [class@Mctx.RawPublication] puts complete IP datagrams on the
+ * wire: the address family, the egress (a bind address, an interface
+ * address, index or name, or the routing table), a TTL or hop limit the
+ * datagrams must carry, and for IPv4 whether members on this host receive
+ * them.
+ *
+ * The datagrams carry their own source and group: a raw publication is not
+ * tied to one destination.
+ *
+ * IPv4 datagrams go through an `IP_HDRINCL` raw socket. Without an explicit
+ * egress, the kernel routes them by destination.
+ *
+ * IPv6 datagrams are handed to the link layer, so that the receiver sees
+ * every header byte as supplied. They need an explicit interface, or
+ * [property@Mctx.RawPublicationConfig:route-selected] to pick one from the
+ * main routing table for each group.
+ *
+ * Since: 1.0
+ */
+struct _MctxRawPublicationConfig
+{
+  GObject parent_instance;
+
+  GSocketFamily family;
+  GInetAddress *bind_address;
+  GInetAddress *outgoing_interface;
+  int interface_index;
+  char *interface_name;
+  int ttl;
+  gboolean loopback;
+  gboolean route_selected;
+};
+
+G_DEFINE_FINAL_TYPE (MctxRawPublicationConfig, mctx_raw_publication_config, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_FAMILY,
+  PROP_BIND_ADDRESS,
+  PROP_OUTGOING_INTERFACE,
+  PROP_INTERFACE_INDEX,
+  PROP_INTERFACE_NAME,
+  PROP_TTL,
+  PROP_LOOPBACK,
+  PROP_ROUTE_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+mctx_raw_publication_config_finalize (GObject *object)
+{
+  MctxRawPublicationConfig *self = MCTX_RAW_PUBLICATION_CONFIG (object);
+
+  g_clear_object (&self->bind_address);
+  g_clear_object (&self->outgoing_interface);
+  g_clear_pointer (&self->interface_name, g_free);
+
+  G_OBJECT_CLASS (mctx_raw_publication_config_parent_class)->finalize (object);
+}
+
+static void
+mctx_raw_publication_config_get_property (GObject    *object,
+                                          guint       prop_id,
+                                          GValue     *value,
+                                          GParamSpec *pspec)
+{
+  MctxRawPublicationConfig *self = MCTX_RAW_PUBLICATION_CONFIG (object);
+
+  switch (prop_id)
+    {
+    case PROP_FAMILY:
+      g_value_set_enum (value, self->family);
+      break;
+    case PROP_BIND_ADDRESS:
+      g_value_set_object (value, self->bind_address);
+      break;
+    case PROP_OUTGOING_INTERFACE:
+      g_value_set_object (value, self->outgoing_interface);
+      break;
+    case PROP_INTERFACE_INDEX:
+      g_value_set_int (value, self->interface_index);
+      break;
+    case PROP_INTERFACE_NAME:
+      g_value_set_string (value, self->interface_name);
+      break;
+    case PROP_TTL:
+      g_value_set_int (value, self->ttl);
+      break;
+    case PROP_LOOPBACK:
+      g_value_set_boolean (value, self->loopback);
+      break;
+    case PROP_ROUTE_SELECTED:
+      g_value_set_boolean (value, self->route_selected);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_raw_publication_config_set_property (GObject      *object,
+                                          guint         prop_id,
+                                          const GValue *value,
+                                          GParamSpec   *pspec)
+{
+  MctxRawPublicationConfig *self = MCTX_RAW_PUBLICATION_CONFIG (object);
+
+  switch (prop_id)
+    {
+    case PROP_FAMILY:
+      self->family = g_value_get_enum (value);
+      break;
+    case PROP_BIND_ADDRESS:
+      mctx_raw_publication_config_set_bind_address (self, g_value_get_object (value));
+      break;
+    case PROP_OUTGOING_INTERFACE:
+      mctx_raw_publication_config_set_outgoing_interface (self, g_value_get_object (value));
+      break;
+    case PROP_INTERFACE_INDEX:
+      mctx_raw_publication_config_set_interface_index (self, g_value_get_int (value));
+      break;
+    case PROP_INTERFACE_NAME:
+      mctx_raw_publication_config_set_interface_name (self, g_value_get_string (value));
+      break;
+    case PROP_TTL:
+      mctx_raw_publication_config_set_ttl (self, g_value_get_int (value));
+      break;
+    case PROP_LOOPBACK:
+      mctx_raw_publication_config_set_loopback (self, g_value_get_boolean (value));
+      break;
+    case PROP_ROUTE_SELECTED:
+      mctx_raw_publication_config_set_route_selected (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_raw_publication_config_class_init (MctxRawPublicationConfigClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _mctx_ensure_i18n ();
+
+  object_class->finalize = mctx_raw_publication_config_finalize;
+  object_class->get_property = mctx_raw_publication_config_get_property;
+  object_class->set_property = mctx_raw_publication_config_set_property;
+
+  /**
+   * MctxRawPublicationConfig:family: (getter get_family)
+   *
+   * The address family of the datagrams: %G_SOCKET_FAMILY_IPV4 or
+   * %G_SOCKET_FAMILY_IPV6.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FAMILY] =
+    g_param_spec_enum ("family", NULL, NULL,
+                       G_TYPE_SOCKET_FAMILY, G_SOCKET_FAMILY_IPV4,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:bind-address: (getter get_bind_address) (setter set_bind_address)
+   *
+   * A local address whose interface the datagrams leave through. For IPv4
+   * the raw socket is also bound to it. It does not change the datagrams'
+   * source, which is in their headers.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BIND_ADDRESS] =
+    g_param_spec_object ("bind-address", NULL, NULL,
+                         G_TYPE_INET_ADDRESS,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:outgoing-interface: (getter get_outgoing_interface) (setter set_outgoing_interface)
+   *
+   * The address of the interface the datagrams leave through.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_OUTGOING_INTERFACE] =
+    g_param_spec_object ("outgoing-interface", NULL, NULL,
+                         G_TYPE_INET_ADDRESS,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:interface-index: (getter get_interface_index) (setter set_interface_index)
+   *
+   * The index of the interface the datagrams leave through, or -1.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_INTERFACE_INDEX] =
+    g_param_spec_int ("interface-index", NULL, NULL,
+                      -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:interface-name: (getter get_interface_name) (setter set_interface_name)
+   *
+   * The name of the interface the datagrams leave through, or %NULL.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_INTERFACE_NAME] =
+    g_param_spec_string ("interface-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:ttl: (getter get_ttl) (setter set_ttl)
+   *
+   * A TTL or hop limit for the datagrams, or -1 to send them with their
+   * own. IPv4 headers are rewritten to it (with their checksum); an IPv6
+   * datagram whose hop limit differs is refused, since IPv6 headers are
+   * sent exactly as supplied.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_TTL] =
+    g_param_spec_int ("ttl", NULL, NULL,
+                      -1, 255, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:loopback: (getter get_loopback) (setter set_loopback)
+   *
+   * Whether members on this host receive the IPv4 datagrams. IPv6
+   * datagrams go out at the link layer and never loop back.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_LOOPBACK] =
+    g_param_spec_boolean ("loopback", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:route-selected: (getter get_route_selected) (setter set_route_selected)
+   *
+   * For IPv6 without an explicit interface: pick the interface for each
+   * group from the main routing table (longest prefix, then lowest
+   * metric). The choice is cached and made again when routes change or a
+   * send fails.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ROUTE_SELECTED] =
+    g_param_spec_boolean ("route-selected", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mctx_raw_publication_config_init (MctxRawPublicationConfig *self)
+{
+  self->family = G_SOCKET_FAMILY_IPV4;
+  self->interface_index = -1;
+  self->ttl = -1;
+}
+
+/**
+ * mctx_raw_publication_config_new:
+ * @family: %G_SOCKET_FAMILY_IPV4 or %G_SOCKET_FAMILY_IPV6
+ *
+ * Creates a configuration for raw datagrams of @family.
+ *
+ * Returns: (transfer full): a new configuration
+ *
+ * Since: 1.0
+ */
+MctxRawPublicationConfig *
+mctx_raw_publication_config_new (GSocketFamily family)
+{
+  return g_object_new (MCTX_TYPE_RAW_PUBLICATION_CONFIG, "family", family, NULL);
+}
+
+/**
+ * mctx_raw_publication_config_copy:
+ * @self: a configuration
+ *
+ * Creates an independent copy of @self.
+ *
+ * Returns: (transfer full): the copy
+ *
+ * Since: 1.0
+ */
+MctxRawPublicationConfig *
+mctx_raw_publication_config_copy (MctxRawPublicationConfig *self)
+{
+  MctxRawPublicationConfig *copy;
+
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), NULL);
+
+  copy = mctx_raw_publication_config_new (self->family);
+  g_set_object (&copy->bind_address, self->bind_address);
+  g_set_object (&copy->outgoing_interface, self->outgoing_interface);
+  copy->interface_index = self->interface_index;
+  copy->interface_name = g_strdup (self->interface_name);
+  copy->ttl = self->ttl;
+  copy->loopback = self->loopback;
+  copy->route_selected = self->route_selected;
+
+  return copy;
+}
+
+static gboolean
+check_selector (MctxRawPublicationConfig  *self,
+                GInetAddress              *address,
+                const char                *what,
+                GError                   **error)
+{
+  g_autofree char *text = NULL;
+
+  if (address == NULL)
+    return TRUE;
+
+  text = g_inet_address_to_string (address);
+  if (g_inet_address_get_family (address) != self->family)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH,
+                   /* Translators: "The bind address 192.0.2.1 is not an IPv6 address" */
+                   _("The %s %s is not an %s address"), what, text,
+                   self->family == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4");
+      return FALSE;
+    }
+  if (g_inet_address_get_is_any (address) || g_inet_address_get_is_multicast (address))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_ADDRESS,
+                   _("The %s %s must be a unicast address, not unspecified or multicast"), what, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_mctx_raw_publication_config_has_interface (MctxRawPublicationConfig *self)
+{
+  return self->bind_address != NULL || self->outgoing_interface != NULL ||
+         self->interface_index >= 0 || self->interface_name != NULL;
+}
+
+/**
+ * mctx_raw_publication_config_validate:
+ * @self: a configuration
+ * @error: return location for a #GError
+ *
+ * Checks @self without touching the system: a family of IPv4 or IPv6,
+ * selector addresses of that family, an interface index other than 0, and
+ * for IPv6 an explicit interface or route selection (not both), without
+ * loopback.
+ *
+ * Returns: %TRUE if @self is valid, %FALSE with @error set otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_publication_config_validate (MctxRawPublicationConfig  *self,
+                                      GError                   **error)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->family != G_SOCKET_FAMILY_IPV4 && self->family != G_SOCKET_FAMILY_IPV6)
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_RAW_VERSION_MISMATCH,
+                           _("Raw publications send IPv4 or IPv6 datagrams"));
+      return FALSE;
+    }
+
+  if (!check_selector (self, self->bind_address, _("bind address"), error) ||
+      !check_selector (self, self->outgoing_interface, _("interface address"), error))
+    return FALSE;
+
+  if (self->interface_index == 0)
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX,
+                           _("Invalid interface index 0: interface indexes start at 1"));
+      return FALSE;
+    }
+  if (self->interface_name != NULL && self->interface_name[0] == '\0')
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
+                           _("The interface name is empty"));
+      return FALSE;
+    }
+
+  if (self->route_selected && _mctx_raw_publication_config_has_interface (self))
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH,
+                           _("Route-selected egress cannot be combined with an explicit interface"));
+      return FALSE;
+    }
+
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    {
+      if (!self->route_selected && !_mctx_raw_publication_config_has_interface (self))
+        {
+          g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE,
+                               _("IPv6 raw datagrams need an explicit interface (bind address, interface address, index or name) or route selection"));
+          return FALSE;
+        }
+      if (self->loopback)
+        {
+          g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_RAW_UNSUPPORTED_LINK,
+                               _("IPv6 raw datagrams go out at the link layer and cannot loop back to this host"));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * mctx_raw_publication_config_get_family: (get-property family)
+ * @self: a configuration
+ *
+ * Gets the address family of the datagrams.
+ *
+ * Returns: the family
+ *
+ * Since: 1.0
+ */
+GSocketFamily
+mctx_raw_publication_config_get_family (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), G_SOCKET_FAMILY_INVALID);
+
+  return self->family;
+}
+
+static gboolean
+set_address (MctxRawPublicationConfig  *self,
+             GInetAddress             **field,
+             GInetAddress              *address,
+             guint                      prop)
+{
+  if (*field == address || (*field != NULL && address != NULL && g_inet_address_equal (*field, address)))
+    return FALSE;
+
+  g_set_object (field, address);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  return TRUE;
+}
+
+static gboolean
+set_address_string (MctxRawPublicationConfig  *self,
+                    const char                *text,
+                    GInetAddress             **parsed,
+                    GError                   **error)
+{
+  if (text == NULL)
+    return TRUE;
+
+  *parsed = g_inet_address_new_from_string (text);
+  if (*parsed == NULL)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS,
+                   _("Invalid address “%s”: not an IP address"), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * mctx_raw_publication_config_get_bind_address: (get-property bind-address)
+ * @self: a configuration
+ *
+ * Gets the bind address.
+ *
+ * Returns: (transfer none) (nullable): the bind address
+ *
+ * Since: 1.0
+ */
+GInetAddress *
+mctx_raw_publication_config_get_bind_address (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), NULL);
+
+  return self->bind_address;
+}
+
+/**
+ * mctx_raw_publication_config_set_bind_address: (set-property bind-address)
+ * @self: a configuration
+ * @address: (nullable): a local address, or %NULL
+ *
+ * Sets the local address whose interface the datagrams leave through.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_bind_address (MctxRawPublicationConfig *self,
+                                              GInetAddress             *address)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+  g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
+
+  set_address (self, &self->bind_address, address, PROP_BIND_ADDRESS);
+}
+
+/**
+ * mctx_raw_publication_config_set_bind_address_string:
+ * @self: a configuration
+ * @address: (nullable): a local address as a string, or %NULL
+ * @error: return location for a #GError
+ *
+ * Sets the bind address from a string.
+ *
+ * Returns: %TRUE on success, %FALSE if @address is not an IP address
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_publication_config_set_bind_address_string (MctxRawPublicationConfig  *self,
+                                                     const char                *address,
+                                                     GError                   **error)
+{
+  g_autoptr(GInetAddress) parsed = NULL;
+
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
+
+  if (!set_address_string (self, address, &parsed, error))
+    return FALSE;
+  mctx_raw_publication_config_set_bind_address (self, parsed);
+  return TRUE;
+}
+
+/**
+ * mctx_raw_publication_config_get_outgoing_interface: (get-property outgoing-interface)
+ * @self: a configuration
+ *
+ * Gets the address of the outgoing interface.
+ *
+ * Returns: (transfer none) (nullable): the interface address
+ *
+ * Since: 1.0
+ */
+GInetAddress *
+mctx_raw_publication_config_get_outgoing_interface (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), NULL);
+
+  return self->outgoing_interface;
+}
+
+/**
+ * mctx_raw_publication_config_set_outgoing_interface: (set-property outgoing-interface)
+ * @self: a configuration
+ * @address: (nullable): the interface's address, or %NULL
+ *
+ * Sets the address of the interface the datagrams leave through.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_outgoing_interface (MctxRawPublicationConfig *self,
+                                                    GInetAddress             *address)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+  g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
+
+  set_address (self, &self->outgoing_interface, address, PROP_OUTGOING_INTERFACE);
+}
+
+/**
+ * mctx_raw_publication_config_set_outgoing_interface_string:
+ * @self: a configuration
+ * @address: (nullable): the interface's address as a string, or %NULL
+ * @error: return location for a #GError
+ *
+ * Sets the outgoing interface by its address, from a string.
+ *
+ * Returns: %TRUE on success, %FALSE if @address is not an IP address
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_publication_config_set_outgoing_interface_string (MctxRawPublicationConfig  *self,
+                                                           const char                *address,
+                                                           GError                   **error)
+{
+  g_autoptr(GInetAddress) parsed = NULL;
+
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
+
+  if (!set_address_string (self, address, &parsed, error))
+    return FALSE;
+  mctx_raw_publication_config_set_outgoing_interface (self, parsed);
+  return TRUE;
+}
+
+/**
+ * mctx_raw_publication_config_get_interface_index: (get-property interface-index)
+ * @self: a configuration
+ *
+ * Gets the index of the outgoing interface.
+ *
+ * Returns: the index, or -1
+ *
+ * Since: 1.0
+ */
+int
+mctx_raw_publication_config_get_interface_index (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), -1);
+
+  return self->interface_index;
+}
+
+/**
+ * mctx_raw_publication_config_set_interface_index: (set-property interface-index)
+ * @self: a configuration
+ * @index: the interface index, or -1 for none
+ *
+ * Sets the index of the interface the datagrams leave through.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_interface_index (MctxRawPublicationConfig *self,
+                                                 int                       index)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+  g_return_if_fail (index >= -1);
+
+  if (self->interface_index == index)
+    return;
+  self->interface_index = index;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE_INDEX]);
+}
+
+/**
+ * mctx_raw_publication_config_get_interface_name: (get-property interface-name)
+ * @self: a configuration
+ *
+ * Gets the name of the outgoing interface.
+ *
+ * Returns: (transfer none) (nullable): the name
+ *
+ * Since: 1.0
+ */
+const char *
+mctx_raw_publication_config_get_interface_name (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), NULL);
+
+  return self->interface_name;
+}
+
+/**
+ * mctx_raw_publication_config_set_interface_name: (set-property interface-name)
+ * @self: a configuration
+ * @name: (nullable): the interface name, or %NULL
+ *
+ * Sets the name of the interface the datagrams leave through.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_interface_name (MctxRawPublicationConfig *self,
+                                                const char               *name)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+
+  if (g_strcmp0 (self->interface_name, name) == 0)
+    return;
+  g_free (self->interface_name);
+  self->interface_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE_NAME]);
+}
+
+/**
+ * mctx_raw_publication_config_get_ttl: (get-property ttl)
+ * @self: a configuration
+ *
+ * Gets the TTL or hop limit the datagrams must carry.
+ *
+ * Returns: the TTL, or -1 for the datagrams' own
+ *
+ * Since: 1.0
+ */
+int
+mctx_raw_publication_config_get_ttl (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), -1);
+
+  return self->ttl;
+}
+
+/**
+ * mctx_raw_publication_config_set_ttl: (set-property ttl)
+ * @self: a configuration
+ * @ttl: the TTL or hop limit, 0 to 255, or -1 for the datagrams' own
+ *
+ * Sets the TTL or hop limit the datagrams must carry.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_ttl (MctxRawPublicationConfig *self,
+                                     int                       ttl)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+  g_return_if_fail (ttl >= -1 && ttl <= 255);
+
+  if (self->ttl == ttl)
+    return;
+  self->ttl = ttl;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TTL]);
+}
+
+/**
+ * mctx_raw_publication_config_get_loopback: (get-property loopback)
+ * @self: a configuration
+ *
+ * Gets whether members on this host receive IPv4 datagrams.
+ *
+ * Returns: %TRUE if loopback is on
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_publication_config_get_loopback (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
+
+  return self->loopback;
+}
+
+/**
+ * mctx_raw_publication_config_set_loopback: (set-property loopback)
+ * @self: a configuration
+ * @loopback: whether members on this host receive IPv4 datagrams
+ *
+ * Sets multicast loopback for IPv4 datagrams.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_loopback (MctxRawPublicationConfig *self,
+                                          gboolean                  loopback)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+
+  loopback = !!loopback;
+  if (self->loopback == loopback)
+    return;
+  self->loopback = loopback;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOPBACK]);
+}
+
+/**
+ * mctx_raw_publication_config_get_route_selected: (get-property route-selected)
+ * @self: a configuration
+ *
+ * Gets whether IPv6 egress is picked from the routing table.
+ *
+ * Returns: %TRUE if route-selected
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_publication_config_get_route_selected (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
+
+  return self->route_selected;
+}
+
+/**
+ * mctx_raw_publication_config_set_route_selected: (set-property route-selected)
+ * @self: a configuration
+ * @route_selected: whether to pick IPv6 egress from the routing table
+ *
+ * Sets whether IPv6 egress is picked from the main routing table for each
+ * group, instead of an explicit interface.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_route_selected (MctxRawPublicationConfig *self,
+                                                gboolean                  route_selected)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+
+  route_selected = !!route_selected;
+  if (self->route_selected == route_selected)
+    return;
+  self->route_selected = route_selected;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROUTE_SELECTED]);
+}

@@ -1,0 +1,81 @@
+/* mctx-raw-publication-config.h: how a raw publication reaches the wire
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#pragma once
+
+#if !defined(__MCTX_INSIDE__) && !defined(MCTX_COMPILATION)
+#error "Only <mctx/raw/mctx-raw.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "../mctx-version-macros.h"
+
+G_BEGIN_DECLS
+
+#define MCTX_TYPE_RAW_PUBLICATION_CONFIG (mctx_raw_publication_config_get_type ())
+
+MCTX_AVAILABLE_IN_1_0
+G_DECLARE_FINAL_TYPE (MctxRawPublicationConfig, mctx_raw_publication_config, MCTX, RAW_PUBLICATION_CONFIG, GObject)
+
+MCTX_AVAILABLE_IN_1_0
+MctxRawPublicationConfig *mctx_raw_publication_config_new      (GSocketFamily             family);
+MCTX_AVAILABLE_IN_1_0
+MctxRawPublicationConfig *mctx_raw_publication_config_copy     (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+gboolean                  mctx_raw_publication_config_validate (MctxRawPublicationConfig *self,
+                                                                GError                  **error);
+
+MCTX_AVAILABLE_IN_1_0
+GSocketFamily mctx_raw_publication_config_get_family              (MctxRawPublicationConfig *self);
+
+MCTX_AVAILABLE_IN_1_0
+GInetAddress *mctx_raw_publication_config_get_bind_address        (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_bind_address        (MctxRawPublicationConfig *self,
+                                                                   GInetAddress             *address);
+MCTX_AVAILABLE_IN_1_0
+gboolean      mctx_raw_publication_config_set_bind_address_string (MctxRawPublicationConfig *self,
+                                                                   const char               *address,
+                                                                   GError                  **error);
+
+MCTX_AVAILABLE_IN_1_0
+GInetAddress *mctx_raw_publication_config_get_outgoing_interface  (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_outgoing_interface  (MctxRawPublicationConfig *self,
+                                                                   GInetAddress             *address);
+MCTX_AVAILABLE_IN_1_0
+gboolean      mctx_raw_publication_config_set_outgoing_interface_string (MctxRawPublicationConfig *self,
+                                                                         const char               *address,
+                                                                         GError                  **error);
+
+MCTX_AVAILABLE_IN_1_0
+int           mctx_raw_publication_config_get_interface_index     (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_interface_index     (MctxRawPublicationConfig *self,
+                                                                   int                       index);
+MCTX_AVAILABLE_IN_1_0
+const char   *mctx_raw_publication_config_get_interface_name      (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_interface_name      (MctxRawPublicationConfig *self,
+                                                                   const char               *name);
+
+MCTX_AVAILABLE_IN_1_0
+int           mctx_raw_publication_config_get_ttl                 (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_ttl                 (MctxRawPublicationConfig *self,
+                                                                   int                       ttl);
+MCTX_AVAILABLE_IN_1_0
+gboolean      mctx_raw_publication_config_get_loopback            (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_loopback            (MctxRawPublicationConfig *self,
+                                                                   gboolean                  loopback);
+MCTX_AVAILABLE_IN_1_0
+gboolean      mctx_raw_publication_config_get_route_selected      (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_route_selected      (MctxRawPublicationConfig *self,
+                                                                   gboolean                  route_selected);
+
+G_END_DECLS

@@ -1,0 +1,688 @@
+/* mctx-raw-publication.c: a socket that sends complete IP datagrams
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "mctx-raw-private.h"
+
+/**
+ * MctxRawPublication:
+ *
+ * Sends complete, caller-built IP datagrams, so that receivers see the
+ * original source and group: the AMT-style forwarding case. Every datagram
+ * is checked first ([func@Mctx.raw_datagram_validate]); the raw path never
+ * falls back to UDP.
+ *
+ * IPv4 datagrams go through an `IP_HDRINCL` raw socket: the kernel routes
+ * them (or sends them through the configured interface) and fills in only
+ * what the header leaves zero.
+ *
+ * IPv6 datagrams are handed to the link layer through an `AF_PACKET`
+ * socket on an Ethernet-like interface, addressed to the group's
+ * `33:33:…` MAC address. The kernel's IPv6 stack never touches them, so the
+ * receiver sees the supplied header byte for byte — a source that is not
+ * this host's, the traffic class, flow label, hop limit and extension
+ * headers. Raw IPv6 sockets cannot promise that: they insert or rewrite
+ * parts of the header and refuse foreign sources.
+ *
+ * Raw sockets need `CAP_NET_RAW`; without it, creating a publication fails
+ * with %G_IO_ERROR_PERMISSION_DENIED naming the privilege.
+ *
+ * Since: 1.0
+ */
+struct _MctxRawPublication
+{
+  GObject parent_instance;
+
+  guint id;
+  MctxRawPublicationConfig *config;
+  GSocketFamily family;
+  int fd;
+  guint ifindex;            /* 0: routed (IPv4) or route-selected (IPv6) */
+  int ttl;                  /* -1: the datagrams' own */
+
+  /* Route-selected IPv6: group → interface, dropped on any route change or
+   * failed send. */
+  GMutex route_lock;
+  GHashTable *routes;
+  int route_monitor;
+};
+
+G_DEFINE_FINAL_TYPE (MctxRawPublication, mctx_raw_publication, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_CONFIG,
+  PROP_INTERFACE_INDEX,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+mctx_raw_publication_finalize (GObject *object)
+{
+  MctxRawPublication *self = MCTX_RAW_PUBLICATION (object);
+
+  _mctx_raw_publication_close (self);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->routes, g_hash_table_unref);
+  if (self->route_monitor >= 0)
+    close (self->route_monitor);
+  g_mutex_clear (&self->route_lock);
+
+  G_OBJECT_CLASS (mctx_raw_publication_parent_class)->finalize (object);
+}
+
+static void
+mctx_raw_publication_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  MctxRawPublication *self = MCTX_RAW_PUBLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:
+      g_value_set_uint (value, self->id);
+      break;
+    case PROP_CONFIG:
+      g_value_set_object (value, self->config);
+      break;
+    case PROP_INTERFACE_INDEX:
+      g_value_set_uint (value, self->ifindex);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+mctx_raw_publication_class_init (MctxRawPublicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  _mctx_ensure_i18n ();
+
+  object_class->finalize = mctx_raw_publication_finalize;
+  object_class->get_property = mctx_raw_publication_get_property;
+
+  /**
+   * MctxRawPublication:id: (getter get_id)
+   *
+   * The id its [class@Mctx.RawContext] gave it.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ID] =
+    g_param_spec_uint ("id", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublication:config: (getter get_config)
+   *
+   * A copy of the configuration it was created from.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_CONFIG] =
+    g_param_spec_object ("config", NULL, NULL, MCTX_TYPE_RAW_PUBLICATION_CONFIG,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublication:interface-index: (getter get_interface_index)
+   *
+   * The explicit egress interface, or 0 when the routing table chooses.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_INTERFACE_INDEX] =
+    g_param_spec_uint ("interface-index", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+mctx_raw_publication_init (MctxRawPublication *self)
+{
+  self->fd = -1;
+  self->route_monitor = -1;
+  g_mutex_init (&self->route_lock);
+}
+
+gboolean
+_mctx_raw_set_permission_error (GError     **error,
+                                int          saved_errno,
+                                const char  *what)
+{
+  if (saved_errno == EPERM || saved_errno == EACCES)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                 /* Translators: %s is "an IPv4 raw socket" or "a packet socket" */
+                 _("Permission denied: opening %s needs the CAP_NET_RAW privilege (or root)"), what);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not open %s: %s"), what, g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+set_option (int          fd,
+            int          level,
+            int          option,
+            const void  *value,
+            socklen_t    size,
+            const char  *name,
+            GError     **error)
+{
+  int saved_errno;
+
+  if (setsockopt (fd, level, option, value, size) == 0)
+    return TRUE;
+
+  saved_errno = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Could not set %s: %s"), name, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* The explicit egress interface of @config: from its index or name, its
+ * interface address, or its bind address, which must agree. */
+static guint
+resolve_interface (MctxRawPublicationConfig  *config,
+                   GError                   **error)
+{
+  GInetAddress *addresses[] = {
+    mctx_raw_publication_config_get_outgoing_interface (config),
+    mctx_raw_publication_config_get_bind_address (config),
+  };
+  const char *what[] = { _("interface address"), _("bind address") };
+  GError *local_error = NULL;
+  guint chosen;
+
+  chosen = _mctx_resolve_interface_selector (mctx_raw_publication_config_get_interface_name (config),
+                                             mctx_raw_publication_config_get_interface_index (config),
+                                             &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      guint index;
+
+      if (addresses[i] == NULL)
+        continue;
+
+      index = _mctx_resolve_address_interface (addresses[i], chosen, error);
+      if (index == 0 || !_mctx_check_same_interface (addresses[i], what[i], index, chosen, error))
+        return 0;
+      chosen = index;
+    }
+
+  return chosen;
+}
+
+static gboolean
+open_ipv4 (MctxRawPublication  *self,
+           GError             **error)
+{
+  GInetAddress *bind_address = mctx_raw_publication_config_get_bind_address (self->config);
+  GInetAddress *interface = mctx_raw_publication_config_get_outgoing_interface (self->config);
+  int loop = mctx_raw_publication_config_get_loopback (self->config) ? 1 : 0;
+
+  /* IPPROTO_RAW implies IP_HDRINCL: the header is the caller's. */
+  self->fd = socket (AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (self->fd < 0)
+    return _mctx_raw_set_permission_error (error, errno, _("an IPv4 raw socket"));
+
+  if (!set_option (self->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
+                   "IP_MULTICAST_LOOP", error))
+    return FALSE;
+
+  if (self->ifindex != 0)
+    {
+      struct ip_mreqn request = { .imr_ifindex = (int) self->ifindex };
+      GInetAddress *address = interface != NULL ? interface : bind_address;
+
+      if (address != NULL)
+        memcpy (&request.imr_address, g_inet_address_to_bytes (address), 4);
+      if (!set_option (self->fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
+                       "IP_MULTICAST_IF", error))
+        return FALSE;
+    }
+
+  if (bind_address != NULL)
+    {
+      struct sockaddr_in address = { .sin_family = AF_INET };
+
+      memcpy (&address.sin_addr, g_inet_address_to_bytes (bind_address), 4);
+      if (bind (self->fd, (struct sockaddr *) &address, sizeof address) != 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *text = g_inet_address_to_string (bind_address);
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not bind to %s: %s"), text, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+open_ipv6 (MctxRawPublication  *self,
+           GError             **error)
+{
+  if (self->ifindex != 0 && !_mctx_raw_check_link (self->ifindex, error))
+    return FALSE;
+
+  /* Protocol 0: the socket only sends, so it queues nothing it receives. */
+  self->fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (self->fd < 0)
+    return _mctx_raw_set_permission_error (error, errno, _("a packet socket"));
+
+  if (self->ifindex == 0)
+    {
+      self->routes = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                            (GDestroyNotify) g_bytes_unref, NULL);
+      self->route_monitor = _mctx_raw_route_monitor_open (error);
+      if (self->route_monitor < 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+MctxRawPublication *
+_mctx_raw_publication_new (guint                      id,
+                           MctxRawPublicationConfig  *config,
+                           GError                   **error)
+{
+  g_autoptr(MctxRawPublication) self = NULL;
+  gboolean opened;
+
+  if (!mctx_raw_publication_config_validate (config, error))
+    return NULL;
+
+  self = g_object_new (MCTX_TYPE_RAW_PUBLICATION, NULL);
+  self->id = id;
+  self->config = mctx_raw_publication_config_copy (config);
+  self->family = mctx_raw_publication_config_get_family (config);
+  self->ttl = mctx_raw_publication_config_get_ttl (config);
+
+  if (_mctx_raw_publication_config_has_interface (config))
+    {
+      self->ifindex = resolve_interface (config, error);
+      if (self->ifindex == 0)
+        return NULL;
+    }
+
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    opened = open_ipv6 (self, error);
+  else
+    opened = open_ipv4 (self, error);
+
+  return opened ? g_steal_pointer (&self) : NULL;
+}
+
+void
+_mctx_raw_publication_close (MctxRawPublication *self)
+{
+  int fd = g_atomic_int_exchange (&self->fd, -1);
+
+  if (fd >= 0)
+    close (fd);
+}
+
+/* Route-selected IPv6: the cached interface for @group, looked up again
+ * after any route change. */
+static guint
+route_for_group (MctxRawPublication  *self,
+                 const guint8        *group,
+                 GError             **error)
+{
+  g_autoptr(GBytes) key = g_bytes_new (group, 16);
+  guint ifindex;
+
+  g_mutex_lock (&self->route_lock);
+
+  if (_mctx_raw_route_monitor_changed (self->route_monitor))
+    g_hash_table_remove_all (self->routes);
+
+  ifindex = GPOINTER_TO_UINT (g_hash_table_lookup (self->routes, key));
+  if (ifindex == 0)
+    {
+      ifindex = _mctx_raw_route_lookup_ipv6 (group, error);
+      if (ifindex != 0 && !_mctx_raw_check_link (ifindex, error))
+        ifindex = 0;
+      if (ifindex != 0)
+        g_hash_table_insert (self->routes, g_steal_pointer (&key), GUINT_TO_POINTER (ifindex));
+    }
+
+  g_mutex_unlock (&self->route_lock);
+  return ifindex;
+}
+
+static void
+forget_routes (MctxRawPublication *self)
+{
+  g_mutex_lock (&self->route_lock);
+  g_hash_table_remove_all (self->routes);
+  g_mutex_unlock (&self->route_lock);
+}
+
+static gssize
+send_ipv6 (MctxRawPublication  *self,
+           int                  fd,
+           const guint8        *data,
+           gsize                len,
+           guint               *ifindex,
+           GError             **error)
+{
+  struct sockaddr_ll link = {
+    .sll_family = AF_PACKET,
+    .sll_protocol = htons (ETH_P_IPV6),
+    .sll_halen = 6,
+    /* RFC 2464 §7: 33:33 and the group's last 32 bits. */
+    .sll_addr = { 0x33, 0x33, data[36], data[37], data[38], data[39] },
+  };
+  gssize sent;
+
+  if (self->ttl >= 0 && data[7] != self->ttl)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_HOP_LIMIT_CONFLICT,
+                   _("The datagram’s hop limit is %u, but the publication requires %d; IPv6 headers are never rewritten"),
+                   data[7], self->ttl);
+      return -1;
+    }
+
+  *ifindex = self->ifindex;
+  if (*ifindex == 0)
+    {
+      guint scope = data[25] & 0x0f;
+
+      if (scope == MCTX_MULTICAST_SCOPE_INTERFACE_LOCAL || scope == MCTX_MULTICAST_SCOPE_LINK_LOCAL)
+        {
+          g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE,
+                               _("Interface-local and link-local groups need an explicit interface, not a route"));
+          return -1;
+        }
+      *ifindex = route_for_group (self, data + 24, error);
+      if (*ifindex == 0)
+        return -1;
+    }
+  link.sll_ifindex = (int) *ifindex;
+
+  do
+    sent = sendto (fd, data, len, MSG_DONTWAIT, (struct sockaddr *) &link, sizeof link);
+  while (sent < 0 && errno == EINTR);
+
+  return sent;
+}
+
+static gssize
+send_ipv4 (MctxRawPublication *self,
+           int                 fd,
+           const guint8       *data,
+           gsize               len)
+{
+  struct sockaddr_in destination = { .sin_family = AF_INET };
+  gssize sent;
+
+  memcpy (&destination.sin_addr, data + 16, 4);
+
+  if (self->ttl >= 0 && data[8] != self->ttl)
+    {
+      /* The header is rewritten in a copy on the stack, with its checksum;
+       * the payload is sent from the caller's buffer. */
+      gsize header_length = (data[0] & 0x0f) * 4u;
+      guint8 header[60];
+      struct iovec parts[2] = {
+        { .iov_base = header, .iov_len = header_length },
+        { .iov_base = (void *) (data + header_length), .iov_len = len - header_length },
+      };
+      struct msghdr message = {
+        .msg_name = &destination,
+        .msg_namelen = sizeof destination,
+        .msg_iov = parts,
+        .msg_iovlen = 2,
+      };
+      guint16 checksum;
+
+      memcpy (header, data, header_length);
+      header[8] = (guint8) self->ttl;
+      header[10] = header[11] = 0;
+      checksum = _mctx_raw_checksum_finish (_mctx_raw_checksum_add (0, header, header_length));
+      header[10] = checksum >> 8;
+      header[11] = checksum & 0xff;
+
+      do
+        sent = sendmsg (fd, &message, MSG_DONTWAIT);
+      while (sent < 0 && errno == EINTR);
+      return sent;
+    }
+
+  do
+    sent = sendto (fd, data, len, MSG_DONTWAIT, (struct sockaddr *) &destination, sizeof destination);
+  while (sent < 0 && errno == EINTR);
+
+  return sent;
+}
+
+/**
+ * mctx_raw_publication_send_raw:
+ * @self: a raw publication
+ * @data: (array length=len) (element-type guint8): a complete IP datagram
+ * @len: the size of @data
+ * @error: return location for a #GError
+ *
+ * Checks and sends one complete IP datagram. A datagram that fails the
+ * checks of [func@Mctx.raw_datagram_validate] is refused before anything
+ * is sent. A full send buffer gives %G_IO_ERROR_WOULD_BLOCK; it never
+ * blocks.
+ *
+ * Returns: (transfer full): what the send did, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxRawSendReport *
+mctx_raw_publication_send_raw (MctxRawPublication  *self,
+                               const guint8        *data,
+                               gsize                len,
+                               GError             **error)
+{
+  guint ifindex = 0;
+  gssize sent;
+  int fd;
+
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), NULL);
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!mctx_raw_datagram_validate (self->family, data, len, error))
+    return NULL;
+
+  fd = g_atomic_int_get (&self->fd);
+  if (fd < 0)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED,
+                   _("Raw publication %u was removed"), self->id);
+      return NULL;
+    }
+
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    {
+      GError *local_error = NULL;
+
+      sent = send_ipv6 (self, fd, data, len, &ifindex, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+    }
+  else
+    {
+      sent = send_ipv4 (self, fd, data, len);
+      ifindex = self->ifindex;
+    }
+
+  if (sent < 0)
+    {
+      int saved_errno = errno;
+      g_autoptr(MctxRawSendReport) about = _mctx_raw_send_report_new (self->family, data, 0, ifindex);
+      g_autofree char *group = g_inet_address_to_string (mctx_raw_send_report_get_destination (about));
+      char name[IF_NAMESIZE] = "";
+
+      /* The route may be what failed: look it up again next time. */
+      if (self->routes != NULL)
+        forget_routes (self);
+
+      if (ifindex == 0 || if_indextoname (ifindex, name) == NULL)
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     _("Could not send the datagram to %s: %s"), group, g_strerror (saved_errno));
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     _("Could not send the datagram to %s on %s: %s"), group, name, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  return _mctx_raw_send_report_new (self->family, data, (gsize) sent, ifindex);
+}
+
+/**
+ * mctx_raw_publication_send_bytes:
+ * @self: a raw publication
+ * @datagram: a complete IP datagram
+ * @error: return location for a #GError
+ *
+ * Sends the datagram in @datagram; see
+ * [method@Mctx.RawPublication.send_raw].
+ *
+ * Returns: (transfer full): what the send did, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxRawSendReport *
+mctx_raw_publication_send_bytes (MctxRawPublication  *self,
+                                 GBytes              *datagram,
+                                 GError             **error)
+{
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (datagram != NULL, NULL);
+
+  data = g_bytes_get_data (datagram, &len);
+  return mctx_raw_publication_send_raw (self, data != NULL ? data : (const guint8 *) "", len, error);
+}
+
+/**
+ * mctx_raw_publication_get_id: (get-property id)
+ * @self: a raw publication
+ *
+ * Gets the id its context gave it.
+ *
+ * Returns: the id
+ *
+ * Since: 1.0
+ */
+guint
+mctx_raw_publication_get_id (MctxRawPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), 0);
+
+  return self->id;
+}
+
+/**
+ * mctx_raw_publication_get_config: (get-property config)
+ * @self: a raw publication
+ *
+ * Gets a copy of the configuration it was created from.
+ *
+ * Returns: (transfer none): the configuration
+ *
+ * Since: 1.0
+ */
+MctxRawPublicationConfig *
+mctx_raw_publication_get_config (MctxRawPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), NULL);
+
+  return self->config;
+}
+
+/**
+ * mctx_raw_publication_get_family:
+ * @self: a raw publication
+ *
+ * Gets the address family of the datagrams it sends.
+ *
+ * Returns: the family
+ *
+ * Since: 1.0
+ */
+GSocketFamily
+mctx_raw_publication_get_family (MctxRawPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), G_SOCKET_FAMILY_INVALID);
+
+  return self->family;
+}
+
+/**
+ * mctx_raw_publication_get_interface_index: (get-property interface-index)
+ * @self: a raw publication
+ *
+ * Gets the explicit egress interface.
+ *
+ * Returns: the interface index, or 0 when the routing table chooses
+ *
+ * Since: 1.0
+ */
+guint
+mctx_raw_publication_get_interface_index (MctxRawPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), 0);
+
+  return self->ifindex;
+}
+
+/**
+ * mctx_raw_publication_get_fd:
+ * @self: a raw publication
+ *
+ * Borrows the file descriptor of its socket: an `IP_HDRINCL` raw socket
+ * for IPv4, an `AF_PACKET` socket for IPv6. It stays owned by the
+ * publication.
+ *
+ * Returns: the file descriptor, or -1 once removed
+ *
+ * Since: 1.0
+ */
+int
+mctx_raw_publication_get_fd (MctxRawPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), -1);
+
+  return g_atomic_int_get (&self->fd);
+}

@@ -1,0 +1,239 @@
+/* mctx-raw-route.c: IPv6 egress from the kernel's main routing table
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mctx-raw-private.h"
+
+static gboolean
+prefix_matches (const guint8 *prefix,
+                guint         prefix_len,
+                const guint8  address[16])
+{
+  guint bytes = prefix_len / 8, bits = prefix_len % 8;
+
+  if (memcmp (prefix, address, bytes) != 0)
+    return FALSE;
+  if (bits == 0)
+    return TRUE;
+
+  return ((prefix[bytes] ^ address[bytes]) & (0xff << (8 - bits))) == 0;
+}
+
+/* The first hop's interface of a route: RTA_OIF, or the first next hop of
+ * a multipath route. */
+static guint
+route_interface (struct rtattr *oif,
+                 struct rtattr *multipath)
+{
+  if (oif != NULL)
+    return *(guint32 *) RTA_DATA (oif);
+  if (multipath != NULL && RTA_PAYLOAD (multipath) >= sizeof (struct rtnexthop))
+    return (guint) ((struct rtnexthop *) RTA_DATA (multipath))->rtnh_ifindex;
+  return 0;
+}
+
+guint
+_mctx_raw_route_lookup_ipv6 (const guint8   group[16],
+                             GError       **error)
+{
+  struct {
+    struct nlmsghdr header;
+    struct rtmsg message;
+  } request = {
+    .header = {
+      .nlmsg_len = NLMSG_LENGTH (sizeof (struct rtmsg)),
+      .nlmsg_type = RTM_GETROUTE,
+      .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+      .nlmsg_seq = 1,
+    },
+    .message = { .rtm_family = AF_INET6 },
+  };
+  guint8 buffer[32 * 1024] __attribute__ ((aligned (4)));
+  int best_len = -1;
+  guint32 best_metric = G_MAXUINT32;
+  guint best_ifindex = 0;
+  gboolean done = FALSE;
+  int fd;
+
+  fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0 || send (fd, &request, request.header.nlmsg_len, 0) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not read the routing table: %s"), g_strerror (saved_errno));
+      if (fd >= 0)
+        close (fd);
+      return 0;
+    }
+
+  while (!done)
+    {
+      ssize_t len = recv (fd, buffer, sizeof buffer, 0);
+
+      if (len < 0 && errno == EINTR)
+        continue;
+      if (len <= 0)
+        {
+          int saved_errno = len < 0 ? errno : EPROTO;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not read the routing table: %s"), g_strerror (saved_errno));
+          close (fd);
+          return 0;
+        }
+
+      for (struct nlmsghdr *header = (struct nlmsghdr *) buffer;
+           NLMSG_OK (header, (guint) len);
+           header = NLMSG_NEXT (header, len))
+        {
+          struct rtmsg *route;
+          struct rtattr *dst = NULL, *oif = NULL, *multipath = NULL;
+          guint32 table, metric = 0;
+          int attributes_len;
+          guint ifindex;
+
+          if (header->nlmsg_type == NLMSG_DONE || header->nlmsg_type == NLMSG_ERROR)
+            {
+              done = TRUE;
+              break;
+            }
+          if (header->nlmsg_type != RTM_NEWROUTE)
+            continue;
+
+          route = NLMSG_DATA (header);
+          table = route->rtm_table;
+          attributes_len = (int) RTM_PAYLOAD (header);
+          for (struct rtattr *attribute = RTM_RTA (route);
+               RTA_OK (attribute, attributes_len);
+               attribute = RTA_NEXT (attribute, attributes_len))
+            {
+              switch (attribute->rta_type)
+                {
+                case RTA_DST: dst = attribute; break;
+                case RTA_OIF: oif = attribute; break;
+                case RTA_MULTIPATH: multipath = attribute; break;
+                case RTA_PRIORITY: metric = *(guint32 *) RTA_DATA (attribute); break;
+                case RTA_TABLE: table = *(guint32 *) RTA_DATA (attribute); break;
+                default: break;
+                }
+            }
+
+          if (table != RT_TABLE_MAIN || route->rtm_family != AF_INET6 ||
+              (route->rtm_type != RTN_UNICAST && route->rtm_type != RTN_MULTICAST))
+            continue;
+          if (route->rtm_dst_len > 0 &&
+              (dst == NULL || RTA_PAYLOAD (dst) < 16 ||
+               !prefix_matches (RTA_DATA (dst), route->rtm_dst_len, group)))
+            continue;
+
+          ifindex = route_interface (oif, multipath);
+          if (ifindex == 0)
+            continue;
+
+          if (route->rtm_dst_len > best_len ||
+              (route->rtm_dst_len == best_len && metric < best_metric))
+            {
+              best_len = route->rtm_dst_len;
+              best_metric = metric;
+              best_ifindex = ifindex;
+            }
+        }
+    }
+
+  close (fd);
+
+  if (best_ifindex == 0)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_bytes (group, G_SOCKET_FAMILY_IPV6);
+      g_autofree char *text = g_inet_address_to_string (address);
+
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NO_ROUTE,
+                   _("No route in the main routing table covers %s"), text);
+    }
+
+  return best_ifindex;
+}
+
+int
+_mctx_raw_route_monitor_open (GError **error)
+{
+  struct sockaddr_nl address = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_IPV6_ROUTE };
+  int fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+
+  if (fd < 0 || bind (fd, (struct sockaddr *) &address, sizeof address) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not watch the routing table: %s"), g_strerror (saved_errno));
+      if (fd >= 0)
+        close (fd);
+      return -1;
+    }
+
+  return fd;
+}
+
+gboolean
+_mctx_raw_route_monitor_changed (int fd)
+{
+  guint8 buffer[8192];
+  gboolean changed = FALSE;
+  ssize_t len;
+
+  /* An overflowing monitor (ENOBUFS) lost changes: count that as one. */
+  while ((len = recv (fd, buffer, sizeof buffer, MSG_DONTWAIT)) != 0)
+    {
+      if (len > 0)
+        changed = TRUE;
+      else if (errno == ENOBUFS)
+        changed = TRUE;
+      else if (errno != EINTR)
+        break;
+    }
+
+  return changed;
+}
+
+gboolean
+_mctx_raw_check_link (guint    ifindex,
+                      GError **error)
+{
+  struct ifreq request = { 0 };
+  int fd = socket (AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int saved_errno;
+
+  if (fd >= 0 && if_indextoname (ifindex, request.ifr_name) != NULL &&
+      ioctl (fd, SIOCGIFHWADDR, &request) == 0)
+    {
+      close (fd);
+      if (request.ifr_hwaddr.sa_family == ARPHRD_ETHER)
+        return TRUE;
+
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_UNSUPPORTED_LINK,
+                   _("Interface %s (%u) is not Ethernet-like (link type %u): IPv6 raw datagrams cannot be sent on it unchanged"),
+                   request.ifr_name, ifindex, request.ifr_hwaddr.sa_family);
+      return FALSE;
+    }
+
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
+               _("No network interface has index %u: %s"), ifindex, g_strerror (saved_errno));
+  return FALSE;
+}

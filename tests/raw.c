@@ -1,0 +1,796 @@
+/* raw.c: raw datagram transmit, checked byte for byte on the far end
+ *
+ * The test's namespace is joined to a peer namespace by veth pairs: r4a–r4b
+ * for the explicit-interface tests, ra1–rb1 and ra2–rb2 for route
+ * selection. The peer captures with AF_PACKET sockets and compares what
+ * arrives with what was supplied.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <mctx/raw/mctx-raw.h>
+
+#include "mctx-test-util.h"
+
+#define WAIT_MS 2000
+#define SILENCE_MS 300
+
+static MctxTestPeer *peer;
+
+static int
+capture_open (const char *interface)
+{
+  struct sockaddr_ll address = { .sll_family = AF_PACKET, .sll_protocol = htons (ETH_P_ALL) };
+  int fd;
+
+  mctx_test_peer_enter (peer);
+  fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons (ETH_P_ALL));
+  g_assert_cmpint (fd, >=, 0);
+  address.sll_ifindex = (int) if_nametoindex (interface);
+  g_assert_cmpint (address.sll_ifindex, >, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  mctx_test_peer_leave (peer);
+
+  return fd;
+}
+
+/* Waits for an incoming packet equal to @expected, skipping others (ND,
+ * MLD). Returns whether it came. */
+static gboolean
+capture_expect (int           fd,
+                const guint8 *expected,
+                gsize         len,
+                int           timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      int remaining = (int) ((deadline - g_get_monotonic_time ()) / 1000);
+      guint8 packet[65536];
+      struct sockaddr_ll from;
+      socklen_t from_len = sizeof from;
+      gssize n;
+
+      if (remaining <= 0 || poll (&pfd, 1, remaining) <= 0)
+        return FALSE;
+
+      n = recvfrom (fd, packet, sizeof packet, 0, (struct sockaddr *) &from, &from_len);
+      g_assert_cmpint (n, >=, 0);
+      if (from.sll_pkttype == PACKET_OUTGOING)
+        continue;
+      if ((gsize) n == len && memcmp (packet, expected, len) == 0)
+        return TRUE;
+    }
+}
+
+static GInetAddress *
+address (const char *text)
+{
+  GInetAddress *parsed = g_inet_address_new_from_string (text);
+
+  g_assert_nonnull (parsed);
+  return parsed;
+}
+
+static GBytes *
+build (const char   *source,
+       guint16       source_port,
+       const char   *group,
+       guint16       port,
+       guint8        ttl,
+       guint8        traffic_class,
+       guint32       flow_label,
+       const char   *payload)
+{
+  g_autoptr(GInetAddress) from = address (source);
+  g_autoptr(GInetAddress) to = address (group);
+  g_autoptr(GError) error = NULL;
+  GBytes *datagram;
+
+  datagram = mctx_raw_build_udp_datagram (from, source_port, to, port, ttl, traffic_class, flow_label,
+                                          (const guint8 *) payload, strlen (payload), &error);
+  g_assert_no_error (error);
+  return datagram;
+}
+
+static MctxRawPublicationConfig *
+config_new (GSocketFamily  family,
+            const char    *interface_name)
+{
+  MctxRawPublicationConfig *config = mctx_raw_publication_config_new (family);
+
+  mctx_raw_publication_config_set_interface_name (config, interface_name);
+  return config;
+}
+
+static MctxRawPublication *
+add (MctxRawContext           *context,
+     MctxRawPublicationConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  MctxRawPublication *publication = mctx_raw_context_add_publication (context, config, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (publication);
+  return publication;
+}
+
+static MctxRawSendReport *
+send_ok (MctxRawPublication *publication,
+         GBytes             *datagram)
+{
+  g_autoptr(GError) error = NULL;
+  MctxRawSendReport *report = mctx_raw_publication_send_bytes (publication, datagram, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (mctx_raw_send_report_get_bytes_sent (report), ==, g_bytes_get_size (datagram));
+  return report;
+}
+
+static void
+assert_captured (int     fd,
+                 GBytes *datagram)
+{
+  g_assert_true (capture_expect (fd, g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), WAIT_MS));
+}
+
+static void
+assert_not_captured (int     fd,
+                     GBytes *datagram)
+{
+  g_assert_false (capture_expect (fd, g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), SILENCE_MS));
+}
+
+static void
+assert_address (GInetAddress *actual,
+                const char   *expected)
+{
+  g_autofree char *text = g_inet_address_to_string (actual);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* A foreign IPv4 source arrives exactly as supplied, and a UDP receiver
+ * on the far end gets the payload from that source. */
+static void
+test_ipv4_exact (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) config = NULL;
+  g_autoptr(GBytes) datagram = NULL;
+  g_autoptr(MctxRawSendReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxRawPublication *publication;
+  MctxTestDatagram received;
+  int capture = capture_open ("r4b");
+  int receiver;
+  guint16 port;
+
+  mctx_test_peer_enter (peer);
+  receiver = mctx_test_receiver_ipv4 ("239.1.2.3", "192.0.2.2", 0, &port);
+  mctx_test_peer_leave (peer);
+
+  datagram = build ("198.51.100.7", 4000, "239.1.2.3", port, 5, 0x28, 0, "hello raw v4");
+  config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  mctx_raw_publication_config_set_outgoing_interface_string (config, "192.0.2.1", &error);
+  g_assert_no_error (error);
+  publication = add (context, config);
+  g_assert_cmpuint (mctx_raw_publication_get_interface_index (publication), ==, if_nametoindex ("r4a"));
+
+  report = send_ok (publication, datagram);
+  assert_address (mctx_raw_send_report_get_source (report), "198.51.100.7");
+  assert_address (mctx_raw_send_report_get_destination (report), "239.1.2.3");
+  g_assert_cmpuint (mctx_raw_send_report_get_protocol (report), ==, 17);
+  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
+
+  assert_captured (capture, datagram);
+
+  g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
+  g_assert_cmpmem (received.data, received.len, "hello raw v4", 12);
+  mctx_test_assert_from (&received, "198.51.100.7", 4000);
+  g_assert_cmpint (received.ttl, ==, 5);
+  mctx_test_datagram_clear (&received);
+
+  close (receiver);
+  close (capture);
+}
+
+/* A TTL override rewrites the IPv4 header and its checksum, nothing else. */
+static void
+test_ipv4_ttl_override (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) config = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
+  g_autoptr(GBytes) datagram = build ("198.51.100.7", 4000, "239.1.2.3", 5000, 5, 0, 0, "ttl");
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(MctxRawSendReport) report = NULL;
+  int capture = capture_open ("r4b");
+  guint8 *copy;
+  guint32 sum = 0;
+
+  /* What must arrive: TTL 9, checksum recomputed by hand. */
+  copy = g_memdup2 (g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram));
+  copy[8] = 9;
+  copy[10] = copy[11] = 0;
+  for (guint i = 0; i < 20; i += 2)
+    sum += (guint32) copy[i] << 8 | copy[i + 1];
+  sum = (sum & 0xffff) + (sum >> 16);
+  sum = (sum & 0xffff) + (sum >> 16);
+  copy[10] = (guint8) (~sum >> 8);
+  copy[11] = (guint8) ~sum;
+  expected = g_bytes_new_take (copy, g_bytes_get_size (datagram));
+
+  mctx_raw_publication_config_set_ttl (config, 9);
+  report = send_ok (add (context, config), datagram);
+  assert_captured (capture, expected);
+  close (capture);
+}
+
+/* No interface: the kernel routes IPv4 datagrams by their destination. */
+static void
+test_ipv4_routed (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GBytes) datagram = build ("198.51.100.8", 4001, "239.9.9.9", 5000, 3, 0, 0, "routed");
+  g_autoptr(MctxRawSendReport) report = NULL;
+  int capture = capture_open ("r4b");
+
+  mctx_test_run ("ip route add 239.9.0.0/16 dev r4a");
+  report = send_ok (add (context, config), datagram);
+  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, 0);
+  assert_captured (capture, datagram);
+  mctx_test_run ("ip route del 239.9.0.0/16 dev r4a");
+  close (capture);
+}
+
+/* A hop-by-hop options header (PadN) between the IPv6 header and UDP. */
+static GBytes *
+with_hop_by_hop (GBytes *datagram)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (datagram, &len);
+  guint8 *result = g_malloc (len + 8);
+  const guint8 options[8] = { 17 /* next: UDP */, 0 /* 8 bytes */, 1 /* PadN */, 4, 0, 0, 0, 0 };
+  guint payload_length;
+
+  memcpy (result, data, 40);
+  memcpy (result + 40, options, 8);
+  memcpy (result + 48, data + 40, len - 40);
+  result[6] = 0;    /* next header: hop-by-hop options */
+  payload_length = (guint) (len - 40 + 8);
+  result[4] = payload_length >> 8;
+  result[5] = payload_length & 0xff;
+
+  return g_bytes_new_take (result, len + 8);
+}
+
+/* A foreign IPv6 source with traffic class, flow label, hop limit and an
+ * extension header arrives exactly as supplied; a receiver gets the
+ * payload. */
+static void
+test_ipv6_exact (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) config = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) extended = NULL;
+  g_autoptr(MctxRawSendReport) report = NULL;
+  MctxRawPublication *publication;
+  MctxTestDatagram received;
+  int capture = capture_open ("r4b");
+  int receiver;
+  guint16 port;
+
+  mctx_test_peer_enter (peer);
+  receiver = mctx_test_receiver_ipv6 ("ff3e::8000:1234", if_nametoindex ("r4b"), NULL, 0, &port);
+  mctx_test_peer_leave (peer);
+
+  plain = build ("2001:db8:ffff::10", 4002, "ff3e::8000:1234", port, 7, 0xb8, 0x12345, "hello raw v6");
+  extended = with_hop_by_hop (plain);
+  g_assert_cmpuint (((const guint8 *) g_bytes_get_data (plain, NULL))[1], ==, 0x81);   /* TC low nibble, flow */
+
+  publication = add (context, config);
+  report = send_ok (publication, extended);
+  assert_address (mctx_raw_send_report_get_source (report), "2001:db8:ffff::10");
+  g_assert_cmpuint (mctx_raw_send_report_get_protocol (report), ==, 0);
+  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
+  assert_captured (capture, extended);
+
+  g_clear_pointer (&report, mctx_raw_send_report_unref);
+  report = send_ok (publication, plain);
+  assert_captured (capture, plain);
+
+  g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
+  g_assert_cmpmem (received.data, received.len, "hello raw v6", 12);
+  mctx_test_assert_from (&received, "2001:db8:ffff::10", 4002);
+  g_assert_cmpint (received.ttl, ==, 7);
+  mctx_test_datagram_clear (&received);
+
+  close (receiver);
+  close (capture);
+}
+
+static void
+send_expecting (MctxRawContext *context,
+                guint           id,
+                GBytes         *datagram,
+                int             code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MctxRawSendReport) report = NULL;
+
+  report = mctx_raw_context_send_raw (context, id, g_bytes_get_data (datagram, NULL),
+                                      g_bytes_get_size (datagram), &error);
+  g_assert_null (report);
+  g_assert_error (error, MCTX_ERROR, code);
+  g_test_message ("refused: %s", error->message);
+}
+
+/* Route-selected IPv6 follows the main routing table: longest prefix,
+ * then lowest metric; a removed route fails clearly, a restored one works
+ * again through the same publication. */
+static void
+test_ipv6_route_selected (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(GBytes) datagram = build ("2001:db8:ffff::20", 4003, "ff3e::8000:1234", 5000, 4, 0, 0, "routed v6");
+  g_autoptr(GBytes) link_local = build ("fe80::20", 4003, "ff32::8000:1234", 5000, 4, 0, 0, "scoped");
+  MctxRawPublication *publication;
+  guint ra1 = if_nametoindex ("ra1"), ra2 = if_nametoindex ("ra2");
+  int rb1 = capture_open ("rb1"), rb2 = capture_open ("rb2");
+  guint id;
+
+  mctx_raw_publication_config_set_route_selected (config, TRUE);
+  publication = add (context, config);
+  id = mctx_raw_publication_get_id (publication);
+  g_assert_cmpuint (mctx_raw_publication_get_interface_index (publication), ==, 0);
+
+  mctx_test_run ("ip -6 route add ff3e::/16 dev ra1");
+  {
+    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra1);
+  }
+  assert_captured (rb1, datagram);
+  assert_not_captured (rb2, datagram);
+
+  /* The route moves: the next send follows it. */
+  mctx_test_run ("ip -6 route replace ff3e::/16 dev ra2");
+  {
+    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra2);
+  }
+  assert_captured (rb2, datagram);
+  assert_not_captured (rb1, datagram);
+
+  /* Longest prefix wins over a shorter one. */
+  mctx_test_run ("ip -6 route add ff3e::8000:0/96 dev ra1");
+  {
+    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra1);
+  }
+  mctx_test_run ("ip -6 route del ff3e::8000:0/96 dev ra1");
+
+  /* Same prefix: the lowest metric wins. */
+  mctx_test_run ("ip -6 route del ff3e::/16");
+  mctx_test_run ("ip -6 route add ff3e::/16 dev ra1 metric 200");
+  mctx_test_run ("ip -6 route add ff3e::/16 dev ra2 metric 100");
+  {
+    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra2);
+  }
+  mctx_test_run ("ip -6 route del ff3e::/16 dev ra2 metric 100");
+  {
+    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra1);
+  }
+
+  /* Gone: a clear error. Back: the same id sends again. */
+  mctx_test_run ("ip -6 route del ff3e::/16");
+  send_expecting (context, id, datagram, MCTX_ERROR_RAW_NO_ROUTE);
+  mctx_test_run ("ip -6 route add ff3e::/16 dev ra1");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MctxRawSendReport) report =
+      mctx_raw_context_send_raw (context, id, g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra1);
+  }
+  assert_captured (rb1, datagram);
+  mctx_test_run ("ip -6 route del ff3e::/16");
+
+  /* Scoped groups never follow a route. */
+  send_expecting (context, id, link_local, MCTX_ERROR_RAW_NEEDS_INTERFACE);
+
+  close (rb1);
+  close (rb2);
+}
+
+/* Every check before a send, each with its own code. */
+static void
+test_datagram_validation (void)
+{
+  g_autoptr(GBytes) v4 = build ("198.51.100.7", 1, "239.1.2.3", 2, 5, 0, 0, "payload");
+  g_autoptr(GBytes) v6 = build ("2001:db8::1", 1, "ff3e::1", 2, 5, 0, 0, "payload");
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) v4_config = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
+  g_autoptr(MctxRawPublicationConfig) v6_config = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
+  gsize v4_len = g_bytes_get_size (v4), v6_len = g_bytes_get_size (v6);
+  guint8 *a = g_memdup2 (g_bytes_get_data (v4, NULL), v4_len);
+  guint8 *b = g_memdup2 (g_bytes_get_data (v6, NULL), v6_len);
+  guint v4_id, v6_id;
+  struct {
+    GSocketFamily family;
+    gsize offset;
+    guint8 value;
+    gsize len_change;
+    int code;
+    const char *in_message;
+  } cases[] = {
+    { G_SOCKET_FAMILY_IPV4, 0, 0x45, 19, MCTX_ERROR_RAW_TRUNCATED, "fewer than an IPv4 header" },
+    { G_SOCKET_FAMILY_IPV4, 0, 0x65, 0, MCTX_ERROR_RAW_VERSION_MISMATCH, "version field is 6" },
+    { G_SOCKET_FAMILY_IPV4, 0, 0x44, 0, MCTX_ERROR_RAW_HEADER_LENGTH, "header length field says 16" },
+    { G_SOCKET_FAMILY_IPV4, 0, 0x4f, 0, MCTX_ERROR_RAW_HEADER_LENGTH, "header length field says 60" },
+    { G_SOCKET_FAMILY_IPV4, 3, 0x99, 0, MCTX_ERROR_RAW_TOTAL_LENGTH, "total length field" },
+    { G_SOCKET_FAMILY_IPV4, 16, 10, 0, MCTX_ERROR_RAW_NOT_MULTICAST, "10.1.2.3 is not a multicast" },
+    { G_SOCKET_FAMILY_IPV6, 0, 0x60, 39, MCTX_ERROR_RAW_TRUNCATED, "fewer than an IPv6 header" },
+    { G_SOCKET_FAMILY_IPV6, 0, 0x40, 0, MCTX_ERROR_RAW_VERSION_MISMATCH, "version field is 4" },
+    { G_SOCKET_FAMILY_IPV6, 5, 0x01, 0, MCTX_ERROR_RAW_PAYLOAD_LENGTH, "payload length field" },
+    { G_SOCKET_FAMILY_IPV6, 24, 0xfd, 0, MCTX_ERROR_RAW_NOT_MULTICAST, "is not a multicast" },
+  };
+
+  v4_id = mctx_raw_publication_get_id (add (context, v4_config));
+  mctx_raw_publication_config_set_ttl (v6_config, 9);
+  v6_id = mctx_raw_publication_get_id (add (context, v6_config));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean ipv6 = cases[i].family == G_SOCKET_FAMILY_IPV6;
+      g_autofree guint8 *data = g_memdup2 (ipv6 ? b : a, ipv6 ? v6_len : v4_len);
+      gsize len = (ipv6 ? v6_len : v4_len);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MctxRawSendReport) report = NULL;
+
+      g_test_message ("case %u", i);
+      data[cases[i].offset] = cases[i].value;
+      if (cases[i].code == MCTX_ERROR_RAW_NOT_MULTICAST && !ipv6)
+        data[17] = 1, data[18] = 2, data[19] = 3;
+      if (cases[i].len_change != 0)
+        len = cases[i].len_change;
+
+      g_assert_false (mctx_raw_datagram_validate (cases[i].family, data, len, &error));
+      g_assert_error (error, MCTX_ERROR, cases[i].code);
+      g_test_message ("  %s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].in_message));
+      g_clear_error (&error);
+
+      /* A publication refuses it the same way, before sending. */
+      report = mctx_raw_context_send_raw (context, ipv6 ? v6_id : v4_id, data, len, &error);
+      g_assert_null (report);
+      g_assert_error (error, MCTX_ERROR, cases[i].code);
+    }
+
+  /* The wrong family for the publication. */
+  send_expecting (context, v4_id, v6, MCTX_ERROR_RAW_VERSION_MISMATCH);
+  /* The IPv6 header says 5, the publication requires 9: refused, not
+   * rewritten. */
+  send_expecting (context, v6_id, v6, MCTX_ERROR_RAW_HOP_LIMIT_CONFLICT);
+
+  g_free (a);
+  g_free (b);
+}
+
+static void
+assert_add_fails (MctxRawPublicationConfig *config,
+                  GQuark                    domain,
+                  int                       code,
+                  const char               *in_message)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (mctx_raw_context_add_publication (context, config, &error));
+  g_assert_error (error, domain, code);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, in_message));
+  g_assert_cmpuint (mctx_raw_context_get_n_publications (context), ==, 0);
+}
+
+static void
+test_config_validation (void)
+{
+  g_autoptr(MctxRawPublicationConfig) no_interface = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(MctxRawPublicationConfig) loopback = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
+  g_autoptr(MctxRawPublicationConfig) family = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(MctxRawPublicationConfig) index0 = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(MctxRawPublicationConfig) both = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
+  g_autoptr(MctxRawPublicationConfig) on_lo = config_new (G_SOCKET_FAMILY_IPV6, "lo");
+  g_autoptr(MctxRawPublicationConfig) unknown = config_new (G_SOCKET_FAMILY_IPV4, "nosuch0");
+  g_autoptr(MctxRawPublicationConfig) not_local = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(MctxRawPublicationConfig) mismatch = config_new (G_SOCKET_FAMILY_IPV4, "lo");
+  g_autoptr(GError) error = NULL;
+
+  assert_add_fails (no_interface, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE, "explicit interface");
+
+  mctx_raw_publication_config_set_loopback (loopback, TRUE);
+  assert_add_fails (loopback, MCTX_ERROR, MCTX_ERROR_RAW_UNSUPPORTED_LINK, "loop back");
+
+  mctx_raw_publication_config_set_bind_address_string (family, "fd00::1", &error);
+  g_assert_no_error (error);
+  assert_add_fails (family, MCTX_ERROR, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH, "bind address fd00::1");
+
+  mctx_raw_publication_config_set_interface_index (index0, 0);
+  assert_add_fails (index0, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX, "index 0");
+
+  mctx_raw_publication_config_set_route_selected (both, TRUE);
+  assert_add_fails (both, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH, "Route-selected");
+
+  assert_add_fails (on_lo, MCTX_ERROR, MCTX_ERROR_RAW_UNSUPPORTED_LINK, "not Ethernet-like");
+  assert_add_fails (unknown, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE, "nosuch0");
+
+  mctx_raw_publication_config_set_outgoing_interface_string (not_local, "192.0.2.99", &error);
+  assert_add_fails (not_local, MCTX_ERROR, MCTX_ERROR_ADDRESS_NOT_LOCAL, "192.0.2.99");
+
+  mctx_raw_publication_config_set_outgoing_interface_string (mismatch, "192.0.2.1", &error);
+  assert_add_fails (mismatch, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH, "192.0.2.1");
+
+  g_assert_false (mctx_raw_publication_config_set_bind_address_string (mismatch, "nope", &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+}
+
+/* Ids, take, remove, and replacement in place that leaves the old
+ * publication untouched when the new one fails. */
+static void
+test_context (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) v4 = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
+  g_autoptr(MctxRawPublicationConfig) bad = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(MctxRawPublication) taken = NULL;
+  g_autoptr(MctxRawPublication) held = NULL;
+  g_autoptr(GBytes) datagram = build ("198.51.100.9", 1, "239.1.2.3", 2, 5, 0, 0, "ctx");
+  g_autoptr(GError) error = NULL;
+  MctxRawPublication *first, *second, *replaced;
+  int capture = capture_open ("r4b");
+
+  first = add (context, v4);
+  second = add (context, v4);
+  g_assert_cmpuint (mctx_raw_publication_get_id (first), ==, 1);
+  g_assert_cmpuint (mctx_raw_publication_get_id (second), ==, 2);
+  g_assert_true (mctx_raw_context_get_publication (context, 2) == second);
+
+  /* A failing replacement changes nothing. */
+  held = g_object_ref (second);
+  g_assert_null (mctx_raw_context_replace_publication (context, 2, bad, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE);
+  g_clear_error (&error);
+  g_assert_true (mctx_raw_context_get_publication (context, 2) == second);
+  g_clear_pointer (&held, g_object_unref);
+  {
+    g_autoptr(MctxRawSendReport) report = send_ok (second, datagram);
+  }
+  assert_captured (capture, datagram);
+
+  /* A working one takes the id; the old one is closed. */
+  held = g_object_ref (second);
+  replaced = mctx_raw_context_replace_publication (context, 2, v4, &error);
+  g_assert_no_error (error);
+  g_assert_true (replaced != second);
+  g_assert_cmpuint (mctx_raw_publication_get_id (replaced), ==, 2);
+  g_assert_cmpint (mctx_raw_publication_get_fd (held), ==, -1);
+  g_assert_null (mctx_raw_publication_send_bytes (held, datagram, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_clear_error (&error);
+
+  g_assert_null (mctx_raw_context_replace_publication (context, 9, v4, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
+  g_clear_error (&error);
+
+  taken = mctx_raw_context_take_publication (context, 1, &error);
+  g_assert_no_error (error);
+  g_assert_true (taken == first);
+  g_assert_cmpint (mctx_raw_publication_get_fd (taken), >=, 0);
+  g_assert_true (mctx_raw_context_remove_publication (context, 2, &error));
+  g_assert_false (mctx_raw_context_remove_publication (context, 2, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (mctx_raw_context_get_n_publications (context), ==, 0);
+
+  g_assert_cmpuint (mctx_raw_publication_get_id (add (context, v4)), ==, 3);
+  close (capture);
+}
+
+/* Checksums computed another way: 64-bit sums over bytes, folded once at
+ * the end. A datagram whose checksums are right sums to 0xffff. */
+static guint16
+fold (guint64 sum)
+{
+  while (sum > 0xffff)
+    sum = (sum & 0xffff) + (sum >> 16);
+  return (guint16) sum;
+}
+
+static guint64
+sum_bytes (const guint8 *data,
+           gsize         len)
+{
+  guint64 sum = 0;
+
+  for (gsize i = 0; i < len; i++)
+    sum += (i % 2 == 0) ? (guint64) data[i] << 8 : data[i];
+  return sum;
+}
+
+static void
+test_builder_checksums (void)
+{
+  const char *payloads[] = { "", "x", "odd length", "even length!", "0123456789abcdef0123456789abcdef" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
+    {
+      g_autoptr(GBytes) v4 = build ("198.51.100.7", 4000 + i, "239.1.2.3", 5000, 64, 0x10, 0, payloads[i]);
+      g_autoptr(GBytes) v6 = build ("2001:db8:ffff::10", 4000 + i, "ff3e::8000:1234", 5000, 64, 0xb8, 0xabcde, payloads[i]);
+      gsize len4, len6;
+      const guint8 *d4 = g_bytes_get_data (v4, &len4);
+      const guint8 *d6 = g_bytes_get_data (v6, &len6);
+      gsize plen = strlen (payloads[i]);
+      guint64 pseudo;
+
+      g_assert_cmpuint (len4, ==, 28 + plen);
+      g_assert_cmpuint (len6, ==, 48 + plen);
+      g_assert_true (mctx_raw_datagram_validate (G_SOCKET_FAMILY_IPV4, d4, len4, NULL));
+      g_assert_true (mctx_raw_datagram_validate (G_SOCKET_FAMILY_IPV6, d6, len6, NULL));
+
+      /* IPv4 header checksum. */
+      g_assert_cmphex (fold (sum_bytes (d4, 20)), ==, 0xffff);
+      g_assert_cmpuint (d4[8], ==, 64);
+      g_assert_cmpuint (d4[9], ==, 17);
+      g_assert_cmpuint (d4[4] << 8 | d4[5], !=, 0);
+
+      /* UDP over IPv4: pseudo-header of addresses, protocol, UDP length. */
+      pseudo = sum_bytes (d4 + 12, 8) + 17 + (8 + plen);
+      g_assert_cmphex (fold (pseudo + sum_bytes (d4 + 20, 8 + plen)), ==, 0xffff);
+
+      /* IPv6: version, traffic class, flow label, lengths, hop limit. */
+      g_assert_cmphex (d6[0], ==, 0x6b);
+      g_assert_cmphex (d6[1], ==, 0x8a);
+      g_assert_cmphex (d6[2] << 8 | d6[3], ==, 0xbcde);
+      g_assert_cmpuint (d6[4] << 8 | d6[5], ==, 8 + plen);
+      g_assert_cmpuint (d6[6], ==, 17);
+      g_assert_cmpuint (d6[7], ==, 64);
+      pseudo = sum_bytes (d6 + 8, 32) + 17 + (8 + plen);
+      g_assert_cmphex (fold (pseudo + sum_bytes (d6 + 40, 8 + plen)), ==, 0xffff);
+      g_assert_cmpmem (d6 + 48, plen, payloads[i], plen);
+    }
+
+  /* What cannot be built. */
+  {
+    g_autoptr(GInetAddress) v4 = address ("198.51.100.7");
+    g_autoptr(GInetAddress) v6 = address ("ff3e::1");
+    g_autoptr(GInetAddress) unicast = address ("10.0.0.1");
+    g_autoptr(GError) error = NULL;
+    g_autofree guint8 *huge = g_malloc0 (70000);
+
+    g_assert_null (mctx_raw_build_udp_datagram (v4, 1, v6, 2, 1, 0, 0, NULL, 0, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOURCE_FAMILY_MISMATCH);
+    g_clear_error (&error);
+    g_assert_null (mctx_raw_build_udp_datagram (v4, 1, unicast, 2, 1, 0, 0, NULL, 0, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST);
+    g_clear_error (&error);
+    g_assert_null (mctx_raw_build_udp_datagram (v4, 1, v4, 2, 1, 0, 0, NULL, 0, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST);
+    g_clear_error (&error);
+    {
+      g_autoptr(GInetAddress) group = address ("239.1.2.3");
+
+      g_assert_null (mctx_raw_build_udp_datagram (v4, 1, group, 2, 1, 0, 0, huge, 70000, &error));
+      g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_TOO_LARGE);
+      g_clear_error (&error);
+      g_assert_null (mctx_raw_build_udp_datagram (v4, 1, group, 2, 1, 0, 5, NULL, 0, &error));
+      g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+    }
+  }
+}
+
+/* Without CAP_NET_RAW the error names the missing privilege. */
+static void
+test_permission (void)
+{
+  if (g_test_subprocess ())
+    {
+      struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
+      struct __user_cap_data_struct data[2] = { { 0 } };
+      g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+      g_autoptr(MctxRawPublicationConfig) v4 = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
+      g_autoptr(MctxRawPublicationConfig) v6 = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (syscall (SYS_capget, &header, data), ==, 0);
+      data[0].effective &= ~(1u << CAP_NET_RAW);
+      data[0].permitted &= ~(1u << CAP_NET_RAW);
+      g_assert_cmpint (syscall (SYS_capset, &header, data), ==, 0);
+
+      g_assert_cmpint (mctx_raw_get_capabilities (), ==, MCTX_RAW_CAPABILITY_NONE);
+
+      g_assert_null (mctx_raw_context_add_publication (context, v4, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_assert_nonnull (strstr (error->message, "CAP_NET_RAW"));
+      g_print ("%s\n", error->message);
+      g_clear_error (&error);
+
+      g_assert_null (mctx_raw_context_add_publication (context, v6, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+      g_assert_nonnull (strstr (error->message, "CAP_NET_RAW"));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("Permission denied: opening an IPv4 raw socket needs the CAP_NET_RAW privilege*");
+}
+
+static void
+test_capabilities (void)
+{
+  MctxRawCapabilities capabilities = mctx_raw_get_capabilities ();
+
+  g_assert_cmpint (capabilities, ==, MCTX_RAW_CAPABILITY_IPV4 | MCTX_RAW_CAPABILITY_IPV4_ROUTED |
+                                     MCTX_RAW_CAPABILITY_IPV6 | MCTX_RAW_CAPABILITY_IPV6_ROUTE_SELECTED);
+}
+
+static void
+setup_links (void)
+{
+  peer = mctx_test_peer_new ();
+
+  mctx_test_peer_add_veth (peer, "r4a", "r4b");
+  mctx_test_run ("ip address add 192.0.2.1/24 dev r4a");
+  mctx_test_peer_run (peer, "ip address add 192.0.2.2/24 dev r4b");
+
+  mctx_test_peer_add_veth (peer, "ra1", "rb1");
+  mctx_test_peer_add_veth (peer, "ra2", "rb2");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int result;
+
+  mctx_test_init_netns (&argc, &argv);
+  setup_links ();
+
+  g_test_add_func ("/mctx/raw/ipv4-exact", test_ipv4_exact);
+  g_test_add_func ("/mctx/raw/ipv4-ttl-override", test_ipv4_ttl_override);
+  g_test_add_func ("/mctx/raw/ipv4-routed", test_ipv4_routed);
+  g_test_add_func ("/mctx/raw/ipv6-exact", test_ipv6_exact);
+  g_test_add_func ("/mctx/raw/ipv6-route-selected", test_ipv6_route_selected);
+  g_test_add_func ("/mctx/raw/datagram-validation", test_datagram_validation);
+  g_test_add_func ("/mctx/raw/config-validation", test_config_validation);
+  g_test_add_func ("/mctx/raw/context", test_context);
+  g_test_add_func ("/mctx/raw/builder-checksums", test_builder_checksums);
+  g_test_add_func ("/mctx/raw/permission", test_permission);
+  g_test_add_func ("/mctx/raw/capabilities", test_capabilities);
+
+  result = g_test_run ();
+  mctx_test_peer_free (peer);
+  return result;
+}
