@@ -177,7 +177,7 @@ main (int    argc,
   g_autoptr(MctxPacedSender) paced = NULL;
   guint sigint_id, sigterm_id, sample_id = 0;
 
-  if (!mctx_tool_init (&self.options, "mctx-async-send", &argc, &argv))
+  if (!mctx_tool_init (&self.options, "mctx-async-send", NULL, &argc, &argv))
     return MCTX_TOOL_EXIT_USAGE;
 
   context = mctx_context_new ();

@@ -111,7 +111,7 @@ main (int    argc,
   gint64 started, next_sample_us;
   int status = EXIT_SUCCESS;
 
-  if (!mctx_tool_init (&options, "mctx-send", &argc, &argv))
+  if (!mctx_tool_init (&options, "mctx-send", NULL, &argc, &argv))
     return MCTX_TOOL_EXIT_USAGE;
 
   context = mctx_context_new ();

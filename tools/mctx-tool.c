@@ -49,10 +49,11 @@ parse_number (const char  *text,
 }
 
 gboolean
-mctx_tool_init (MctxToolOptions   *options,
-                const char        *name,
-                int               *argc,
-                char            ***argv)
+mctx_tool_init (MctxToolOptions     *options,
+                const char          *name,
+                const GOptionEntry  *extra_entries,
+                int                 *argc,
+                char              ***argv)
 {
   const GOptionEntry entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &options->source,
@@ -102,6 +103,8 @@ mctx_tool_init (MctxToolOptions   *options,
 
   context = g_option_context_new (_("GROUP PORT PAYLOAD [COUNT] [INTERVAL_MS] — send UDP multicast"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (extra_entries != NULL)
+    g_option_context_add_main_entries (context, extra_entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   description = g_strdup_printf (
     _("Sends PAYLOAD to GROUP:PORT COUNT times (default 1; 0 sends until "
@@ -263,26 +266,46 @@ struct _MctxToolReporter
   JsonGenerator *generator;
 };
 
+char *
+mctx_tool_describe (GInetAddress *address,
+                    guint16       port)
+{
+  g_autofree char *host = g_inet_address_to_string (address);
+
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    return g_strdup_printf ("[%s]:%u", host, port);
+  return g_strdup_printf ("%s:%u", host, port);
+}
+
 static char *
 describe (GInetSocketAddress *address)
 {
-  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
-
-  if (g_socket_address_get_family (G_SOCKET_ADDRESS (address)) == G_SOCKET_FAMILY_IPV6)
-    return g_strdup_printf ("[%s]:%u", host, g_inet_socket_address_get_port (address));
-  return g_strdup_printf ("%s:%u", host, g_inet_socket_address_get_port (address));
+  return mctx_tool_describe (g_inet_socket_address_get_address (address),
+                             g_inet_socket_address_get_port (address));
 }
 
 MctxToolReporter *
 mctx_tool_reporter_new (MctxToolOptions *options,
                         MctxPublication *publication)
 {
+  g_autofree char *destination = describe (mctx_publication_get_destination (publication));
+  g_autofree char *source = describe (mctx_publication_get_local_address (publication));
+
+  return mctx_tool_reporter_new_for (options, destination, source, mctx_publication_get_id (publication));
+}
+
+MctxToolReporter *
+mctx_tool_reporter_new_for (MctxToolOptions *options,
+                            const char      *destination,
+                            const char      *source,
+                            guint            publication_id)
+{
   MctxToolReporter *reporter = g_new0 (MctxToolReporter, 1);
 
   reporter->options = options;
-  reporter->destination = describe (mctx_publication_get_destination (publication));
-  reporter->source = describe (mctx_publication_get_local_address (publication));
-  reporter->publication_id = mctx_publication_get_id (publication);
+  reporter->destination = g_strdup (destination);
+  reporter->source = g_strdup (source);
+  reporter->publication_id = publication_id;
   reporter->started_us = g_get_monotonic_time ();
   reporter->last_progress_us = reporter->started_us;
   reporter->generator = json_generator_new ();

@@ -39,6 +39,7 @@ typedef struct {
  * argument prints one line and returns FALSE. */
 gboolean               mctx_tool_init           (MctxToolOptions        *options,
                                                  const char             *name,
+                                                 const GOptionEntry     *extra_entries,
                                                  int                    *argc,
                                                  char                 ***argv);
 void                   mctx_tool_options_clear  (MctxToolOptions        *options);
@@ -60,6 +61,12 @@ typedef struct _MctxToolReporter MctxToolReporter;
 
 MctxToolReporter      *mctx_tool_reporter_new    (MctxToolOptions       *options,
                                                   MctxPublication       *publication);
+MctxToolReporter      *mctx_tool_reporter_new_for (MctxToolOptions      *options,
+                                                   const char           *destination,
+                                                   const char           *source,
+                                                   guint                 publication_id);
+char                  *mctx_tool_describe        (GInetAddress          *address,
+                                                  guint16                port);
 void                   mctx_tool_reporter_packet (MctxToolReporter      *reporter,
                                                   guint64                index,
                                                   gsize                  bytes);

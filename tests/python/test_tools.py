@@ -343,6 +343,104 @@ class MetricsFileTests:
         self.assertEqual(first.returncode, 0)
 
 
+@unittest.skipUnless(os.environ.get("MCTX_RAW_SEND"), "built without raw transmit")
+class MctxRawSendTest(unittest.TestCase):
+    """mctx-raw-send over a veth pair in the test's namespace: datagrams
+    leave through rsa and arrive on rsb, where the receivers are joined."""
+
+    TOOL = os.environ.get("MCTX_RAW_SEND")
+
+    @classmethod
+    def setUpClass(cls):
+        ip("link", "add", "rsa", "type", "veth", "peer", "name", "rsb")
+        ip("link", "set", "rsa", "up")
+        ip("link", "set", "rsb", "up")
+        ip("address", "add", "192.0.2.1/24", "dev", "rsa")
+        ip("address", "add", "192.0.2.2/24", "dev", "rsb")
+        ip("address", "add", "fd00:5::1/64", "dev", "rsa", "nodad")
+        ip("address", "add", "fd00:5::2/64", "dev", "rsb", "nodad")
+
+    @classmethod
+    def tearDownClass(cls):
+        ip("link", "del", "rsa")
+
+    def run_tool(self, *args, prefix=()):
+        return subprocess.run([*prefix, self.TOOL, *args], capture_output=True, text=True, timeout=30)
+
+    def test_ipv4_foreign_source(self):
+        receiver, port = ipv4_receiver("239.1.2.3", "192.0.2.2")
+        result = self.run_tool("239.1.2.3", str(port), "raw v4", "2", "5", "--source", "198.51.100.7",
+                               "--source-port", "4000", "--interface", "192.0.2.1", "--ttl", "6",
+                               "--no-loopback")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("sent 34 bytes to 239.1.2.3:%d from 198.51.100.7:4000 (2/2)" % port, result.stdout)
+        for _ in range(2):
+            data, ttl, sender = receive(receiver)
+            self.assertEqual((data, ttl, sender), (b"raw v4", 6, ("198.51.100.7", 4000)))
+        receiver.close()
+
+    def test_ipv6_foreign_source_json(self):
+        receiver, port = ipv6_ssm_receiver("ff3e::8000:1234", socket.if_nametoindex("rsb"), "2001:db8:ffff::10")
+        result = self.run_tool("ff3e::8000:1234", str(port), "raw v6", "--source", "2001:db8:ffff::10",
+                               "--source-port", "4001", "--interface-name", "rsa", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        self.assertEqual(rows[0]["source"], "[2001:db8:ffff::10]:4001")
+        self.assertEqual(rows[0]["bytes"], 40 + 8 + 6)
+        self.assertEqual(rows[1]["packets"], 1)
+        data, _ttl, sender = receive(receiver)
+        self.assertEqual((data, sender[0], sender[1]), (b"raw v6", "2001:db8:ffff::10", 4001))
+        receiver.close()
+
+    def test_source_defaults_to_egress(self):
+        # (IPv6: an IPv4 host drops datagrams whose source is its own
+        # address arriving from outside, and both ends are this host.)
+        receiver, port = ipv6_ssm_receiver("ff3e::8000:1234", socket.if_nametoindex("rsb"), "fd00:5::1")
+        result = self.run_tool("ff3e::8000:1234", str(port), "default", "--interface-name", "rsa")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("from [fd00:5::1]:", result.stdout)
+        self.assertEqual(receive(receiver)[2][0], "fd00:5::1")
+        receiver.close()
+
+    def test_without_cap_net_raw(self):
+        result = self.run_tool("239.1.2.3", "5000", "x", "--interface", "192.0.2.1",
+                               prefix=("setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw"))
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(result.stderr, "mctx-raw-send: Permission denied: opening an IPv4 raw socket "
+                                        "needs the CAP_NET_RAW privilege (or root)\n")
+
+    def test_bad_arguments(self):
+        cases = {
+            "not multicast": (["10.1.2.3", "5000", "x"], "is not a multicast group"),
+            "port 0": (["239.1.2.3", "0", "x"], "Invalid destination port 0"),
+            "port 70000": (["239.1.2.3", "70000", "x"], "Invalid destination port 70000"),
+            "unknown flag": (["239.1.2.3", "5000", "x", "--frobnicate"], "Unknown option"),
+            "missing payload": (["239.1.2.3", "5000"], "Missing arguments"),
+            "source family": (["ff3e::1", "5000", "x", "--interface-name", "rsa", "--source", "192.0.2.1"],
+                              "not of the same address family"),
+            "interface family": (["239.1.2.3", "5000", "x", "--interface", "fd00:5::1"], "is not an IPv4 address"),
+            "ipv6 without interface": (["ff3e::1", "5000", "x"], "explicit interface"),
+            "route and interface": (["ff3e::1", "5000", "x", "--route-selected", "--interface-name", "rsa"],
+                                    "cannot be combined"),
+            "not ethernet": (["ff3e::1", "5000", "x", "--interface-name", "lo"], "not Ethernet-like"),
+            "no route": (["ff3e::1", "5000", "x", "--route-selected"], None),
+            "bad bind": (["239.1.2.3", "5000", "x", "--bind", "nowhere"], "Invalid bind address"),
+        }
+        for name, (args, message) in cases.items():
+            with self.subTest(name):
+                result = self.run_tool(*args)
+                lines = result.stderr.splitlines()
+                self.assertEqual(len(lines), 1, result.stderr)
+                self.assertTrue(lines[0].startswith("mctx-raw-send: "), lines[0])
+                if message is None:
+                    # Failing at run time, not on the arguments.
+                    self.assertEqual(result.returncode, 1)
+                    self.assertIn("No route in the main routing table covers ff3e::1", lines[0])
+                else:
+                    self.assertEqual(result.returncode, 2, result.stderr)
+                    self.assertIn(message, lines[0])
+
+
 class MctxSendTest(SenderTests, unittest.TestCase):
     TOOL = os.environ["MCTX_SEND"]
     NAME = "mctx-send"

@@ -1,0 +1,282 @@
+/* mctx-raw-send: send complete UDP-in-IP datagrams through mctx/raw
+ *
+ * Builds one UDP datagram with the given (possibly foreign) source and
+ * sends it COUNT times through a raw publication, so that receivers see
+ * that source.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <mctx/raw/mctx-raw.h>
+
+#include "mctx-tool.h"
+
+static gboolean opt_route_selected;
+
+static const GOptionEntry raw_entries[] = {
+  { "route-selected", 0, 0, G_OPTION_ARG_NONE, &opt_route_selected,
+    N_("Pick the IPv6 egress from the main routing table for the group"), NULL },
+  { NULL }
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int signum)
+{
+  interrupted = 1;
+}
+
+static void
+sleep_until (gint64 due_us)
+{
+  struct timespec due = {
+    .tv_sec = due_us / G_USEC_PER_SEC,
+    .tv_nsec = (due_us % G_USEC_PER_SEC) * 1000,
+  };
+
+  while (!interrupted &&
+         clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
+    ;
+}
+
+/* "192.0.2.7", "192.0.2.7:4000" or "[fd00::1]:4000". */
+static GInetAddress *
+parse_bind (const char  *text,
+            int         *port,
+            GError     **error)
+{
+  g_autoptr(MctxPublicationConfig) parser = NULL;
+  GInetAddress *address = g_inet_address_new_from_string (text);
+
+  if (address != NULL)
+    return address;
+
+  /* Reuse the library's ADDRESS:PORT parser and its message. */
+  parser = g_object_new (MCTX_TYPE_PUBLICATION_CONFIG, NULL);
+  if (!mctx_publication_config_set_bind_address_string (parser, text, error))
+    return NULL;
+
+  *port = (int) mctx_publication_config_get_source_port (parser);
+  return g_object_ref (mctx_publication_config_get_source_address (parser));
+}
+
+/* The address this host would send to @group from: what a UDP socket
+ * connected to it, through the chosen interface, is bound to. */
+static GInetAddress *
+egress_source (GInetAddress  *group,
+               guint          ifindex,
+               GError       **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) destination = g_inet_socket_address_new (group, 9);
+  g_autoptr(GSocketAddress) local = NULL;
+  GSocketFamily family = g_inet_address_get_family (group);
+  GInetAddress *source;
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
+  if (socket == NULL)
+    return NULL;
+
+  if (ifindex != 0)
+    {
+      struct ip_mreqn request = { .imr_ifindex = (int) ifindex };
+      int index = (int) ifindex;
+      int fd = g_socket_get_fd (socket);
+
+      if (family == G_SOCKET_FAMILY_IPV6)
+        setsockopt (fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index);
+      else
+        setsockopt (fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request);
+    }
+
+  if (!g_socket_connect (socket, destination, NULL, error))
+    return NULL;
+  local = g_socket_get_local_address (socket, error);
+  if (local == NULL)
+    return NULL;
+
+  source = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local));
+  if (g_inet_address_get_is_any (source))
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_NO_SOURCE_ADDRESS,
+                           _("The egress interface has no address to send from: give --source"));
+      return NULL;
+    }
+
+  return g_object_ref (source);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_auto(MctxToolOptions) options = { 0 };
+  g_autoptr(MctxRawContext) context = NULL;
+  g_autoptr(MctxRawPublicationConfig) config = NULL;
+  g_autoptr(MctxToolReporter) reporter = NULL;
+  g_autoptr(GInetAddress) group = NULL;
+  g_autoptr(GInetAddress) bind_address = NULL;
+  g_autoptr(GInetAddress) source = NULL;
+  g_autoptr(GBytes) datagram = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination_text = NULL;
+  g_autofree char *source_text = NULL;
+  struct sigaction action = { .sa_handler = on_interrupt };
+  MctxRawPublication *publication;
+  GSocketFamily family;
+  int bind_port = -1;
+  guint16 source_port;
+  guint ifindex = 0;
+  double interval_us;
+  gint64 started;
+  const guint8 *payload;
+  gsize payload_len;
+
+  if (!mctx_tool_init (&options, "mctx-raw-send", raw_entries, &argc, &argv))
+    return MCTX_TOOL_EXIT_USAGE;
+
+  group = g_inet_address_new_from_string (options.group);
+  if (group == NULL || !g_inet_address_get_is_multicast (group))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                           _("%s is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"),
+                           options.group);
+  family = g_inet_address_get_family (group);
+
+  if (options.port == 0 || options.port > G_MAXUINT16)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                           _("Invalid destination port %u: it must be between 1 and 65535"), options.port);
+  if (options.source_port > G_MAXUINT16 || options.source_port < -1)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid source port %d"), options.source_port);
+  if (options.ttl > 255 || options.ttl < -1)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                           _("Invalid TTL %d: expected a number from 0 to 255"), options.ttl);
+  if (options.interface_index < -1)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid interface index %d"), options.interface_index);
+
+  config = mctx_raw_publication_config_new (family);
+  if (options.bind != NULL)
+    {
+      bind_address = parse_bind (options.bind, &bind_port, &error);
+      if (bind_address == NULL)
+        return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+      mctx_raw_publication_config_set_bind_address (config, bind_address);
+    }
+  if (options.interface != NULL &&
+      !mctx_raw_publication_config_set_outgoing_interface_string (config, options.interface, &error))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+  if (options.interface_index >= 0)
+    mctx_raw_publication_config_set_interface_index (config, options.interface_index);
+  mctx_raw_publication_config_set_interface_name (config, options.interface_name);
+  mctx_raw_publication_config_set_route_selected (config, opt_route_selected);
+  if (family == G_SOCKET_FAMILY_IPV4)
+    mctx_raw_publication_config_set_loopback (config, !options.no_loopback);
+
+  if (!mctx_raw_publication_config_validate (config, &error))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+
+  /* The datagram's source: given, else the egress the options name, else
+   * what the kernel would pick. */
+  if (options.source != NULL)
+    {
+      source = g_inet_address_new_from_string (options.source);
+      if (source == NULL)
+        return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid source address “%s”: not an IP address"),
+                               options.source);
+      if (g_inet_address_get_family (source) != family)
+        return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                               _("Source address %s is not of the same address family as group %s"),
+                               options.source, options.group);
+    }
+
+  context = mctx_raw_context_new ();
+  publication = mctx_raw_context_add_publication (context, config, &error);
+  if (publication == NULL)
+    return mctx_tool_fail (error->domain == MCTX_ERROR ? MCTX_TOOL_EXIT_USAGE : MCTX_TOOL_EXIT_RUNTIME,
+                           "%s", error->message);
+  ifindex = mctx_raw_publication_get_interface_index (publication);
+
+  if (source == NULL)
+    {
+      GInetAddress *named = mctx_raw_publication_config_get_outgoing_interface (config);
+
+      if (named == NULL)
+        named = bind_address;
+      source = named != NULL ? g_object_ref (named) : egress_source (group, ifindex, &error);
+      if (source == NULL)
+        return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
+    }
+
+  if (options.source_port >= 0)
+    source_port = (guint16) options.source_port;
+  else if (bind_port >= 0)
+    source_port = (guint16) bind_port;
+  else
+    source_port = (guint16) g_random_int_range (49152, 65536);
+
+  payload = g_bytes_get_data (options.payload, &payload_len);
+  datagram = mctx_raw_build_udp_datagram (source, source_port, group, (guint16) options.port,
+                                          (guint8) (options.ttl >= 0 ? options.ttl : 1), 0, 0,
+                                          payload, payload_len, &error);
+  if (datagram == NULL)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+
+  destination_text = mctx_tool_describe (group, (guint16) options.port);
+  source_text = mctx_tool_describe (source, source_port);
+  reporter = mctx_tool_reporter_new_for (&options, destination_text, source_text,
+                                         mctx_raw_publication_get_id (publication));
+  interval_us = options.rate > 0 ? G_USEC_PER_SEC / options.rate : (double) options.interval_ms * 1000;
+  started = g_get_monotonic_time ();
+
+  for (guint64 i = 0; !interrupted && (options.count == 0 || i < options.count); i++)
+    {
+      g_autoptr(MctxRawSendReport) report = NULL;
+
+      if (i > 0)
+        sleep_until (started + (gint64) (i * interval_us));
+      if (interrupted)
+        break;
+
+      for (;;)
+        {
+          g_clear_error (&error);
+          report = mctx_raw_publication_send_bytes (publication, datagram, &error);
+          if (report != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) || interrupted)
+            break;
+          {
+            struct pollfd pfd = { .fd = mctx_raw_publication_get_fd (publication), .events = POLLOUT };
+            poll (&pfd, 1, 100);
+          }
+        }
+
+      if (report == NULL)
+        {
+          if (interrupted)
+            break;
+          mctx_tool_reporter_finish (reporter, FALSE);
+          return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
+        }
+
+      mctx_tool_reporter_packet (reporter, i, mctx_raw_send_report_get_bytes_sent (report));
+    }
+
+  mctx_tool_reporter_finish (reporter, interrupted);
+  return EXIT_SUCCESS;
+}
