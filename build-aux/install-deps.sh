@@ -11,6 +11,7 @@ packages=(
   python3-gi gjs gi-docgen
   libjson-glib-dev gir1.2-json-1.0 valac
   iproute2 util-linux
+  clang libclang-rt-14-dev
 )
 
 missing=()

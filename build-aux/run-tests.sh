@@ -2,7 +2,8 @@
 # Runs the whole test suite from a clean tree: installs what is missing,
 # builds with every warning fatal and runs all tests (C, Python, GJS,
 # tools, docs), then builds again with AddressSanitizer and UBSan and runs
-# them all again, and once more without the optional metrics. Run as root: every test that sends creates its own network
+# them all again, once more without the optional metrics, and runs the
+# fuzz targets (clang, libFuzzer) over their seed corpora. Run as root: every test that sends creates its own network
 # namespace, and fails if it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ run_build() {
   rm -rf "$dir"
   meson setup "$dir" -Dwarning_level=3 -Dwerror=true "$@"
   meson compile -C "$dir"
-  meson test -C "$dir" --print-errorlogs || status=1
+  meson test -C "$dir" --print-errorlogs ${suites:-} || status=1
 }
 
 status=0
@@ -22,10 +23,13 @@ status=0
 run_build _build-ci -Ddocs=enabled
 run_build _build-ci-sanitize -Db_sanitize=address,undefined -Db_lundef=false
 run_build _build-ci-nometrics -Dmetrics=disabled
+# The libFuzzer targets, built with clang and run briefly over their seeds.
+CC=clang suites="--suite fuzz" run_build _build-ci-fuzz -Dfuzzing=true \
+  -Db_sanitize=address,undefined -Db_lundef=false -Dintrospection=disabled -Ddocs=disabled
 
-# One closing line over both builds, counted from meson's own logs.
+# One closing line over all builds, counted from meson’s own logs.
 passed=0 failed=0
-for dir in _build-ci _build-ci-sanitize _build-ci-nometrics; do
+for dir in _build-ci _build-ci-sanitize _build-ci-nometrics _build-ci-fuzz; do
   passed=$((passed + $(grep -c '"result": "OK"' "$dir/meson-logs/testlog.json" || true)))
   failed=$((failed + $(grep -vc '"result": "OK"' "$dir/meson-logs/testlog.json" || true)))
 done

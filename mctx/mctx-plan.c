@@ -60,12 +60,14 @@ ifaddr_matches (const struct ifaddrs *ifa,
 
   switch (ifa->ifa_addr->sa_family)
     {
+    /* getifaddrs() allocates each address whole, so the wider alignment
+     * holds; the cast goes through void to say so. */
     case AF_INET:
       return size == 4 &&
-             memcmp (&((const struct sockaddr_in *) ifa->ifa_addr)->sin_addr, bytes, 4) == 0;
+             memcmp (&((const struct sockaddr_in *) (const void *) ifa->ifa_addr)->sin_addr, bytes, 4) == 0;
     case AF_INET6:
       return size == 16 &&
-             memcmp (&((const struct sockaddr_in6 *) ifa->ifa_addr)->sin6_addr, bytes, 16) == 0;
+             memcmp (&((const struct sockaddr_in6 *) (const void *) ifa->ifa_addr)->sin6_addr, bytes, 16) == 0;
     default:
       return FALSE;
     }

@@ -587,6 +587,7 @@ test_paced_fails (Fixture       *fixture,
   g_autoptr(GSocket) stolen = mctx_publication_steal_socket (fixture->publication);
   RunResult run = { 0 };
 
+  g_assert_nonnull (stolen);
   mctx_paced_sender_run_async (sender, NULL, on_run, &run);
   iterate_until (&run.done);
 

@@ -477,6 +477,7 @@ test_writer_header_and_samples (void)
     g_autoptr(MctxMetricsDelta) none = mctx_metrics_sampler_sample (own);
     g_autoptr(MctxMetricsDelta) delta = mctx_metrics_sampler_sample (own);
 
+    g_assert_null (none);
     g_assert_false (mctx_metrics_writer_write_sample (writer, delta, &error));
     g_assert_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH);
   }
@@ -503,6 +504,8 @@ test_writer_existing_files (void)
     "[1,2]\n",
     "{\"schema\":\"heimdall-jsonl-v1\"",
   };
+
+  g_assert_null (none);
 
   for (guint round = 0; round < 2; round++)
     {

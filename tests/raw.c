@@ -586,6 +586,7 @@ test_context (void)
   g_clear_pointer (&held, g_object_unref);
   {
     g_autoptr(MctxRawSendReport) report = send_ok (second, datagram);
+    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
   }
   assert_captured (capture, datagram);
 

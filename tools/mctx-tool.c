@@ -582,6 +582,7 @@ mctx_tool_metrics_new (MctxToolOptions   *options,
   {
     g_autoptr(MctxToolMetrics) self = g_new0 (MctxToolMetrics, 1);
     g_autoptr(GError) error = NULL;
+    MctxMetricsDelta *baseline;
 
     self->period_us = (gint64) (period * G_USEC_PER_SEC);
 
@@ -607,9 +608,8 @@ mctx_tool_metrics_new (MctxToolOptions   *options,
 
     /* The first sample only sets the baseline: it has no delta. */
     self->sampler = mctx_metrics_sampler_new_for_context (context);
-    {
-      g_autoptr(MctxMetricsDelta) none = mctx_metrics_sampler_sample (self->sampler);
-    }
+    baseline = mctx_metrics_sampler_sample (self->sampler);
+    g_clear_pointer (&baseline, mctx_metrics_delta_unref);
 
     *metrics = g_steal_pointer (&self);
     return TRUE;

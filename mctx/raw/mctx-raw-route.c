@@ -17,6 +17,11 @@
 
 #include "mctx-raw-private.h"
 
+/* The netlink walking macros (NLMSG_NEXT, RTA_NEXT…) cast byte pointers to
+ * message structs; the kernel aligns every message and attribute
+ * (NLMSG_ALIGN, RTA_ALIGN), and the buffer is aligned for them. */
+#pragma GCC diagnostic ignored "-Wcast-align"
+
 static gboolean
 prefix_matches (const guint8 *prefix,
                 guint         prefix_len,
