@@ -409,8 +409,9 @@ mctx_tool_reporter_progress (MctxToolReporter *reporter,
     /* Translators: the estimated time left */
     eta = g_strdup_printf (_("  ETA %.1f s"), (reporter->options->count - packets) / rate);
 
+  g_printerr ("\r\033[K");
   /* Translators: a live progress line on a terminal */
-  g_printerr (_("\r\033[K%llu packets  %s  %.0f pkt/s  %.1f s%s"),
+  g_printerr (_("%llu packets  %s  %.0f pkt/s  %.1f s%s"),
               (unsigned long long) packets, size, rate, elapsed, eta != NULL ? eta : "");
 }
 

@@ -88,8 +88,8 @@ mctx_raw_datagram_validate (GSocketFamily   family,
   if (len < (family == G_SOCKET_FAMILY_IPV6 ? IPV6_HEADER : IPV4_HEADER))
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_TRUNCATED,
-                   _("The datagram has %" G_GSIZE_FORMAT " bytes, fewer than an %s header"),
-                   len, family_name (family));
+                   _("The datagram has %llu bytes, fewer than an %s header"),
+                   (unsigned long long) len, family_name (family));
       return FALSE;
     }
 
@@ -110,15 +110,15 @@ mctx_raw_datagram_validate (GSocketFamily   family,
       if (header_length < IPV4_HEADER || header_length > len)
         {
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_HEADER_LENGTH,
-                       _("The IPv4 header length field says %u bytes, for a datagram of %" G_GSIZE_FORMAT),
-                       header_length, len);
+                       _("The IPv4 header length field says %u bytes, for a datagram of %llu"),
+                       header_length, (unsigned long long) len);
           return FALSE;
         }
       if (total_length != len)
         {
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_TOTAL_LENGTH,
-                       _("The IPv4 total length field says %u bytes, but the datagram has %" G_GSIZE_FORMAT),
-                       total_length, len);
+                       _("The IPv4 total length field says %u bytes, but the datagram has %llu"),
+                       total_length, (unsigned long long) len);
           return FALSE;
         }
       if ((data[16] & 0xf0) != 0xe0)
@@ -136,8 +136,8 @@ mctx_raw_datagram_validate (GSocketFamily   family,
       if (payload_length + IPV6_HEADER != len)
         {
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_PAYLOAD_LENGTH,
-                       _("The IPv6 payload length field says %u bytes, but %" G_GSIZE_FORMAT " follow the header"),
-                       payload_length, len - IPV6_HEADER);
+                       _("The IPv6 payload length field says %u bytes, but %llu follow the header"),
+                       payload_length, (unsigned long long) (len - IPV6_HEADER));
           return FALSE;
         }
       if (data[24] != 0xff)
@@ -231,8 +231,8 @@ mctx_raw_build_udp_datagram (GInetAddress  *source,
   if (udp_length > G_MAXUINT16 || (family == G_SOCKET_FAMILY_IPV4 && total > G_MAXUINT16))
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_TOO_LARGE,
-                   _("A payload of %" G_GSIZE_FORMAT " bytes does not fit in one UDP datagram"),
-                   payload_len);
+                   _("A payload of %llu bytes does not fit in one UDP datagram"),
+                   (unsigned long long) payload_len);
       return NULL;
     }
 

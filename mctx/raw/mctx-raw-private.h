@@ -41,8 +41,8 @@ MctxRawSendReport *_mctx_raw_send_report_new                  (GSocketFamily    
                                                                gsize                      bytes_sent,
                                                                guint                      ifindex);
 
-gboolean           _mctx_raw_set_permission_error             (GError                   **error,
+gboolean           _mctx_raw_set_socket_error                 (GError                   **error,
                                                                int                        saved_errno,
-                                                               const char                *what);
+                                                               gboolean                   packet_socket);
 
 G_END_DECLS

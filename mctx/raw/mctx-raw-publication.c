@@ -166,17 +166,24 @@ mctx_raw_publication_init (MctxRawPublication *self)
 }
 
 gboolean
-_mctx_raw_set_permission_error (GError     **error,
-                                int          saved_errno,
-                                const char  *what)
+_mctx_raw_set_socket_error (GError    **error,
+                            int         saved_errno,
+                            gboolean    packet_socket)
 {
-  if (saved_errno == EPERM || saved_errno == EACCES)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                 /* Translators: %s is "an IPv4 raw socket" or "a packet socket" */
-                 _("Permission denied: opening %s needs the CAP_NET_RAW privilege (or root)"), what);
+  gboolean denied = saved_errno == EPERM || saved_errno == EACCES;
+
+  if (denied && packet_socket)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                         _("Permission denied: opening a packet socket needs the CAP_NET_RAW privilege (or root)"));
+  else if (denied)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                         _("Permission denied: opening an IPv4 raw socket needs the CAP_NET_RAW privilege (or root)"));
+  else if (packet_socket)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not open a packet socket: %s"), g_strerror (saved_errno));
   else
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 _("Could not open %s: %s"), what, g_strerror (saved_errno));
+                 _("Could not open an IPv4 raw socket: %s"), g_strerror (saved_errno));
   return FALSE;
 }
 
@@ -250,7 +257,7 @@ open_ipv4 (MctxRawPublication  *self,
   /* IPPROTO_RAW implies IP_HDRINCL: the header is the caller's. */
   self->fd = socket (AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
   if (self->fd < 0)
-    return _mctx_raw_set_permission_error (error, errno, _("an IPv4 raw socket"));
+    return _mctx_raw_set_socket_error (error, errno, FALSE);
 
   if (!set_option (self->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
                    "IP_MULTICAST_LOOP", error))
@@ -297,7 +304,7 @@ open_ipv6 (MctxRawPublication  *self,
   /* Protocol 0: the socket only sends, so it queues nothing it receives. */
   self->fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (self->fd < 0)
-    return _mctx_raw_set_permission_error (error, errno, _("a packet socket"));
+    return _mctx_raw_set_socket_error (error, errno, TRUE);
 
   if (self->ifindex == 0)
     {
