@@ -12,6 +12,7 @@ packages=(
   libjson-glib-dev gir1.2-json-1.0 valac
   iproute2 util-linux
   clang libclang-rt-14-dev
+  locales python3-docutils
 )
 
 missing=()
@@ -25,4 +26,16 @@ if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# The translation tests run the tools under German and French locales.
+for locale in de_DE.UTF-8 fr_FR.UTF-8; do
+  if ! locale -a 2>/dev/null | grep -qix "$(echo "$locale" | sed 's/UTF-8/utf8/')"; then
+    sed -i "s/^# *\($locale UTF-8\)/\1/" /etc/locale.gen
+    grep -q "^$locale UTF-8" /etc/locale.gen || echo "$locale UTF-8" >> /etc/locale.gen
+    need_locale_gen=1
+  fi
+done
+if [ -n "${need_locale_gen:-}" ]; then
+  locale-gen
 fi

@@ -7,6 +7,15 @@
 
 #include "mctx-private.h"
 
+const char *
+_mctx_get_locale_dir (void)
+{
+  /* Running uninstalled (the tests), the catalogs are in the build tree. */
+  const char *override = g_getenv ("MCTX_LOCALEDIR");
+
+  return override != NULL && override[0] != '\0' ? override : LOCALEDIR;
+}
+
 /* The library translates its messages in its own text domain, bound here
  * to where it is installed, so applications in other prefixes (and with
  * other domains of their own) still get them translated. */
@@ -18,7 +27,7 @@ _mctx_ensure_i18n (void)
 
   if (g_once_init_enter (&initialized))
     {
-      bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+      bindtextdomain (GETTEXT_PACKAGE, _mctx_get_locale_dir ());
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       g_once_init_leave (&initialized, 1);
     }

@@ -31,6 +31,7 @@ type_name##_get_type (void)                                               \
 }
 
 void                   _mctx_ensure_i18n                 (void);
+const char            *_mctx_get_locale_dir              (void);
 
 char                  *_mctx_socket_address_to_string    (GSocketAddress        *address);
 GInetSocketAddress    *_mctx_inet_socket_address_new     (GInetAddress          *address,

@@ -86,7 +86,8 @@ mctx_tool_init (MctxToolOptions     *options,
   guint64 port;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* MCTX_LOCALEDIR: the build tree's catalogs, when running uninstalled. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("MCTX_LOCALEDIR") != NULL ? g_getenv ("MCTX_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
