@@ -75,14 +75,18 @@ export LD_LIBRARY_PATH="$destdir$libdir"
 export GI_TYPELIB_PATH="$destdir$libdir/girepository-1.0"
 export PYTHONPATH="$(dirname "$(dirname "$(dirname "$overrides")")")"
 
-# shellcheck disable=SC2046
-cc -o "$work/send" "$source/examples/send.c" $(pkg-config --cflags --libs mctx-1)
-export MCTX_EXAMPLE_SEND="$work/send"
+for example in send source paced metrics raw-send; do
+  # Parts this build lacks have no example to build.
+  [ "$example" != metrics ] || grep -q '^#define MCTX_HAS_METRICS' "$destdir$includedir/mctx-1/mctx/mctx-features.h" || continue
+  [ "$example" != raw-send ] || [ "$raw" = 1 ] || continue
+  # shellcheck disable=SC2046
+  cc -o "$work/example-$example" "$source/examples/$example.c" $(pkg-config --cflags --libs mctx-1)
+done
 if command -v valac >/dev/null; then
   valac --quiet --vapidir "$destdir$datadir/vala/vapi" --pkg mctx-1 \
-    -X -w -o "$work/send-vala" "$source/examples/send.vala"
-  export MCTX_EXAMPLE_SEND_VALA="$work/send-vala"
+    -X -w -o "$work/example-send-vala" "$source/examples/send.vala"
 fi
+export MCTX_EXAMPLE_BIN_DIR="$work"
 export MCTX_EXAMPLES_DIR="$source/examples"
 
 exec /usr/bin/python3 "$source/tests/python/test_examples.py"

@@ -1,49 +1,98 @@
 #!/usr/bin/python3
-# The examples the README quotes, run against a receiver so that they
-# cannot rot. Run by meson inside a private network namespace; paths come
-# from the environment.
+# The examples the README and the guides show, run against receivers so
+# that they cannot rot. Run by meson inside a private network namespace,
+# on the build tree and again on an installed tree (check-install.sh).
+# MCTX_EXAMPLE_BIN_DIR holds the compiled ones (example-NAME),
+# MCTX_EXAMPLES_DIR the sources.
 #
 # SPDX-License-Identifier: BSD-2-Clause
 
+import json
 import os
 import subprocess
+import tempfile
 import unittest
 
 from mctxtest import assert_private_namespace, ipv4_receiver, receive
 
 SOURCE_DIR = os.environ["MCTX_EXAMPLES_DIR"]
+BIN_DIR = os.environ["MCTX_EXAMPLE_BIN_DIR"]
+
+
+def binary(name):
+    return os.path.join(BIN_DIR, "example-" + name)
+
+
+def built(name):
+    return unittest.skipUnless(os.path.exists(binary(name)), "example-%s is not built" % name)
 
 
 class ExamplesTest(unittest.TestCase):
-    def run_example(self, command):
-        receiver, _port = ipv4_receiver("239.1.2.3", port=5000)
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=30)
-            self.assertEqual(result.returncode, 0, result.stderr)
-            self.assertEqual(result.stdout, "sent 15 bytes to 239.1.2.3:5000\n")
-            data, ttl, _sender = receive(receiver)
-            self.assertEqual((data, ttl), (b"hello multicast", 8))
-        finally:
-            receiver.close()
+    def setUp(self):
+        self.receiver, _port = ipv4_receiver("239.1.2.3", port=5000)
+
+    def tearDown(self):
+        self.receiver.close()
+
+    def run_example(self, command, *args):
+        result = subprocess.run([*command, *args], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout
+
+    def assert_hello(self, command):
+        self.assertEqual(self.run_example(command), "sent 15 bytes to 239.1.2.3:5000\n")
+        data, ttl, _sender = receive(self.receiver)
+        self.assertEqual((data, ttl), (b"hello multicast", 8))
 
     def test_c(self):
-        self.run_example([os.environ["MCTX_EXAMPLE_SEND"]])
+        self.assert_hello([binary("send")])
 
     def test_python(self):
-        self.run_example(["/usr/bin/python3", os.path.join(SOURCE_DIR, "send.py")])
+        self.assert_hello(["/usr/bin/python3", os.path.join(SOURCE_DIR, "send.py")])
 
     def test_gjs(self):
-        self.run_example(["gjs", os.path.join(SOURCE_DIR, "send.js")])
+        self.assert_hello(["gjs", os.path.join(SOURCE_DIR, "send.js")])
 
     def test_python_asyncio(self):
-        self.run_example(["/usr/bin/python3", os.path.join(SOURCE_DIR, "send-async.py")])
+        self.assert_hello(["/usr/bin/python3", os.path.join(SOURCE_DIR, "send-async.py")])
 
     def test_gjs_await(self):
-        self.run_example(["gjs", os.path.join(SOURCE_DIR, "send-async.js")])
+        self.assert_hello(["gjs", os.path.join(SOURCE_DIR, "send-async.js")])
 
-    @unittest.skipUnless(os.environ.get("MCTX_EXAMPLE_SEND_VALA"), "valac is not installed")
+    @built("send-vala")
     def test_vala(self):
-        self.run_example([os.environ["MCTX_EXAMPLE_SEND_VALA"]])
+        self.assert_hello([binary("send-vala")])
+
+    def test_python_errors(self):
+        self.assertEqual(self.run_example(["/usr/bin/python3", os.path.join(SOURCE_DIR, "errors.py")]),
+                         "refused: 10.0.0.1 is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)\n")
+
+    def test_source(self):
+        self.assertEqual(self.run_example([binary("source")]), "sent 3 datagrams\n")
+        for _ in range(3):
+            self.assertEqual(receive(self.receiver)[0], b"hello from a source")
+
+    def test_paced(self):
+        out = self.run_example([binary("paced")])
+        self.assertTrue(out.endswith("progress: 20 packets\nsent 20 datagrams\n"), out)
+        for _ in range(20):
+            self.assertEqual(receive(self.receiver)[0], b"paced")
+
+    @built("metrics")
+    def test_metrics(self):
+        path = os.path.join(tempfile.mkdtemp(), "node-1", "network.jsonl")
+        out = self.run_example([binary("metrics")], path)
+        self.assertTrue(out.startswith("10 packets, "), out)
+        with open(path) as jsonl:
+            header, sample = (json.loads(line) for line in jsonl)
+        self.assertEqual((header["schema"], header["node_id"]), ("heimdall-jsonl-v1", "node-1"))
+        self.assertEqual((sample["packets_sent_total"], sample["bytes_sent_delta"]), (10, 80))
+
+    @built("raw-send")
+    def test_raw_send(self):
+        self.assertEqual(self.run_example([binary("raw-send")]), "sent 37 bytes from 198.51.100.7\n")
+        data, ttl, sender = receive(self.receiver)
+        self.assertEqual((data, ttl, sender), (b"hello raw", 8, ("198.51.100.7", 4000)))
 
 
 if __name__ == "__main__":
