@@ -396,6 +396,26 @@ test_send_async_removed (SlowLink      *link,
   async_result_clear (&async);
 }
 
+/* Dropping the whole context while a send waits ends it the same way. */
+static void
+test_send_async_context_destroyed (SlowLink      *link,
+                                   gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  AsyncResult async = { 0 };
+
+  fill_send_buffer (link->publication);
+  mctx_publication_send_async (link->publication, bytes, G_PRIORITY_DEFAULT, NULL, on_sent, &async);
+  g_main_context_iteration (NULL, FALSE);
+
+  g_clear_object (&link->context);
+  link->publication = NULL;
+  iterate_until (&async.done);
+
+  g_assert_error (async.error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  async_result_clear (&async);
+}
+
 typedef struct {
   gboolean done;
   gboolean ok;
@@ -616,6 +636,8 @@ main (int    argc,
               slow_link_set_up, test_send_async_cancelled, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/send-async-removed", SlowLink, NULL,
               slow_link_set_up, test_send_async_removed, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/send-async-context-destroyed", SlowLink, NULL,
+              slow_link_set_up, test_send_async_context_destroyed, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/paced-exact-count", Fixture, NULL,
               fixture_set_up, test_paced_exact_count, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-payload-func", Fixture, NULL,

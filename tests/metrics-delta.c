@@ -1,0 +1,111 @@
+/* metrics-delta.c: deltas and rates over controlled intervals
+ *
+ * Links the library's internals to make snapshots with chosen times and
+ * counters, so intervals and rates are known exactly.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include "mctx-private.h"
+
+static MctxMetricsSnapshot *
+snapshot (MctxMetricsKind kind,
+          guint           id,
+          gint64          monotonic_us,
+          guint64         packets,
+          guint64         bytes,
+          guint64         errors,
+          guint64         added,
+          guint64         removed)
+{
+  MctxMetricsCounters counters = { packets, bytes, errors };
+
+  return _mctx_metrics_snapshot_new (kind, id, G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC + monotonic_us,
+                                     monotonic_us, &counters, added, removed, added - removed);
+}
+
+static void
+test_rates (void)
+{
+  g_autoptr(MctxMetricsSnapshot) earlier = snapshot (MCTX_METRICS_KIND_CONTEXT, 0, 1000000, 10, 1000, 1, 2, 0);
+  g_autoptr(MctxMetricsSnapshot) later = snapshot (MCTX_METRICS_KIND_CONTEXT, 0, 3500000, 60, 6000, 2, 5, 1);
+  g_autoptr(MctxMetricsDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+
+  delta = mctx_metrics_snapshot_delta (later, earlier, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpfloat (mctx_metrics_delta_get_interval (delta), ==, 2.5);
+  g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (delta), ==, 50);
+  g_assert_cmpuint (mctx_metrics_delta_get_bytes_sent (delta), ==, 5000);
+  g_assert_cmpuint (mctx_metrics_delta_get_send_errors (delta), ==, 1);
+  g_assert_cmpuint (mctx_metrics_delta_get_send_calls (delta), ==, 51);
+  g_assert_cmpuint (mctx_metrics_delta_get_publications_added (delta), ==, 3);
+  g_assert_cmpuint (mctx_metrics_delta_get_publications_removed (delta), ==, 1);
+  g_assert_cmpfloat_with_epsilon (mctx_metrics_delta_get_packets_per_second (delta), 20.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (mctx_metrics_delta_get_bytes_per_second (delta), 2000.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (mctx_metrics_delta_get_send_errors_per_second (delta), 0.4, 1e-12);
+  g_assert_cmpfloat_with_epsilon (mctx_metrics_delta_get_send_calls_per_second (delta), 20.4, 1e-12);
+  g_assert_true (mctx_metrics_delta_get_earlier (delta) == earlier);
+  g_assert_true (mctx_metrics_delta_get_later (delta) == later);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_active_publications (later), ==, 4);
+  g_assert_cmpint (mctx_metrics_delta_get_kind (delta), ==, MCTX_METRICS_KIND_CONTEXT);
+}
+
+/* Nothing happened in no time: changes 0, rates 0, not a division by 0. */
+static void
+test_empty_interval (void)
+{
+  g_autoptr(MctxMetricsSnapshot) a = snapshot (MCTX_METRICS_KIND_PUBLICATION, 3, 5000, 7, 70, 0, 0, 0);
+  g_autoptr(MctxMetricsSnapshot) b = snapshot (MCTX_METRICS_KIND_PUBLICATION, 3, 5000, 7, 70, 0, 0, 0);
+  g_autoptr(MctxMetricsDelta) delta = mctx_metrics_snapshot_delta (b, a, NULL);
+
+  g_assert_nonnull (delta);
+  g_assert_cmpfloat (mctx_metrics_delta_get_interval (delta), ==, 0.0);
+  g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (delta), ==, 0);
+  g_assert_cmpfloat (mctx_metrics_delta_get_packets_per_second (delta), ==, 0.0);
+  g_assert_cmpfloat (mctx_metrics_delta_get_bytes_per_second (delta), ==, 0.0);
+}
+
+static void
+test_mismatches (void)
+{
+  g_autoptr(MctxMetricsSnapshot) p1 = snapshot (MCTX_METRICS_KIND_PUBLICATION, 1, 1000, 5, 50, 0, 0, 0);
+  g_autoptr(MctxMetricsSnapshot) p2 = snapshot (MCTX_METRICS_KIND_PUBLICATION, 2, 2000, 6, 60, 0, 0, 0);
+  g_autoptr(MctxMetricsSnapshot) c = snapshot (MCTX_METRICS_KIND_CONTEXT, 0, 2000, 6, 60, 0, 1, 0);
+  g_autoptr(MctxMetricsSnapshot) p1_later = snapshot (MCTX_METRICS_KIND_PUBLICATION, 1, 2000, 6, 60, 0, 0, 0);
+  g_autoptr(MctxMetricsSnapshot) p1_fewer = snapshot (MCTX_METRICS_KIND_PUBLICATION, 1, 3000, 4, 40, 0, 0, 0);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (mctx_metrics_snapshot_delta (p2, p1, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH);
+  g_clear_error (&error);
+
+  g_assert_null (mctx_metrics_snapshot_delta (c, p1, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH);
+  g_clear_error (&error);
+
+  /* Earlier given as later: time runs backwards. */
+  g_assert_null (mctx_metrics_snapshot_delta (p1, p1_later, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH);
+  g_clear_error (&error);
+
+  /* Counters never drop. */
+  g_assert_null (mctx_metrics_snapshot_delta (p1_fewer, p1_later, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/mctx/metrics-delta/rates", test_rates);
+  g_test_add_func ("/mctx/metrics-delta/empty-interval", test_empty_interval);
+  g_test_add_func ("/mctx/metrics-delta/mismatches", test_mismatches);
+
+  return g_test_run ();
+}
