@@ -33,27 +33,6 @@ static const GOptionEntry raw_entries[] = {
   { NULL }
 };
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_interrupt (int signum)
-{
-  interrupted = 1;
-}
-
-static void
-sleep_until (gint64 due_us)
-{
-  struct timespec due = {
-    .tv_sec = due_us / G_USEC_PER_SEC,
-    .tv_nsec = (due_us % G_USEC_PER_SEC) * 1000,
-  };
-
-  while (!interrupted &&
-         clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
-    ;
-}
-
 /* "192.0.2.7", "192.0.2.7:4000" or "[fd00::1]:4000". */
 static GInetAddress *
 parse_bind (const char  *text,
@@ -136,7 +115,6 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *destination_text = NULL;
   g_autofree char *source_text = NULL;
-  struct sigaction action = { .sa_handler = on_interrupt };
   MctxRawPublication *publication;
   GSocketFamily family;
   int bind_port = -1;
@@ -235,8 +213,7 @@ main (int    argc,
   if (datagram == NULL)
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
 
-  sigaction (SIGINT, &action, NULL);
-  sigaction (SIGTERM, &action, NULL);
+  mctx_tool_catch_interrupts ();
 
   destination_text = mctx_tool_describe (group, (guint16) options.port);
   source_text = mctx_tool_describe (source, source_port);
@@ -245,20 +222,20 @@ main (int    argc,
   interval_us = options.rate > 0 ? G_USEC_PER_SEC / options.rate : (double) options.interval_ms * 1000;
   started = g_get_monotonic_time ();
 
-  for (guint64 i = 0; !interrupted && (options.count == 0 || i < options.count); i++)
+  for (guint64 i = 0; !mctx_tool_interrupted () && (options.count == 0 || i < options.count); i++)
     {
       g_autoptr(MctxRawSendReport) report = NULL;
 
       if (i > 0)
-        sleep_until (started + (gint64) (i * interval_us));
-      if (interrupted)
+        mctx_tool_sleep_until (started + (gint64) (i * interval_us));
+      if (mctx_tool_interrupted ())
         break;
 
       for (;;)
         {
           g_clear_error (&error);
           report = mctx_raw_publication_send_bytes (publication, datagram, &error);
-          if (report != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) || interrupted)
+          if (report != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) || mctx_tool_interrupted ())
             break;
           {
             struct pollfd pfd = { .fd = mctx_raw_publication_get_fd (publication), .events = POLLOUT };
@@ -268,7 +245,7 @@ main (int    argc,
 
       if (report == NULL)
         {
-          if (interrupted)
+          if (mctx_tool_interrupted ())
             break;
           mctx_tool_reporter_finish (reporter, FALSE);
           return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
@@ -277,6 +254,6 @@ main (int    argc,
       mctx_tool_reporter_packet (reporter, i, mctx_raw_send_report_get_bytes_sent (report));
     }
 
-  mctx_tool_reporter_finish (reporter, interrupted);
+  mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());
   return EXIT_SUCCESS;
 }

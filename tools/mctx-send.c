@@ -8,37 +8,11 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <glib/gi18n.h>
 
 #include "mctx-tool.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_interrupt (int signum)
-{
-  interrupted = 1;
-}
-
-/* Sleeps until @due_us on the monotonic clock, or until interrupted. */
-static void
-sleep_until (gint64 due_us)
-{
-  struct timespec due = {
-    .tv_sec = due_us / G_USEC_PER_SEC,
-    .tv_nsec = (due_us % G_USEC_PER_SEC) * 1000,
-  };
-
-  /* GLib's monotonic clock is CLOCK_MONOTONIC on Linux. */
-  while (!interrupted &&
-         clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
-    ;
-}
 
 /* Sends one datagram, waiting for room in the send buffer when it is full. */
 static gssize
@@ -49,7 +23,7 @@ send_one (MctxPublication  *publication,
   gsize len;
   const guint8 *data = g_bytes_get_data (payload, &len);
 
-  while (!interrupted)
+  while (!mctx_tool_interrupted ())
     {
       GError *local_error = NULL;
       gssize sent = mctx_publication_send_quick (publication, data, len, &local_error);
@@ -79,7 +53,7 @@ wait_until (gint64           due_us,
 {
   gint64 period = mctx_tool_metrics_get_period (metrics);
 
-  while (!interrupted)
+  while (!mctx_tool_interrupted ())
     {
       gint64 now = g_get_monotonic_time ();
 
@@ -91,7 +65,7 @@ wait_until (gint64           due_us,
         }
       if (now >= due_us)
         break;
-      sleep_until (period > 0 ? MIN (due_us, *next_sample_us) : due_us);
+      mctx_tool_sleep_until (period > 0 ? MIN (due_us, *next_sample_us) : due_us);
     }
 
   return TRUE;
@@ -106,7 +80,6 @@ main (int    argc,
   g_autoptr(MctxToolReporter) reporter = NULL;
   g_autoptr(MctxToolMetrics) metrics = NULL;
   MctxPublication *publication;
-  struct sigaction action = { .sa_handler = on_interrupt };
   double interval_us;
   gint64 started, next_sample_us;
   int status = EXIT_SUCCESS;
@@ -120,8 +93,7 @@ main (int    argc,
       !mctx_tool_metrics_new (&options, context, publication, &metrics, &status))
     return status;
 
-  sigaction (SIGINT, &action, NULL);
-  sigaction (SIGTERM, &action, NULL);
+  mctx_tool_catch_interrupts ();
 
   interval_us = options.rate > 0 ? G_USEC_PER_SEC / options.rate
                                  : (double) options.interval_ms * 1000;
@@ -129,7 +101,7 @@ main (int    argc,
   started = g_get_monotonic_time ();
   next_sample_us = started + mctx_tool_metrics_get_period (metrics);
 
-  for (guint64 i = 0; !interrupted && (options.count == 0 || i < options.count); i++)
+  for (guint64 i = 0; !mctx_tool_interrupted () && (options.count == 0 || i < options.count); i++)
     {
       g_autoptr(GError) error = NULL;
       gssize sent;
@@ -137,7 +109,7 @@ main (int    argc,
       /* Packet i is due at start + i intervals, however long sends took. */
       if (!wait_until (started + (gint64) (i * interval_us), metrics, &next_sample_us))
         return MCTX_TOOL_EXIT_RUNTIME;
-      if (interrupted)
+      if (mctx_tool_interrupted ())
         break;
 
       sent = send_one (publication, options.payload, &error);
@@ -147,13 +119,13 @@ main (int    argc,
           mctx_tool_metrics_finish (metrics);
           return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
         }
-      if (interrupted)
+      if (mctx_tool_interrupted ())
         break;
 
       mctx_tool_reporter_packet (reporter, i, (gsize) sent);
     }
 
-  mctx_tool_reporter_finish (reporter, interrupted);
+  mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());
   if (!mctx_tool_metrics_finish (metrics))
     return MCTX_TOOL_EXIT_RUNTIME;
 

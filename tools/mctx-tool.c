@@ -7,15 +7,55 @@
 
 #include "mctx-tool.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 static const char *tool_name = "mctx";
+static volatile sig_atomic_t interrupt_received;
+
+static void
+on_interrupt (int signum)
+{
+  interrupt_received = 1;
+}
+
+void
+mctx_tool_catch_interrupts (void)
+{
+  struct sigaction action = { .sa_handler = on_interrupt };
+
+  sigaction (SIGINT, &action, NULL);
+  sigaction (SIGTERM, &action, NULL);
+}
+
+gboolean
+mctx_tool_interrupted (void)
+{
+  return interrupt_received != 0;
+}
+
+void
+mctx_tool_sleep_until (gint64 due_us)
+{
+  struct timespec due = {
+    .tv_sec = due_us / G_USEC_PER_SEC,
+    .tv_nsec = (due_us % G_USEC_PER_SEC) * 1000,
+  };
+
+  /* GLib's monotonic clock is CLOCK_MONOTONIC on Linux; a signal cuts the
+   * sleep short. */
+  while (!interrupt_received &&
+         clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
+    ;
+}
 
 int
 mctx_tool_fail (int         status,

@@ -50,6 +50,12 @@ MctxPublication       *mctx_tool_add_publication (MctxToolOptions       *options
                                                   MctxContext           *context,
                                                   int                   *status);
 
+/* Ctrl-C and SIGTERM for the synchronous tools: a flag, and a sleep on the
+ * monotonic clock that they cut short. */
+void                   mctx_tool_catch_interrupts (void);
+gboolean               mctx_tool_interrupted      (void);
+void                   mctx_tool_sleep_until      (gint64                  due_us);
+
 /* Prints "<tool>: <message>" on stderr and returns @status. */
 int                    mctx_tool_fail           (int                     status,
                                                  const char             *format,
