@@ -28,10 +28,12 @@ CC=clang suites="--suite fuzz" run_build _build-ci-fuzz -Dfuzzing=true \
   -Db_sanitize=address,undefined -Db_lundef=false -Dintrospection=disabled -Ddocs=disabled
 
 # One closing line over all builds, counted from meson’s own logs.
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 for dir in _build-ci _build-ci-sanitize _build-ci-nometrics _build-ci-fuzz; do
-  passed=$((passed + $(grep -c '"result": "OK"' "$dir/meson-logs/testlog.json" || true)))
-  failed=$((failed + $(grep -vc '"result": "OK"' "$dir/meson-logs/testlog.json" || true)))
+  log=$dir/meson-logs/testlog.json
+  passed=$((passed + $(grep -c '"result": "OK"' "$log" || true)))
+  skipped=$((skipped + $(grep -c '"result": "SKIP"' "$log" || true)))
+  failed=$((failed + $(grep -Evc '"result": "(OK|SKIP)"' "$log" || true)))
 done
-echo "tests: $passed passed, $failed failed"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
