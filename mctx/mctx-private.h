@@ -8,6 +8,7 @@
 #include "mctx.h"
 
 #include <glib/gi18n-lib.h>
+#include <sys/socket.h>
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,17 @@ type_name##_get_type (void)                                               \
 }
 
 void                   _mctx_ensure_i18n                 (void);
+gboolean               _mctx_set_io_error                (GError               **error,
+                                                          int                    saved_errno,
+                                                          const char            *format,
+                                                          ...) G_GNUC_PRINTF (3, 4);
+gboolean               _mctx_set_socket_option           (int                    fd,
+                                                          int                    level,
+                                                          int                    option,
+                                                          const void            *value,
+                                                          socklen_t              size,
+                                                          const char            *name,
+                                                          GError               **error);
 const char            *_mctx_get_locale_dir              (void);
 
 char                  *_mctx_socket_address_to_string    (GSocketAddress        *address);

@@ -248,8 +248,8 @@ native_family (GSocketFamily family)
 }
 
 /* Reports a failed system call as "<what>: <strerror>" in G_IO_ERROR. */
-static gboolean G_GNUC_PRINTF (3, 4)
-set_io_error (GError     **error,
+gboolean
+_mctx_set_io_error (GError     **error,
               int          saved_errno,
               const char  *format,
               ...)
@@ -266,20 +266,20 @@ set_io_error (GError     **error,
   return FALSE;
 }
 
-static gboolean
-set_option (int          fd,
-            int          level,
-            int          option,
-            const void  *value,
-            socklen_t    size,
-            const char  *name,
-            GError     **error)
+gboolean
+_mctx_set_socket_option (int          fd,
+                         int          level,
+                         int          option,
+                         const void  *value,
+                         socklen_t    size,
+                         const char  *name,
+                         GError     **error)
 {
   if (setsockopt (fd, level, option, value, size) == 0)
     return TRUE;
 
   /* Translators: %s is a socket option name such as IP_MULTICAST_IF */
-  return set_io_error (error, errno, _("Could not set %s"), name);
+  return _mctx_set_io_error (error, errno, _("Could not set %s"), name);
 }
 
 static GInetSocketAddress *
@@ -292,7 +292,7 @@ query_local_address (int      fd,
 
   if (getsockname (fd, (struct sockaddr *) &storage, &size) != 0)
     {
-      set_io_error (error, errno, _("Could not query the socket’s local address"));
+      _mctx_set_io_error (error, errno, _("Could not query the socket’s local address"));
       return NULL;
     }
 
@@ -325,7 +325,7 @@ check_socket (int                   fd,
   if (getsockopt (fd, SOL_SOCKET, SO_DOMAIN, &domain, &size) != 0 ||
       getsockopt (fd, SOL_SOCKET, SO_TYPE, &type, &size) != 0 ||
       getsockopt (fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &size) != 0)
-    return set_io_error (error, errno, _("Could not inspect the socket"));
+    return _mctx_set_io_error (error, errno, _("Could not inspect the socket"));
 
   if (domain != native_family (plan->family) || type != SOCK_DGRAM || protocol != IPPROTO_UDP)
     {
@@ -381,22 +381,22 @@ set_multicast_options (int                   fd,
     {
       int ifindex = (int) plan->ifindex;
 
-      if (!set_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl,
+      if (!_mctx_set_socket_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl,
                        "IPV6_MULTICAST_HOPS", error) ||
-          !set_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof loop,
+          !_mctx_set_socket_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof loop,
                        "IPV6_MULTICAST_LOOP", error))
         return FALSE;
 
       if (plan->ifindex != 0 &&
-          !set_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof ifindex,
+          !_mctx_set_socket_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof ifindex,
                        "IPV6_MULTICAST_IF", error))
         return FALSE;
     }
   else
     {
-      if (!set_option (fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl,
+      if (!_mctx_set_socket_option (fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl,
                        "IP_MULTICAST_TTL", error) ||
-          !set_option (fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
+          !_mctx_set_socket_option (fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
                        "IP_MULTICAST_LOOP", error))
         return FALSE;
 
@@ -408,7 +408,7 @@ set_multicast_options (int                   fd,
           if (plan->ipv4_interface != NULL)
             memcpy (&request.imr_address, g_inet_address_to_bytes (plan->ipv4_interface), 4);
 
-          if (!set_option (fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
+          if (!_mctx_set_socket_option (fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
                            "IP_MULTICAST_IF", error))
             return FALSE;
         }
@@ -448,10 +448,10 @@ bind_or_connect (int                  fd,
   text = _mctx_socket_address_to_string (G_SOCKET_ADDRESS (address));
   if (step == SOCKET_STEP_BIND)
     /* Translators: %s is an address such as 192.0.2.7:0 */
-    return set_io_error (error, saved_errno, _("Could not bind to %s"), text);
+    return _mctx_set_io_error (error, saved_errno, _("Could not bind to %s"), text);
   else
     /* Translators: %s is an address such as 239.1.2.3:5000 */
-    return set_io_error (error, saved_errno, _("Could not connect to %s"), text);
+    return _mctx_set_io_error (error, saved_errno, _("Could not connect to %s"), text);
 }
 
 /* Configures, binds and connects @fd as @plan says. A caller-provided
@@ -470,7 +470,7 @@ setup_socket (int                   fd,
 
   flags = fcntl (fd, F_GETFL);
   if (flags < 0 || fcntl (fd, F_SETFL, flags | O_NONBLOCK) < 0)
-    return set_io_error (error, errno, _("Could not make the socket non-blocking"));
+    return _mctx_set_io_error (error, errno, _("Could not make the socket non-blocking"));
 
   if (!set_multicast_options (fd, plan, error))
     return FALSE;
@@ -808,7 +808,7 @@ mctx_publication_send_quick (MctxPublication  *self,
       int saved_errno = errno;
 
       count_send (self, -1);
-      set_io_error (error, saved_errno, _("Could not send to %s"), self->destination_text);
+      _mctx_set_io_error (error, saved_errno, _("Could not send to %s"), self->destination_text);
       return -1;
     }
 

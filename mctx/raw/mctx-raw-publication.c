@@ -187,26 +187,6 @@ _mctx_raw_set_socket_error (GError    **error,
   return FALSE;
 }
 
-static gboolean
-set_option (int          fd,
-            int          level,
-            int          option,
-            const void  *value,
-            socklen_t    size,
-            const char  *name,
-            GError     **error)
-{
-  int saved_errno;
-
-  if (setsockopt (fd, level, option, value, size) == 0)
-    return TRUE;
-
-  saved_errno = errno;
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               _("Could not set %s: %s"), name, g_strerror (saved_errno));
-  return FALSE;
-}
-
 /* The explicit egress interface of @config: from its index or name, its
  * interface address, or its bind address, which must agree. */
 static guint
@@ -259,7 +239,7 @@ open_ipv4 (MctxRawPublication  *self,
   if (self->fd < 0)
     return _mctx_raw_set_socket_error (error, errno, FALSE);
 
-  if (!set_option (self->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
+  if (!_mctx_set_socket_option (self->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
                    "IP_MULTICAST_LOOP", error))
     return FALSE;
 
@@ -270,7 +250,7 @@ open_ipv4 (MctxRawPublication  *self,
 
       if (address != NULL)
         memcpy (&request.imr_address, g_inet_address_to_bytes (address), 4);
-      if (!set_option (self->fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
+      if (!_mctx_set_socket_option (self->fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
                        "IP_MULTICAST_IF", error))
         return FALSE;
     }
@@ -285,9 +265,7 @@ open_ipv4 (MctxRawPublication  *self,
           int saved_errno = errno;
           g_autofree char *text = g_inet_address_to_string (bind_address);
 
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not bind to %s: %s"), text, g_strerror (saved_errno));
-          return FALSE;
+          return _mctx_set_io_error (error, saved_errno, _("Could not bind to %s"), text);
         }
     }
 
