@@ -16,7 +16,6 @@
 #define GROUP "239.1.2.3"
 #define PAYLOAD "hello context"
 #define WAIT_MS 2000
-#define SILENCE_MS 300
 
 static MctxPublicationConfig *
 config_new (guint16     port,
@@ -36,18 +35,6 @@ config_new (guint16     port,
   return config;
 }
 
-static MctxPublication *
-add (MctxContext           *context,
-     MctxPublicationConfig *config)
-{
-  g_autoptr(GError) error = NULL;
-  MctxPublication *publication = mctx_context_add_publication (context, config, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (publication);
-  return publication;
-}
-
 static void
 assert_receives (int     fd,
                  guint16 source_port)
@@ -59,14 +46,6 @@ assert_receives (int     fd,
   if (source_port != 0)
     g_assert_cmpuint (g_inet_socket_address_get_port (datagram.from), ==, source_port);
   mctx_test_datagram_clear (&datagram);
-}
-
-static void
-assert_silent (int fd)
-{
-  MctxTestDatagram datagram;
-
-  g_assert_false (mctx_test_receive (fd, SILENCE_MS, &datagram));
 }
 
 static guint16
@@ -98,7 +77,7 @@ test_ids (void)
     {
       g_autoptr(MctxPublicationConfig) config = config_new (6000 + i, NULL);
 
-      publications[i] = add (context, config);
+      publications[i] = mctx_test_add_publication (context, config);
       g_assert_cmpuint (mctx_publication_get_id (publications[i]), ==, i + 1);
     }
   g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 3);
@@ -111,7 +90,7 @@ test_ids (void)
 
   {
     g_autoptr(MctxPublicationConfig) config = config_new (6003, NULL);
-    publications[3] = add (context, config);
+    publications[3] = mctx_test_add_publication (context, config);
   }
   g_assert_cmpuint (mctx_publication_get_id (publications[3]), ==, 4);
   g_assert_true (mctx_context_get_publication (context, 1) == publications[0]);
@@ -164,7 +143,7 @@ test_duplicate (void)
   MctxPublication *next;
   guint changes = 0;
 
-  add (context, config);
+  mctx_test_add_publication (context, config);
   g_signal_connect (context, "items-changed", G_CALLBACK (count_items_changed), &changes);
 
   g_assert_null (mctx_context_add_publication (context, same, &error));
@@ -175,7 +154,7 @@ test_duplicate (void)
   g_assert_cmpuint (changes, ==, 0);
 
   mctx_publication_config_set_ttl (other_ttl, 4);
-  next = add (context, other_ttl);
+  next = mctx_test_add_publication (context, other_ttl);
   g_assert_cmpuint (mctx_publication_get_id (next), ==, 2);
   g_assert_cmpuint (changes, ==, 1);
 }
@@ -198,7 +177,7 @@ test_failed_add_unchanged (void)
   mctx_publication_config_set_outgoing_interface_string (not_local, "192.0.2.99", &error);
   g_assert_no_error (error);
 
-  add (context, good);
+  mctx_test_add_publication (context, good);
   g_signal_connect (context, "items-changed", G_CALLBACK (count_items_changed), &changes);
   g_signal_connect_swapped (context, "notify::n-publications", G_CALLBACK (count_items_changed), &notifies);
 
@@ -221,7 +200,7 @@ test_failed_add_unchanged (void)
 
   {
     g_autoptr(MctxPublicationConfig) config = config_new (6203, NULL);
-    next = add (context, config);
+    next = mctx_test_add_publication (context, config);
   }
   g_assert_cmpuint (mctx_publication_get_id (next), ==, 2);
 }
@@ -241,7 +220,7 @@ test_list_model (void)
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(MctxPublicationConfig) config = config_new (6300 + i, NULL);
-      add (context, config);
+      mctx_test_add_publication (context, config);
     }
 
   g_assert_true (mctx_context_remove_publication (context, 2, &error));
@@ -274,8 +253,8 @@ test_take_and_remove (void)
     g_autoptr(MctxPublicationConfig) first = config_new (port, NULL);
     g_autoptr(MctxPublicationConfig) second = config_new (port, "127.0.0.1");
 
-    add (context, first);
-    held = g_object_ref (add (context, second));
+    mctx_test_add_publication (context, first);
+    held = g_object_ref (mctx_test_add_publication (context, second));
   }
 
   taken = mctx_context_take_publication (context, 1, &error);
@@ -310,7 +289,7 @@ test_steal_socket (void)
   int fd;
 
   config = config_new (port, NULL);
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
   fd = mctx_publication_get_fd (publication);
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (g_socket_get_fd (mctx_publication_get_socket (publication)), ==, fd);
@@ -349,7 +328,7 @@ test_announce_tuple (void)
   MctxPublication *publication;
   guint16 port = 0;
 
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
   g_assert_true (mctx_publication_get_announce_tuple (publication, &source, &group, &port, &error));
   g_assert_no_error (error);
 
@@ -380,7 +359,7 @@ test_announce_tuple_no_source (void)
   config = mctx_publication_config_new (GROUP, 6500, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_interface_name (config, "noaddr0");
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
 
   g_assert_false (mctx_publication_get_announce_tuple (publication, NULL, NULL, NULL, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_NO_SOURCE_ADDRESS);
@@ -405,7 +384,7 @@ test_send_all (void)
       g_autoptr(MctxPublicationConfig) config = config_new (port, NULL);
 
       mctx_publication_config_set_ttl (config, 1 + i);
-      publications[i] = add (context, config);
+      publications[i] = mctx_test_add_publication (context, config);
     }
 
   g_assert_cmpuint (mctx_context_send_all (context, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error), ==, 3);
@@ -418,7 +397,7 @@ test_send_all (void)
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
   assert_receives (receiver, local_port (publications[0]));
   assert_receives (receiver, local_port (publications[2]));
-  assert_silent (receiver);
+  mctx_test_assert_silent (receiver);
 
   close (receiver);
 }
@@ -436,7 +415,7 @@ test_context_send (void)
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
 
   config = config_new (port, NULL);
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
 
   report = mctx_context_send (context, 1, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error);
   g_assert_no_error (error);
@@ -463,7 +442,7 @@ test_config_is_copied (void)
   g_autoptr(MctxPublicationConfig) config = config_new (6600, NULL);
   MctxPublication *publication;
 
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
   mctx_publication_config_set_port (config, 6601);
 
   g_assert_true (mctx_publication_get_config (publication) != config);

@@ -17,7 +17,6 @@
 #define LINK_GROUP "ff32::8000:1234"
 #define GLOBAL_GROUP "ff3e::8000:1234"
 #define PAYLOAD "hello multicast v6"
-#define SILENCE_MS 300
 #define WAIT_MS 2000
 
 static MctxTestPeer *peer;
@@ -37,18 +36,6 @@ config_new (const char *group,
       g_assert_no_error (error);
     }
   return config;
-}
-
-static MctxPublication *
-add (MctxContext           *context,
-     MctxPublicationConfig *config)
-{
-  g_autoptr(GError) error = NULL;
-  MctxPublication *publication = mctx_context_add_publication (context, config, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (publication);
-  return publication;
 }
 
 static MctxSendReport *
@@ -77,14 +64,6 @@ assert_receives (int         fd,
   if (hop_limit >= 0)
     g_assert_cmpint (datagram.ttl, ==, hop_limit);
   mctx_test_datagram_clear (&datagram);
-}
-
-static void
-assert_silent (int fd)
-{
-  MctxTestDatagram datagram;
-
-  g_assert_false (mctx_test_receive (fd, SILENCE_MS, &datagram));
 }
 
 static void
@@ -117,7 +96,7 @@ test_ssm_interface_local (void)
   config = config_new (SSM_LOCAL_GROUP, port, "fd00::1");
   mctx_publication_config_set_ttl (config, 5);
   g_assert_true (mctx_publication_config_is_ssm (config));
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
 
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, v6a);
   g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_publication_get_destination (publication)), ==, v6a);
@@ -128,7 +107,7 @@ test_ssm_interface_local (void)
   g_assert_cmpuint (mctx_send_report_get_local_scope_id (report), ==, 0);
 
   assert_receives (wanted, "fd00::1", mctx_send_report_get_source_port (report), 5);
-  assert_silent (other);
+  mctx_test_assert_silent (other);
 
   close (wanted);
   close (other);
@@ -152,7 +131,7 @@ test_global_scope_two_namespaces (void)
 
   config = config_new (GLOBAL_GROUP, port, "fd00:1::1");
   mctx_publication_config_set_ttl (config, 16);
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
 
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, if_nametoindex ("x6a"));
   g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_publication_get_destination (publication)), ==, 0);
@@ -185,14 +164,14 @@ test_loopback (void)
       MctxPublication *publication;
 
       mctx_publication_config_set_loopback (config, loopback);
-      publication = add (context, config);
+      publication = mctx_test_add_publication (context, config);
       report = send_payload (publication);
 
       assert_receives (remote, "fd00:1::1", mctx_send_report_get_source_port (report), -1);
       if (loopback)
         assert_receives (local, "fd00:1::1", mctx_send_report_get_source_port (report), -1);
       else
-        assert_silent (local);
+        mctx_test_assert_silent (local);
     }
 
   close (local);
@@ -215,7 +194,7 @@ test_link_local (void)
   receiver = mctx_test_receiver_ipv6 (LINK_GROUP, v6a, NULL, 0, &port);
 
   config = config_new (LINK_GROUP, port, "fe80::1");
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
   report = send_payload (publication);
 
   g_assert_cmpuint (mctx_send_report_get_destination_scope_id (report), ==, v6a);
@@ -244,7 +223,7 @@ test_seed_localhost_form (void)
   mctx_publication_config_set_outgoing_interface_string (config, "::1", &error);
   g_assert_no_error (error);
 
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
   assert_local_address (publication, "::1");
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, if_nametoindex ("lo"));
 
@@ -272,7 +251,7 @@ test_interface_only_binds (void)
   mctx_publication_config_set_outgoing_interface_string (config, "fd00::1", &error);
   g_assert_no_error (error);
 
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
   assert_local_address (publication, "fd00::1");
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, v6a);
 
@@ -300,7 +279,7 @@ test_index_only (void)
 
   config = config_new (GLOBAL_GROUP, port, NULL);
   mctx_publication_config_set_interface_index (config, (int) x6a);
-  publication = add (context, config);
+  publication = mctx_test_add_publication (context, config);
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, x6a);
   g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_publication_get_destination (publication)), ==, 0);
 

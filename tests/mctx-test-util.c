@@ -347,3 +347,23 @@ mctx_test_assert_from (MctxTestDatagram *datagram,
   if (source_port != 0)
     g_assert_cmpuint (g_inet_socket_address_get_port (datagram->from), ==, source_port);
 }
+
+MctxPublication *
+mctx_test_add_publication (MctxContext           *context,
+                           MctxPublicationConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication = mctx_context_add_publication (context, config, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (publication);
+  return publication;
+}
+
+void
+mctx_test_assert_silent (int fd)
+{
+  MctxTestDatagram datagram;
+
+  g_assert_false (mctx_test_receive (fd, 300, &datagram));
+}

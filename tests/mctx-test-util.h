@@ -40,6 +40,10 @@ void          mctx_test_peer_leave        (MctxTestPeer *peer);
 guint         mctx_test_peer_if_index     (MctxTestPeer *peer,
                                            const char   *name);
 
+/* Adds a publication and fails the test if that fails. */
+MctxPublication *mctx_test_add_publication (MctxContext           *context,
+                                            MctxPublicationConfig *config);
+
 /* Receivers: UDP sockets joined to a group, reporting TTL / hop limit. */
 int           mctx_test_receiver_ipv4     (const char   *group,
                                            const char   *interface_address,
@@ -63,6 +67,9 @@ gboolean      mctx_test_receive           (int               fd,
                                            int               timeout_ms,
                                            MctxTestDatagram *datagram);
 void          mctx_test_datagram_clear    (MctxTestDatagram *datagram);
+
+/* Asserts that nothing arrives on @fd for a while (300 ms). */
+void          mctx_test_assert_silent     (int               fd);
 
 /* Asserts that the datagram carries @payload from @source_address. */
 void          mctx_test_assert_from       (MctxTestDatagram *datagram,

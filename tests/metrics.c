@@ -21,15 +21,12 @@ add (MctxContext *context,
 {
   g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  MctxPublication *publication;
 
   config = mctx_publication_config_new (GROUP, port, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
   g_assert_no_error (error);
-  publication = mctx_context_add_publication (context, config, &error);
-  g_assert_no_error (error);
-  return publication;
+  return mctx_test_add_publication (context, config);
 }
 
 static void
