@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "mctx-address.h"
+#include "mctx-private.h"
 
 /**
  * mctx_address_get_multicast_scope:
@@ -85,4 +85,28 @@ mctx_address_is_ssm (GInetAddress *address)
 
   return bytes[0] == 0xff && (bytes[1] & 0xf0) == 0x30 &&
          bytes[2] == 0 && bytes[3] == 0;
+}
+
+gboolean
+_mctx_check_group_deliverable (const guint8  *group,
+                               gboolean       loopback,
+                               GError       **error)
+{
+  guint scope = group[1] & 0x0f;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autofree char *text = NULL;
+
+  if (scope != 0 && (scope != MCTX_MULTICAST_SCOPE_INTERFACE_LOCAL || loopback))
+    return TRUE;
+
+  address = g_inet_address_new_from_bytes (group, G_SOCKET_FAMILY_IPV6);
+  text = g_inet_address_to_string (address);
+  if (scope == 0)
+    g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNDELIVERABLE_GROUP,
+                 _("The group %s has the reserved scope 0: nothing can receive it"), text);
+  else
+    g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNDELIVERABLE_GROUP,
+                 _("The group %s is interface-local: it never leaves this host, so only loopback delivers it"),
+                 text);
+  return FALSE;
 }

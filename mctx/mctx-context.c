@@ -476,7 +476,8 @@ mctx_context_take_publication (MctxContext  *self,
  * @error: return location for a #GError
  *
  * Removes a publication and closes its socket. Anyone still holding a
- * reference to it gets %MCTX_ERROR_SOCKET_CLOSED from its sends.
+ * reference to it gets %G_IO_ERROR_CLOSED from its sends; sends in flight
+ * on other threads finish first, through the publication's own socket.
  *
  * Returns: %TRUE on success, %FALSE with %MCTX_ERROR_PUBLICATION_NOT_FOUND
  *

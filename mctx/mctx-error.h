@@ -59,7 +59,10 @@ G_BEGIN_DECLS
  *   another port than the configured source port
  * @MCTX_ERROR_SOCKET_ADDRESS_MISMATCH: a caller-provided socket is bound to
  *   another address than the configured one
- * @MCTX_ERROR_SOCKET_CLOSED: the publication's socket was stolen
+ * @MCTX_ERROR_UNDELIVERABLE_GROUP: the IPv6 group can never reach a
+ *   receiver the way it would be sent: the reserved scope 0, or an
+ *   interface-local group without loopback (or on the raw path, which never
+ *   loops back)
  * @MCTX_ERROR_NO_SOURCE_ADDRESS: the publication's socket is not bound to
  *   a specific source address
  * @MCTX_ERROR_METRICS_MISMATCH: two metrics snapshots are not of the same
@@ -91,7 +94,10 @@ G_BEGIN_DECLS
  * @MCTX_ERROR_RAW_TOO_LARGE: a datagram to build would exceed the IP
  *   maximum
  *
- * Error codes of the %MCTX_ERROR domain.
+ * Error codes of the %MCTX_ERROR domain. Failures of the operating
+ * system are reported in the %G_IO_ERROR domain instead; a publication
+ * whose socket was closed or stolen fails with %G_IO_ERROR_CLOSED, as a
+ * closed #GSocket does.
  *
  * Since: 1.0
  */
@@ -115,7 +121,7 @@ typedef enum {
   MCTX_ERROR_SOCKET_FAMILY_MISMATCH,
   MCTX_ERROR_SOCKET_PORT_MISMATCH,
   MCTX_ERROR_SOCKET_ADDRESS_MISMATCH,
-  MCTX_ERROR_SOCKET_CLOSED,
+  MCTX_ERROR_UNDELIVERABLE_GROUP,
   MCTX_ERROR_NO_SOURCE_ADDRESS,
   MCTX_ERROR_METRICS_MISMATCH,
   MCTX_ERROR_INVALID_METRICS_HEADER,

@@ -203,6 +203,10 @@ resolve_ipv6 (MctxPublicationPlan    *plan,
   GInetAddress *bind_host = NULL;
   guint selected;
 
+  if (!_mctx_check_group_deliverable (g_inet_address_to_bytes (group),
+                                      mctx_publication_config_get_loopback (config), error))
+    return FALSE;
+
   selected = _mctx_resolve_interface_selector (mctx_publication_config_get_interface_name (config),
                                               mctx_publication_config_get_interface_index (config),
                                               &local_error);

@@ -32,6 +32,8 @@ type_name##_get_type (void)                                               \
 }
 
 void                   _mctx_ensure_i18n                 (void);
+
+/* mctx-socket.c */
 gboolean               _mctx_set_io_error                (GError               **error,
                                                           int                    saved_errno,
                                                           const char            *format,
@@ -42,6 +44,59 @@ gboolean               _mctx_set_socket_option           (int                   
                                                           const void            *value,
                                                           socklen_t              size,
                                                           const char            *name,
+                                                          GError               **error);
+gboolean               _mctx_socket_enable_recverr       (int                    fd,
+                                                          GSocketFamily          family,
+                                                          GError               **error);
+gboolean               _mctx_socket_drain_errors         (int                    fd);
+gssize                 _mctx_socket_send                 (int                    fd,
+                                                          const void            *data,
+                                                          gsize                  len,
+                                                          int                   *saved_errno);
+
+/* A publication's descriptor, kept open for every send in flight: senders
+ * hold the lock for reading while they use the descriptor, and whoever
+ * closes it takes the lock for writing first, so a number the kernel hands
+ * out again can never receive a datagram meant for the old socket. */
+typedef struct {
+  GRWLock lock;
+  int fd;                       /* -1 once detached; atomic */
+} MctxSocketGuard;
+
+void                   _mctx_socket_guard_init           (MctxSocketGuard       *guard,
+                                                          int                    fd);
+void                   _mctx_socket_guard_clear          (MctxSocketGuard       *guard);
+int                    _mctx_socket_guard_detach         (MctxSocketGuard       *guard);
+
+/* Returns the descriptor, held until _mctx_socket_guard_release(), or -1
+ * (nothing held) once it was detached. */
+static inline int
+_mctx_socket_guard_acquire (MctxSocketGuard *guard)
+{
+  /* Once detached, senders stay off the lock: with readers always
+   * overlapping, a reader-preferring lock would starve the detacher. */
+  if (G_UNLIKELY (g_atomic_int_get (&guard->fd) < 0))
+    return -1;
+
+  g_rw_lock_reader_lock (&guard->lock);
+  if (G_UNLIKELY (guard->fd < 0))
+    {
+      g_rw_lock_reader_unlock (&guard->lock);
+      return -1;
+    }
+  return guard->fd;
+}
+
+static inline void
+_mctx_socket_guard_release (MctxSocketGuard *guard)
+{
+  g_rw_lock_reader_unlock (&guard->lock);
+}
+
+/* IPv6 groups that never leave the node: the reserved scope 0, and
+ * interface-local groups, which only loopback delivers. */
+gboolean               _mctx_check_group_deliverable     (const guint8          *group,
+                                                          gboolean               loopback,
                                                           GError               **error);
 const char            *_mctx_get_locale_dir              (void);
 
@@ -91,6 +146,7 @@ MctxPublication       *_mctx_publication_new_for_fd      (guint                 
 
 void                   _mctx_publication_close           (MctxPublication             *self);
 GCancellable          *_mctx_publication_get_detached    (MctxPublication             *self);
+void                   _mctx_publication_drain_errors    (MctxPublication             *self);
 const char            *_mctx_publication_get_destination_text (MctxPublication        *self);
 
 /* What a publication counts; send calls are packets plus errors, so the

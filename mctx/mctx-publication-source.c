@@ -41,6 +41,10 @@ publication_source_dispatch (GSource     *source,
       self->fd_tag = NULL;
     }
 
+  /* A queued error would wake every poll; it is about an earlier datagram. */
+  if (self->fd_tag != NULL && (g_source_query_unix_fd (source, self->fd_tag) & G_IO_ERR))
+    _mctx_publication_drain_errors (self->publication);
+
   keep = func (self->publication, user_data);
 
   /* Nothing is left to wait for once the socket is gone. */
@@ -198,7 +202,7 @@ on_writable (MctxPublication *self,
 
   if (mctx_publication_get_fd (self) < 0)
     {
-      g_task_return_new_error (task, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED,
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
                                _("Publication %u to %s lost its socket while a send was waiting"),
                                mctx_publication_get_id (self),
                                _mctx_publication_get_destination_text (self));
@@ -227,7 +231,7 @@ on_writable (MctxPublication *self,
  * %G_IO_ERROR_CANCELLED (a datagram that was already sent is reported as
  * sent), and the publication losing its socket (removed
  * from its context, or its socket stolen) ends it with
- * %MCTX_ERROR_SOCKET_CLOSED. The task keeps @self alive until then.
+ * %G_IO_ERROR_CLOSED. The task keeps @self alive until then.
  *
  * Since: 1.0
  */

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -27,8 +26,15 @@
  * stable id. [method@Mctx.Context.take_publication] hands one over to the
  * caller; [method@Mctx.Publication.steal_socket] hands over its socket.
  *
- * Sending from several threads at once is safe. Stealing the socket while
- * another thread sends is not.
+ * Threads: sending from several threads at once is safe, and so is
+ * removing, taking or stealing the publication's socket while other threads
+ * send: the socket stays open until every send in flight has finished with
+ * it, and later sends fail with %G_IO_ERROR_CLOSED. A datagram is only ever
+ * sent through the publication's own socket. The borrowed socket and file
+ * descriptor ([method@Mctx.Publication.get_socket],
+ * [method@Mctx.Publication.get_fd]) carry no such guarantee: use them from
+ * the thread that owns the publication. Metrics snapshots may be taken from
+ * any thread.
  *
  * Since: 1.0
  */
@@ -40,7 +46,7 @@ struct _MctxPublication
   guint id;
   MctxPublicationConfig *config;
   GSocket *socket;                  /* NULL once stolen or closed */
-  int fd;                           /* -1 once stolen or closed */
+  MctxSocketGuard guard;            /* the socket's descriptor, -1 once gone */
   GInetSocketAddress *destination;
   GInetSocketAddress *local_address;
   guint ifindex;
@@ -81,6 +87,7 @@ mctx_publication_finalize (GObject *object)
   g_clear_object (&self->local_address);
   g_clear_pointer (&self->destination_text, g_free);
   g_clear_object (&self->detached);
+  _mctx_socket_guard_clear (&self->guard);
 #ifdef MCTX_ENABLE_METRICS
   g_mutex_clear (&self->metrics_lock);
 #endif
@@ -216,7 +223,7 @@ mctx_publication_class_init (MctxPublicationClass *klass)
 static void
 mctx_publication_init (MctxPublication *self)
 {
-  self->fd = -1;
+  _mctx_socket_guard_init (&self->guard, -1);
   self->detached = g_cancellable_new ();
 #ifdef MCTX_ENABLE_METRICS
   g_mutex_init (&self->metrics_lock);
@@ -245,41 +252,6 @@ static int
 native_family (GSocketFamily family)
 {
   return family == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
-}
-
-/* Reports a failed system call as "<what>: <strerror>" in G_IO_ERROR. */
-gboolean
-_mctx_set_io_error (GError     **error,
-              int          saved_errno,
-              const char  *format,
-              ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s: %s", what, g_strerror (saved_errno));
-  return FALSE;
-}
-
-gboolean
-_mctx_set_socket_option (int          fd,
-                         int          level,
-                         int          option,
-                         const void  *value,
-                         socklen_t    size,
-                         const char  *name,
-                         GError     **error)
-{
-  if (setsockopt (fd, level, option, value, size) == 0)
-    return TRUE;
-
-  /* Translators: %s is a socket option name such as IP_MULTICAST_IF */
-  return _mctx_set_io_error (error, errno, _("Could not set %s"), name);
 }
 
 static GInetSocketAddress *
@@ -314,7 +286,7 @@ query_local_address (int      fd,
 static gboolean
 check_socket (int                   fd,
               MctxPublicationPlan  *plan,
-              gboolean             *needs_bind,
+              GInetSocketAddress  **bound_out,
               GError              **error)
 {
   g_autoptr(GInetSocketAddress) bound = NULL;
@@ -340,8 +312,10 @@ check_socket (int                   fd,
     return FALSE;
 
   bound_port = g_inet_socket_address_get_port (bound);
-  *needs_bind = bound_port == 0;
-  if (*needs_bind || plan->bind_address == NULL)
+  if (bound_port == 0)
+    return TRUE;
+  *bound_out = g_object_ref (bound);
+  if (plan->bind_address == NULL)
     return TRUE;
 
   if (g_inet_socket_address_get_port (plan->bind_address) != 0 &&
@@ -454,32 +428,170 @@ bind_or_connect (int                  fd,
     return _mctx_set_io_error (error, saved_errno, _("Could not connect to %s"), text);
 }
 
-/* Configures, binds and connects @fd as @plan says. A caller-provided
- * socket (@checked) is first checked without being changed. */
 static gboolean
-setup_socket (int                   fd,
-              MctxPublicationPlan  *plan,
-              gboolean              checked,
-              GError              **error)
+configure_socket (int                   fd,
+                  MctxPublicationPlan  *plan,
+                  GInetSocketAddress   *bind_address,
+                  GError              **error)
 {
-  gboolean needs_bind = TRUE;
-  int flags;
-
-  if (checked && !check_socket (fd, plan, &needs_bind, error))
+  if (!set_multicast_options (fd, plan, error) ||
+      !_mctx_socket_enable_recverr (fd, plan->family, error))
     return FALSE;
 
-  flags = fcntl (fd, F_GETFL);
-  if (flags < 0 || fcntl (fd, F_SETFL, flags | O_NONBLOCK) < 0)
-    return _mctx_set_io_error (error, errno, _("Could not make the socket non-blocking"));
-
-  if (!set_multicast_options (fd, plan, error))
-    return FALSE;
-
-  if (needs_bind && plan->bind_address != NULL &&
-      !bind_or_connect (fd, SOCKET_STEP_BIND, plan->bind_address, error))
+  if (bind_address != NULL &&
+      !bind_or_connect (fd, SOCKET_STEP_BIND, bind_address, error))
     return FALSE;
 
   return bind_or_connect (fd, SOCKET_STEP_CONNECT, plan->destination, error);
+}
+
+static gboolean
+make_non_blocking (int      fd,
+                   GError **error)
+{
+  int flags = fcntl (fd, F_GETFL);
+
+  if (flags < 0 || fcntl (fd, F_SETFL, flags | O_NONBLOCK) < 0)
+    return _mctx_set_io_error (error, errno, _("Could not make the socket non-blocking"));
+
+  return TRUE;
+}
+
+/* Tries the set-up of a caller's socket on a scratch socket that shares
+ * its address-sharing and device options, so that a bind or connect that
+ * would fail fails before the caller's socket is changed at all. */
+static gboolean
+rehearse_setup (int                   fd,
+                MctxPublicationPlan  *plan,
+                GInetSocketAddress   *bind_address,
+                GError              **error)
+{
+  static const int copied[] = { SO_REUSEADDR, SO_REUSEPORT, SO_BINDTOIFINDEX };
+  int scratch = socket (native_family (plan->family), SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+  gboolean ok;
+
+  if (scratch < 0)
+    return _mctx_set_io_error (error, errno, _("Could not create a socket"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
+    {
+      int value = 0;
+      socklen_t size = sizeof value;
+
+      if (getsockopt (fd, SOL_SOCKET, copied[i], &value, &size) == 0 && value != 0)
+        (void) setsockopt (scratch, SOL_SOCKET, copied[i], &value, size);
+    }
+
+  ok = configure_socket (scratch, plan, bind_address, error);
+  close (scratch);
+  return ok;
+}
+
+/* What mctx changes on a caller's socket, read first so that it can be put
+ * back if the set-up fails after all (a port taken in between). The IPv4
+ * multicast interface reads back as an address only. */
+typedef struct {
+  int flags;
+  int ttl;
+  int loop;
+  int recverr;
+  int ipv6_interface;
+  struct in_addr ipv4_interface;
+} SocketState;
+
+static void
+socket_state_save (int             fd,
+                   GSocketFamily   family,
+                   SocketState    *state)
+{
+  gboolean ipv6 = family == G_SOCKET_FAMILY_IPV6;
+  int level = ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
+  socklen_t size;
+
+  memset (state, 0, sizeof *state);
+  state->flags = fcntl (fd, F_GETFL);
+  size = sizeof (int);
+  getsockopt (fd, level, ipv6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, &state->ttl, &size);
+  size = sizeof (int);
+  getsockopt (fd, level, ipv6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP, &state->loop, &size);
+  size = sizeof (int);
+  getsockopt (fd, level, ipv6 ? IPV6_RECVERR : IP_RECVERR, &state->recverr, &size);
+  if (ipv6)
+    {
+      size = sizeof (int);
+      getsockopt (fd, level, IPV6_MULTICAST_IF, &state->ipv6_interface, &size);
+    }
+  else
+    {
+      size = sizeof state->ipv4_interface;
+      getsockopt (fd, level, IP_MULTICAST_IF, &state->ipv4_interface, &size);
+    }
+}
+
+static void
+socket_state_restore (int                 fd,
+                      GSocketFamily       family,
+                      const SocketState  *state)
+{
+  gboolean ipv6 = family == G_SOCKET_FAMILY_IPV6;
+  int level = ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
+
+  if (state->flags >= 0)
+    fcntl (fd, F_SETFL, state->flags);
+  setsockopt (fd, level, ipv6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, &state->ttl, sizeof (int));
+  setsockopt (fd, level, ipv6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP, &state->loop, sizeof (int));
+  setsockopt (fd, level, ipv6 ? IPV6_RECVERR : IP_RECVERR, &state->recverr, sizeof (int));
+  if (ipv6)
+    setsockopt (fd, level, IPV6_MULTICAST_IF, &state->ipv6_interface, sizeof (int));
+  else
+    setsockopt (fd, level, IP_MULTICAST_IF, &state->ipv4_interface, sizeof state->ipv4_interface);
+}
+
+/* Configures, binds and connects a socket of mctx's own as @plan says. */
+static gboolean
+setup_own_socket (int                   fd,
+                  MctxPublicationPlan  *plan,
+                  GError              **error)
+{
+  return make_non_blocking (fd, error) &&
+         configure_socket (fd, plan, plan->bind_address, error);
+}
+
+/* The same for a caller's socket, which is first checked and rehearsed
+ * without being changed: a refused socket is handed back as it came. */
+static gboolean
+setup_caller_socket (int                   fd,
+                     MctxPublicationPlan  *plan,
+                     GError              **error)
+{
+  g_autoptr(GInetSocketAddress) bound = NULL;
+  g_autoptr(GInetSocketAddress) rehearsal_bind = NULL;
+  SocketState state;
+
+  if (!check_socket (fd, plan, &bound, error))
+    return FALSE;
+
+  /* An already bound socket keeps its binding; its rehearsal binds the
+   * same address on a port of its own. */
+  if (bound != NULL)
+    rehearsal_bind = _mctx_inet_socket_address_new (g_inet_socket_address_get_address (bound), 0,
+                                                    plan->family == G_SOCKET_FAMILY_IPV6 ?
+                                                    g_inet_socket_address_get_scope_id (bound) : 0);
+  else if (plan->bind_address != NULL)
+    rehearsal_bind = g_object_ref (plan->bind_address);
+
+  if (!rehearse_setup (fd, plan, rehearsal_bind, error))
+    return FALSE;
+
+  socket_state_save (fd, plan->family, &state);
+  if (!configure_socket (fd, plan, bound == NULL ? plan->bind_address : NULL, error) ||
+      !make_non_blocking (fd, error))
+    {
+      socket_state_restore (fd, plan->family, &state);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static MctxPublication *
@@ -503,7 +615,7 @@ publication_new (guint                  id,
   self->id = id;
   self->config = mctx_publication_config_copy (config);
   self->socket = g_object_ref (socket);
-  self->fd = fd;
+  self->guard.fd = fd;
   self->destination = g_object_ref (plan->destination);
   self->local_address = local_address;
   self->ifindex = plan->ifindex;
@@ -531,11 +643,11 @@ _mctx_publication_new (guint                  id,
     {
       own_socket = g_socket_new (plan.family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
       if (own_socket == NULL ||
-          !setup_socket (g_socket_get_fd (own_socket), &plan, FALSE, error))
+          !setup_own_socket (g_socket_get_fd (own_socket), &plan, error))
         goto out;
       socket = own_socket;
     }
-  else if (!setup_socket (g_socket_get_fd (socket), &plan, TRUE, error))
+  else if (!setup_caller_socket (g_socket_get_fd (socket), &plan, error))
     goto out;
 
   self = publication_new (id, config, &plan, socket, error);
@@ -562,7 +674,7 @@ _mctx_publication_new_for_fd (guint                  id,
 
   /* Everything that can fail happens on the bare descriptor: once a GSocket
    * wraps it, dropping the GSocket would close the caller's descriptor. */
-  if (setup_socket (fd, &plan, TRUE, error))
+  if (setup_caller_socket (fd, &plan, error))
     {
       socket = g_socket_new_from_fd (fd, error);
       if (socket != NULL)
@@ -697,9 +809,15 @@ mctx_publication_get_socket (MctxPublication *self)
 int
 mctx_publication_get_fd (MctxPublication *self)
 {
+  int fd;
+
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
 
-  return g_atomic_int_get (&self->fd);
+  fd = _mctx_socket_guard_acquire (&self->guard);
+  if (fd >= 0)
+    _mctx_socket_guard_release (&self->guard);
+
+  return fd;
 }
 
 /**
@@ -708,7 +826,8 @@ mctx_publication_get_fd (MctxPublication *self)
  *
  * Takes the socket out of the publication: the caller owns it afterwards,
  * still configured and connected, and the publication can no longer send
- * (its sends fail with %MCTX_ERROR_SOCKET_CLOSED).
+ * (its sends fail with %G_IO_ERROR_CLOSED). Sends in flight on other
+ * threads finish first.
  *
  * Returns: (transfer full) (nullable): the socket, or %NULL if it was
  *   already stolen or closed
@@ -722,17 +841,30 @@ mctx_publication_steal_socket (MctxPublication *self)
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
 
-  socket = g_steal_pointer (&self->socket);
-  if (socket == NULL)
+  /* Waits for the sends in flight; later ones see no descriptor. */
+  if (_mctx_socket_guard_detach (&self->guard) < 0)
     return NULL;
+  socket = g_steal_pointer (&self->socket);
 
-  g_atomic_int_set (&self->fd, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOCKET]);
 
   /* Wakes sources and sends waiting on this socket, so they end cleanly. */
   g_cancellable_cancel (self->detached);
 
   return socket;
+}
+
+/* Empties the socket's error queue, for a source that woke with G_IO_ERR. */
+void
+_mctx_publication_drain_errors (MctxPublication *self)
+{
+  int fd = _mctx_socket_guard_acquire (&self->guard);
+
+  if (fd < 0)
+    return;
+
+  _mctx_socket_drain_errors (fd);
+  _mctx_socket_guard_release (&self->guard);
 }
 
 GCancellable *
@@ -772,6 +904,11 @@ _mctx_publication_close (MctxPublication *self)
  * When the socket's send buffer is full, it fails at once with
  * %G_IO_ERROR_WOULD_BLOCK; it never blocks.
  *
+ * A datagram counts as sent only when it has left the socket layer: one
+ * that the kernel's queueing layer drops (a full queue on the interface,
+ * `ENOBUFS`) fails the send. Errors the kernel queued about earlier
+ * datagrams are discarded, never reported against this one.
+ *
  * Returns: the number of bytes sent, or -1 with @error set
  *
  * Since: 1.0
@@ -782,31 +919,28 @@ mctx_publication_send_quick (MctxPublication  *self,
                              gsize             len,
                              GError          **error)
 {
-  int fd;
+  int fd, saved_errno = 0;
   gssize sent;
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
   g_return_val_if_fail (data != NULL || len == 0, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  fd = g_atomic_int_get (&self->fd);
+  fd = _mctx_socket_guard_acquire (&self->guard);
   if (G_UNLIKELY (fd < 0))
     {
       count_send (self, -1);
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
                    _("Publication %u to %s has no socket any more"),
                    self->id, self->destination_text);
       return -1;
     }
 
-  do
-    sent = send (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-  while (G_UNLIKELY (sent < 0 && errno == EINTR));
+  sent = _mctx_socket_send (fd, data, len, &saved_errno);
+  _mctx_socket_guard_release (&self->guard);
 
   if (G_UNLIKELY (sent < 0))
     {
-      int saved_errno = errno;
-
       count_send (self, -1);
       _mctx_set_io_error (error, saved_errno, _("Could not send to %s"), self->destination_text);
       return -1;

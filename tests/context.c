@@ -268,7 +268,7 @@ test_take_and_remove (void)
   g_assert_null (mctx_publication_get_socket (held));
   g_assert_cmpint (mctx_publication_get_fd (held), ==, -1);
   g_assert_null (mctx_publication_send (held, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error));
-  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
 
   close (receiver);
@@ -301,7 +301,7 @@ test_steal_socket (void)
   g_assert_cmpint (mctx_publication_get_fd (publication), ==, -1);
 
   g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) "x", 1, &error), ==, -1);
-  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_clear_error (&error);
 
   g_assert_cmpint (g_socket_send (socket, PAYLOAD, strlen (PAYLOAD), NULL, &error), ==, strlen (PAYLOAD));
@@ -394,7 +394,7 @@ test_send_all (void)
 
   stolen = mctx_publication_steal_socket (publications[1]);
   g_assert_cmpuint (mctx_context_send_all (context, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error), ==, 2);
-  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   assert_receives (receiver, local_port (publications[0]));
   assert_receives (receiver, local_port (publications[2]));
   mctx_test_assert_silent (receiver);

@@ -391,7 +391,7 @@ test_send_async_removed (SlowLink      *link,
   link->publication = NULL;
   iterate_until (&async.done);
 
-  g_assert_error (async.error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_error (async.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_assert_nonnull (strstr (async.error->message, "waiting"));
   async_result_clear (&async);
 }
@@ -412,7 +412,7 @@ test_send_async_context_destroyed (SlowLink      *link,
   link->publication = NULL;
   iterate_until (&async.done);
 
-  g_assert_error (async.error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_error (async.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   async_result_clear (&async);
 }
 
@@ -611,7 +611,7 @@ test_paced_fails (Fixture       *fixture,
   mctx_paced_sender_run_async (sender, NULL, on_run, &run);
   iterate_until (&run.done);
 
-  g_assert_error (run.error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 0);
   g_clear_error (&run.error);
 }

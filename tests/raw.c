@@ -455,6 +455,10 @@ test_datagram_validation (void)
     { G_SOCKET_FAMILY_IPV6, 0, 0x40, 0, MCTX_ERROR_RAW_VERSION_MISMATCH, "version field is 4" },
     { G_SOCKET_FAMILY_IPV6, 5, 0x01, 0, MCTX_ERROR_RAW_PAYLOAD_LENGTH, "payload length field" },
     { G_SOCKET_FAMILY_IPV6, 24, 0xfd, 0, MCTX_ERROR_RAW_NOT_MULTICAST, "is not a multicast" },
+    /* Groups that must never leave the node: never put on a link. */
+    { G_SOCKET_FAMILY_IPV6, 25, 0x31, 0, MCTX_ERROR_UNDELIVERABLE_GROUP, "ff31::1 is interface-local" },
+    { G_SOCKET_FAMILY_IPV6, 25, 0x01, 0, MCTX_ERROR_UNDELIVERABLE_GROUP, "ff01::1 is interface-local" },
+    { G_SOCKET_FAMILY_IPV6, 25, 0x00, 0, MCTX_ERROR_UNDELIVERABLE_GROUP, "reserved scope 0" },
   };
 
   v4_id = mctx_raw_publication_get_id (add (context, v4_config));
@@ -598,7 +602,7 @@ test_context (void)
   g_assert_cmpuint (mctx_raw_publication_get_id (replaced), ==, 2);
   g_assert_cmpint (mctx_raw_publication_get_fd (held), ==, -1);
   g_assert_null (mctx_raw_publication_send_bytes (held, datagram, &error));
-  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_clear_error (&error);
 
   g_assert_null (mctx_raw_context_replace_publication (context, 9, v4, &error));
@@ -770,6 +774,86 @@ setup_links (void)
   mctx_test_peer_add_veth (peer, "ra2", "rb2");
 }
 
+typedef struct {
+  MctxRawPublication *publication;
+  GBytes *datagram;
+  gint stop;
+  guint sent;
+  guint closed;
+} RawSender;
+
+static gpointer
+raw_send_until_stopped (gpointer user_data)
+{
+  RawSender *sender = user_data;
+
+  while (!g_atomic_int_get (&sender->stop))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MctxRawSendReport) report = NULL;
+
+      report = mctx_raw_publication_send_bytes (sender->publication, sender->datagram, &error);
+      if (report != NULL)
+        sender->sent++;
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+        {
+          sender->closed++;
+          g_usleep (50);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        g_assert_no_error (error);
+    }
+
+  return NULL;
+}
+
+/* A raw publication removed while threads send: its descriptor stays its
+ * own until they are done, so no datagram goes through the UDP socket that
+ * takes the number next (which would refuse it with EINVAL). */
+static void
+test_remove_while_sending (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) udp_context = mctx_context_new ();
+  g_autoptr(GBytes) datagram = build ("127.0.0.1", 1, "239.1.2.3", 9, 1, 0, 0, "raw");
+  guint sent = 0, closed = 0;
+
+  g_test_summary ("Removing a raw publication while threads send never lets them use a reused descriptor");
+
+  for (guint round = 0; round < 200; round++)
+    {
+      g_autoptr(MctxRawPublicationConfig) config = config_new (G_SOCKET_FAMILY_IPV4, "lo");
+      g_autoptr(MctxPublicationConfig) udp_config = mctx_publication_config_new ("239.1.2.3", 9, NULL);
+      g_autoptr(GError) error = NULL;
+      RawSender sender = { .datagram = datagram };
+      MctxPublication *udp;
+      GThread *threads[4];
+
+      sender.publication = g_object_ref (add (context, config));
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        threads[i] = g_thread_new ("raw-sender", raw_send_until_stopped, &sender);
+      g_usleep (100);
+
+      g_assert_true (mctx_raw_context_remove_publication (context, mctx_raw_publication_get_id (sender.publication), &error));
+      g_assert_no_error (error);
+      mctx_publication_config_set_interface_name (udp_config, "lo");
+      udp = mctx_context_add_publication (udp_context, udp_config, &error);
+      g_assert_no_error (error);
+      g_usleep (100);
+
+      g_atomic_int_set (&sender.stop, 1);
+      for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+        g_thread_join (threads[i]);
+      sent += sender.sent;
+      closed += sender.closed;
+      g_object_unref (sender.publication);
+      g_assert_true (mctx_context_remove_publication (udp_context, mctx_publication_get_id (udp), &error));
+    }
+
+  g_assert_cmpuint (sent, >, 0);
+  g_assert_cmpuint (closed, >, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -790,6 +874,7 @@ main (int    argc,
   g_test_add_func ("/mctx/raw/builder-checksums", test_builder_checksums);
   g_test_add_func ("/mctx/raw/permission", test_permission);
   g_test_add_func ("/mctx/raw/capabilities", test_capabilities);
+  g_test_add_func ("/mctx/raw/remove-while-sending", test_remove_while_sending);
 
   result = g_test_run ();
   mctx_test_peer_free (peer);

@@ -149,6 +149,9 @@ mctx_raw_datagram_validate (GSocketFamily   family,
                        _("The IPv6 destination %s is not a multicast group"), text);
           return FALSE;
         }
+      /* A raw datagram goes straight onto a link, never looped back. */
+      if (!_mctx_check_group_deliverable (data + 24, FALSE, error))
+        return FALSE;
     }
 
   return TRUE;

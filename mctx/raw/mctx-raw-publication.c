@@ -40,6 +40,12 @@
  * Raw sockets need `CAP_NET_RAW`; without it, creating a publication fails
  * with %G_IO_ERROR_PERMISSION_DENIED naming the privilege.
  *
+ * Threads: sends from several threads at once are safe, and so is removing
+ * the publication from its context while other threads send: its socket
+ * stays open until the sends in flight have finished with it, and later
+ * sends fail with %G_IO_ERROR_CLOSED. A datagram the interface's queue
+ * drops fails its send (`ENOBUFS`); it is never reported sent.
+ *
  * Since: 1.0
  */
 struct _MctxRawPublication
@@ -49,7 +55,7 @@ struct _MctxRawPublication
   guint id;
   MctxRawPublicationConfig *config;
   GSocketFamily family;
-  int fd;
+  MctxSocketGuard guard;    /* the socket, kept open for sends in flight */
   guint ifindex;            /* 0: routed (IPv4) or route-selected (IPv6) */
   int ttl;                  /* -1: the datagrams' own */
 
@@ -83,6 +89,7 @@ mctx_raw_publication_finalize (GObject *object)
   if (self->route_monitor >= 0)
     close (self->route_monitor);
   g_mutex_clear (&self->route_lock);
+  _mctx_socket_guard_clear (&self->guard);
 
   G_OBJECT_CLASS (mctx_raw_publication_parent_class)->finalize (object);
 }
@@ -160,7 +167,7 @@ mctx_raw_publication_class_init (MctxRawPublicationClass *klass)
 static void
 mctx_raw_publication_init (MctxRawPublication *self)
 {
-  self->fd = -1;
+  _mctx_socket_guard_init (&self->guard, -1);
   self->route_monitor = -1;
   g_mutex_init (&self->route_lock);
 }
@@ -235,12 +242,13 @@ open_ipv4 (MctxRawPublication  *self,
   int loop = mctx_raw_publication_config_get_loopback (self->config) ? 1 : 0;
 
   /* IPPROTO_RAW implies IP_HDRINCL: the header is the caller's. */
-  self->fd = socket (AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
-  if (self->fd < 0)
+  self->guard.fd = socket (AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (self->guard.fd < 0)
     return _mctx_raw_set_socket_error (error, errno, FALSE);
 
-  if (!_mctx_set_socket_option (self->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
-                   "IP_MULTICAST_LOOP", error))
+  if (!_mctx_set_socket_option (self->guard.fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
+                   "IP_MULTICAST_LOOP", error) ||
+      !_mctx_socket_enable_recverr (self->guard.fd, G_SOCKET_FAMILY_IPV4, error))
     return FALSE;
 
   if (self->ifindex != 0)
@@ -250,7 +258,7 @@ open_ipv4 (MctxRawPublication  *self,
 
       if (address != NULL)
         memcpy (&request.imr_address, g_inet_address_to_bytes (address), 4);
-      if (!_mctx_set_socket_option (self->fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
+      if (!_mctx_set_socket_option (self->guard.fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
                        "IP_MULTICAST_IF", error))
         return FALSE;
     }
@@ -260,7 +268,7 @@ open_ipv4 (MctxRawPublication  *self,
       struct sockaddr_in address = { .sin_family = AF_INET };
 
       memcpy (&address.sin_addr, g_inet_address_to_bytes (bind_address), 4);
-      if (bind (self->fd, (struct sockaddr *) &address, sizeof address) != 0)
+      if (bind (self->guard.fd, (struct sockaddr *) &address, sizeof address) != 0)
         {
           int saved_errno = errno;
           g_autofree char *text = g_inet_address_to_string (bind_address);
@@ -280,8 +288,8 @@ open_ipv6 (MctxRawPublication  *self,
     return FALSE;
 
   /* Protocol 0: the socket only sends, so it queues nothing it receives. */
-  self->fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (self->fd < 0)
+  self->guard.fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (self->guard.fd < 0)
     return _mctx_raw_set_socket_error (error, errno, TRUE);
 
   if (self->ifindex == 0)
@@ -331,7 +339,8 @@ _mctx_raw_publication_new (guint                      id,
 void
 _mctx_raw_publication_close (MctxRawPublication *self)
 {
-  int fd = g_atomic_int_exchange (&self->fd, -1);
+  /* Sends in flight finish first; later ones see no descriptor. */
+  int fd = _mctx_socket_guard_detach (&self->guard);
 
   if (fd >= 0)
     close (fd);
@@ -496,7 +505,7 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
 {
   guint ifindex = 0;
   gssize sent;
-  int fd;
+  int fd, saved_errno;
 
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), NULL);
   g_return_val_if_fail (data != NULL || len == 0, NULL);
@@ -505,10 +514,10 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
   if (!mctx_raw_datagram_validate (self->family, data, len, error))
     return NULL;
 
-  fd = g_atomic_int_get (&self->fd);
+  fd = _mctx_socket_guard_acquire (&self->guard);
   if (fd < 0)
     {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_CLOSED,
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
                    _("Raw publication %u was removed"), self->id);
       return NULL;
     }
@@ -518,6 +527,8 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
       GError *local_error = NULL;
 
       sent = send_ipv6 (self, fd, data, len, &ifindex, &local_error);
+      saved_errno = errno;
+      _mctx_socket_guard_release (&self->guard);
       if (local_error != NULL)
         {
           g_propagate_error (error, local_error);
@@ -527,12 +538,15 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
   else
     {
       sent = send_ipv4 (self, fd, data, len);
+      saved_errno = errno;
+      if (sent < 0 && saved_errno != EAGAIN)
+        _mctx_socket_drain_errors (fd);
+      _mctx_socket_guard_release (&self->guard);
       ifindex = self->ifindex;
     }
 
   if (sent < 0)
     {
-      int saved_errno = errno;
       g_autoptr(MctxRawSendReport) about = _mctx_raw_send_report_new (self->family, data, 0, ifindex);
       g_autofree char *group = g_inet_address_to_string (mctx_raw_send_report_get_destination (about));
       char name[IF_NAMESIZE] = "";
@@ -667,7 +681,13 @@ mctx_raw_publication_get_interface_index (MctxRawPublication *self)
 int
 mctx_raw_publication_get_fd (MctxRawPublication *self)
 {
+  int fd;
+
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), -1);
 
-  return g_atomic_int_get (&self->fd);
+  fd = _mctx_socket_guard_acquire (&self->guard);
+  if (fd >= 0)
+    _mctx_socket_guard_release (&self->guard);
+
+  return fd;
 }

@@ -183,7 +183,7 @@ class AsyncWouldBlockTest(unittest.TestCase):
 
         with self.assertRaises(GLib.Error) as caught:
             asyncio.run(main())
-        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.SOCKET_CLOSED))
+        self.assertTrue(caught.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CLOSED))
 
 
 def subprocess_tc(action):

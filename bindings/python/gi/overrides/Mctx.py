@@ -142,7 +142,7 @@ class AsyncPublication:
     once; only when the send buffer is full does it wait for the socket to
     become writable (``loop.add_writer``) and try again. If the publication
     loses its socket meanwhile (removed from its context, or stolen), the
-    wait ends and the send raises ``GLib.Error`` (``Mctx.Error.SOCKET_CLOSED``).
+    wait ends and the send raises ``GLib.Error`` (``Gio.IOErrorEnum.CLOSED``).
     """
 
     def __init__(self, publication):

@@ -1,0 +1,177 @@
+/* mctx-socket.c: socket options, errno reporting, descriptor lifetime and
+ * the kernel's error queue, shared by UDP and raw publications
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <linux/errqueue.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+
+#include "mctx-private.h"
+
+/* Reports a failed system call as "<what>: <strerror>" in G_IO_ERROR. */
+gboolean
+_mctx_set_io_error (GError     **error,
+                    int          saved_errno,
+                    const char  *format,
+                    ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               "%s: %s", what, g_strerror (saved_errno));
+  return FALSE;
+}
+
+gboolean
+_mctx_set_socket_option (int          fd,
+                         int          level,
+                         int          option,
+                         const void  *value,
+                         socklen_t    size,
+                         const char  *name,
+                         GError     **error)
+{
+  if (setsockopt (fd, level, option, value, size) == 0)
+    return TRUE;
+
+  /* Translators: %s is a socket option name such as IP_MULTICAST_IF */
+  return _mctx_set_io_error (error, errno, _("Could not set %s"), name);
+}
+
+/* Without IP_RECVERR the kernel reports a datagram its queueing layer
+ * dropped (ENOBUFS) as sent; with it, send() fails. */
+gboolean
+_mctx_socket_enable_recverr (int             fd,
+                             GSocketFamily   family,
+                             GError        **error)
+{
+  int on = 1;
+
+  if (family == G_SOCKET_FAMILY_IPV6)
+    return _mctx_set_socket_option (fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on,
+                                    "IPV6_RECVERR", error);
+
+  return _mctx_set_socket_option (fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on,
+                                  "IP_RECVERR", error);
+}
+
+/* Empties the socket's error queue and its pending error, so that nothing
+ * the kernel queued about an earlier datagram fails a later send, and a
+ * poll for G_IO_OUT does not wake for ever with G_IO_ERR. Returns whether
+ * an error that came from the network (an ICMP message about an earlier
+ * datagram) was among them. */
+gboolean
+_mctx_socket_drain_errors (int fd)
+{
+  gboolean remote = FALSE;
+  int pending = 0;
+  socklen_t size = sizeof pending;
+
+  for (guint i = 0; i < 64; i++)
+    {
+      union {
+        struct cmsghdr align;
+        char buffer[512];
+      } control;
+      guint8 data[64];
+      struct iovec part = { .iov_base = data, .iov_len = sizeof data };
+      struct msghdr message = {
+        .msg_iov = &part,
+        .msg_iovlen = 1,
+        .msg_control = &control,
+        .msg_controllen = sizeof control,
+      };
+
+      if (recvmsg (fd, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+        break;
+
+      for (struct cmsghdr *header = CMSG_FIRSTHDR (&message); header != NULL;
+           header = CMSG_NXTHDR (&message, header))
+        {
+          const struct sock_extended_err *extended;
+
+          if (!((header->cmsg_level == IPPROTO_IP && header->cmsg_type == IP_RECVERR) ||
+                (header->cmsg_level == IPPROTO_IPV6 && header->cmsg_type == IPV6_RECVERR)))
+            continue;
+
+          extended = (const struct sock_extended_err *) (gpointer) CMSG_DATA (header);
+          if (extended->ee_origin == SO_EE_ORIGIN_ICMP || extended->ee_origin == SO_EE_ORIGIN_ICMP6)
+            remote = TRUE;
+        }
+    }
+
+  /* Reading SO_ERROR clears it. */
+  if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &pending, &size) == 0 && pending != 0)
+    remote = TRUE;
+
+  return remote;
+}
+
+/* Sends on a descriptor; after a failure that an ICMP message about an
+ * earlier datagram caused, sends once more: that failure was not this
+ * datagram's. */
+gssize
+_mctx_socket_send (int           fd,
+                   const void   *data,
+                   gsize         len,
+                   int          *saved_errno)
+{
+  gssize sent;
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      do
+        sent = send (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+      while (G_UNLIKELY (sent < 0 && errno == EINTR));
+
+      if (G_LIKELY (sent >= 0))
+        return sent;
+
+      *saved_errno = errno;
+      if (*saved_errno == EAGAIN || *saved_errno == EWOULDBLOCK)
+        return -1;
+      if (!_mctx_socket_drain_errors (fd))
+        return -1;
+    }
+
+  return sent;
+}
+
+void
+_mctx_socket_guard_init (MctxSocketGuard *guard,
+                         int              fd)
+{
+  g_rw_lock_init (&guard->lock);
+  guard->fd = fd;
+}
+
+void
+_mctx_socket_guard_clear (MctxSocketGuard *guard)
+{
+  g_rw_lock_clear (&guard->lock);
+}
+
+/* Takes the descriptor away from future senders, after the sends in
+ * flight have finished with it. Returns it, or -1 if it was gone. */
+int
+_mctx_socket_guard_detach (MctxSocketGuard *guard)
+{
+  int fd = g_atomic_int_exchange (&guard->fd, -1);
+
+  /* Waits for the senders that took the descriptor before it went. */
+  g_rw_lock_writer_lock (&guard->lock);
+  g_rw_lock_writer_unlock (&guard->lock);
+
+  return fd;
+}
