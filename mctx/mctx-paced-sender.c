@@ -51,6 +51,8 @@ struct _MctxPacedSender
 
   guint64 packets_sent;
   guint64 bytes_sent;
+  guint64 send_errors;
+  gboolean stop_on_error;
 
   /* While running */
   GTask *task;
@@ -73,6 +75,8 @@ enum {
   PROP_PROGRESS_INTERVAL,
   PROP_PACKETS_SENT,
   PROP_BYTES_SENT,
+  PROP_STOP_ON_ERROR,
+  PROP_SEND_ERRORS,
   N_PROPS
 };
 
@@ -81,6 +85,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_PROGRESS,
   SIGNAL_PACKET_SENT,
+  SIGNAL_SEND_FAILED,
   N_SIGNALS
 };
 
@@ -147,6 +152,12 @@ mctx_paced_sender_get_property (GObject    *object,
     case PROP_PACKETS_SENT:
       g_value_set_uint64 (value, self->packets_sent);
       break;
+    case PROP_SEND_ERRORS:
+      g_value_set_uint64 (value, self->send_errors);
+      break;
+    case PROP_STOP_ON_ERROR:
+      g_value_set_boolean (value, self->stop_on_error);
+      break;
     case PROP_BYTES_SENT:
       g_value_set_uint64 (value, self->bytes_sent);
       break;
@@ -182,6 +193,9 @@ mctx_paced_sender_set_property (GObject      *object,
       break;
     case PROP_PROGRESS_INTERVAL:
       mctx_paced_sender_set_progress_interval (self, g_value_get_uint (value));
+      break;
+    case PROP_STOP_ON_ERROR:
+      mctx_paced_sender_set_stop_on_error (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -300,7 +314,55 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
                          0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * MctxPacedSender:stop-on-error: (getter get_stop_on_error) (setter set_stop_on_error)
+   *
+   * Whether a failed send ends the run (the default). When %FALSE, a send
+   * that fails for another reason than a full buffer is reported by
+   * [signal@Mctx.PacedSender::send-failed] and counted in
+   * [property@Mctx.PacedSender:send-errors], its slot in the schedule is
+   * given up, and the run goes on: what a sender that must outlive a link
+   * flap or a full interface queue wants. [property@Mctx.PacedSender:count]
+   * then counts failed packets too.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_STOP_ON_ERROR] =
+    g_param_spec_boolean ("stop-on-error", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:send-errors: (getter get_send_errors)
+   *
+   * How many sends of the current or last run failed and were given up
+   * (only when [property@Mctx.PacedSender:stop-on-error] is %FALSE).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SEND_ERRORS] =
+    g_param_spec_uint64 ("send-errors", NULL, NULL,
+                         0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * MctxPacedSender::send-failed:
+   * @sender: the paced sender
+   * @index: the number of the packet, counting from 0
+   * @error: why its send failed
+   *
+   * Emitted for each send that failed while
+   * [property@Mctx.PacedSender:stop-on-error] is %FALSE.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_SEND_FAILED] =
+    g_signal_new ("send-failed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_ERROR);
 
   /**
    * MctxPacedSender::progress:
@@ -345,6 +407,7 @@ static void
 mctx_paced_sender_init (MctxPacedSender *self)
 {
   self->progress_interval_ms = 100;
+  self->stop_on_error = TRUE;
 }
 
 /**
@@ -736,8 +799,24 @@ on_timer (gpointer user_data)
               return G_SOURCE_CONTINUE;
             }
 
-          finish (self, error);
-          return G_SOURCE_REMOVE;
+          if (self->stop_on_error)
+            {
+              finish (self, error);
+              return G_SOURCE_REMOVE;
+            }
+
+          /* The slot is given up; the schedule goes on. */
+          g_signal_emit (self, signals[SIGNAL_SEND_FAILED], 0,
+                         self->packets_sent + self->send_errors, error);
+          g_error_free (error);
+          self->send_errors++;
+          self->next_due_us += interval_us (self, size);
+          if (self->count != 0 && self->packets_sent + self->send_errors == self->count)
+            {
+              finish (self, NULL);
+              return G_SOURCE_REMOVE;
+            }
+          continue;
         }
 
       self->packets_sent++;
@@ -747,7 +826,7 @@ on_timer (gpointer user_data)
       if (g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE))
         g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1, (guint64) sent);
 
-      if (self->count != 0 && self->packets_sent == self->count)
+      if (self->count != 0 && self->packets_sent + self->send_errors == self->count)
         {
           finish (self, NULL);
           return G_SOURCE_REMOVE;
@@ -813,6 +892,7 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
   self->task = g_object_ref (task);
   self->packets_sent = 0;
   self->bytes_sent = 0;
+  self->send_errors = 0;
   self->last_progress_us = g_get_monotonic_time ();
   self->next_due_us = (double) self->last_progress_us;
 
@@ -853,4 +933,63 @@ mctx_paced_sender_run_finish (MctxPacedSender  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == RUN_ASYNC_TAG, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * mctx_paced_sender_set_stop_on_error: (set-property stop-on-error)
+ * @self: a paced sender
+ * @stop_on_error: whether a failed send ends the run
+ *
+ * Sets [property@Mctx.PacedSender:stop-on-error].
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_stop_on_error (MctxPacedSender *self,
+                                     gboolean         stop_on_error)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+
+  stop_on_error = !!stop_on_error;
+  if (self->stop_on_error == stop_on_error)
+    return;
+
+  self->stop_on_error = stop_on_error;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STOP_ON_ERROR]);
+}
+
+/**
+ * mctx_paced_sender_get_stop_on_error: (get-property stop-on-error)
+ * @self: a paced sender
+ *
+ * Gets [property@Mctx.PacedSender:stop-on-error].
+ *
+ * Returns: whether a failed send ends the run
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_paced_sender_get_stop_on_error (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), TRUE);
+
+  return self->stop_on_error;
+}
+
+/**
+ * mctx_paced_sender_get_send_errors: (get-property send-errors)
+ * @self: a paced sender
+ *
+ * Gets how many sends of the current or last run failed and were given up.
+ *
+ * Returns: the number of failed sends
+ *
+ * Since: 1.0
+ */
+guint64
+mctx_paced_sender_get_send_errors (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
+
+  return self->send_errors;
 }

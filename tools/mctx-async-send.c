@@ -28,6 +28,9 @@ typedef struct {
   double interval_us;
   guint wait_id;            /* timeout until the next packet is due */
   MctxToolMetrics *metrics;
+  guint sample_id;          /* timeout until the next sample is due */
+  gint64 next_sample_us;
+  gboolean metrics_failed;
   gboolean interrupted;
   int status;
 } AsyncSend;
@@ -63,19 +66,18 @@ on_sent (GObject      *object,
   gint64 due_us, now;
 
   report = mctx_publication_send_finish (MCTX_PUBLICATION (object), result, &error);
-  if (report == NULL)
+  if (report == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
-          stop (self, MCTX_TOOL_EXIT_RUNTIME);
-          return;
-        }
       stop (self, EXIT_SUCCESS);
       return;
     }
 
-  mctx_tool_reporter_packet (self->reporter, self->next, mctx_send_report_get_bytes_sent (report));
+  /* A failed send (a link down, a full interface queue) is counted, and
+   * the schedule goes on. */
+  if (report == NULL)
+    mctx_tool_reporter_error (self->reporter, self->next, error);
+  else
+    mctx_tool_reporter_packet (self->reporter, self->next, mctx_send_report_get_bytes_sent (report));
   self->next++;
 
   if (self->interrupted || (self->options.count != 0 && self->next >= self->options.count))
@@ -137,24 +139,36 @@ on_run (GObject      *object,
   stop (self, EXIT_SUCCESS);
 }
 
+static void schedule_sample (AsyncSend *self);
+
 static gboolean
 on_sample_due (gpointer user_data)
 {
   AsyncSend *self = user_data;
 
-  if (!mctx_tool_metrics_sample (self->metrics))
-    {
-      stop (self, MCTX_TOOL_EXIT_RUNTIME);
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+  /* A failed write is reported once; the sending goes on. */
+  self->sample_id = 0;
+  mctx_tool_metrics_sample (self->metrics);
+  self->next_sample_us += mctx_tool_metrics_get_period (self->metrics);
+  schedule_sample (self);
+  return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_interrupt (gpointer user_data)
+/* Samples on an absolute schedule: a period that is not a whole number of
+ * milliseconds keeps its average, and late wake-ups do not accumulate. */
+static void
+schedule_sample (AsyncSend *self)
 {
-  AsyncSend *self = user_data;
+  gint64 wait_us = MAX (self->next_sample_us - g_get_monotonic_time (), 0);
 
+  self->sample_id = g_timeout_add ((guint) ((wait_us + 999) / 1000), on_sample_due, self);
+}
+
+static void
+interrupt (AsyncSend *self,
+           int        signum)
+{
+  mctx_tool_note_interrupt (signum);
   self->interrupted = TRUE;
   g_cancellable_cancel (self->cancellable);
 
@@ -164,8 +178,29 @@ on_interrupt (gpointer user_data)
       g_clear_handle_id (&self->wait_id, g_source_remove);
       stop (self, EXIT_SUCCESS);
     }
+}
 
+static gboolean
+on_sigint (gpointer user_data)
+{
+  interrupt (user_data, SIGINT);
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  interrupt (user_data, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_send_failed (MctxPacedSender *sender,
+                guint64          index,
+                GError          *error,
+                AsyncSend       *self)
+{
+  mctx_tool_reporter_error (self->reporter, index, error);
 }
 
 int
@@ -175,7 +210,7 @@ main (int    argc,
   AsyncSend self = { .status = EXIT_SUCCESS };
   g_autoptr(MctxContext) context = NULL;
   g_autoptr(MctxPacedSender) paced = NULL;
-  guint sigint_id, sigterm_id, sample_id = 0;
+  guint sigint_id, sigterm_id;
 
   if (!mctx_tool_init (&self.options, "mctx-async-send", NULL, &argc, &argv))
     return MCTX_TOOL_EXIT_USAGE;
@@ -195,16 +230,20 @@ main (int    argc,
   self.started_us = g_get_monotonic_time ();
   self.interval_us = (double) self.options.interval_ms * 1000;
 
-  sigint_id = g_unix_signal_add (SIGINT, on_interrupt, &self);
-  sigterm_id = g_unix_signal_add (SIGTERM, on_interrupt, &self);
+  sigint_id = g_unix_signal_add (SIGINT, on_sigint, &self);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_sigterm, &self);
   if (mctx_tool_metrics_get_period (self.metrics) > 0)
-    sample_id = g_timeout_add ((guint) (mctx_tool_metrics_get_period (self.metrics) / 1000),
-                               on_sample_due, &self);
+    {
+      self.next_sample_us = self.started_us + mctx_tool_metrics_get_period (self.metrics);
+      schedule_sample (&self);
+    }
 
   if (self.options.rate > 0)
     {
       paced = mctx_paced_sender_new (self.publication, self.options.payload, self.options.count);
       mctx_paced_sender_set_packets_per_second (paced, self.options.rate);
+      mctx_paced_sender_set_stop_on_error (paced, FALSE);
+      g_signal_connect (paced, "send-failed", G_CALLBACK (on_send_failed), &self);
       if (self.options.json || !self.options.quiet)
         g_signal_connect (paced, "packet-sent", G_CALLBACK (on_packet_sent), &self);
       else
@@ -225,11 +264,15 @@ main (int    argc,
                                      mctx_paced_sender_get_bytes_sent (paced));
     }
   if (self.status == EXIT_SUCCESS)
-    mctx_tool_reporter_finish (self.reporter, self.interrupted);
-  if (!mctx_tool_metrics_finish (self.metrics) && self.status == EXIT_SUCCESS)
-    self.status = MCTX_TOOL_EXIT_RUNTIME;
+    {
+      gboolean metrics_ok;
 
-  g_clear_handle_id (&sample_id, g_source_remove);
+      mctx_tool_reporter_finish (self.reporter, self.interrupted);
+      metrics_ok = mctx_tool_metrics_finish (self.metrics);
+      self.status = mctx_tool_exit_status (mctx_tool_reporter_get_errors (self.reporter) > 0 || !metrics_ok);
+    }
+
+  g_clear_handle_id (&self.sample_id, g_source_remove);
   g_clear_pointer (&self.metrics, mctx_tool_metrics_free);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);

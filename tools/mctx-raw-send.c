@@ -243,17 +243,14 @@ main (int    argc,
           }
         }
 
-      if (report == NULL)
-        {
-          if (mctx_tool_interrupted ())
-            break;
-          mctx_tool_reporter_finish (reporter, FALSE);
-          return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
-        }
-
-      mctx_tool_reporter_packet (reporter, i, mctx_raw_send_report_get_bytes_sent (report));
+      /* A failure is counted and the schedule goes on; a datagram that
+       * went is reported even when a signal came meanwhile. */
+      if (report != NULL)
+        mctx_tool_reporter_packet (reporter, i, mctx_raw_send_report_get_bytes_sent (report));
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        mctx_tool_reporter_error (reporter, i, error);
     }
 
   mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());
-  return EXIT_SUCCESS;
+  return mctx_tool_exit_status (mctx_tool_reporter_get_errors (reporter) > 0);
 }

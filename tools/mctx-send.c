@@ -42,11 +42,11 @@ send_one (MctxPublication  *publication,
                                      G_IO_OUT, G_USEC_PER_SEC / 10, NULL, NULL);
     }
 
-  return 0;
+  return -1;   /* interrupted: nothing was sent, and it is no error */
 }
 
 /* Waits until @due_us, taking the metrics samples that fall due meanwhile. */
-static gboolean
+static void
 wait_until (gint64           due_us,
             MctxToolMetrics *metrics,
             gint64          *next_sample_us)
@@ -59,16 +59,14 @@ wait_until (gint64           due_us,
 
       if (period > 0 && now >= *next_sample_us)
         {
-          if (!mctx_tool_metrics_sample (metrics))
-            return FALSE;
+          /* A failed write is reported once; the sending goes on. */
+          mctx_tool_metrics_sample (metrics);
           *next_sample_us += period;
         }
       if (now >= due_us)
         break;
       mctx_tool_sleep_until (period > 0 ? MIN (due_us, *next_sample_us) : due_us);
     }
-
-  return TRUE;
 }
 
 int
@@ -83,6 +81,7 @@ main (int    argc,
   double interval_us;
   gint64 started, next_sample_us;
   int status = EXIT_SUCCESS;
+  gboolean metrics_failed = FALSE;
 
   if (!mctx_tool_init (&options, "mctx-send", NULL, &argc, &argv))
     return MCTX_TOOL_EXIT_USAGE;
@@ -107,27 +106,22 @@ main (int    argc,
       gssize sent;
 
       /* Packet i is due at start + i intervals, however long sends took. */
-      if (!wait_until (started + (gint64) (i * interval_us), metrics, &next_sample_us))
-        return MCTX_TOOL_EXIT_RUNTIME;
+      wait_until (started + (gint64) (i * interval_us), metrics, &next_sample_us);
       if (mctx_tool_interrupted ())
         break;
 
+      /* A failure (a link down, a full interface queue) is counted and
+       * the schedule goes on; a datagram that went is always reported,
+       * even when a signal came meanwhile. */
       sent = send_one (publication, options.payload, &error);
-      if (sent < 0)
-        {
-          mctx_tool_reporter_finish (reporter, FALSE);
-          mctx_tool_metrics_finish (metrics);
-          return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
-        }
-      if (mctx_tool_interrupted ())
-        break;
-
-      mctx_tool_reporter_packet (reporter, i, (gsize) sent);
+      if (sent >= 0)
+        mctx_tool_reporter_packet (reporter, i, (gsize) sent);
+      else if (error != NULL)
+        mctx_tool_reporter_error (reporter, i, error);
     }
 
   mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());
-  if (!mctx_tool_metrics_finish (metrics))
-    return MCTX_TOOL_EXIT_RUNTIME;
+  metrics_failed |= !mctx_tool_metrics_finish (metrics);
 
-  return EXIT_SUCCESS;
+  return mctx_tool_exit_status (mctx_tool_reporter_get_errors (reporter) > 0 || metrics_failed);
 }

@@ -8,6 +8,8 @@
 #include "mctx-tool.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -19,12 +21,28 @@
 #include <json-glib/json-glib.h>
 
 static const char *tool_name = "mctx";
-static volatile sig_atomic_t interrupt_received;
+static volatile sig_atomic_t interrupt_received;   /* the signal, or 0 */
 
 static void
 on_interrupt (int signum)
 {
-  interrupt_received = 1;
+  interrupt_received = signum;
+}
+
+void
+mctx_tool_note_interrupt (int signum)
+{
+  interrupt_received = signum;
+}
+
+int
+mctx_tool_exit_status (gboolean errors)
+{
+  /* As a shell reports a process a signal ended: 128 + the signal. */
+  if (interrupt_received != 0)
+    return 128 + interrupt_received;
+
+  return errors ? MCTX_TOOL_EXIT_RUNTIME : EXIT_SUCCESS;
 }
 
 void
@@ -88,6 +106,136 @@ parse_number (const char  *text,
   return FALSE;
 }
 
+/* Integer options parsed by hand, so that a value out of range (-1
+ * included, which would otherwise read as "not given") is refused. */
+static gboolean
+parse_int_option (const char  *name,
+                  const char  *value,
+                  gint64       min,
+                  gint64       max,
+                  int         *out,
+                  GError     **error)
+{
+  gint64 number;
+
+  if (!g_ascii_string_to_signed (value, 10, min, max, &number, NULL))
+    {
+      /* Translators: "Invalid --ttl “-1”: expected a number from 0 to 255" */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid %s “%s”: expected a number from %lld to %lld"),
+                   name, value, (long long) min, (long long) max);
+      return FALSE;
+    }
+
+  *out = (int) number;
+  return TRUE;
+}
+
+static gboolean
+on_int_option (const char  *name,
+               const char  *value,
+               gpointer     data,
+               GError     **error)
+{
+  MctxToolOptions *options = data;
+
+  if (g_str_equal (name, "--ttl"))
+    return parse_int_option (name, value, 0, 255, &options->ttl, error);
+  if (g_str_equal (name, "--source-port"))
+    return parse_int_option (name, value, 0, 65535, &options->source_port, error);
+  return parse_int_option (name, value, 1, G_MAXINT, &options->interface_index, error);
+}
+
+/* The slowest and fastest rates the tools can keep: one packet an hour, and
+ * ten million a second (beyond that the interval is below 0.1 µs). */
+#define MIN_RATE (1.0 / 3600)
+#define MAX_RATE 1e7
+
+static gboolean
+on_rate_option (const char  *name,
+                const char  *value,
+                gpointer     data,
+                GError     **error)
+{
+  MctxToolOptions *options = data;
+  char *end = NULL;
+  double rate = g_ascii_strtod (value, &end);
+
+  /* Checked before any conversion to an interval or an integer. */
+  if (end == value || *end != '\0' || !isfinite (rate) || rate < MIN_RATE || rate > MAX_RATE)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid %s “%s”: expected packets per second from %g (one an hour) to %.0f"),
+                   name, value, MIN_RATE, MAX_RATE);
+      return FALSE;
+    }
+
+  options->rate = rate;
+  return TRUE;
+}
+
+/* GOptionEntry keeps a callback in a data pointer; a union converts it
+ * without the cast ISO C forbids. */
+static gpointer
+option_callback (GOptionArgFunc func)
+{
+  union {
+    GOptionArgFunc func;
+    gpointer data;
+  } callback = { .func = func };
+
+  return callback.data;
+}
+
+/* GOption reads "-5" as an unknown short option: a negative number where
+ * a positional argument goes gets a message about that value instead. */
+static gboolean
+check_negative_positionals (int                  argc,
+                            char               **argv,
+                            const GOptionEntry  *entries,
+                            const GOptionEntry  *extra_entries)
+{
+  static const char *const what[] = { N_("group"), N_("port"), N_("payload"), N_("count"), N_("interval") };
+  guint position = 0;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *arg = argv[i];
+      gboolean takes_value = FALSE;
+
+      if (g_str_equal (arg, "--"))
+        return TRUE;
+      if (arg[0] != '-' || arg[1] == '\0')
+        {
+          position++;
+          continue;
+        }
+      if (g_ascii_isdigit (arg[1]))
+        {
+          if (position == 2)
+            mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                            _("A payload that starts with “-” goes after “--”: %s -- GROUP PORT %s"),
+                            tool_name, arg);
+          else
+            /* Translators: the first %s names the argument, e.g. "port" */
+            mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid %s “%s”: it cannot be negative"),
+                            _(what[MIN (position, G_N_ELEMENTS (what) - 1)]), arg);
+          return FALSE;
+        }
+
+      /* "--name value": the next argument is the option's, not positional. */
+      if (arg[1] == '-' && strchr (arg, '=') == NULL)
+        for (const GOptionEntry *list = entries; list != NULL; list = list == entries ? extra_entries : NULL)
+          for (const GOptionEntry *entry = list; entry->long_name != NULL; entry++)
+            if (g_str_equal (arg + 2, entry->long_name) && entry->arg != G_OPTION_ARG_NONE)
+              takes_value = TRUE;
+      if (takes_value)
+        i++;
+    }
+
+  return TRUE;
+}
+
 gboolean
 mctx_tool_init (MctxToolOptions     *options,
                 const char          *name,
@@ -98,21 +246,21 @@ mctx_tool_init (MctxToolOptions     *options,
   const GOptionEntry entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &options->source,
       N_("Bind this exact source address"), N_("ADDRESS") },
-    { "source-port", 0, 0, G_OPTION_ARG_INT, &options->source_port,
+    { "source-port", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
       N_("Bind this source port"), N_("PORT") },
     { "bind", 0, 0, G_OPTION_ARG_STRING, &options->bind,
       N_("Bind this source address and port together"), N_("ADDRESS:PORT") },
     { "interface", 0, 0, G_OPTION_ARG_STRING, &options->interface,
       N_("Send through the interface with this address"), N_("ADDRESS") },
-    { "interface-index", 0, 0, G_OPTION_ARG_INT, &options->interface_index,
+    { "interface-index", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
       N_("Send through the interface with this index"), N_("INDEX") },
     { "interface-name", 0, 0, G_OPTION_ARG_STRING, &options->interface_name,
       N_("Send through the interface with this name"), N_("NAME") },
-    { "ttl", 0, 0, G_OPTION_ARG_INT, &options->ttl,
+    { "ttl", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
       N_("Multicast TTL or hop limit (default 1)"), N_("TTL") },
     { "no-loopback", 0, 0, G_OPTION_ARG_NONE, &options->no_loopback,
       N_("Do not deliver to members on this host"), NULL },
-    { "rate", 0, 0, G_OPTION_ARG_DOUBLE, &options->rate,
+    { "rate", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_rate_option),
       N_("Send this many packets per second (instead of INTERVAL_MS)"), N_("PPS") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Print one JSON object per packet and a JSON summary"), NULL },
@@ -123,6 +271,7 @@ mctx_tool_init (MctxToolOptions     *options,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *description = NULL;
+  GOptionGroup *main_group;
   guint64 port;
 
   setlocale (LC_ALL, "");
@@ -143,9 +292,13 @@ mctx_tool_init (MctxToolOptions     *options,
   };
 
   context = g_option_context_new (_("GROUP PORT PAYLOAD [COUNT] [INTERVAL_MS] — send UDP multicast"));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  /* The callbacks get the options as their data. */
+  main_group = g_option_group_new (NULL, NULL, NULL, options, NULL);
+  g_option_group_add_entries (main_group, entries);
   if (extra_entries != NULL)
-    g_option_context_add_main_entries (context, extra_entries, GETTEXT_PACKAGE);
+    g_option_group_add_entries (main_group, extra_entries);
+  g_option_group_set_translation_domain (main_group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (context, main_group);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   description = g_strdup_printf (
     _("Sends PAYLOAD to GROUP:PORT COUNT times (default 1; 0 sends until "
@@ -157,11 +310,23 @@ mctx_tool_init (MctxToolOptions     *options,
     name, name, name, name);
   g_option_context_set_description (context, description);
 
+  if (!check_negative_positionals (*argc, *argv, entries, extra_entries))
+    return FALSE;
+
   if (!g_option_context_parse (context, argc, argv, &error))
     {
       mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
       return FALSE;
     }
+
+  /* GOption leaves the "--" that ended the options in place. */
+  for (int i = 1; i < *argc; i++)
+    if (g_str_equal ((*argv)[i], "--"))
+      {
+        memmove (*argv + i, *argv + i + 1, (gsize) (*argc - i) * sizeof (char *));
+        (*argc)--;
+        break;
+      }
 
   if (*argc < 4)
     {
@@ -178,13 +343,6 @@ mctx_tool_init (MctxToolOptions     *options,
       (*argc > 4 && !parse_number ((*argv)[4], _("count"), G_MAXUINT64, &options->count)) ||
       (*argc > 5 && !parse_number ((*argv)[5], _("interval"), 3600 * 1000, &options->interval_ms)))
     return FALSE;
-
-  if (options->rate < 0 || !isfinite (options->rate))
-    {
-      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid rate %g: expected packets per second above 0"),
-                      options->rate);
-      return FALSE;
-    }
 
   if (options->json && options->quiet)
     {
@@ -224,25 +382,6 @@ build_config (MctxToolOptions  *options,
                            _("--bind cannot be combined with --source or --source-port"));
       return NULL;
     }
-  if (options->source_port < -1)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("Invalid source port %d"), options->source_port);
-      return NULL;
-    }
-  if (options->interface_index < -1)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("Invalid interface index %d"), options->interface_index);
-      return NULL;
-    }
-  if (options->ttl > 255 || options->ttl < -1)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("Invalid TTL %d: expected a number from 0 to 255"), options->ttl);
-      return NULL;
-    }
-
   if ((options->bind != NULL &&
        !mctx_publication_config_set_bind_address_string (config, options->bind, error)) ||
       (options->source != NULL &&
@@ -301,6 +440,7 @@ struct _MctxToolReporter
   gint64 started_us;
   guint64 packets;
   guint64 bytes;
+  guint64 errors;
   gboolean progress_line;    /* a live line on a terminal */
   gboolean line_drawn;
   gint64 last_progress_us;
@@ -426,6 +566,41 @@ mctx_tool_reporter_packet (MctxToolReporter *reporter,
 }
 
 void
+mctx_tool_reporter_error (MctxToolReporter *reporter,
+                          guint64           index,
+                          const GError     *error)
+{
+  reporter->errors++;
+
+  if (reporter->options->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "error");
+      json_builder_set_member_name (builder, "seq");
+      json_builder_add_int_value (builder, (gint64) index + 1);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, error->message);
+      json_builder_end_object (builder);
+      print_json (reporter, builder);
+    }
+  else if (!reporter->options->quiet)
+    {
+      clear_progress_line (reporter);
+      /* Translators: "mctx-send: packet 5: Could not send to …" */
+      g_printerr (_("%s: packet %llu: %s\n"), tool_name, (unsigned long long) index + 1, error->message);
+    }
+}
+
+guint64
+mctx_tool_reporter_get_errors (MctxToolReporter *reporter)
+{
+  return reporter->errors;
+}
+
+void
 mctx_tool_reporter_progress (MctxToolReporter *reporter,
                              guint64           packets,
                              guint64           bytes)
@@ -483,18 +658,22 @@ mctx_tool_reporter_finish (MctxToolReporter *reporter,
       json_builder_add_double_value (builder, elapsed > 0 ? reporter->packets / elapsed : 0);
       json_builder_set_member_name (builder, "bytes_per_sec");
       json_builder_add_double_value (builder, elapsed > 0 ? reporter->bytes / elapsed : 0);
+      json_builder_set_member_name (builder, "errors");
+      json_builder_add_int_value (builder, (gint64) reporter->errors);
       json_builder_set_member_name (builder, "interrupted");
       json_builder_add_boolean_value (builder, interrupted);
       json_builder_end_object (builder);
       print_json (reporter, builder);
     }
-  else if (reporter->options->quiet || interrupted)
+  else if (reporter->options->quiet || interrupted || reporter->errors > 0)
     {
       if (interrupted)
         g_print (_("interrupted: "));
       g_print (_("sent %llu packets, %llu bytes to %s\n"),
                (unsigned long long) reporter->packets, (unsigned long long) reporter->bytes,
                reporter->destination);
+      if (reporter->errors > 0)
+        g_print (_("%llu sends failed\n"), (unsigned long long) reporter->errors);
     }
 }
 
@@ -514,6 +693,7 @@ struct _MctxToolMetrics
   MctxMetricsWriter *writer;     /* NULL: summaries go to the terminal */
 #endif
   gint64 period_us;
+  gboolean failed;               /* a write failed; reported once */
 };
 
 #ifdef MCTX_HAS_METRICS
@@ -600,24 +780,20 @@ mctx_tool_metrics_new (MctxToolOptions   *options,
 {
   const char *file = g_getenv ("MCTX_METRICS_SUMMARY_FILE");
   const char *secs = g_getenv ("MCTX_METRICS_SUMMARY_SECS");
-  double period = 0;
+  g_autofree char *secs_text = g_strstrip (g_strdup (secs != NULL ? secs : ""));
+  gint64 period_us = 0;
 
   *metrics = NULL;
-  if ((file == NULL || file[0] == '\0') && (secs == NULL || secs[0] == '\0'))
+  if ((file == NULL || file[0] == '\0') && secs_text[0] == '\0')
     return TRUE;
 
-  if (secs != NULL && secs[0] != '\0')
+  if (!mctx_tool_parse_period (secs_text, &period_us))
     {
-      char *end = NULL;
-
-      period = g_ascii_strtod (secs, &end);
-      if (end == secs || *end != '\0' || !(period > 0) || !isfinite (period))
-        {
-          *status = mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
-                                    _("Invalid MCTX_METRICS_SUMMARY_SECS “%s”: expected seconds above 0"),
-                                    secs);
-          return FALSE;
-        }
+      *status = mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                                _("Invalid MCTX_METRICS_SUMMARY_SECS “%s”: expected 0 (no periodic samples) "
+                                  "or seconds from 0.001 to 86400, in steps of a microsecond"),
+                                secs);
+      return FALSE;
     }
 
 #ifdef MCTX_HAS_METRICS
@@ -626,7 +802,7 @@ mctx_tool_metrics_new (MctxToolOptions   *options,
     g_autoptr(GError) error = NULL;
     MctxMetricsDelta *baseline;
 
-    self->period_us = (gint64) (period * G_USEC_PER_SEC);
+    self->period_us = period_us;
 
     if (file != NULL && file[0] != '\0')
       {
@@ -663,6 +839,31 @@ mctx_tool_metrics_new (MctxToolOptions   *options,
 #endif
 }
 
+/* Seconds of a sampling period, checked before any conversion: empty or 0
+ * for none, else 1 ms to a day, honoured to the microsecond. */
+gboolean
+mctx_tool_parse_period (const char *text,
+                        gint64     *period_us)
+{
+  char *end = NULL;
+  double seconds;
+
+  *period_us = 0;
+  if (text[0] == '\0')
+    return TRUE;
+
+  seconds = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (seconds))
+    return FALSE;
+  if (seconds == 0)
+    return TRUE;
+  if (seconds < 0.001 || seconds > 86400)
+    return FALSE;
+
+  *period_us = (gint64) llround (seconds * G_USEC_PER_SEC);
+  return fabs (seconds * G_USEC_PER_SEC - (double) *period_us) < 1e-3;
+}
+
 gint64
 mctx_tool_metrics_get_period (MctxToolMetrics *self)
 {
@@ -687,7 +888,11 @@ mctx_tool_metrics_sample (MctxToolMetrics *self)
     {
       if (!mctx_metrics_writer_write_sample (self->writer, delta, &error))
         {
-          mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
+          /* Sending goes on; the exit status tells the metrics are short. */
+          if (!self->failed)
+            mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, _("Metrics sample not written (sending goes on): %s"),
+                            error->message);
+          self->failed = TRUE;
           return FALSE;
         }
     }
@@ -715,7 +920,7 @@ gboolean
 mctx_tool_metrics_finish (MctxToolMetrics *self)
 {
   /* The baseline was taken at start, so a final delta always exists. */
-  return mctx_tool_metrics_sample (self);
+  return mctx_tool_metrics_sample (self) && (self == NULL || !self->failed);
 }
 
 void

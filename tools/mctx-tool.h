@@ -54,6 +54,11 @@ MctxPublication       *mctx_tool_add_publication (MctxToolOptions       *options
  * monotonic clock that they cut short. */
 void                   mctx_tool_catch_interrupts (void);
 gboolean               mctx_tool_interrupted      (void);
+/* Records SIGINT or SIGTERM, for tools that catch them on a main loop. */
+void                   mctx_tool_note_interrupt   (int                     signum);
+/* 128 + the signal after an interrupt, MCTX_TOOL_EXIT_RUNTIME after
+ * errors, else success. */
+int                    mctx_tool_exit_status      (gboolean                errors);
 void                   mctx_tool_sleep_until      (gint64                  due_us);
 
 /* Prints "<tool>: <message>" on stderr and returns @status. */
@@ -76,6 +81,11 @@ char                  *mctx_tool_describe        (GInetAddress          *address
 void                   mctx_tool_reporter_packet (MctxToolReporter      *reporter,
                                                   guint64                index,
                                                   gsize                  bytes);
+/* A send that failed: counted, and printed unless quiet. */
+void                   mctx_tool_reporter_error  (MctxToolReporter      *reporter,
+                                                  guint64                index,
+                                                  const GError          *error);
+guint64                mctx_tool_reporter_get_errors (MctxToolReporter  *reporter);
 void                   mctx_tool_reporter_progress (MctxToolReporter    *reporter,
                                                     guint64              packets,
                                                     guint64              bytes);
@@ -103,6 +113,10 @@ gboolean               mctx_tool_metrics_new      (MctxToolOptions   *options,
                                                    MctxPublication   *publication,
                                                    MctxToolMetrics  **metrics,
                                                    int               *status);
+/* Parses MCTX_METRICS_SUMMARY_SECS (already stripped): FALSE when it
+ * cannot be honoured. */
+gboolean               mctx_tool_parse_period     (const char        *text,
+                                                   gint64            *period_us);
 /* The period of samples in microseconds; 0 for none. */
 gint64                 mctx_tool_metrics_get_period (MctxToolMetrics *metrics);
 gboolean               mctx_tool_metrics_sample   (MctxToolMetrics   *metrics);

@@ -7,6 +7,7 @@
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -98,11 +99,24 @@ class SenderTests:
             "bad bind": (["239.1.2.3", "5000", "x", "--bind", "127.0.0.1"], "Invalid bind address"),
             "bind and source": (["239.1.2.3", "5000", "x", "--bind", "127.0.0.1:1", "--source", "127.0.0.1"],
                                 "--bind cannot be combined"),
-            "ttl": (["239.1.2.3", "5000", "x", "--ttl", "256"], "Invalid TTL 256"),
-            "rate": (["239.1.2.3", "5000", "x", "--rate", "-5"], "Invalid rate"),
+            "ttl": (["239.1.2.3", "5000", "x", "--ttl", "256"], "Invalid --ttl “256”"),
+            "ttl -1": (["239.1.2.3", "5000", "x", "--ttl", "-1"], "Invalid --ttl “-1”"),
+            "ttl=-1": (["239.1.2.3", "5000", "x", "--ttl=-1"], "Invalid --ttl “-1”"),
+            "source port -1": (["239.1.2.3", "5000", "x", "--source-port", "-1"], "Invalid --source-port “-1”"),
+            "index -1": (["239.1.2.3", "5000", "x", "--interface-index", "-1"], "Invalid --interface-index “-1”"),
+            "rate 0": (["239.1.2.3", "5000", "x", "--rate", "0"], "Invalid --rate “0”"),
+            "rate tiny": (["239.1.2.3", "5000", "x", "--rate", "1e-300"], "Invalid --rate “1e-300”"),
+            "rate huge": (["239.1.2.3", "5000", "x", "--rate", "1e300"], "Invalid --rate “1e300”"),
+            "rate nan": (["239.1.2.3", "5000", "x", "--rate", "nan"], "Invalid --rate “nan”"),
+            "negative port": (["239.1.2.3", "-5", "x"], "Invalid port “-5”: it cannot be negative"),
+            "negative count": (["239.1.2.3", "5000", "x", "-3"], "Invalid count “-3”: it cannot be negative"),
+            "negative interval": (["239.1.2.3", "5000", "x", "3", "-10"],
+                                  "Invalid interval “-10”: it cannot be negative"),
+            "dash payload": (["239.1.2.3", "5000", "-5"], "goes after “--”"),
+            "rate": (["239.1.2.3", "5000", "x", "--rate", "-5"], "Invalid --rate “-5”"),
             "rate text": (["239.1.2.3", "5000", "x", "--rate", "fast"], "--rate"),
             "json and quiet": (["239.1.2.3", "5000", "x", "--json", "--quiet"], "cannot be combined"),
-            "index 0": (["239.1.2.3", "5000", "x", "--interface-index", "0"], "interface index 0"),
+            "index 0": (["239.1.2.3", "5000", "x", "--interface-index", "0"], "Invalid --interface-index “0”"),
             "count": (["239.1.2.3", "5000", "x", "many"], "Invalid count"),
             "scope without interface": (["ff32::1", "5000", "x"], "interface-local or link-local"),
             "unknown interface": (["239.1.2.3", "5000", "x", "--interface-name", "nosuch0"],
@@ -168,16 +182,54 @@ class SenderTests:
         self.assertGreaterEqual(elapsed, 299 / 3000)
         receiver.close()
 
+    def test_payload_after_double_dash(self):
+        receiver, port = ipv4_receiver("239.1.2.3")
+        result = self.run_tool("--interface", "127.0.0.1", "--quiet", "--", "239.1.2.3", str(port), "-dash")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(receive(receiver)[0], b"-dash")
+        receiver.close()
+
+    def test_link_flap_is_counted_and_survived(self):
+        # 60 packets 20 ms apart; the link is down for 0.5 s in the middle.
+        ip("link", "add", "fla", "type", "veth", "peer", "name", "flb")
+        try:
+            ip("link", "set", "fla", "up")
+            ip("link", "set", "flb", "up")
+            ip("address", "add", "198.51.100.1/24", "dev", "fla")
+            process = subprocess.Popen([self.TOOL, "239.1.2.3", "5000", "flap", "60", "20",
+                                        "--interface", "198.51.100.1", "--quiet"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(0.3)
+            ip("link", "set", "fla", "down")
+            time.sleep(0.5)
+            ip("link", "set", "fla", "up")
+            out, err = process.communicate(timeout=20)
+        finally:
+            ip("link", "del", "fla")
+        self.assertEqual(process.returncode, 1, err)
+        match = re.match(r"^sent (\d+) packets, \d+ bytes to 239\.1\.2\.3:5000\n(\d+) sends failed\n$", out)
+        self.assertIsNotNone(match, out)
+        sent, failed = int(match.group(1)), int(match.group(2))
+        self.assertGreater(failed, 5)
+        self.assertGreater(sent, 20)
+        self.assertEqual(sent + failed, 60)
+
     def test_interrupt_prints_summary(self):
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with self.subTest(signal=signum):
+                self.check_interrupt(signum)
+
+    def check_interrupt(self, signum):
         receiver, port = ipv4_receiver("239.1.2.3")
         process = subprocess.Popen([self.TOOL, "239.1.2.3", str(port), "tick", "0", "20",
                                     "--interface", "127.0.0.1", "--quiet"],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.assertIsNotNone(receive(receiver))  # running
         time.sleep(0.1)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         out, err = process.communicate(timeout=10)
-        self.assertEqual(process.returncode, 0, err)
+        # As a shell reports a run a signal ended.
+        self.assertEqual(process.returncode, 128 + signum, err)
         self.assertRegex(out, r"^interrupted: sent \d+ packets, \d+ bytes to 239\.1\.2\.3:%d\n$" % port)
         sent = int(out.split()[2])
         self.assertEqual(drain(receiver) + 1, sent)
@@ -340,7 +392,38 @@ class MetricsFileTests:
         first.communicate(timeout=10)
         self.assertEqual(second.returncode, 2)
         self.assertIn("is locked by another metrics writer", second.stderr)
-        self.assertEqual(first.returncode, 0)
+        self.assertEqual(first.returncode, 128 + signal.SIGINT)
+
+    def test_interrupt_counts_match_metrics(self):
+        # Back to back sends, interrupted: the summary counts exactly what
+        # the metrics counted, never one short.
+        for attempt in range(5):
+            path = os.path.join(tempfile.mkdtemp(), "interrupted.jsonl")
+            process = subprocess.Popen([self.TOOL, "239.1.2.3", "5000", "x", "0", "0",
+                                        "--interface", "127.0.0.1", "--quiet"],
+                                       env={**os.environ, "MCTX_METRICS_SUMMARY_FILE": path},
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(0.2 + attempt * 0.05)
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=10)
+            self.assertEqual(process.returncode, 128 + signal.SIGINT, err)
+            summary = int(re.match(r"^interrupted: sent (\d+) packets", out).group(1))
+            samples = self.read_jsonl(path)[1:]
+            self.assertEqual(samples[-1]["packets_sent_total"], summary)
+
+    def test_bad_period(self):
+        for secs in ("0.0005", "1e-9", "4294968", "nan", "inf", "0.0000015", "soon"):
+            with self.subTest(secs=secs):
+                result = self.run_with({"MCTX_METRICS_SUMMARY_SECS": secs}, "239.1.2.3", "5000", "x",
+                                       "--interface", "127.0.0.1")
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn("Invalid MCTX_METRICS_SUMMARY_SECS", result.stderr)
+        # 0, empty and surrounding blanks: no periodic samples, no error.
+        for secs in ("0", "", " 0 ", " 0.25 "):
+            with self.subTest(secs=secs):
+                result = self.run_with({"MCTX_METRICS_SUMMARY_SECS": secs}, "239.1.2.3", "5000", "x",
+                                       "--interface", "127.0.0.1", "--quiet")
+                self.assertEqual(result.returncode, 0, result.stderr)
 
 
 @unittest.skipUnless(os.environ.get("MCTX_RAW_SEND"), "built without raw transmit")

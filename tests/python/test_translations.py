@@ -29,7 +29,7 @@ class TranslationTest(unittest.TestCase):
     def test_german_tool_error(self):
         result = run("de_DE.UTF-8", "239.1.2.3", "5000", "x", "--ttl", "300")
         self.assertEqual(result.returncode, 2)
-        self.assertEqual(result.stderr, "mctx-send: Ungültige TTL 300: erwartet wird eine Zahl von 0 bis 255\n")
+        self.assertEqual(result.stderr, "mctx-send: Ungültiger Wert für --ttl „300“: erwartet wird eine Zahl von 0 bis 255\n")
 
     def test_french_errors(self):
         result = run("fr_FR.UTF-8", "239.1.2.3", "0", "x")
