@@ -36,9 +36,20 @@
  * `send_errors_per_sec`. Samples repeat nothing of the header.
  *
  * An existing file is appended to only when its first line is a valid
- * header. The writer holds an exclusive advisory lock (`flock`) on the file
- * for its lifetime, so a second writer, in this process or another, fails;
- * each line is written with one `write()`.
+ * header of the same identity: the same node id and flags as the header
+ * this writer would write. A file of another run's identity is refused
+ * (%MCTX_ERROR_INVALID_METRICS_FILE), never appended under a header that
+ * does not describe the new samples. Only a regular file is written: a
+ * symbolic link, a FIFO or a device at the path is refused. The writer
+ * holds an exclusive advisory lock (`flock`) on the file for its lifetime,
+ * so a second writer, in this process or another, fails; each line is
+ * written with one `write()`.
+ *
+ * The file stays parseable line by line: a line a previous run left torn
+ * (no newline at its end, after a crash or a full disk) is cut off before
+ * anything is appended, and a line that could only be written in part is
+ * taken back. The header is at most 64 KiB and its flags nest at most 32
+ * levels deep.
  *
  * Since: 1.0
  */
@@ -264,6 +275,61 @@ is_printable_line (const char *text)
   return TRUE;
 }
 
+#define MAX_HEADER_SIZE (64 * 1024)
+#define MAX_FLAGS_DEPTH 32
+
+/* Depth of nested arrays and objects, without recursing past @limit. */
+static guint
+node_depth (JsonNode *node,
+            guint     limit)
+{
+  guint deepest = 0;
+
+  if (limit == 0)
+    return 1;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autoptr(GList) values = json_object_get_values (json_node_get_object (node));
+
+      for (GList *l = values; l != NULL && deepest < limit; l = l->next)
+        {
+          guint depth = node_depth (l->data, limit - 1);
+
+          deepest = MAX (deepest, depth);
+        }
+      return deepest + 1;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array) && deepest < limit; i++)
+        {
+          guint depth = node_depth (json_array_get_element (array, i), limit - 1);
+
+          deepest = MAX (deepest, depth);
+        }
+      return deepest + 1;
+    }
+
+  return 0;
+}
+
+/* The string member @name of @object, or NULL when it is missing or of
+ * another type: outside JSON is type-checked before anything is read. */
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
 static JsonObject *
 build_header (MctxMetricsWriter  *self,
               GError            **error)
@@ -288,6 +354,18 @@ build_header (MctxMetricsWriter  *self,
 
   json_object_set_string_member (flags, "transport", "udp-multicast");
   json_object_set_string_member (flags, "role", "sender");
+  if (self->flags != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), self->flags);
+
+      if (node_depth (node, MAX_FLAGS_DEPTH + 1) > MAX_FLAGS_DEPTH)
+        {
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                       _("The metrics flags nest more than %d levels deep"), MAX_FLAGS_DEPTH);
+          json_object_unref (flags);
+          return NULL;
+        }
+    }
   if (self->flags != NULL)
     {
       g_autoptr(GList) members = json_object_get_members (self->flags);
@@ -316,6 +394,23 @@ build_header (MctxMetricsWriter  *self,
   json_object_set_double_member (header, "created_at", g_get_real_time () / (double) G_USEC_PER_SEC);
   json_object_set_object_member (header, "flags", flags);
 
+  /* A header the next run could not read back is refused now. */
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), header);
+    gsize length;
+
+    json_generator_set_root (self->generator, node);
+    g_free (json_generator_to_data (self->generator, &length));
+    if (length + 1 > MAX_HEADER_SIZE)
+      {
+        g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                     _("The metrics header would be %llu bytes long; at most %d fit"),
+                     (unsigned long long) length + 1, MAX_HEADER_SIZE);
+        json_object_unref (header);
+        return NULL;
+      }
+  }
+
   return header;
 }
 
@@ -329,6 +424,7 @@ write_line (MctxMetricsWriter  *self,
   g_autofree char *text = NULL;
   gsize length;
   gssize written;
+  off_t end;
 
   json_node_set_object (node, object);
   json_generator_set_root (self->generator, node);
@@ -336,6 +432,9 @@ write_line (MctxMetricsWriter  *self,
   text = g_realloc (text, length + 2);
   text[length++] = '\n';
   text[length] = '\0';
+
+  /* The lock is ours, so the end of the file is where this line goes. */
+  end = lseek (self->fd, 0, SEEK_END);
 
   do
     written = write (self->fd, text, length);
@@ -345,6 +444,9 @@ write_line (MctxMetricsWriter  *self,
     {
       int saved_errno = written < 0 ? errno : ENOSPC;
 
+      /* Never leave a torn line behind. */
+      if (written > 0 && end >= 0)
+        (void) ftruncate (self->fd, end);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                    _("Could not write to %s: %s"), self->path, g_strerror (saved_errno));
       return FALSE;
@@ -366,11 +468,10 @@ is_valid_header (JsonNode *node)
   created_at = json_object_get_member (header, "created_at");
   flags = json_object_get_member (header, "flags");
 
-  return g_strcmp0 (json_object_get_string_member_with_default (header, "schema", NULL),
-                    MCTX_METRICS_SCHEMA) == 0 &&
-         json_object_get_string_member_with_default (header, "artifact_type", NULL) != NULL &&
-         json_object_get_string_member_with_default (header, "node_id", NULL) != NULL &&
-         json_object_get_string_member_with_default (header, "producer", NULL) != NULL &&
+  return g_strcmp0 (get_string_member (header, "schema"), MCTX_METRICS_SCHEMA) == 0 &&
+         get_string_member (header, "artifact_type") != NULL &&
+         get_string_member (header, "node_id") != NULL &&
+         get_string_member (header, "producer") != NULL &&
          created_at != NULL && JSON_NODE_HOLDS_VALUE (created_at) &&
          (json_node_get_value_type (created_at) == G_TYPE_DOUBLE ||
           json_node_get_value_type (created_at) == G_TYPE_INT64) &&
@@ -381,6 +482,7 @@ is_valid_header (JsonNode *node)
  * non-empty line, which must fit in the first 64 KiB. */
 static gboolean
 check_existing_header (MctxMetricsWriter  *self,
+                       JsonObject         *header,
                        GError            **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -409,13 +511,72 @@ check_existing_header (MctxMetricsWriter  *self,
   if (end != NULL)
     *end = '\0';
 
-  if (end != NULL && json_parser_load_from_data (parser, line, -1, NULL) &&
-      is_valid_header (json_parser_get_root (parser)))
-    return TRUE;
+  if (end == NULL || !json_parser_load_from_data (parser, line, -1, NULL) ||
+      !is_valid_header (json_parser_get_root (parser)))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
+                   _("%s does not start with a %s header; not appending to it"),
+                   self->path, MCTX_METRICS_SCHEMA);
+      return FALSE;
+    }
 
-  g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
-               _("%s does not start with a %s header; not appending to it"),
-               self->path, MCTX_METRICS_SCHEMA);
+  /* Samples appended under another run's header would be misread. */
+  {
+    JsonObject *existing = json_node_get_object (json_parser_get_root (parser));
+
+    if (g_strcmp0 (get_string_member (existing, "node_id"), self->node_id) != 0 ||
+        !json_node_equal (json_object_get_member (existing, "flags"), json_object_get_member (header, "flags")))
+      {
+        g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
+                     _("%s belongs to another run (its node id or flags differ); not appending to it"),
+                     self->path);
+        return FALSE;
+      }
+  }
+
+  return TRUE;
+}
+
+/* Cuts off a last line that a crash or a full disk left without its
+ * newline, so that the file stays parseable line by line. */
+static gboolean
+repair_torn_line (MctxMetricsWriter  *self,
+                  off_t               size,
+                  GError            **error)
+{
+  char buffer[4096];
+  off_t position = size;
+
+  while (position > 0)
+    {
+      gsize chunk = (gsize) MIN (position, (off_t) sizeof buffer);
+      gssize got;
+
+      do
+        got = pread (self->fd, buffer, chunk, position - (off_t) chunk);
+      while (got < 0 && errno == EINTR);
+      if (got != (gssize) chunk)
+        break;
+
+      for (gsize i = chunk; i > 0; i--)
+        if (buffer[i - 1] == '\n')
+          {
+            off_t keep = position - (off_t) chunk + (off_t) i;
+
+            if (keep == size || ftruncate (self->fd, keep) == 0)
+              return TRUE;
+            goto failed;
+          }
+      position -= (off_t) chunk;
+    }
+
+failed:
+  {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not repair the torn last line of %s: %s"), self->path, g_strerror (saved_errno));
+  }
   return FALSE;
 }
 
@@ -454,15 +615,29 @@ mctx_metrics_writer_initable_init_impl (GInitable     *initable,
       return FALSE;
     }
 
-  fd = open (self->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  /* Never through a symbolic link; O_NONBLOCK so that a FIFO at the path
+   * cannot block the open. */
+  fd = open (self->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
   if (fd < 0)
     {
       int saved_errno = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not open %s: %s"), self->path, g_strerror (saved_errno));
+      if (saved_errno == ELOOP)
+        g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
+                     _("%s is a symbolic link; metrics are only written to a regular file"), self->path);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                     _("Could not open %s: %s"), self->path, g_strerror (saved_errno));
       return FALSE;
     }
+  if (fstat (fd, &info) != 0 || !S_ISREG (info.st_mode))
+    {
+      close (fd);
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
+                   _("%s is not a regular file; metrics are only written to a regular file"), self->path);
+      return FALSE;
+    }
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
 
   if (flock (fd, LOCK_EX | LOCK_NB) != 0)
     {
@@ -489,7 +664,8 @@ mctx_metrics_writer_initable_init_impl (GInitable     *initable,
       return FALSE;
     }
 
-  if ((info.st_size > 0 && !check_existing_header (self, error)) ||
+  if ((info.st_size > 0 && (!check_existing_header (self, header, error) ||
+                            !repair_torn_line (self, info.st_size, error))) ||
       (info.st_size == 0 && !write_line (self, header, error)))
     {
       mctx_metrics_writer_close (self);

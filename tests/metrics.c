@@ -580,6 +580,33 @@ test_writer_validation (void)
 
   g_assert_null (mctx_metrics_writer_new ("", "mctx/test", "n1", NULL, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER);
+  g_clear_error (&error);
+
+  /* Flags nested too deep for a reader, and a header too long for the
+   * next run to read back. */
+  {
+    g_autoptr(JsonObject) deep = json_object_new ();
+    g_autoptr(JsonObject) big = json_object_new ();
+    g_autofree char *filler = g_strnfill (70 * 1024, 'x');
+    JsonObject *level = deep;
+
+    for (guint i = 0; i < 40; i++)
+      {
+        JsonObject *inner = json_object_new ();
+
+        json_object_set_object_member (level, "a", inner);
+        level = inner;
+      }
+    g_assert_null (mctx_metrics_writer_new (path, "mctx/test", "n1", deep, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER);
+    g_assert_nonnull (strstr (error->message, "32 levels"));
+    g_clear_error (&error);
+
+    json_object_set_string_member (big, "filler", filler);
+    g_assert_null (mctx_metrics_writer_new (path, "mctx/test", "n1", big, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER);
+    g_clear_error (&error);
+  }
 
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
 }

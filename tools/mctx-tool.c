@@ -697,6 +697,52 @@ struct _MctxToolMetrics
 };
 
 #ifdef MCTX_HAS_METRICS
+/* Outside JSON is bounded before the parser sees it: its size, and how
+ * deep its arrays and objects nest (each level costs the parser and the
+ * generator a stack frame). */
+#define MAX_FLAGS_TEXT (64 * 1024)
+#define MAX_FLAGS_DEPTH 32
+
+static gboolean
+check_flags_text (const char  *text,
+                  GError     **error)
+{
+  gboolean in_string = FALSE, escaped = FALSE;
+  guint depth = 0;
+
+  if (strlen (text) > MAX_FLAGS_TEXT)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("MCTX_METRICS_FLAGS_JSON is longer than %d bytes"), MAX_FLAGS_TEXT);
+      return FALSE;
+    }
+
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (*c == '\\')
+            escaped = TRUE;
+          else if (*c == '"')
+            in_string = FALSE;
+        }
+      else if (*c == '"')
+        in_string = TRUE;
+      else if ((*c == '[' || *c == '{') && ++depth > MAX_FLAGS_DEPTH)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("MCTX_METRICS_FLAGS_JSON nests more than %d levels deep"), MAX_FLAGS_DEPTH);
+          return FALSE;
+        }
+      else if ((*c == ']' || *c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
 static JsonObject *
 build_flags (MctxToolOptions  *options,
              MctxPublication  *publication,
@@ -735,6 +781,9 @@ build_flags (MctxToolOptions  *options,
   json_object_set_int_member (flags, "chunk_payload_bytes", (gint64) payload_size);
   json_object_set_boolean_member (flags, "pacing", options->rate > 0);
   json_object_set_boolean_member (flags, "batch_send_enabled", FALSE);
+
+  if (extra_json != NULL && !check_flags_text (extra_json, error))
+    return NULL;
 
   if (extra_json != NULL)
     {

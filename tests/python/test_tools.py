@@ -323,14 +323,110 @@ class MetricsFileTests:
         self.assertEqual(sum(sample["packets_sent_delta"] for sample in samples), 12)
         receiver.close()
 
-        # A second run appends samples, not a second header.
-        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path}, "239.1.2.3", str(port), "again",
+        # A second run of the same identity appends samples, not a second
+        # header.
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path,
+                                "MCTX_METRICS_FLAGS_JSON": '{"experiment":"baseline"}'},
+                               "239.1.2.3", str(port), "metrics", "1", "25",
                                "--interface", "127.0.0.1", "--quiet")
         self.assertEqual(result.returncode, 0, result.stderr)
         again = self.read_jsonl(path)
         self.assertEqual(len(again), len(rows) + 1)
         self.assertNotIn("schema", again[-1])
         self.assertEqual(again[-1]["packets_sent_total"], 1)
+
+        # A run of another identity (other flags) is refused, the file left
+        # as it was.
+        with open(path) as jsonl:
+            before = jsonl.read()
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path}, "239.1.2.3", str(port), "other",
+                               "--interface", "127.0.0.1", "--quiet")
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("belongs to another run", result.stderr)
+        with open(path) as jsonl:
+            self.assertEqual(jsonl.read(), before)
+
+    def test_flags_json_bounded(self):
+        path = os.path.join(tempfile.mkdtemp(), "deep.jsonl")
+        for flags, message in (("[" * 60000 + "]" * 60000, "MCTX_METRICS_FLAGS_JSON"),
+                               ('{"a":' * 40 + "1" + "}" * 40, "nests more than 32 levels deep"),
+                               ("[" * 33 + "]" * 33, "MCTX_METRICS_FLAGS_JSON"),
+                               ('{"big":"%s"}' % ("x" * 65200), "at most 65536 fit")):
+            with self.subTest(flags=flags[:20]):
+                result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path, "MCTX_METRICS_FLAGS_JSON": flags},
+                                       "239.1.2.3", "5000", "x", "--interface", "127.0.0.1", "--quiet")
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn(message, result.stderr)
+                self.assertEqual(len(result.stderr.splitlines()), 1)
+                self.assertFalse(os.path.exists(path))
+
+    def test_not_a_regular_file(self):
+        folder = tempfile.mkdtemp()
+        target = os.path.join(folder, "target")
+        link = os.path.join(folder, "link.jsonl")
+        fifo = os.path.join(folder, "fifo.jsonl")
+        os.symlink(target, link)
+        os.mkfifo(fifo)
+        for path, message in ((link, "is a symbolic link"), (fifo, "is not a regular file")):
+            with self.subTest(path=path):
+                result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path},
+                                       "239.1.2.3", "5000", "x", "--interface", "127.0.0.1", "--quiet")
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn(message, result.stderr)
+        self.assertFalse(os.path.exists(target))
+
+    def test_bad_existing_header(self):
+        path = os.path.join(tempfile.mkdtemp(), "odd.jsonl")
+        for header in ('{"schema":["heimdall-jsonl-v1"],"artifact_type":"x","node_id":"n","producer":"p",'
+                       '"created_at":1,"flags":{}}',
+                       '{"schema":"heimdall-jsonl-v1","artifact_type":1,"node_id":{},"producer":[],'
+                       '"created_at":"soon","flags":[]}'):
+            with self.subTest(header=header[:30]):
+                with open(path, "w") as jsonl:
+                    jsonl.write(header + "\n")
+                result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path, "G_DEBUG": "fatal-criticals"},
+                                       "239.1.2.3", "5000", "x", "--interface", "127.0.0.1", "--quiet")
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn("does not start with a heimdall-jsonl-v1 header", result.stderr)
+
+    def test_torn_line_repaired(self):
+        path = os.path.join(tempfile.mkdtemp(), "torn.jsonl")
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path}, "239.1.2.3", "5000", "x",
+                               "--interface", "127.0.0.1", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(path, "a") as jsonl:
+            jsonl.write('{"ts":17000000')  # a run that died mid-line
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path}, "239.1.2.3", "5000", "x",
+                               "--interface", "127.0.0.1", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = self.read_jsonl(path)
+        self.assertEqual(len(rows), 3)
+        self.assertEqual([row.get("packets_sent_total") for row in rows[1:]], [1, 1])
+
+    def test_write_failure_keeps_sending(self):
+        # A file size limit makes the sample writes fail part-way, as a full
+        # disk would: the sending goes on, no torn line stays, and the exit
+        # status says the metrics are short.
+        path = os.path.join(tempfile.mkdtemp(), "full.jsonl")
+        receiver, port = ipv4_receiver("239.1.2.3")
+
+        def limit():
+            import resource
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (600, 600))
+
+        result = subprocess.run([self.TOOL, "239.1.2.3", str(port), "x", "20", "10",
+                                 "--interface", "127.0.0.1", "--quiet"],
+                                capture_output=True, text=True, timeout=30, preexec_fn=limit,
+                                env={**os.environ, "MCTX_METRICS_SUMMARY_FILE": path,
+                                     "MCTX_METRICS_SUMMARY_SECS": "0.02"})
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("Metrics sample not written (sending goes on)", result.stderr)
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        self.assertEqual(drain(receiver), 20)
+        rows = self.read_jsonl(path)
+        self.assertGreaterEqual(len(rows), 1)
+        receiver.close()
 
     def test_node_id_from_environment(self):
         path = os.path.join(tempfile.mkdtemp(), "n.jsonl")
