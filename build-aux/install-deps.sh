@@ -11,7 +11,7 @@ packages=(
   python3-gi gjs gi-docgen
   libjson-glib-dev gir1.2-json-1.0 valac
   iproute2 util-linux
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev valgrind
   locales python3-docutils
 )
 

@@ -3,7 +3,8 @@
 # builds with every warning fatal and runs all tests (C, Python, GJS,
 # tools, docs), then builds again with AddressSanitizer and UBSan and runs
 # them all again, once more without the optional metrics, and runs the
-# fuzz targets (clang, libFuzzer) over their seed corpora. Run as root: every test that sends creates its own network
+# fuzz targets (clang, libFuzzer) over their seed corpora, and the C suites
+# under valgrind and under clang's ASan+UBSan. Run as root: every test that sends creates its own network
 # namespace, and fails if it cannot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,16 +22,22 @@ run_build() {
 status=0
 
 run_build _build-ci -Ddocs=enabled
+# The C suites again under valgrind's memcheck (GLib's suppressions; no
+# definite or indirect leak, no invalid access).
+meson test -C _build-ci --setup valgrind --suite c --print-errorlogs || status=1
 run_build _build-ci-sanitize -Db_sanitize=address,undefined -Db_lundef=false
 run_build _build-ci-nometrics -Dmetrics=disabled
-# The libFuzzer targets, built with clang and run briefly over their seeds.
-CC=clang suites="--suite fuzz" run_build _build-ci-fuzz -Dfuzzing=true \
-  -Db_sanitize=address,undefined -Db_lundef=false -Dintrospection=disabled -Ddocs=disabled
+# clang with ASan and UBSan, float-cast-overflow included: the C suites,
+# the tools, and the libFuzzer targets run briefly over their seeds.
+CC=clang suites="--suite c --suite tools --suite fuzz" run_build _build-ci-fuzz -Dfuzzing=true \
+  -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=float-cast-overflow \
+  -Dintrospection=disabled -Ddocs=disabled
 
 # One closing line over all builds, counted from meson’s own logs.
 passed=0 failed=0 skipped=0
-for dir in _build-ci _build-ci-sanitize _build-ci-nometrics _build-ci-fuzz; do
-  log=$dir/meson-logs/testlog.json
+for log in _build-ci/meson-logs/testlog.json _build-ci/meson-logs/testlog-valgrind.json \
+           _build-ci-sanitize/meson-logs/testlog.json _build-ci-nometrics/meson-logs/testlog.json \
+           _build-ci-fuzz/meson-logs/testlog.json; do
   passed=$((passed + $(grep -c '"result": "OK"' "$log" || true)))
   skipped=$((skipped + $(grep -c '"result": "SKIP"' "$log" || true)))
   failed=$((failed + $(grep -Evc '"result": "(OK|SKIP)"' "$log" || true)))
