@@ -93,6 +93,14 @@ _mctx_socket_guard_release (MctxSocketGuard *guard)
   g_rw_lock_reader_unlock (&guard->lock);
 }
 
+/* The descriptor as it is now, for callers that only borrow it: no send
+ * is made through it here, so no lock is held. */
+static inline int
+_mctx_socket_guard_peek (MctxSocketGuard *guard)
+{
+  return g_atomic_int_get (&guard->fd);
+}
+
 /* IPv6 groups that never leave the node: the reserved scope 0, and
  * interface-local groups, which only loopback delivers. */
 gboolean               _mctx_check_group_deliverable     (const guint8          *group,

@@ -809,15 +809,9 @@ mctx_publication_get_socket (MctxPublication *self)
 int
 mctx_publication_get_fd (MctxPublication *self)
 {
-  int fd;
-
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
 
-  fd = _mctx_socket_guard_acquire (&self->guard);
-  if (fd >= 0)
-    _mctx_socket_guard_release (&self->guard);
-
-  return fd;
+  return _mctx_socket_guard_peek (&self->guard);
 }
 
 /**

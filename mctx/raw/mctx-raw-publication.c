@@ -681,13 +681,7 @@ mctx_raw_publication_get_interface_index (MctxRawPublication *self)
 int
 mctx_raw_publication_get_fd (MctxRawPublication *self)
 {
-  int fd;
-
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), -1);
 
-  fd = _mctx_socket_guard_acquire (&self->guard);
-  if (fd >= 0)
-    _mctx_socket_guard_release (&self->guard);
-
-  return fd;
+  return _mctx_socket_guard_peek (&self->guard);
 }
