@@ -73,18 +73,18 @@ int                    _mctx_socket_guard_detach         (MctxSocketGuard       
 static inline int
 _mctx_socket_guard_acquire (MctxSocketGuard *guard)
 {
+  int fd;
+
   /* Once detached, senders stay off the lock: with readers always
    * overlapping, a reader-preferring lock would starve the detacher. */
   if (G_UNLIKELY (g_atomic_int_get (&guard->fd) < 0))
     return -1;
 
   g_rw_lock_reader_lock (&guard->lock);
-  if (G_UNLIKELY (guard->fd < 0))
-    {
-      g_rw_lock_reader_unlock (&guard->lock);
-      return -1;
-    }
-  return guard->fd;
+  fd = g_atomic_int_get (&guard->fd);
+  if (G_UNLIKELY (fd < 0))
+    g_rw_lock_reader_unlock (&guard->lock);
+  return fd;
 }
 
 static inline void
