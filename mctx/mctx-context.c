@@ -53,8 +53,8 @@ struct _MctxContext
 };
 
 #ifdef MCTX_ENABLE_METRICS
-# define METRICS_LOCK(self) g_mutex_lock (&(self)->metrics_lock)
-# define METRICS_UNLOCK(self) g_mutex_unlock (&(self)->metrics_lock)
+# define METRICS_LOCK(self) _mctx_mutex_lock (&(self)->metrics_lock)
+# define METRICS_UNLOCK(self) _mctx_mutex_unlock (&(self)->metrics_lock)
 #else
 # define METRICS_LOCK(self) G_STMT_START { } G_STMT_END
 # define METRICS_UNLOCK(self) G_STMT_START { } G_STMT_END

@@ -236,7 +236,7 @@ count_send (MctxPublication *self,
             gssize           sent)
 {
 #ifdef MCTX_ENABLE_METRICS
-  g_mutex_lock (&self->metrics_lock);
+  _mctx_mutex_lock (&self->metrics_lock);
   if (sent >= 0)
     {
       self->counters.packets_sent++;
@@ -244,7 +244,7 @@ count_send (MctxPublication *self,
     }
   else
     self->counters.send_errors++;
-  g_mutex_unlock (&self->metrics_lock);
+  _mctx_mutex_unlock (&self->metrics_lock);
 #endif
 }
 
@@ -1055,9 +1055,9 @@ void
 _mctx_publication_read_counters (MctxPublication     *self,
                                  MctxMetricsCounters *counters)
 {
-  g_mutex_lock (&self->metrics_lock);
+  _mctx_mutex_lock (&self->metrics_lock);
   *counters = self->counters;
-  g_mutex_unlock (&self->metrics_lock);
+  _mctx_mutex_unlock (&self->metrics_lock);
 }
 
 /**

@@ -778,8 +778,8 @@ typedef struct {
   MctxRawPublication *publication;
   GBytes *datagram;
   gint stop;
-  guint sent;
-  guint closed;
+  gint sent;
+  gint closed;
 } RawSender;
 
 static gpointer
@@ -794,10 +794,10 @@ raw_send_until_stopped (gpointer user_data)
 
       report = mctx_raw_publication_send_bytes (sender->publication, sender->datagram, &error);
       if (report != NULL)
-        sender->sent++;
+        g_atomic_int_inc (&sender->sent);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         {
-          sender->closed++;
+          g_atomic_int_inc (&sender->closed);
           g_usleep (50);
         }
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))

@@ -43,8 +43,8 @@ typedef enum {
 typedef struct {
   MctxPublication *publication;   /* (owned) */
   gint stop;
-  guint sent;
-  guint closed;
+  gint sent;
+  gint closed;
 } Sender;
 
 static gpointer
@@ -58,11 +58,11 @@ send_until_stopped (gpointer user_data)
 
       if (mctx_publication_send_quick (sender->publication, (const guint8 *) STOLEN_PAYLOAD,
                                        strlen (STOLEN_PAYLOAD), &error) >= 0)
-        sender->sent++;
+        g_atomic_int_inc (&sender->sent);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         {
           /* Leaves the cores to the thread that makes the next socket. */
-          sender->closed++;
+          g_atomic_int_inc (&sender->closed);
           g_usleep (50);
         }
       else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))

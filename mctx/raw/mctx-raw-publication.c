@@ -356,7 +356,7 @@ route_for_group (MctxRawPublication  *self,
   g_autoptr(GBytes) key = g_bytes_new (group, 16);
   guint ifindex;
 
-  g_mutex_lock (&self->route_lock);
+  _mctx_mutex_lock (&self->route_lock);
 
   if (_mctx_raw_route_monitor_changed (self->route_monitor))
     g_hash_table_remove_all (self->routes);
@@ -371,16 +371,16 @@ route_for_group (MctxRawPublication  *self,
         g_hash_table_insert (self->routes, g_steal_pointer (&key), GUINT_TO_POINTER (ifindex));
     }
 
-  g_mutex_unlock (&self->route_lock);
+  _mctx_mutex_unlock (&self->route_lock);
   return ifindex;
 }
 
 static void
 forget_routes (MctxRawPublication *self)
 {
-  g_mutex_lock (&self->route_lock);
+  _mctx_mutex_lock (&self->route_lock);
   g_hash_table_remove_all (self->routes);
-  g_mutex_unlock (&self->route_lock);
+  _mctx_mutex_unlock (&self->route_lock);
 }
 
 static gssize
