@@ -743,6 +743,35 @@ check_flags_text (const char  *text,
   return TRUE;
 }
 
+JsonObject *
+mctx_tool_parse_flags_json (const char  *text,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) parse_error = NULL;
+  JsonNode *root;
+
+  if (!check_flags_text (text, error))
+    return NULL;
+
+  if (!json_parser_load_from_data (parser, text, -1, &parse_error))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("MCTX_METRICS_FLAGS_JSON is not valid JSON: %s"), parse_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("MCTX_METRICS_FLAGS_JSON must be a JSON object"));
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
 static JsonObject *
 build_flags (MctxToolOptions  *options,
              MctxPublication  *publication,
@@ -782,38 +811,18 @@ build_flags (MctxToolOptions  *options,
   json_object_set_boolean_member (flags, "pacing", options->rate > 0);
   json_object_set_boolean_member (flags, "batch_send_enabled", FALSE);
 
-  if (extra_json != NULL && !check_flags_text (extra_json, error))
-    return NULL;
-
   if (extra_json != NULL)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(GError) parse_error = NULL;
-      JsonNode *root;
+      g_autoptr(JsonObject) extra = mctx_tool_parse_flags_json (extra_json, error);
+      g_autoptr(GList) members = NULL;
 
-      if (!json_parser_load_from_data (parser, extra_json, -1, &parse_error))
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("MCTX_METRICS_FLAGS_JSON is not valid JSON: %s"), parse_error->message);
-          return NULL;
-        }
-      root = json_parser_get_root (parser);
-      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-        {
-          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                               _("MCTX_METRICS_FLAGS_JSON must be a JSON object"));
-          return NULL;
-        }
+      if (extra == NULL)
+        return NULL;
 
-      {
-        JsonObject *extra = json_node_get_object (root);
-        g_autoptr(GList) members = json_object_get_members (extra);
-
-        for (GList *l = members; l != NULL; l = l->next)
-          if (!json_object_has_member (flags, l->data))
-            json_object_set_member (flags, l->data,
-                                    json_node_copy (json_object_get_member (extra, l->data)));
-      }
+      members = json_object_get_members (extra);
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!json_object_has_member (flags, l->data))
+          json_object_set_member (flags, l->data, json_node_copy (json_object_get_member (extra, l->data)));
     }
 
   return g_steal_pointer (&flags);

@@ -113,6 +113,13 @@ gboolean               mctx_tool_metrics_new      (MctxToolOptions   *options,
                                                    MctxPublication   *publication,
                                                    MctxToolMetrics  **metrics,
                                                    int               *status);
+#ifdef MCTX_HAS_METRICS
+/* Parses MCTX_METRICS_FLAGS_JSON, bounded in size and depth before the
+ * parser sees it. */
+JsonObject            *mctx_tool_parse_flags_json (const char        *text,
+                                                   GError           **error);
+#endif
+
 /* Parses MCTX_METRICS_SUMMARY_SECS (already stripped): FALSE when it
  * cannot be honoured. */
 gboolean               mctx_tool_parse_period     (const char        *text,

@@ -21,6 +21,19 @@ gboolean           _mctx_raw_publication_config_has_interface (MctxRawPublicatio
  * longest prefix, then lowest metric. 0 with @error set when none. */
 guint              _mctx_raw_route_lookup_ipv6                (const guint8               group[16],
                                                                GError                   **error);
+/* The best route found so far: longest prefix, then lowest metric. */
+typedef struct {
+  int prefix_len;           /* -1: none yet */
+  guint32 metric;
+  guint ifindex;
+} MctxRawRouteChoice;
+
+void               _mctx_raw_route_choice_init                (MctxRawRouteChoice        *choice);
+/* Weighs the routes of one netlink reply; TRUE once the dump is done. */
+gboolean           _mctx_raw_route_parse                      (const guint8              *buffer,
+                                                               gsize                      length,
+                                                               const guint8               group[16],
+                                                               MctxRawRouteChoice        *best);
 /* A netlink socket subscribed to IPv6 route changes, and a check that
  * drains it: TRUE if any change arrived since the last check. */
 int                _mctx_raw_route_monitor_open               (GError                   **error);

@@ -37,6 +37,20 @@ prefix_matches (const guint8 *prefix,
   return ((prefix[bytes] ^ address[bytes]) & (0xff << (8 - bits))) == 0;
 }
 
+/* A 32-bit attribute, or @fallback when it is too short to hold one. */
+static guint32
+attribute_u32 (struct rtattr *attribute,
+               guint32        fallback)
+{
+  guint32 value;
+
+  if (attribute == NULL || RTA_PAYLOAD (attribute) < sizeof value)
+    return fallback;
+
+  memcpy (&value, RTA_DATA (attribute), sizeof value);
+  return value;
+}
+
 /* The first hop's interface of a route: RTA_OIF, or the first next hop of
  * a multipath route. */
 static guint
@@ -44,10 +58,95 @@ route_interface (struct rtattr *oif,
                  struct rtattr *multipath)
 {
   if (oif != NULL)
-    return *(guint32 *) RTA_DATA (oif);
+    return attribute_u32 (oif, 0);
   if (multipath != NULL && RTA_PAYLOAD (multipath) >= sizeof (struct rtnexthop))
     return (guint) ((struct rtnexthop *) RTA_DATA (multipath))->rtnh_ifindex;
   return 0;
+}
+
+void
+_mctx_raw_route_choice_init (MctxRawRouteChoice *choice)
+{
+  choice->prefix_len = -1;
+  choice->metric = G_MAXUINT32;
+  choice->ifindex = 0;
+}
+
+/* Weighs the routes of one netlink reply (4-byte aligned, as the kernel
+ * sends it) for @group. The reply comes from the kernel, but it is checked
+ * as outside input: every length before what it covers is read. */
+gboolean
+_mctx_raw_route_parse (const guint8        *buffer,
+                       gsize                length,
+                       const guint8         group[16],
+                       MctxRawRouteChoice  *best)
+{
+  const guint8 *end = buffer + length;
+
+  /* NLMSG_OK and NLMSG_NEXT, with the remaining length kept unsigned and
+   * never allowed to step past the end: a last message whose length is not
+   * a multiple of 4 would otherwise leave a "negative" remainder that an
+   * unsigned comparison takes for a huge one. */
+  for (const guint8 *next = buffer;
+       (gsize) (end - next) >= sizeof (struct nlmsghdr);)
+    {
+      const struct nlmsghdr *header = (const struct nlmsghdr *) next;
+      const struct rtmsg *route;
+      struct rtattr *dst = NULL, *oif = NULL, *multipath = NULL;
+      guint32 table, metric = 0;
+      int attributes_len;
+      guint ifindex;
+
+      if (header->nlmsg_len < sizeof *header || header->nlmsg_len > (gsize) (end - next))
+        break;
+      next += MIN ((gsize) NLMSG_ALIGN (header->nlmsg_len), (gsize) (end - next));
+
+      if (header->nlmsg_type == NLMSG_DONE || header->nlmsg_type == NLMSG_ERROR)
+        return TRUE;
+      if (header->nlmsg_type != RTM_NEWROUTE || header->nlmsg_len < NLMSG_LENGTH (sizeof *route))
+        continue;
+
+      route = NLMSG_DATA (header);
+      table = route->rtm_table;
+      attributes_len = (int) RTM_PAYLOAD (header);
+      for (struct rtattr *attribute = RTM_RTA (route);
+           RTA_OK (attribute, attributes_len);
+           attribute = RTA_NEXT (attribute, attributes_len))
+        {
+          switch (attribute->rta_type)
+            {
+            case RTA_DST: dst = attribute; break;
+            case RTA_OIF: oif = attribute; break;
+            case RTA_MULTIPATH: multipath = attribute; break;
+            case RTA_PRIORITY: metric = attribute_u32 (attribute, metric); break;
+            case RTA_TABLE: table = attribute_u32 (attribute, table); break;
+            default: break;
+            }
+        }
+
+      if (table != RT_TABLE_MAIN || route->rtm_family != AF_INET6 ||
+          (route->rtm_type != RTN_UNICAST && route->rtm_type != RTN_MULTICAST) ||
+          route->rtm_dst_len > 128)
+        continue;
+      if (route->rtm_dst_len > 0 &&
+          (dst == NULL || RTA_PAYLOAD (dst) < 16 ||
+           !prefix_matches (RTA_DATA (dst), route->rtm_dst_len, group)))
+        continue;
+
+      ifindex = route_interface (oif, multipath);
+      if (ifindex == 0)
+        continue;
+
+      if (route->rtm_dst_len > best->prefix_len ||
+          (route->rtm_dst_len == best->prefix_len && metric < best->metric))
+        {
+          best->prefix_len = route->rtm_dst_len;
+          best->metric = metric;
+          best->ifindex = ifindex;
+        }
+    }
+
+  return FALSE;
 }
 
 guint
@@ -67,11 +166,11 @@ _mctx_raw_route_lookup_ipv6 (const guint8   group[16],
     .message = { .rtm_family = AF_INET6 },
   };
   guint8 buffer[32 * 1024] __attribute__ ((aligned (4)));
-  int best_len = -1;
-  guint32 best_metric = G_MAXUINT32;
-  guint best_ifindex = 0;
+  MctxRawRouteChoice best;
   gboolean done = FALSE;
   int fd;
+
+  _mctx_raw_route_choice_init (&best);
 
   fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd < 0 || send (fd, &request, request.header.nlmsg_len, 0) < 0)
@@ -101,67 +200,12 @@ _mctx_raw_route_lookup_ipv6 (const guint8   group[16],
           return 0;
         }
 
-      for (struct nlmsghdr *header = (struct nlmsghdr *) buffer;
-           NLMSG_OK (header, (guint) len);
-           header = NLMSG_NEXT (header, len))
-        {
-          struct rtmsg *route;
-          struct rtattr *dst = NULL, *oif = NULL, *multipath = NULL;
-          guint32 table, metric = 0;
-          int attributes_len;
-          guint ifindex;
-
-          if (header->nlmsg_type == NLMSG_DONE || header->nlmsg_type == NLMSG_ERROR)
-            {
-              done = TRUE;
-              break;
-            }
-          if (header->nlmsg_type != RTM_NEWROUTE)
-            continue;
-
-          route = NLMSG_DATA (header);
-          table = route->rtm_table;
-          attributes_len = (int) RTM_PAYLOAD (header);
-          for (struct rtattr *attribute = RTM_RTA (route);
-               RTA_OK (attribute, attributes_len);
-               attribute = RTA_NEXT (attribute, attributes_len))
-            {
-              switch (attribute->rta_type)
-                {
-                case RTA_DST: dst = attribute; break;
-                case RTA_OIF: oif = attribute; break;
-                case RTA_MULTIPATH: multipath = attribute; break;
-                case RTA_PRIORITY: metric = *(guint32 *) RTA_DATA (attribute); break;
-                case RTA_TABLE: table = *(guint32 *) RTA_DATA (attribute); break;
-                default: break;
-                }
-            }
-
-          if (table != RT_TABLE_MAIN || route->rtm_family != AF_INET6 ||
-              (route->rtm_type != RTN_UNICAST && route->rtm_type != RTN_MULTICAST))
-            continue;
-          if (route->rtm_dst_len > 0 &&
-              (dst == NULL || RTA_PAYLOAD (dst) < 16 ||
-               !prefix_matches (RTA_DATA (dst), route->rtm_dst_len, group)))
-            continue;
-
-          ifindex = route_interface (oif, multipath);
-          if (ifindex == 0)
-            continue;
-
-          if (route->rtm_dst_len > best_len ||
-              (route->rtm_dst_len == best_len && metric < best_metric))
-            {
-              best_len = route->rtm_dst_len;
-              best_metric = metric;
-              best_ifindex = ifindex;
-            }
-        }
+      done = _mctx_raw_route_parse (buffer, (gsize) len, group, &best);
     }
 
   close (fd);
 
-  if (best_ifindex == 0)
+  if (best.ifindex == 0)
     {
       g_autoptr(GInetAddress) address = g_inet_address_new_from_bytes (group, G_SOCKET_FAMILY_IPV6);
       g_autofree char *text = g_inet_address_to_string (address);
@@ -170,7 +214,7 @@ _mctx_raw_route_lookup_ipv6 (const guint8   group[16],
                    _("No route in the main routing table covers %s"), text);
     }
 
-  return best_ifindex;
+  return best.ifindex;
 }
 
 int
