@@ -15,6 +15,9 @@
  * monotonic clock, and rates per second. Made by
  * [method@Mctx.MetricsSnapshot.delta] or a [class@Mctx.MetricsSampler].
  *
+ * Threads: a delta never changes once made; it may be read and freed from
+ * any thread.
+ *
  * Since: 1.0
  */
 struct _MctxMetricsDelta

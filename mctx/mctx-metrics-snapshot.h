@@ -44,6 +44,9 @@ typedef enum {
  * monotonic clock, for intervals. Two snapshots of the same publication
  * or context make a [struct@Mctx.MetricsDelta].
  *
+ * Threads: a snapshot never changes once taken; it may be read and freed
+ * from any thread.
+ *
  * Since: 1.0
  */
 typedef struct _MctxMetricsSnapshot MctxMetricsSnapshot;

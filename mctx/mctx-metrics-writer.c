@@ -51,6 +51,9 @@
  * taken back. The header is at most 64 KiB and its flags nest at most 32
  * levels deep.
  *
+ * Threads: a writer is for one thread at a time. One writer per file, in
+ * this process or any other, is enforced by the lock.
+ *
  * Since: 1.0
  */
 struct _MctxMetricsWriter

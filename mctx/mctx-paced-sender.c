@@ -31,6 +31,10 @@
  * [property@Mctx.PacedSender:progress-interval] milliseconds, and once at
  * the end.
  *
+ * Threads: a paced sender belongs to the thread whose main context runs it;
+ * its signals are emitted there. Its publication may meanwhile be used from
+ * other threads.
+ *
  * Since: 1.0
  */
 

@@ -35,6 +35,10 @@
  * the egress interface and binds nothing. A source and an interface that
  * resolve to different interfaces are refused.
  *
+ * Threads: a configuration is for one thread at a time. A publication keeps
+ * its own copy, so changing or freeing the configuration afterwards, from
+ * any thread, never touches the publication.
+ *
  * Since: 1.0
  */
 

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
  * which local socket address, and how many bytes. Reports are immutable and
  * reference counted.
  *
+ * Threads: a report never changes once made; it may be read and freed from
+ * any thread.
+ *
  * Since: 1.0
  */
 typedef struct _MctxSendReport MctxSendReport;

@@ -27,6 +27,9 @@
  * [property@Mctx.RawPublicationConfig:route-selected] to pick one from the
  * main routing table for each group.
  *
+ * Threads: a configuration is for one thread at a time; a raw publication
+ * keeps its own copy.
+ *
  * Since: 1.0
  */
 struct _MctxRawPublicationConfig

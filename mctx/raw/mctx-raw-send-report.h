@@ -24,6 +24,9 @@ G_BEGIN_DECLS
  * destination as its header gives them, its protocol (IPv4) or next header
  * (IPv6), and the interface it left through.
  *
+ * Threads: a report never changes once made; it may be read and freed from
+ * any thread.
+ *
  * Since: 1.0
  */
 typedef struct _MctxRawSendReport MctxRawSendReport;
