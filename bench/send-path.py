@@ -53,7 +53,7 @@ off_quick = statistics.median(q for q, _ in ratios["off"])
 on_report = statistics.median(r for _, r in ratios["on"])
 off_report = statistics.median(r for _, r in ratios["off"])
 print("median of %d runs, each the median of 7 rounds of %s sends:" % (RUNS, SENDS))
-print("  send_quick / plain send():  metrics on %.4f, off %.4f" % (on_quick, off_quick))
+print("  mctx send / plain send():  metrics on %.4f, off %.4f" % (on_quick, off_quick))
 print("  send+report / plain send(): metrics on %.4f, off %.4f" % (on_report, off_report))
 overhead = (on_quick / off_quick - 1) * 100
 print("metrics overhead on the send path: %+.2f %%" % overhead)

@@ -38,7 +38,7 @@ main (int    argc,
   baseline = mctx_metrics_sampler_sample (sampler);   /* NULL: the first sets the baseline */
 
   for (guint i = 0; i < 10; i++)
-    if (mctx_publication_send_quick (publication, (const guint8 *) "measured", 8, &error) < 0)
+    if (mctx_publication_send (publication, (const guint8 *) "measured", 8, &error) < 0)
       goto fail;
 
   delta = mctx_metrics_sampler_sample (sampler);

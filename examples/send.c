@@ -29,7 +29,7 @@ main (void)
   if (publication == NULL)
     goto fail;
 
-  report = mctx_publication_send (publication, (const guint8 *) payload, sizeof payload - 1, &error);
+  report = mctx_publication_send_with_report (publication, (const guint8 *) payload, sizeof payload - 1, &error);
   if (report == NULL)
     goto fail;
 

@@ -12,5 +12,5 @@ config.set_outgoing_interface_string('127.0.0.1');
 config.ttl = 8;
 
 const publication = context.add_publication(config);
-const report = publication.send(new TextEncoder().encode('hello multicast'));
+const report = publication.send_with_report(new TextEncoder().encode('hello multicast'));
 print(`sent ${report.get_bytes_sent()} bytes to ${report.get_destination().to_string()}`);

@@ -15,5 +15,5 @@ config.set_outgoing_interface_string("127.0.0.1")
 config.props.ttl = 8
 
 publication = context.add_publication(config)
-report = publication.send(b"hello multicast")
+report = publication.send_with_report(b"hello multicast")
 print("sent %d bytes to %s" % (report.get_bytes_sent(), report.get_destination().to_string()))

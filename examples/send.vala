@@ -11,7 +11,7 @@ int main () {
         config.ttl = 8;
 
         var publication = context.add_publication (config);
-        var report = publication.send ("hello multicast".data);
+        var report = publication.send_with_report ("hello multicast".data);
         print ("sent %zu bytes to %s\n", report.get_bytes_sent (),
                report.get_destination ().to_string ());
         return 0;

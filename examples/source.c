@@ -22,7 +22,7 @@ on_writable (MctxPublication *publication,
   g_autoptr(GError) error = NULL;
   const char payload[] = "hello from a source";
 
-  if (mctx_publication_send_quick (publication, (const guint8 *) payload, sizeof payload - 1, &error) < 0)
+  if (mctx_publication_send (publication, (const guint8 *) payload, sizeof payload - 1, &error) < 0)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         return G_SOURCE_CONTINUE;   /* full: wait for the next dispatch */

@@ -23,13 +23,13 @@
  * ```c
  * g_autoptr(MctxContext) context = mctx_context_new ();
  * g_autoptr(MctxPublicationConfig) config = NULL;
- * g_autoptr(MctxSendReport) report = NULL;
  * MctxPublication *publication;
+ * gssize sent;
  *
  * config = mctx_publication_config_new ("239.1.2.3", 5000, &error);
  * mctx_publication_config_set_ttl (config, 8);
  * publication = mctx_context_add_publication (context, config, &error);
- * report = mctx_publication_send (publication, data, len, &error);
+ * sent = mctx_publication_send (publication, data, len, &error);
  * ```
  *
  * Since: 1.0
@@ -544,6 +544,19 @@ mctx_context_get_n_publications (MctxContext *self)
   return self->publications->len;
 }
 
+static MctxPublication *
+lookup_for_send (MctxContext  *self,
+                 guint         id,
+                 GError      **error)
+{
+  MctxPublication *publication = mctx_context_get_publication (self, id);
+
+  if (publication == NULL)
+    g_set_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND,
+                 _("No publication has id %u"), id);
+  return publication;
+}
+
 /**
  * mctx_context_send:
  * @self: a context
@@ -555,11 +568,11 @@ mctx_context_get_n_publications (MctxContext *self)
  * Sends one datagram through the publication with @id; see
  * [method@Mctx.Publication.send].
  *
- * Returns: (transfer full): what the send did, or %NULL with @error set
+ * Returns: the number of bytes sent, or -1 with @error set
  *
  * Since: 1.0
  */
-MctxSendReport *
+gssize
 mctx_context_send (MctxContext   *self,
                    guint          id,
                    const guint8  *data,
@@ -568,18 +581,48 @@ mctx_context_send (MctxContext   *self,
 {
   MctxPublication *publication;
 
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  publication = lookup_for_send (self, id, error);
+  if (publication == NULL)
+    return -1;
+
+  return mctx_publication_send (publication, data, len, error);
+}
+
+/**
+ * mctx_context_send_with_report:
+ * @self: a context
+ * @id: a publication id
+ * @data: (array length=len) (element-type guint8): the payload
+ * @len: the size of @data
+ * @error: return location for a #GError
+ *
+ * Sends one datagram through the publication with @id and reports what it
+ * did; see [method@Mctx.Publication.send_with_report].
+ *
+ * Returns: (transfer full): what the send did, or %NULL with @error set
+ *
+ * Since: 1.0
+ */
+MctxSendReport *
+mctx_context_send_with_report (MctxContext   *self,
+                               guint          id,
+                               const guint8  *data,
+                               gsize          len,
+                               GError       **error)
+{
+  MctxPublication *publication;
+
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  publication = mctx_context_get_publication (self, id);
+  publication = lookup_for_send (self, id, error);
   if (publication == NULL)
-    {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND,
-                   _("No publication has id %u"), id);
-      return NULL;
-    }
+    return NULL;
 
-  return mctx_publication_send (publication, data, len, error);
+  return mctx_publication_send_with_report (publication, data, len, error);
 }
 
 /**
@@ -613,7 +656,7 @@ mctx_context_send_all (MctxContext   *self,
     {
       MctxPublication *publication = g_ptr_array_index (self->publications, i);
 
-      if (mctx_publication_send_quick (publication, data, len,
+      if (mctx_publication_send (publication, data, len,
                                        first_error == NULL ? &first_error : NULL) >= 0)
         sent++;
     }

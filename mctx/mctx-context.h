@@ -56,7 +56,13 @@ MCTX_AVAILABLE_IN_1_0
 guint            mctx_context_get_n_publications          (MctxContext            *self);
 
 MCTX_AVAILABLE_IN_1_0
-MctxSendReport  *mctx_context_send                        (MctxContext            *self,
+gssize           mctx_context_send                        (MctxContext            *self,
+                                                           guint                   id,
+                                                           const guint8           *data,
+                                                           gsize                   len,
+                                                           GError                **error);
+MCTX_AVAILABLE_IN_1_0
+MctxSendReport  *mctx_context_send_with_report            (MctxContext            *self,
                                                            guint                   id,
                                                            const guint8           *data,
                                                            gsize                   len,

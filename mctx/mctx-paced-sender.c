@@ -788,7 +788,7 @@ on_timer (gpointer user_data)
         }
 
       data = g_bytes_get_data (payload, &size);
-      sent = mctx_publication_send_quick (self->publication,
+      sent = mctx_publication_send (self->publication,
                                           data != NULL ? data : (const guint8 *) "",
                                           size, &error);
       if (sent < 0)

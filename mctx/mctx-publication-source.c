@@ -173,8 +173,10 @@ send_or_complete (GTask *task)
   GBytes *bytes = g_task_get_task_data (task);
   GError *error = NULL;
   MctxSendReport *report;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
 
-  report = mctx_publication_send_bytes (self, bytes, &error);
+  report = mctx_publication_send_with_report (self, data != NULL ? data : (const guint8 *) "", len, &error);
   if (report != NULL)
     {
       g_task_return_pointer (task, report, (GDestroyNotify) mctx_send_report_unref);

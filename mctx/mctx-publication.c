@@ -885,18 +885,21 @@ _mctx_publication_close (MctxPublication *self)
 }
 
 /**
- * mctx_publication_send_quick:
+ * mctx_publication_send:
  * @self: a publication
  * @data: (array length=len) (element-type guint8): the payload
  * @len: the size of @data
  * @error: return location for a #GError
  *
- * Sends one datagram like [method@Mctx.Publication.send], but reports only
- * the number of bytes sent. This is the allocation-free send path: one
- * `send()` system call and nothing else.
+ * Sends one datagram to the publication's group, as g_socket_send() does:
+ * it returns the number of bytes sent and allocates nothing, one `send()`
+ * system call on the fast path. [method@Mctx.Publication.send_with_report]
+ * also says where the datagram went and from which address.
  *
  * When the socket's send buffer is full, it fails at once with
- * %G_IO_ERROR_WOULD_BLOCK; it never blocks.
+ * %G_IO_ERROR_WOULD_BLOCK; it never blocks. Other failures of the
+ * operating system are reported in the %G_IO_ERROR domain, naming the
+ * destination.
  *
  * A datagram counts as sent only when it has left the socket layer: one
  * that the kernel's queueing layer drops (a full queue on the interface,
@@ -908,10 +911,10 @@ _mctx_publication_close (MctxPublication *self)
  * Since: 1.0
  */
 gssize
-mctx_publication_send_quick (MctxPublication  *self,
-                             const guint8     *data,
-                             gsize             len,
-                             GError          **error)
+mctx_publication_send (MctxPublication  *self,
+                       const guint8     *data,
+                       gsize             len,
+                       GError          **error)
 {
   int fd, saved_errno = 0;
   gssize sent;
@@ -945,29 +948,27 @@ mctx_publication_send_quick (MctxPublication  *self,
 }
 
 /**
- * mctx_publication_send:
+ * mctx_publication_send_with_report:
  * @self: a publication
  * @data: (array length=len) (element-type guint8): the payload
  * @len: the size of @data
  * @error: return location for a #GError
  *
- * Sends one datagram to the publication's group.
- *
- * When the socket's send buffer is full, it fails at once with
- * %G_IO_ERROR_WOULD_BLOCK; it never blocks. Other failures of the operating
- * system are reported in the %G_IO_ERROR domain, naming the destination.
+ * Sends one datagram as [method@Mctx.Publication.send] does, and reports
+ * what it did: the destination with its scope id, the local address the
+ * datagram left from, and the bytes sent. The report costs an allocation.
  *
  * Returns: (transfer full): what the send did, or %NULL with @error set
  *
  * Since: 1.0
  */
 MctxSendReport *
-mctx_publication_send (MctxPublication  *self,
-                       const guint8     *data,
-                       gsize             len,
-                       GError          **error)
+mctx_publication_send_with_report (MctxPublication  *self,
+                                   const guint8     *data,
+                                   gsize             len,
+                                   GError          **error)
 {
-  gssize sent = mctx_publication_send_quick (self, data, len, error);
+  gssize sent = mctx_publication_send (self, data, len, error);
 
   if (sent < 0)
     return NULL;
@@ -984,11 +985,11 @@ mctx_publication_send (MctxPublication  *self,
  * Sends the contents of @bytes as one datagram; see
  * [method@Mctx.Publication.send].
  *
- * Returns: (transfer full): what the send did, or %NULL with @error set
+ * Returns: the number of bytes sent, or -1 with @error set
  *
  * Since: 1.0
  */
-MctxSendReport *
+gssize
 mctx_publication_send_bytes (MctxPublication  *self,
                              GBytes           *bytes,
                              GError          **error)
@@ -996,7 +997,7 @@ mctx_publication_send_bytes (MctxPublication  *self,
   gsize len;
   const guint8 *data;
 
-  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (bytes != NULL, -1);
 
   data = g_bytes_get_data (bytes, &len);
   return mctx_publication_send (self, data != NULL ? data : (const guint8 *) "", len, error);

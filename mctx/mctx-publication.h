@@ -40,19 +40,19 @@ MCTX_AVAILABLE_IN_1_0
 GSocket               *mctx_publication_steal_socket        (MctxPublication *self);
 
 MCTX_AVAILABLE_IN_1_0
-MctxSendReport        *mctx_publication_send                (MctxPublication *self,
-                                                             const guint8    *data,
-                                                             gsize            len,
-                                                             GError         **error);
+gssize                 mctx_publication_send                (MctxPublication  *self,
+                                                             const guint8     *data,
+                                                             gsize             len,
+                                                             GError          **error);
 MCTX_AVAILABLE_IN_1_0
-MctxSendReport        *mctx_publication_send_bytes          (MctxPublication *self,
-                                                             GBytes          *bytes,
-                                                             GError         **error);
+gssize                 mctx_publication_send_bytes          (MctxPublication  *self,
+                                                             GBytes           *bytes,
+                                                             GError          **error);
 MCTX_AVAILABLE_IN_1_0
-gssize                 mctx_publication_send_quick          (MctxPublication *self,
-                                                             const guint8    *data,
-                                                             gsize            len,
-                                                             GError         **error);
+MctxSendReport        *mctx_publication_send_with_report    (MctxPublication  *self,
+                                                             const guint8     *data,
+                                                             gsize             len,
+                                                             GError          **error);
 
 /**
  * MctxPublicationSourceFunc:

@@ -59,7 +59,7 @@ send_ok (MctxPublication *publication)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) PAYLOAD,
+  g_assert_cmpint (mctx_publication_send (publication, (const guint8 *) PAYLOAD,
                                                 strlen (PAYLOAD), &error), ==, strlen (PAYLOAD));
   g_assert_no_error (error);
 }
@@ -116,7 +116,11 @@ test_not_found (void)
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
   g_clear_error (&error);
 
-  g_assert_null (mctx_context_send (context, 7, (const guint8 *) "x", 1, &error));
+  g_assert_cmpint (mctx_context_send (context, 7, (const guint8 *) "x", 1, &error), ==, -1);
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_null (mctx_context_send_with_report (context, 7, (const guint8 *) "x", 1, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
 }
 
@@ -267,7 +271,7 @@ test_take_and_remove (void)
   g_assert_no_error (error);
   g_assert_null (mctx_publication_get_socket (held));
   g_assert_cmpint (mctx_publication_get_fd (held), ==, -1);
-  g_assert_null (mctx_publication_send (held, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error));
+  g_assert_null (mctx_publication_send_with_report (held, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
 
@@ -300,7 +304,7 @@ test_steal_socket (void)
   g_assert_null (mctx_publication_get_socket (publication));
   g_assert_cmpint (mctx_publication_get_fd (publication), ==, -1);
 
-  g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) "x", 1, &error), ==, -1);
+  g_assert_cmpint (mctx_publication_send (publication, (const guint8 *) "x", 1, &error), ==, -1);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_clear_error (&error);
 
@@ -417,14 +421,18 @@ test_context_send (void)
   config = config_new (port, NULL);
   publication = mctx_test_add_publication (context, config);
 
-  report = mctx_context_send (context, 1, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error);
+  g_assert_cmpint (mctx_context_send (context, 1, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error),
+                   ==, strlen (PAYLOAD));
+  g_assert_no_error (error);
+  assert_receives (receiver, local_port (publication));
+
+  g_assert_cmpint (mctx_publication_send_bytes (publication, bytes, &error), ==, strlen (PAYLOAD));
+  g_assert_no_error (error);
+  assert_receives (receiver, local_port (publication));
+
+  report = mctx_context_send_with_report (context, 1, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (mctx_send_report_get_publication_id (report), ==, 1);
-  assert_receives (receiver, local_port (publication));
-  g_clear_pointer (&report, mctx_send_report_unref);
-
-  report = mctx_publication_send_bytes (publication, bytes, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (mctx_send_report_get_bytes_sent (report), ==, strlen (PAYLOAD));
   g_assert_true (g_inet_address_equal (mctx_send_report_get_source_address (report),
                                        g_inet_socket_address_get_address (mctx_publication_get_local_address (publication))));

@@ -43,7 +43,7 @@ send_payload (MctxPublication *publication)
   g_autoptr(GError) error = NULL;
   MctxSendReport *report;
 
-  report = mctx_publication_send (publication, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error);
+  report = mctx_publication_send_with_report (publication, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   return report;
@@ -132,7 +132,7 @@ test_send_sizes (void)
       int fd_copy = receiver;
       gssize sent;
 
-      sent = mctx_publication_send_quick (publication, payload, sizes[i], &error);
+      sent = mctx_publication_send (publication, payload, sizes[i], &error);
       g_assert_no_error (error);
       g_assert_cmpint (sent, ==, (gssize) sizes[i]);
 
@@ -377,7 +377,7 @@ test_would_block (void)
   started = g_get_monotonic_time ();
   while (sent < 10000)
     {
-      if (mctx_publication_send_quick (publication, payload, sizeof payload, &error) < 0)
+      if (mctx_publication_send (publication, payload, sizeof payload, &error) < 0)
         break;
       sent++;
     }

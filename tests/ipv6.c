@@ -44,7 +44,7 @@ send_payload (MctxPublication *publication)
   g_autoptr(GError) error = NULL;
   MctxSendReport *report;
 
-  report = mctx_publication_send (publication, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error);
+  report = mctx_publication_send_with_report (publication, (const guint8 *) PAYLOAD, strlen (PAYLOAD), &error);
   g_assert_no_error (error);
   g_assert_nonnull (report);
   return report;

@@ -39,7 +39,7 @@ send_n (MctxPublication *publication,
     {
       g_autoptr(GError) error = NULL;
 
-      g_assert_cmpint (mctx_publication_send_quick (publication, payload, sizeof payload, &error),
+      g_assert_cmpint (mctx_publication_send (publication, payload, sizeof payload, &error),
                        ==, PAYLOAD_SIZE);
       g_assert_no_error (error);
     }
@@ -50,7 +50,7 @@ fail_one (MctxPublication *publication)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) "x", 1, &error), ==, -1);
+  g_assert_cmpint (mctx_publication_send (publication, (const guint8 *) "x", 1, &error), ==, -1);
   g_assert_nonnull (error);
 }
 
@@ -84,7 +84,7 @@ test_publication_counters (void)
 
   send_n (publication, 3);
   {
-    g_autoptr(MctxSendReport) report = mctx_publication_send (publication, (const guint8 *) "hello", 5, NULL);
+    g_autoptr(MctxSendReport) report = mctx_publication_send_with_report (publication, (const guint8 *) "hello", 5, NULL);
     g_assert_nonnull (report);
   }
   stolen = mctx_publication_steal_socket (publication);
@@ -127,7 +127,7 @@ test_would_block_counted (void)
   g_socket_set_option (mctx_publication_get_socket (publication), SOL_SOCKET, SO_SNDBUF, 4096, &error);
   g_assert_no_error (error);
 
-  while (mctx_publication_send_quick (publication, payload, sizeof payload, &error) >= 0)
+  while (mctx_publication_send (publication, payload, sizeof payload, &error) >= 0)
     sent++;
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
 

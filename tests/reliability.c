@@ -56,7 +56,7 @@ send_until_stopped (gpointer user_data)
     {
       g_autoptr(GError) error = NULL;
 
-      if (mctx_publication_send_quick (sender->publication, (const guint8 *) STOLEN_PAYLOAD,
+      if (mctx_publication_send (sender->publication, (const guint8 *) STOLEN_PAYLOAD,
                                        strlen (STOLEN_PAYLOAD), &error) >= 0)
         g_atomic_int_inc (&sender->sent);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
@@ -330,7 +330,7 @@ test_queue_drop_is_error (gconstpointer data)
     {
       g_autoptr(GError) send_error = NULL;
 
-      if (mctx_publication_send_quick (publication, payload, sizeof payload, &send_error) >= 0)
+      if (mctx_publication_send (publication, payload, sizeof payload, &send_error) >= 0)
         sent++;
       else if (g_error_matches (send_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         g_usleep (1000);
@@ -416,7 +416,7 @@ test_stale_icmp_error (void)
   publication = mctx_test_add_publication (context, config);
   local = mctx_publication_get_local_address (publication);
 
-  g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) "one", 3, &error), ==, 3);
+  g_assert_cmpint (mctx_publication_send (publication, (const guint8 *) "one", 3, &error), ==, 3);
   g_assert_no_error (error);
   g_assert_true (mctx_test_receive (receiver, 1000, &datagram));
   mctx_test_datagram_clear (&datagram);
@@ -441,7 +441,7 @@ test_stale_icmp_error (void)
                    ==, sizeof message);
   g_usleep (100 * 1000);
 
-  g_assert_cmpint (mctx_publication_send_quick (publication, (const guint8 *) "two", 3, &error), ==, 3);
+  g_assert_cmpint (mctx_publication_send (publication, (const guint8 *) "two", 3, &error), ==, 3);
   g_assert_no_error (error);
   g_assert_true (mctx_test_receive (receiver, 1000, &datagram));
   g_assert_cmpmem (datagram.data, datagram.len, "two", 3);

@@ -26,7 +26,7 @@ send_one (MctxPublication  *publication,
   while (!mctx_tool_interrupted ())
     {
       GError *local_error = NULL;
-      gssize sent = mctx_publication_send_quick (publication, data, len, &local_error);
+      gssize sent = mctx_publication_send (publication, data, len, &local_error);
 
       if (sent >= 0)
         return sent;

@@ -58,7 +58,7 @@ const tests = {
         assertEqual(publication.id, 1, 'id');
         assertEqual(context.n_publications, 1, 'n-publications');
 
-        const report = publication.send(new TextEncoder().encode('hello from gjs'));
+        const report = publication.send_with_report(new TextEncoder().encode('hello from gjs'));
         assertEqual(report.get_bytes_sent(), 14, 'bytes sent');
         assertEqual(report.get_destination().get_port(), port, 'destination port');
         assertEqual(receive(socket), 'hello from gjs', 'payload');

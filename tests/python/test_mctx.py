@@ -40,7 +40,7 @@ class CoreTest(unittest.TestCase):
         config = self.config(ttl=7, source_port=42001)
         publication = self.context.add_publication(config)
 
-        report = publication.send(b"hello from python")
+        report = publication.send_with_report(b"hello from python")
 
         self.assertEqual(report.get_bytes_sent(), len(b"hello from python"))
         self.assertEqual(report.get_publication_id(), publication.props.id)
@@ -110,17 +110,22 @@ class CoreTest(unittest.TestCase):
 
     def test_send_bytes(self):
         publication = self.context.add_publication(self.config())
-        report = publication.send_bytes(GLib.Bytes.new(b"glib bytes"))
-        self.assertEqual(report.get_bytes_sent(), 10)
+        self.assertEqual(publication.send_bytes(GLib.Bytes.new(b"glib bytes")), 10)
         self.assertEqual(receive(self.receiver)[0], b"glib bytes")
-        self.assertEqual(publication.send_quick(b"quick"), 5)
-        self.assertEqual(receive(self.receiver)[0], b"quick")
+        # As Gio.Socket.send(): the number of bytes sent.
+        self.assertEqual(publication.send(b"plain"), 5)
+        self.assertEqual(receive(self.receiver)[0], b"plain")
+        self.assertEqual(publication.send(bytearray(b"array")), 5)
+        self.assertEqual(receive(self.receiver)[0], b"array")
 
     def test_context_send(self):
         publication = self.context.add_publication(self.config())
-        report = self.context.send(publication.props.id, b"by id")
-        self.assertEqual(report.get_publication_id(), publication.props.id)
+        self.assertEqual(self.context.send(publication.props.id, b"by id"), 5)
         self.assertEqual(receive(self.receiver)[0], b"by id")
+        report = self.context.send_with_report(publication.props.id, b"reported")
+        self.assertEqual(report.get_publication_id(), publication.props.id)
+        self.assertEqual(report.get_bytes_sent(), 8)
+        self.assertEqual(receive(self.receiver)[0], b"reported")
         self.assertEqual(self.context.send_all(b"to all"), 1)
         self.assertEqual(receive(self.receiver)[0], b"to all")
 
@@ -226,7 +231,7 @@ class Ipv6Test(unittest.TestCase):
         config = Mctx.PublicationConfig.new("ff31::8000:1234", port)
         config.set_source_address_string("fd00::1")
         publication = context.add_publication(config)
-        report = publication.send(b"hello v6")
+        report = publication.send_with_report(b"hello v6")
 
         self.assertEqual(report.get_destination_scope_id(), index)
         self.assertEqual(publication.props.interface_index, index)

@@ -32,7 +32,7 @@ class OverridesTest(unittest.TestCase):
     def test_keyword_add(self):
         publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1",
                                                    source_port=44001, ttl=8, loopback=True)
-        report = publication.send(b"keywords")
+        report = publication.send_with_report(b"keywords")
         self.assertEqual(report.bytes_sent, 8)
         self.assertEqual(report.publication_id, publication.props.id)
         self.assertEqual(report.source_address, "127.0.0.1")
@@ -59,10 +59,10 @@ class OverridesTest(unittest.TestCase):
     def test_bytes_like_payloads(self):
         publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
         for payload in (b"bytes", bytearray(b"bytearray"), memoryview(b"memoryview")):
-            publication.send(payload)
+            self.assertEqual(publication.send(payload), len(payload))
             self.assertEqual(receive(self.receiver)[0], bytes(payload))
-        self.assertEqual(publication.send_quick(bytearray(b"quick")), 5)
-        self.assertEqual(receive(self.receiver)[0], b"quick")
+        self.assertEqual(publication.send_with_report(bytearray(b"reported")).get_bytes_sent(), 8)
+        self.assertEqual(receive(self.receiver)[0], b"reported")
         self.assertEqual(self.context.send_all(memoryview(b"all")), 1)
         self.assertEqual(receive(self.receiver)[0], b"all")
 

@@ -85,7 +85,12 @@ class Context(Mctx.Context):
         return super().add_publication(config)
 
     def send(self, id, data):
+        """Sends bytes-like ``data`` through the publication ``id``; returns
+        the number of bytes sent."""
         return super().send(id, bytes(data))
+
+    def send_with_report(self, id, data):
+        return super().send_with_report(id, bytes(data))
 
     def send_all(self, data):
         return super().send_all(bytes(data))
@@ -97,11 +102,13 @@ __all__.append("Context")
 
 class Publication(Mctx.Publication):
     def send(self, data):
-        """Sends bytes-like ``data`` as one datagram; returns a SendReport."""
+        """Sends bytes-like ``data`` as one datagram; returns the number of
+        bytes sent, as ``Gio.Socket.send()`` does."""
         return super().send(bytes(data))
 
-    def send_quick(self, data):
-        return super().send_quick(bytes(data))
+    def send_with_report(self, data):
+        """Sends bytes-like ``data`` as one datagram; returns a SendReport."""
+        return super().send_with_report(bytes(data))
 
     @property
     def announce_tuple(self):
@@ -153,7 +160,7 @@ class AsyncPublication:
         loop = asyncio.get_running_loop()
         while True:
             try:
-                return self.publication.send(data)
+                return self.publication.send_with_report(data)
             except GLib.Error as error:
                 if not error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.WOULD_BLOCK):
                     raise
