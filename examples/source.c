@@ -16,6 +16,7 @@ typedef struct {
 
 static gboolean
 on_writable (MctxPublication *publication,
+             GIOCondition     condition,
              gpointer         user_data)
 {
   State *state = user_data;

@@ -738,6 +738,7 @@ finish (MctxPacedSender *self,
 
 static gboolean
 on_writable (MctxPublication *publication,
+             GIOCondition     condition,
              gpointer         user_data)
 {
   MctxPacedSender *self = g_task_get_source_object (user_data);

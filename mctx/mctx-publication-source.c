@@ -26,6 +26,7 @@ publication_source_dispatch (GSource     *source,
   PublicationSource *self = (PublicationSource *) source;
   MctxPublicationSourceFunc func = (MctxPublicationSourceFunc) (void (*) (void)) callback;
   gboolean detached = mctx_publication_get_fd (self->publication) < 0;
+  GIOCondition condition = 0;
   gboolean keep;
 
   if (func == NULL)
@@ -41,11 +42,16 @@ publication_source_dispatch (GSource     *source,
       self->fd_tag = NULL;
     }
 
+  if (self->fd_tag != NULL)
+    condition = g_source_query_unix_fd (source, self->fd_tag) & (G_IO_OUT | G_IO_ERR | G_IO_HUP);
+  if (detached)
+    condition = G_IO_HUP;
+
   /* A queued error would wake every poll; it is about an earlier datagram. */
-  if (self->fd_tag != NULL && (g_source_query_unix_fd (source, self->fd_tag) & G_IO_ERR))
+  if (condition & G_IO_ERR)
     _mctx_publication_drain_errors (self->publication);
 
-  keep = func (self->publication, user_data);
+  keep = func (self->publication, condition, user_data);
 
   /* Nothing is left to wait for once the socket is gone. */
   return detached ? G_SOURCE_REMOVE : keep;
@@ -195,6 +201,7 @@ send_or_complete (GTask *task)
 
 static gboolean
 on_writable (MctxPublication *self,
+             GIOCondition     condition,
              gpointer         user_data)
 {
   GTask *task = user_data;

@@ -57,17 +57,23 @@ MctxSendReport        *mctx_publication_send_with_report    (MctxPublication  *s
 /**
  * MctxPublicationSourceFunc:
  * @publication: the publication
+ * @condition: the conditions of the socket: %G_IO_OUT when it can send,
+ *   %G_IO_ERR when the kernel reported an error about an earlier datagram
+ *   (already discarded), %G_IO_HUP once the publication lost its socket,
+ *   none when only the cancellable fired
  * @user_data: data passed to the function
  *
  * The type of the function a source from
  * [method@Mctx.Publication.create_source] calls when the publication can
- * send, or when its cancellable is cancelled, or when it lost its socket.
+ * send, or when its cancellable is cancelled, or when it lost its socket,
+ * as #GSocketSourceFunc is for a #GSocket.
  *
  * Returns: %G_SOURCE_CONTINUE to keep watching, %G_SOURCE_REMOVE to stop
  *
  * Since: 1.0
  */
 typedef gboolean (*MctxPublicationSourceFunc) (MctxPublication *publication,
+                                               GIOCondition     condition,
                                                gpointer         user_data);
 
 MCTX_AVAILABLE_IN_1_0

@@ -78,6 +78,7 @@ typedef struct {
 
 static gboolean
 send_from_source (MctxPublication *publication,
+                  GIOCondition     condition,
                   gpointer         user_data)
 {
   SourceState *state = user_data;
@@ -86,10 +87,13 @@ send_from_source (MctxPublication *publication,
   state->calls++;
   if (mctx_publication_get_fd (publication) < 0)
     {
+      /* The socket went: the source says so. */
+      g_assert_cmpint (condition, ==, G_IO_HUP);
       state->saw_closed = TRUE;
       return G_SOURCE_CONTINUE;
     }
 
+  g_assert_cmpint (condition & G_IO_OUT, ==, G_IO_OUT);
   g_assert_cmpint (mctx_publication_send (publication, (const guint8 *) PAYLOAD,
                                                 strlen (PAYLOAD), &error), ==, strlen (PAYLOAD));
   g_assert_no_error (error);
@@ -124,6 +128,7 @@ count_destroy (gpointer data)
 
 static gboolean
 never_called (MctxPublication *publication,
+              GIOCondition     condition,
               gpointer         user_data)
 {
   g_assert_not_reached ();

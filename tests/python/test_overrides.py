@@ -91,7 +91,8 @@ class OverridesTest(unittest.TestCase):
         loop = GLib.MainLoop()
         sent = []
 
-        def writable(pub, data):
+        def writable(pub, condition, data):
+            self.assertTrue(condition & GLib.IOCondition.OUT)
             pub.send(b"from a watch %d" % len(sent))
             sent.append(data)
             if len(sent) == 2:
