@@ -244,7 +244,7 @@ check_not_duplicate (MctxContext            *self,
     {
       MctxPublication *publication = g_ptr_array_index (self->publications, i);
 
-      if (mctx_publication_config_equal (mctx_publication_get_config (publication), config))
+      if (mctx_publication_config_equal (_mctx_publication_get_config (publication), config))
         {
           g_autofree char *text = mctx_publication_config_to_string (config);
 

@@ -188,6 +188,7 @@ MctxPublication       *_mctx_publication_new_for_fd      (guint                 
 void                   _mctx_publication_close           (MctxPublication             *self);
 GCancellable          *_mctx_publication_get_detached    (MctxPublication             *self);
 void                   _mctx_publication_drain_errors    (MctxPublication             *self);
+MctxPublicationConfig *_mctx_publication_get_config      (MctxPublication             *self);
 const char            *_mctx_publication_get_destination_text (MctxPublication        *self);
 
 /* What a publication counts; send calls are packets plus errors, so the

@@ -109,7 +109,7 @@ mctx_publication_get_property (GObject    *object,
       g_value_set_uint (value, self->id);
       break;
     case PROP_CONFIG:
-      g_value_set_object (value, self->config);
+      g_value_take_object (value, mctx_publication_config_copy (self->config));
       break;
     case PROP_DESTINATION:
       g_value_set_object (value, self->destination);
@@ -152,10 +152,11 @@ mctx_publication_class_init (MctxPublicationClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxPublication:config: (getter get_config)
+   * MctxPublication:config:
    *
-   * A copy of the configuration the publication was created from. Changing
-   * it does not change the publication.
+   * A copy of the configuration the publication was created from, new at
+   * each read: changing it does not change the publication, nor what its
+   * context considers a duplicate.
    *
    * Since: 1.0
    */
@@ -704,20 +705,30 @@ mctx_publication_get_id (MctxPublication *self)
 }
 
 /**
- * mctx_publication_get_config: (get-property config)
+ * mctx_publication_dup_config:
  * @self: a publication
  *
- * Gets a copy of the configuration the publication was created from.
+ * Gets a copy of the configuration the publication was created from. The
+ * publication keeps its own: changing the copy changes nothing about the
+ * publication.
  *
- * Returns: (transfer none): the configuration
+ * Returns: (transfer full): a new copy of the configuration
  *
  * Since: 1.0
  */
 MctxPublicationConfig *
-mctx_publication_get_config (MctxPublication *self)
+mctx_publication_dup_config (MctxPublication *self)
 {
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
 
+  return mctx_publication_config_copy (self->config);
+}
+
+/* The publication's own configuration, for the context's duplicate check:
+ * never handed out, so never changed behind the check's back. */
+MctxPublicationConfig *
+_mctx_publication_get_config (MctxPublication *self)
+{
   return self->config;
 }
 

@@ -25,7 +25,7 @@ G_DECLARE_FINAL_TYPE (MctxPublication, mctx_publication, MCTX, PUBLICATION, GObj
 MCTX_AVAILABLE_IN_1_0
 guint                  mctx_publication_get_id              (MctxPublication *self);
 MCTX_AVAILABLE_IN_1_0
-MctxPublicationConfig *mctx_publication_get_config          (MctxPublication *self);
+MctxPublicationConfig *mctx_publication_dup_config          (MctxPublication *self);
 MCTX_AVAILABLE_IN_1_0
 GInetSocketAddress    *mctx_publication_get_destination     (MctxPublication *self);
 MCTX_AVAILABLE_IN_1_0

@@ -453,8 +453,23 @@ test_config_is_copied (void)
   publication = mctx_test_add_publication (context, config);
   mctx_publication_config_set_port (config, 6601);
 
-  g_assert_true (mctx_publication_get_config (publication) != config);
-  g_assert_cmpuint (mctx_publication_config_get_port (mctx_publication_get_config (publication)), ==, 6600);
+  {
+    g_autoptr(MctxPublicationConfig) copy = mctx_publication_dup_config (publication);
+    g_autoptr(MctxPublicationConfig) again = mctx_publication_dup_config (publication);
+    g_autoptr(GError) duplicate_error = NULL;
+
+    g_assert_true (copy != config);
+    g_assert_true (copy != again);
+    g_assert_cmpuint (mctx_publication_config_get_port (copy), ==, 6600);
+
+    /* Changing a copy changes neither the publication nor the duplicate
+     * check: the same configuration is still refused. */
+    mctx_publication_config_set_port (copy, 6601);
+    g_assert_cmpuint (mctx_publication_config_get_port (again), ==, 6600);
+    g_assert_cmpuint (g_inet_socket_address_get_port (mctx_publication_get_destination (publication)), ==, 6600);
+    g_assert_null (mctx_context_add_publication (context, again, &duplicate_error));
+    g_assert_error (duplicate_error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
+  }
   g_assert_cmpuint (g_inet_socket_address_get_port (mctx_publication_get_destination (publication)), ==, 6600);
 }
 

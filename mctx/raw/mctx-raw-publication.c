@@ -108,7 +108,7 @@ mctx_raw_publication_get_property (GObject    *object,
       g_value_set_uint (value, self->id);
       break;
     case PROP_CONFIG:
-      g_value_set_object (value, self->config);
+      g_value_take_object (value, mctx_raw_publication_config_copy (self->config));
       break;
     case PROP_INTERFACE_INDEX:
       g_value_set_uint (value, self->ifindex);
@@ -140,9 +140,9 @@ mctx_raw_publication_class_init (MctxRawPublicationClass *klass)
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxRawPublication:config: (getter get_config)
+   * MctxRawPublication:config:
    *
-   * A copy of the configuration it was created from.
+   * A copy of the configuration it was created from, new at each read.
    *
    * Since: 1.0
    */
@@ -613,21 +613,22 @@ mctx_raw_publication_get_id (MctxRawPublication *self)
 }
 
 /**
- * mctx_raw_publication_get_config: (get-property config)
+ * mctx_raw_publication_dup_config:
  * @self: a raw publication
  *
- * Gets a copy of the configuration it was created from.
+ * Gets a copy of the configuration it was created from; changing the copy
+ * changes nothing about the publication.
  *
- * Returns: (transfer none): the configuration
+ * Returns: (transfer full): a new copy of the configuration
  *
  * Since: 1.0
  */
 MctxRawPublicationConfig *
-mctx_raw_publication_get_config (MctxRawPublication *self)
+mctx_raw_publication_dup_config (MctxRawPublication *self)
 {
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), NULL);
 
-  return self->config;
+  return mctx_raw_publication_config_copy (self->config);
 }
 
 /**
