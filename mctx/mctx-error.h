@@ -59,6 +59,9 @@ G_BEGIN_DECLS
  *   another port than the configured source port
  * @MCTX_ERROR_SOCKET_ADDRESS_MISMATCH: a caller-provided socket is bound to
  *   another address than the configured one
+ * @MCTX_ERROR_INVALID_TTL: the TTL or hop limit is above 255 (or, for raw
+ *   publications, below -1)
+ * @MCTX_ERROR_INVALID_RATE: a rate is negative, not a number or infinite
  * @MCTX_ERROR_UNDELIVERABLE_GROUP: the IPv6 group can never reach a
  *   receiver the way it would be sent: the reserved scope 0, or an
  *   interface-local group without loopback (or on the raw path, which never
@@ -122,6 +125,8 @@ typedef enum {
   MCTX_ERROR_SOCKET_PORT_MISMATCH,
   MCTX_ERROR_SOCKET_ADDRESS_MISMATCH,
   MCTX_ERROR_UNDELIVERABLE_GROUP,
+  MCTX_ERROR_INVALID_TTL,
+  MCTX_ERROR_INVALID_RATE,
   MCTX_ERROR_NO_SOURCE_ADDRESS,
   MCTX_ERROR_METRICS_MISMATCH,
   MCTX_ERROR_INVALID_METRICS_HEADER,

@@ -265,7 +265,7 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
    */
   properties[PROP_PACKETS_PER_SECOND] =
     g_param_spec_double ("packets-per-second", NULL, NULL,
-                         0.0, G_MAXDOUBLE, 0.0,
+                         -INFINITY, INFINITY, 0.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -277,7 +277,7 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
    */
   properties[PROP_BITS_PER_SECOND] =
     g_param_spec_double ("bits-per-second", NULL, NULL,
-                         0.0, G_MAXDOUBLE, 0.0,
+                         -INFINITY, INFINITY, 0.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -535,6 +535,9 @@ mctx_paced_sender_get_packets_per_second (MctxPacedSender *self)
  * @rate: packets per second, 0 for no limit
  *
  * Sets the packet rate. A running sender uses it from the next packet on.
+ * A rate that cannot be honoured (negative, not a number, infinite, or
+ * slower than one packet a day) is not refused here: the run ends with
+ * %MCTX_ERROR_INVALID_RATE, or does not start.
  *
  * Since: 1.0
  */
@@ -543,7 +546,6 @@ mctx_paced_sender_set_packets_per_second (MctxPacedSender *self,
                                           double           rate)
 {
   g_return_if_fail (MCTX_IS_PACED_SENDER (self));
-  g_return_if_fail (rate >= 0.0 && isfinite (rate));
 
   if (self->packets_per_second == rate)
     return;
@@ -576,7 +578,9 @@ mctx_paced_sender_get_bits_per_second (MctxPacedSender *self)
  * @rate: payload bits per second, 0 for no limit
  *
  * Sets the payload bit rate: each packet is followed by the time its
- * payload takes at this rate.
+ * payload takes at this rate. A rate that cannot be honoured (negative,
+ * not a number, infinite, or below 1 bit per second) ends the run with
+ * %MCTX_ERROR_INVALID_RATE, or keeps it from starting.
  *
  * Since: 1.0
  */
@@ -585,7 +589,6 @@ mctx_paced_sender_set_bits_per_second (MctxPacedSender *self,
                                        double           rate)
 {
   g_return_if_fail (MCTX_IS_PACED_SENDER (self));
-  g_return_if_fail (rate >= 0.0 && isfinite (rate));
 
   if (self->bits_per_second == rate)
     return;
@@ -668,6 +671,42 @@ mctx_paced_sender_get_bytes_sent (MctxPacedSender *self)
   g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
 
   return self->bytes_sent;
+}
+
+/* The slowest rates whose intervals the schedule can hold: a packet a day,
+ * a bit a second (64 KiB then take six days). 0 means no limit. */
+#define MIN_PACKETS_PER_SECOND (1.0 / 86400)
+#define MIN_BITS_PER_SECOND 1.0
+
+static gboolean
+rate_is_valid (double rate,
+               double minimum)
+{
+  return rate == 0.0 || (isfinite (rate) && rate >= minimum);
+}
+
+/* Checked before any rate becomes an interval, and again on every tick,
+ * since a running sender takes new rates from the next packet on. */
+static gboolean
+check_rates (MctxPacedSender  *self,
+             GError          **error)
+{
+  if (!rate_is_valid (self->packets_per_second, MIN_PACKETS_PER_SECOND))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE,
+                   _("Invalid rate of %g packets per second: 0 (no limit) or at least one a day (%g)"),
+                   self->packets_per_second, MIN_PACKETS_PER_SECOND);
+      return FALSE;
+    }
+  if (!rate_is_valid (self->bits_per_second, MIN_BITS_PER_SECOND))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE,
+                   _("Invalid rate of %g bits per second: 0 (no limit) or at least 1"),
+                   self->bits_per_second);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* The time a packet of @size bytes occupies in the schedule. */
@@ -759,10 +798,16 @@ on_timer (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
 
   GError *cancelled = NULL;
+  GError *invalid = NULL;
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &cancelled))
     {
       finish (self, cancelled);
+      return G_SOURCE_REMOVE;
+    }
+  if (!check_rates (self, &invalid))
+    {
+      finish (self, invalid);
       return G_SOURCE_REMOVE;
     }
 
@@ -879,6 +924,7 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
                              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (MCTX_IS_PACED_SENDER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -891,6 +937,14 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
                                _("The paced sender is already running"));
+      return;
+    }
+
+  /* Rates are checked here, not refused by their setters: a binding sees
+   * a GError, where a critical would go unnoticed. */
+  if (!check_rates (self, &error))
+    {
+      g_task_return_error (task, error);
       return;
     }
 

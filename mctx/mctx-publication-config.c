@@ -260,7 +260,7 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
    */
   properties[PROP_INTERFACE_INDEX] =
     g_param_spec_int ("interface-index", NULL, NULL,
-                      -1, G_MAXINT, -1,
+                      G_MININT, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -287,7 +287,7 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
    */
   properties[PROP_TTL] =
     g_param_spec_uint ("ttl", NULL, NULL,
-                       0, 255, DEFAULT_TTL,
+                       0, G_MAXUINT, DEFAULT_TTL,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -627,10 +627,18 @@ mctx_publication_config_validate (MctxPublicationConfig  *self,
         }
     }
 
-  if (self->interface_index == 0)
+  if (self->interface_index == 0 || self->interface_index < -1)
     {
-      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX,
-                           _("Invalid interface index 0: interface indexes start at 1"));
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX,
+                   _("Invalid interface index %d: interface indexes start at 1"),
+                   self->interface_index);
+      return FALSE;
+    }
+
+  if (self->ttl > 255)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_TTL,
+                   _("Invalid TTL %u: it must be between 0 and 255"), self->ttl);
       return FALSE;
     }
 
@@ -1097,7 +1105,6 @@ mctx_publication_config_set_interface_index (MctxPublicationConfig *self,
                                              int                    index)
 {
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
-  g_return_if_fail (index >= -1);
 
   if (self->interface_index == index)
     return;
@@ -1179,7 +1186,6 @@ mctx_publication_config_set_ttl (MctxPublicationConfig *self,
                                  guint                  ttl)
 {
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
-  g_return_if_fail (ttl <= 255);
 
   if (self->ttl == ttl)
     return;

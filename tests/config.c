@@ -170,69 +170,79 @@ test_bind_address (void)
 }
 
 typedef struct {
+  const char *name;
   const char *group;
   guint port;
   const char *source;
   guint source_port;
   const char *interface;
   int index;
-  const char *name;
+  const char *interface_name;
+  guint ttl;
   int code;
   const char *in_message;
 } ValidationCase;
 
+/* One test per case, so that a failure names its case and can be run
+ * alone (-p /mctx/config/validation/<name>). Values a setter takes without
+ * complaint, however far out of range, are refused here with a GError a
+ * binding sees. */
+static const ValidationCase validation_cases[] = {
+  { "port-0", "239.1.2.3", 0, NULL, 0, NULL, -1, NULL, 1, MCTX_ERROR_INVALID_PORT, "port 0" },
+  { "port-70000", "239.1.2.3", 70000, NULL, 0, NULL, -1, NULL, 1, MCTX_ERROR_INVALID_PORT, "70000" },
+  { "ipv4-unicast", "10.1.2.3", 5000, NULL, 0, NULL, -1, NULL, 1, MCTX_ERROR_NOT_MULTICAST, "10.1.2.3" },
+  { "ipv6-unicast", "fd00::1", 5000, NULL, 0, NULL, -1, NULL, 1, MCTX_ERROR_NOT_MULTICAST, "fd00::1" },
+  { "source-port-65536", "239.1.2.3", 5000, NULL, 65536, NULL, -1, NULL, 1, MCTX_ERROR_INVALID_SOURCE_PORT, "65536" },
+  { "source-any", "239.1.2.3", 5000, "0.0.0.0", 0, NULL, -1, NULL, 1, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "0.0.0.0" },
+  { "source-multicast", "239.1.2.3", 5000, "239.9.9.9", 0, NULL, -1, NULL, 1, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "239.9.9.9" },
+  { "source-ipv6-any", "ff3e::1", 5000, "::", 0, NULL, -1, NULL, 1, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "::" },
+  { "interface-any", "239.1.2.3", 5000, NULL, 0, "0.0.0.0", -1, NULL, 1, MCTX_ERROR_INVALID_INTERFACE_ADDRESS, "0.0.0.0" },
+  { "interface-multicast", "ff3e::1", 5000, NULL, 0, "ff02::1", -1, NULL, 1, MCTX_ERROR_INVALID_INTERFACE_ADDRESS, "ff02::1" },
+  { "index-0", "239.1.2.3", 5000, NULL, 0, NULL, 0, NULL, 1, MCTX_ERROR_INVALID_INTERFACE_INDEX, "index 0" },
+  { "index-negative", "239.1.2.3", 5000, NULL, 0, NULL, -5, NULL, 1, MCTX_ERROR_INVALID_INTERFACE_INDEX, "index -5" },
+  { "ttl-256", "239.1.2.3", 5000, NULL, 0, NULL, -1, NULL, 256, MCTX_ERROR_INVALID_TTL, "TTL 256" },
+  { "hop-limit-huge", "ff3e::1", 5000, NULL, 0, NULL, -1, NULL, G_MAXUINT, MCTX_ERROR_INVALID_TTL, "4294967295" },
+  { "source-family-ipv4", "239.1.2.3", 5000, "fd00::1", 0, NULL, -1, NULL, 1, MCTX_ERROR_SOURCE_FAMILY_MISMATCH, "fd00::1" },
+  { "source-family-ipv6", "ff3e::1", 5000, "192.0.2.1", 0, NULL, -1, NULL, 1, MCTX_ERROR_SOURCE_FAMILY_MISMATCH, "192.0.2.1" },
+  { "interface-family-ipv4", "239.1.2.3", 5000, NULL, 0, "fd00::1", -1, NULL, 1, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH, "fd00::1" },
+  { "interface-family-ipv6", "ff3e::1", 5000, NULL, 0, "127.0.0.1", -1, NULL, 1, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH, "127.0.0.1" },
+  { "scope-ff31", "ff31::8000:1234", 5000, NULL, 0, NULL, -1, NULL, 1, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff31::8000:1234" },
+  { "scope-ff32", "ff32::8000:1234", 5000, NULL, 0, NULL, -1, NULL, 1, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff32::8000:1234" },
+  { "scope-ff02", "ff02::1", 5000, NULL, 0, NULL, -1, NULL, 1, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff02::1" },
+  { "empty-interface-name", "239.1.2.3", 5000, NULL, 0, NULL, -1, "", 1, MCTX_ERROR_UNKNOWN_INTERFACE, "empty" },
+};
+
 static void
-test_validation_errors (void)
+test_validation_error (gconstpointer data)
 {
-  const ValidationCase cases[] = {
-    { "239.1.2.3", 0, NULL, 0, NULL, -1, NULL, MCTX_ERROR_INVALID_PORT, "port 0" },
-    { "239.1.2.3", 70000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_INVALID_PORT, "70000" },
-    { "10.1.2.3", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_NOT_MULTICAST, "10.1.2.3" },
-    { "fd00::1", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_NOT_MULTICAST, "fd00::1" },
-    { "239.1.2.3", 5000, NULL, 65536, NULL, -1, NULL, MCTX_ERROR_INVALID_SOURCE_PORT, "65536" },
-    { "239.1.2.3", 5000, "0.0.0.0", 0, NULL, -1, NULL, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "0.0.0.0" },
-    { "239.1.2.3", 5000, "239.9.9.9", 0, NULL, -1, NULL, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "239.9.9.9" },
-    { "ff3e::1", 5000, "::", 0, NULL, -1, NULL, MCTX_ERROR_INVALID_SOURCE_ADDRESS, "::" },
-    { "239.1.2.3", 5000, NULL, 0, "0.0.0.0", -1, NULL, MCTX_ERROR_INVALID_INTERFACE_ADDRESS, "0.0.0.0" },
-    { "ff3e::1", 5000, NULL, 0, "ff02::1", -1, NULL, MCTX_ERROR_INVALID_INTERFACE_ADDRESS, "ff02::1" },
-    { "239.1.2.3", 5000, NULL, 0, NULL, 0, NULL, MCTX_ERROR_INVALID_INTERFACE_INDEX, "0" },
-    { "239.1.2.3", 5000, "fd00::1", 0, NULL, -1, NULL, MCTX_ERROR_SOURCE_FAMILY_MISMATCH, "fd00::1" },
-    { "ff3e::1", 5000, "192.0.2.1", 0, NULL, -1, NULL, MCTX_ERROR_SOURCE_FAMILY_MISMATCH, "192.0.2.1" },
-    { "239.1.2.3", 5000, NULL, 0, "fd00::1", -1, NULL, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH, "fd00::1" },
-    { "ff3e::1", 5000, NULL, 0, "127.0.0.1", -1, NULL, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH, "127.0.0.1" },
-    { "ff31::8000:1234", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff31::8000:1234" },
-    { "ff32::8000:1234", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff32::8000:1234" },
-    { "ff02::1", 5000, NULL, 0, NULL, -1, NULL, MCTX_ERROR_SCOPE_NEEDS_INTERFACE, "ff02::1" },
-    { "239.1.2.3", 5000, NULL, 0, NULL, -1, "", MCTX_ERROR_UNKNOWN_INTERFACE, "empty" },
-  };
+  const ValidationCase *c = data;
+  g_autoptr(MctxPublicationConfig) config = config_new (c->group, c->port);
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  g_test_summary ("An invalid configuration is refused with the error code of its cause");
+
+  if (c->source != NULL)
     {
-      const ValidationCase *c = &cases[i];
-      g_autoptr(MctxPublicationConfig) config = config_new (c->group, c->port);
-      g_autoptr(GError) error = NULL;
-
-      g_test_message ("case %u: expecting error %d", i, c->code);
-
-      if (c->source != NULL)
-        {
-          g_autoptr(GInetAddress) source = address (c->source);
-          mctx_publication_config_set_source_address (config, source);
-        }
-      if (c->interface != NULL)
-        {
-          g_autoptr(GInetAddress) interface = address (c->interface);
-          mctx_publication_config_set_outgoing_interface (config, interface);
-        }
-      mctx_publication_config_set_source_port (config, c->source_port);
-      mctx_publication_config_set_interface_index (config, c->index);
-      mctx_publication_config_set_interface_name (config, c->name);
-
-      g_assert_false (mctx_publication_config_validate (config, &error));
-      g_assert_error (error, MCTX_ERROR, c->code);
-      g_test_message ("  message: %s", error->message);
-      g_assert_nonnull (strstr (error->message, c->in_message));
+      g_autoptr(GInetAddress) source = address (c->source);
+      mctx_publication_config_set_source_address (config, source);
     }
+  if (c->interface != NULL)
+    {
+      g_autoptr(GInetAddress) interface = address (c->interface);
+      mctx_publication_config_set_outgoing_interface (config, interface);
+    }
+  /* Through the property system too, as a binding sets them. */
+  g_object_set (config,
+                "source-port", c->source_port,
+                "interface-index", c->index,
+                "interface-name", c->interface_name,
+                "ttl", c->ttl,
+                NULL);
+
+  g_assert_false (mctx_publication_config_validate (config, &error));
+  g_assert_error (error, MCTX_ERROR, c->code);
+  g_test_message ("message: %s", error->message);
+  g_assert_nonnull (strstr (error->message, c->in_message));
 }
 
 static void
@@ -402,7 +412,12 @@ main (int    argc,
   g_test_add_func ("/mctx/config/string-setters", test_string_setters);
   g_test_add_func ("/mctx/config/new-invalid-group", test_new_invalid_group);
   g_test_add_func ("/mctx/config/bind-address", test_bind_address);
-  g_test_add_func ("/mctx/config/validation-errors", test_validation_errors);
+  for (guint i = 0; i < G_N_ELEMENTS (validation_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/mctx/config/validation/", validation_cases[i].name, NULL);
+
+      g_test_add_data_func (path, &validation_cases[i], test_validation_error);
+    }
   g_test_add_func ("/mctx/config/missing-group", test_missing_group);
   g_test_add_func ("/mctx/config/scope-interface-sources", test_scope_interface_sources);
   g_test_add_func ("/mctx/config/ssm-and-scope", test_ssm_and_scope);

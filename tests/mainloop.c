@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -621,6 +623,61 @@ test_paced_fails (Fixture       *fixture,
   g_clear_error (&run.error);
 }
 
+/* Rates the schedule cannot honour are not refused by the setters (a
+ * binding would never see the critical): the run does not start, or ends
+ * at the next tick when one is set while it runs. */
+static void
+test_paced_invalid_rates (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  const double packet_rates[] = { -1, NAN, INFINITY, 1e-300 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (packet_rates); i++)
+    {
+      g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 3);
+      RunResult run = { 0 };
+
+      /* NaN cannot pass GObject's property validation: the setter
+       * takes it. The others go through the property, as from GJS. */
+      if (isnan (packet_rates[i]))
+        mctx_paced_sender_set_packets_per_second (sender, packet_rates[i]);
+      else
+        g_object_set (sender, "packets-per-second", packet_rates[i], NULL);
+      mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+      iterate_until (&run.done);
+      g_assert_error (run.error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE);
+      g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 0);
+      g_clear_error (&run.error);
+    }
+
+  {
+    g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 3);
+    RunResult run = { 0 };
+
+    mctx_paced_sender_set_bits_per_second (sender, 0.5);
+    mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+    iterate_until (&run.done);
+    g_assert_error (run.error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE);
+    g_clear_error (&run.error);
+  }
+
+  {
+    /* Set while running: the run ends at the next tick. */
+    g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 0);
+    RunResult run = { 0 };
+
+    mctx_paced_sender_set_packets_per_second (sender, 1000);
+    mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+    while (mctx_paced_sender_get_packets_sent (sender) < 5)
+      g_main_context_iteration (NULL, TRUE);
+    mctx_paced_sender_set_packets_per_second (sender, NAN);
+    iterate_until (&run.done);
+    g_assert_error (run.error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE);
+    g_clear_error (&run.error);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -643,6 +700,8 @@ main (int    argc,
               slow_link_set_up, test_send_async_removed, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/send-async-context-destroyed", SlowLink, NULL,
               slow_link_set_up, test_send_async_context_destroyed, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/paced-invalid-rates", Fixture, NULL,
+              fixture_set_up, test_paced_invalid_rates, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-exact-count", Fixture, NULL,
               fixture_set_up, test_paced_exact_count, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-payload-func", Fixture, NULL,

@@ -525,6 +525,7 @@ test_config_validation (void)
   g_autoptr(MctxRawPublicationConfig) loopback = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
   g_autoptr(MctxRawPublicationConfig) family = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
   g_autoptr(MctxRawPublicationConfig) index0 = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(MctxRawPublicationConfig) out_of_range = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
   g_autoptr(MctxRawPublicationConfig) both = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
   g_autoptr(MctxRawPublicationConfig) on_lo = config_new (G_SOCKET_FAMILY_IPV6, "lo");
   g_autoptr(MctxRawPublicationConfig) unknown = config_new (G_SOCKET_FAMILY_IPV4, "nosuch0");
@@ -543,6 +544,15 @@ test_config_validation (void)
 
   mctx_raw_publication_config_set_interface_index (index0, 0);
   assert_add_fails (index0, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX, "index 0");
+
+  /* Out-of-range values are taken by the setters and refused here, with a
+   * GError a binding sees. */
+  g_object_set (out_of_range, "interface-index", -7, NULL);
+  assert_add_fails (out_of_range, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX, "index -7");
+  g_object_set (out_of_range, "interface-index", -1, "ttl", 300, NULL);
+  assert_add_fails (out_of_range, MCTX_ERROR, MCTX_ERROR_INVALID_TTL, "TTL 300");
+  mctx_raw_publication_config_set_ttl (out_of_range, -2);
+  assert_add_fails (out_of_range, MCTX_ERROR, MCTX_ERROR_INVALID_TTL, "TTL -2");
 
   mctx_raw_publication_config_set_route_selected (both, TRUE);
   assert_add_fails (both, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH, "Route-selected");

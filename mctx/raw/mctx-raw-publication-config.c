@@ -212,7 +212,7 @@ mctx_raw_publication_config_class_init (MctxRawPublicationConfigClass *klass)
    */
   properties[PROP_INTERFACE_INDEX] =
     g_param_spec_int ("interface-index", NULL, NULL,
-                      -1, G_MAXINT, -1,
+                      G_MININT, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -238,7 +238,7 @@ mctx_raw_publication_config_class_init (MctxRawPublicationConfigClass *klass)
    */
   properties[PROP_TTL] =
     g_param_spec_int ("ttl", NULL, NULL,
-                      -1, 255, -1,
+                      G_MININT, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -391,10 +391,18 @@ mctx_raw_publication_config_validate (MctxRawPublicationConfig  *self,
       !check_selector (self, self->outgoing_interface, _("interface address"), error))
     return FALSE;
 
-  if (self->interface_index == 0)
+  if (self->interface_index == 0 || self->interface_index < -1)
     {
-      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX,
-                           _("Invalid interface index 0: interface indexes start at 1"));
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX,
+                   _("Invalid interface index %d: interface indexes start at 1"),
+                   self->interface_index);
+      return FALSE;
+    }
+  if (self->ttl < -1 || self->ttl > 255)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_TTL,
+                   _("Invalid TTL %d: it must be between 0 and 255, or -1 for the datagrams' own"),
+                   self->ttl);
       return FALSE;
     }
   if (self->interface_name != NULL && self->interface_name[0] == '\0')
@@ -641,7 +649,6 @@ mctx_raw_publication_config_set_interface_index (MctxRawPublicationConfig *self,
                                                  int                       index)
 {
   g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
-  g_return_if_fail (index >= -1);
 
   if (self->interface_index == index)
     return;
@@ -721,7 +728,6 @@ mctx_raw_publication_config_set_ttl (MctxRawPublicationConfig *self,
                                      int                       ttl)
 {
   g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
-  g_return_if_fail (ttl >= -1 && ttl <= 255);
 
   if (self->ttl == ttl)
     return;

@@ -95,6 +95,33 @@ class CoreTest(unittest.TestCase):
             config.validate()
         self.assertEqual(caught.exception.code, Mctx.Error.INVALID_PORT)
 
+        # Out of range through a property: a GLib.Error, not a critical.
+        for name, value, code in (("ttl", 300, Mctx.Error.INVALID_TTL),
+                                  ("interface-index", -5, Mctx.Error.INVALID_INTERFACE_INDEX)):
+            config = self.config()
+            config.set_property(name, value)
+            with self.assertRaises(GLib.Error) as caught:
+                self.context.add_publication(config)
+            self.assertEqual(caught.exception.code, code)
+        self.assertEqual(self.context.props.n_publications, 0)
+
+        publication = self.context.add_publication(self.config())
+        sender = Mctx.PacedSender.new(publication, GLib.Bytes.new(b"x"), 2)
+        sender.set_packets_per_second(float("nan"))
+        loop = GLib.MainLoop()
+        outcome = []
+
+        def done(source, result):
+            try:
+                source.run_finish(result)
+            except GLib.Error as error:
+                outcome.append(error)
+            loop.quit()
+
+        sender.run_async(None, done)
+        loop.run()
+        self.assertTrue(outcome[0].matches(Mctx.error_quark(), Mctx.Error.INVALID_RATE))
+
         config = Mctx.PublicationConfig.new("ff31::8000:1234", 5000)
         with self.assertRaises(GLib.Error) as caught:
             config.validate()
