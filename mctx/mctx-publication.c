@@ -61,7 +61,51 @@ struct _MctxPublication
 #endif
 };
 
-G_DEFINE_FINAL_TYPE (MctxPublication, mctx_publication, G_TYPE_OBJECT)
+static void mctx_publication_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MctxPublication, mctx_publication, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, mctx_publication_initable_init))
+
+#define NOT_FROM_CONTEXT \
+  _("A publication is created ready by its context: call Mctx.Context.add_publication()")
+
+/* A publication is made ready by its context, which opens, binds and connects
+ * its socket from a resolved configuration. Constructed any other way, as
+ * a binding's `Mctx.Publication()` does (it initializes GInitables), it would
+ * be an object without a socket: initialization refuses it instead. */
+static gboolean
+mctx_publication_initable_init_impl (GInitable     *initable,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  MctxPublication *self = MCTX_PUBLICATION (initable);
+
+  if (g_atomic_int_get (&self->guard.fd) >= 0)
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, NOT_FROM_CONTEXT);
+  return FALSE;
+}
+
+/* Why a publication without a socket cannot send: it lost it, or it never
+ * came from a context at all. */
+static void
+set_closed_error (MctxPublication  *self,
+                  GError          **error)
+{
+  if (self->destination_text == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, NOT_FROM_CONTEXT);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                 _("Publication %u to %s has no socket any more"),
+                 self->id, self->destination_text);
+}
+
+static void
+mctx_publication_initable_init (GInitableIface *iface)
+{
+  iface->init = mctx_publication_initable_init_impl;
+}
 
 enum {
   PROP_0,
@@ -938,9 +982,7 @@ mctx_publication_send (MctxPublication  *self,
   if (G_UNLIKELY (fd < 0))
     {
       count_send (self, -1);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                   _("Publication %u to %s has no socket any more"),
-                   self->id, self->destination_text);
+      set_closed_error (self, error);
       return -1;
     }
 

@@ -704,6 +704,26 @@ test_preconditions (void)
   g_test_trap_assert_stderr ("*mctx_context_add_publication*MCTX_IS_PUBLICATION_CONFIG*");
 }
 
+/* Only a context makes a publication ready: constructed any other way,
+ * its GInitable refuses it, and its sends say why. */
+static void
+test_not_from_context (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MctxPublication) bare = g_object_new (MCTX_TYPE_PUBLICATION, NULL);
+
+  g_test_summary ("A publication constructed outside a context fails to initialize, clearly");
+
+  g_assert_null (g_initable_new (MCTX_TYPE_PUBLICATION, NULL, &error, NULL));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "add_publication()"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (mctx_publication_send (bare, (const guint8 *) "x", 1, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_nonnull (strstr (error->message, "add_publication()"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -727,6 +747,8 @@ main (int    argc,
   g_test_add_func ("/mctx/context/with-socket-mismatch", test_with_socket_mismatch);
   g_test_add_func ("/mctx/context/with-fd", test_with_fd);
   g_test_add_func ("/mctx/context/preconditions", test_preconditions);
+
+  g_test_add_func ("/mctx/context/not-from-context", test_not_from_context);
 
   return g_test_run ();
 }

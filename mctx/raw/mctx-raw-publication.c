@@ -66,7 +66,35 @@ struct _MctxRawPublication
   int route_monitor;
 };
 
-G_DEFINE_FINAL_TYPE (MctxRawPublication, mctx_raw_publication, G_TYPE_OBJECT)
+static void mctx_raw_publication_initable_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (MctxRawPublication, mctx_raw_publication, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, mctx_raw_publication_initable_init))
+
+/* A raw publication is made ready by its context, which opens, binds and connects
+ * its socket from a resolved configuration. Constructed any other way, as
+ * a binding's `Mctx.RawPublication()` does (it initializes GInitables), it would
+ * be an object without a socket: initialization refuses it instead. */
+static gboolean
+mctx_raw_publication_initable_init_impl (GInitable     *initable,
+                                         GCancellable  *cancellable,
+                                         GError       **error)
+{
+  MctxRawPublication *self = MCTX_RAW_PUBLICATION (initable);
+
+  if (g_atomic_int_get (&self->guard.fd) >= 0)
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("A raw publication is created ready by its context: call Mctx.RawContext.add_publication()"));
+  return FALSE;
+}
+
+static void
+mctx_raw_publication_initable_init (GInitableIface *iface)
+{
+  iface->init = mctx_raw_publication_initable_init_impl;
+}
 
 enum {
   PROP_0,

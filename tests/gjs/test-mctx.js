@@ -144,6 +144,23 @@ const tests = {
         }
         assertEqual(caught.matches(Mctx.error_quark(), Mctx.Error.PUBLICATION_NOT_FOUND), true, 'not found');
     },
+
+    'a publication only comes from a context'() {
+        // GJS does not initialize GInitables it constructs: init() and
+        // every send say what to do instead.
+        const publication = new Mctx.Publication();
+        for (const attempt of [() => publication.init(null),
+            () => publication.send(new TextEncoder().encode('x'))]) {
+            let caught = null;
+            try {
+                attempt();
+            } catch (e) {
+                caught = e;
+            }
+            assertEqual(caught !== null && caught.message.includes('add_publication()'), true,
+                `clear error: ${caught}`);
+        }
+    },
 };
 
 async function runAll() {

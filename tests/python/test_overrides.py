@@ -56,6 +56,14 @@ class OverridesTest(unittest.TestCase):
         plain = Mctx.PublicationConfig()
         self.assertIsNone(plain.props.group)
 
+    def test_publication_only_from_a_context(self):
+        for kind in (Mctx.Publication, Mctx.RawPublication):
+            with self.subTest(kind=kind):
+                with self.assertRaises(GLib.Error) as caught:
+                    kind()
+                self.assertTrue(caught.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_SUPPORTED))
+                self.assertIn("add_publication()", caught.exception.message)
+
     def test_bytes_like_payloads(self):
         publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
         for payload in (b"bytes", bytearray(b"bytearray"), memoryview(b"memoryview")):

@@ -101,6 +101,12 @@ __all__.append("Context")
 
 
 class Publication(Mctx.Publication):
+    def __init__(self, *args, **kwargs):
+        # Only a context makes a publication ready; constructed here, the
+        # GInitable refuses it at once with a clear GLib.Error.
+        super().__init__(*args, **kwargs)
+        self.init(None)
+
     def send(self, data):
         """Sends bytes-like ``data`` as one datagram; returns the number of
         bytes sent, as ``Gio.Socket.send()`` does."""
@@ -122,6 +128,16 @@ class Publication(Mctx.Publication):
 
 Publication = override(Publication)
 __all__.append("Publication")
+
+
+if hasattr(Mctx, "RawPublication"):
+    class RawPublication(Mctx.RawPublication):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.init(None)
+
+    RawPublication = override(RawPublication)
+    __all__.append("RawPublication")
 
 
 class SendReport(Mctx.SendReport):
