@@ -50,7 +50,7 @@ main (void)
   sender = mctx_paced_sender_new (publication, payload, 20);
   mctx_paced_sender_set_packets_per_second (sender, 1000);
   g_signal_connect (sender, "progress", G_CALLBACK (on_progress), NULL);
-  mctx_paced_sender_run_async (sender, NULL, on_done, loop);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_done, loop);
   g_main_loop_run (loop);
 
   printf ("sent %" G_GUINT64_FORMAT " datagrams\n", mctx_paced_sender_get_packets_sent (sender));

@@ -906,6 +906,8 @@ static GSourceFuncs timer_funcs = {
 /**
  * mctx_paced_sender_run_async:
  * @self: a paced sender
+ * @io_priority: the I/O priority of the run, such as %G_PRIORITY_DEFAULT:
+ *   the priority of its timer and of its waits for writability
  * @cancellable: (nullable): a #GCancellable to stop the run
  * @callback: (scope async) (closure user_data): called when the run ends
  * @user_data: data for @callback
@@ -919,6 +921,7 @@ static GSourceFuncs timer_funcs = {
  */
 void
 mctx_paced_sender_run_async (MctxPacedSender     *self,
+                             int                  io_priority,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -932,6 +935,7 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, RUN_ASYNC_TAG);
   g_task_set_name (task, "[mctx] mctx_paced_sender_run_async");
+  g_task_set_priority (task, io_priority);
 
   if (self->task != NULL)
     {

@@ -81,6 +81,7 @@ guint64          mctx_paced_sender_get_bytes_sent        (MctxPacedSender     *s
 
 MCTX_AVAILABLE_IN_1_0
 void             mctx_paced_sender_run_async             (MctxPacedSender     *self,
+                                                          int                  io_priority,
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);

@@ -486,7 +486,7 @@ test_paced_exact_count (Fixture       *fixture,
   g_signal_connect (sender, "progress", G_CALLBACK (on_progress), &run);
 
   started = g_get_monotonic_time ();
-  mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
   iterate_until (&run.done);
 
   g_assert_no_error (run.error);
@@ -537,7 +537,7 @@ test_paced_payload_func (Fixture       *fixture,
   mctx_paced_sender_set_bits_per_second (sender, 64 * 1000);
   g_signal_connect (sender, "packet-sent", G_CALLBACK (on_packet_sent), &packet_signals);
 
-  mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
   iterate_until (&run.done);
 
   g_assert_no_error (run.error);
@@ -566,10 +566,10 @@ test_paced_cancel (Fixture       *fixture,
   RunResult run = { 0 }, second = { 0 };
 
   mctx_paced_sender_set_packets_per_second (sender, 1000);
-  mctx_paced_sender_run_async (sender, cancellable, on_run, &run);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, cancellable, on_run, &run);
 
   /* One run at a time. */
-  mctx_paced_sender_run_async (sender, NULL, on_run, &second);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &second);
   iterate_until (&second.done);
   g_assert_error (second.error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_clear_error (&second.error);
@@ -596,7 +596,7 @@ test_paced_would_block (SlowLink      *link,
 
   /* Fast enough to finish, slow enough to fill the buffer. */
   mctx_test_run ("tc qdisc change dev slow0 root tbf rate 4mbit burst 1600 limit 10000000");
-  mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
   iterate_until (&run.done);
 
   g_assert_no_error (run.error);
@@ -615,7 +615,7 @@ test_paced_fails (Fixture       *fixture,
   RunResult run = { 0 };
 
   g_assert_nonnull (stolen);
-  mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
   iterate_until (&run.done);
 
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
@@ -644,7 +644,7 @@ test_paced_invalid_rates (Fixture       *fixture,
         mctx_paced_sender_set_packets_per_second (sender, packet_rates[i]);
       else
         g_object_set (sender, "packets-per-second", packet_rates[i], NULL);
-      mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+      mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
       iterate_until (&run.done);
       g_assert_error (run.error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE);
       g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 0);
@@ -656,7 +656,7 @@ test_paced_invalid_rates (Fixture       *fixture,
     RunResult run = { 0 };
 
     mctx_paced_sender_set_bits_per_second (sender, 0.5);
-    mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+    mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
     iterate_until (&run.done);
     g_assert_error (run.error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE);
     g_clear_error (&run.error);
@@ -668,7 +668,7 @@ test_paced_invalid_rates (Fixture       *fixture,
     RunResult run = { 0 };
 
     mctx_paced_sender_set_packets_per_second (sender, 1000);
-    mctx_paced_sender_run_async (sender, NULL, on_run, &run);
+    mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
     while (mctx_paced_sender_get_packets_sent (sender) < 5)
       g_main_context_iteration (NULL, TRUE);
     mctx_paced_sender_set_packets_per_second (sender, NAN);

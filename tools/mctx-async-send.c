@@ -248,7 +248,7 @@ main (int    argc,
         g_signal_connect (paced, "packet-sent", G_CALLBACK (on_packet_sent), &self);
       else
         g_signal_connect (paced, "progress", G_CALLBACK (on_progress), &self);
-      mctx_paced_sender_run_async (paced, self.cancellable, on_run, &self);
+      mctx_paced_sender_run_async (paced, G_PRIORITY_DEFAULT, self.cancellable, on_run, &self);
     }
   else
     send_next (&self);

@@ -121,7 +121,7 @@ const tests = {
         sender.connect('progress', (_sender, packets) => {
             progress = packets;
         });
-        assertEqual(await sender.run_async(null), true, 'run finished');
+        assertEqual(await sender.run_async(GLib.PRIORITY_DEFAULT, null), true, 'run finished');
         assertEqual(sender.packets_sent, 20, 'packets sent');
         assertEqual(progress, 20, 'last progress');
         for (let i = 0; i < 20; i++)

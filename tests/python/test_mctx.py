@@ -118,7 +118,7 @@ class CoreTest(unittest.TestCase):
                 outcome.append(error)
             loop.quit()
 
-        sender.run_async(None, done)
+        sender.run_async(GLib.PRIORITY_DEFAULT, None, done)
         loop.run()
         self.assertTrue(outcome[0].matches(Mctx.error_quark(), Mctx.Error.INVALID_RATE))
 

@@ -127,7 +127,7 @@ class OverridesTest(unittest.TestCase):
             outcome.append(sender.run_finish(result))
             loop.quit()
 
-        sender.run_async(None, done)
+        sender.run_async(GLib.PRIORITY_DEFAULT, None, done)
         loop.run()
         self.assertEqual(outcome, [True])
         self.assertEqual(sender.props.packets_sent, 10)
