@@ -74,6 +74,26 @@ class OverridesTest(unittest.TestCase):
         self.assertEqual(self.context.send_all(memoryview(b"all")), 1)
         self.assertEqual(receive(self.receiver)[0], b"all")
 
+    def test_fileno_and_metrics_attributes(self):
+        import selectors
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+        with selectors.DefaultSelector() as selector:
+            selector.register(publication, selectors.EVENT_WRITE)
+            self.assertEqual(len(selector.select(timeout=1)), 1)
+            selector.unregister(publication)
+        if hasattr(Mctx, "MetricsSnapshot"):
+            before = publication.snapshot_metrics()
+            publication.send(b"counted")
+            after = publication.snapshot_metrics()
+            self.assertEqual((after.packets_sent, after.bytes_sent, after.send_errors), (1, 7, 0))
+            delta = after.delta(before)
+            self.assertEqual(delta.packets_sent, 1)
+            self.assertGreater(delta.interval, 0)
+            self.assertEqual(delta.later.packets_sent, 1)
+        self.context.remove_publication(publication.props.id)
+        with self.assertRaises(ValueError):
+            publication.fileno()
+
     def test_announce_tuple_and_repr(self):
         publication = self.context.add_publication(GROUP, self.port, bind="127.0.0.1:44003",
                                                    interface="127.0.0.1")

@@ -116,6 +116,15 @@ class Publication(Mctx.Publication):
         """Sends bytes-like ``data`` as one datagram; returns a SendReport."""
         return super().send_with_report(bytes(data))
 
+    def fileno(self):
+        """The socket's descriptor, for ``select``, ``selectors`` and
+        asyncio; it stays the publication's. Raises ``ValueError`` once the
+        socket is gone, as a closed Python socket does."""
+        fd = self.get_fd()
+        if fd < 0:
+            raise ValueError("the publication has no socket any more")
+        return fd
+
     @property
     def announce_tuple(self):
         """``(source, group, port)`` as strings and an int."""
@@ -136,8 +145,48 @@ if hasattr(Mctx, "RawPublication"):
             super().__init__(*args, **kwargs)
             self.init(None)
 
+        def fileno(self):
+            fd = self.get_fd()
+            if fd < 0:
+                raise ValueError("the raw publication has no socket any more")
+            return fd
+
     RawPublication = override(RawPublication)
     __all__.append("RawPublication")
+
+
+def _getter_attributes(cls, names):
+    """Adds read-only attributes for the boxed type's get_<name>() methods,
+    so that ``snapshot.packets_sent`` reads as Python reads."""
+    for name in names:
+        setattr(cls, name, property(lambda self, getter="get_" + name: getattr(self, getter)()))
+    return cls
+
+
+if hasattr(Mctx, "MetricsSnapshot"):
+    class MetricsSnapshot(Mctx.MetricsSnapshot):
+        def __repr__(self):
+            return "<Mctx.MetricsSnapshot %d packets, %d bytes, %d errors>" % (
+                self.get_packets_sent(), self.get_bytes_sent(), self.get_send_errors())
+
+    _getter_attributes(MetricsSnapshot, (
+        "kind", "publication_id", "timestamp", "monotonic_time", "send_calls", "packets_sent",
+        "bytes_sent", "send_errors", "publications_added", "publications_removed",
+        "active_publications"))
+    MetricsSnapshot = override(MetricsSnapshot)
+    __all__.append("MetricsSnapshot")
+
+    class MetricsDelta(Mctx.MetricsDelta):
+        def __repr__(self):
+            return "<Mctx.MetricsDelta %d packets over %.3f s>" % (
+                self.get_packets_sent(), self.get_interval())
+
+    _getter_attributes(MetricsDelta, (
+        "kind", "earlier", "later", "interval", "send_calls", "packets_sent", "bytes_sent",
+        "send_errors", "publications_added", "publications_removed", "send_calls_per_second",
+        "packets_per_second", "bytes_per_second", "send_errors_per_second"))
+    MetricsDelta = override(MetricsDelta)
+    __all__.append("MetricsDelta")
 
 
 class SendReport(Mctx.SendReport):
