@@ -65,6 +65,7 @@ enum {
   PROP_PORT,
   PROP_SOURCE_ADDRESS,
   PROP_SOURCE_PORT,
+  PROP_BIND_ADDRESS,
   PROP_OUTGOING_INTERFACE,
   PROP_INTERFACE_INDEX,
   PROP_INTERFACE_NAME,
@@ -112,6 +113,9 @@ mctx_publication_config_get_property (GObject    *object,
     case PROP_SOURCE_PORT:
       g_value_set_uint (value, self->source_port);
       break;
+    case PROP_BIND_ADDRESS:
+      g_value_take_object (value, mctx_publication_config_dup_bind_address (self));
+      break;
     case PROP_OUTGOING_INTERFACE:
       g_value_set_object (value, self->outgoing_interface);
       break;
@@ -153,6 +157,9 @@ mctx_publication_config_set_property (GObject      *object,
       break;
     case PROP_SOURCE_PORT:
       mctx_publication_config_set_source_port (self, g_value_get_uint (value));
+      break;
+    case PROP_BIND_ADDRESS:
+      mctx_publication_config_set_bind_address (self, g_value_get_object (value));
       break;
     case PROP_OUTGOING_INTERFACE:
       mctx_publication_config_set_outgoing_interface (self, g_value_get_object (value));
@@ -235,6 +242,22 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
     g_param_spec_uint ("source-port", NULL, NULL,
                        0, G_MAXUINT, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPublicationConfig:bind-address: (setter set_bind_address)
+   *
+   * The source address and port together, as the socket address bound
+   * before connecting; %NULL when no source address is set. Reading it
+   * gives a new #GInetSocketAddress; setting it sets
+   * [property@Mctx.PublicationConfig:source-address] and
+   * [property@Mctx.PublicationConfig:source-port], and %NULL clears both.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_BIND_ADDRESS] =
+    g_param_spec_object ("bind-address", NULL, NULL,
+                         G_TYPE_INET_SOCKET_ADDRESS,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * MctxPublicationConfig:outgoing-interface: (getter get_outgoing_interface) (setter set_outgoing_interface)
@@ -833,6 +856,7 @@ mctx_publication_config_set_source_address (MctxPublicationConfig *self,
 
   g_set_object (&self->source_address, address);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_ADDRESS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIND_ADDRESS]);
 }
 
 /**
@@ -905,15 +929,40 @@ mctx_publication_config_set_source_port (MctxPublicationConfig *self,
 
   self->source_port = port;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_PORT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIND_ADDRESS]);
 }
 
 /**
- * mctx_publication_config_set_bind_address:
+ * mctx_publication_config_dup_bind_address: (get-property bind-address)
  * @self: a configuration
- * @address: the local socket address to bind
+ *
+ * Gets the source address and port together, as the socket address the
+ * publication binds.
+ *
+ * Returns: (transfer full) (nullable): a new socket address, or %NULL when
+ *   no source address is set
+ *
+ * Since: 1.0
+ */
+GInetSocketAddress *
+mctx_publication_config_dup_bind_address (MctxPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
+
+  if (self->source_address == NULL)
+    return NULL;
+
+  return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (self->source_address,
+                                                           (guint16) MIN (self->source_port, G_MAXUINT16)));
+}
+
+/**
+ * mctx_publication_config_set_bind_address: (set-property bind-address)
+ * @self: a configuration
+ * @address: (nullable): the local socket address to bind, or %NULL for none
  *
  * Sets the source address and the source port together from one socket
- * address.
+ * address; %NULL clears both.
  *
  * Since: 1.0
  */
@@ -922,11 +971,11 @@ mctx_publication_config_set_bind_address (MctxPublicationConfig *self,
                                           GInetSocketAddress    *address)
 {
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
-  g_return_if_fail (G_IS_INET_SOCKET_ADDRESS (address));
+  g_return_if_fail (address == NULL || G_IS_INET_SOCKET_ADDRESS (address));
 
   g_object_freeze_notify (G_OBJECT (self));
-  mctx_publication_config_set_source_address (self, g_inet_socket_address_get_address (address));
-  mctx_publication_config_set_source_port (self, g_inet_socket_address_get_port (address));
+  mctx_publication_config_set_source_address (self, address != NULL ? g_inet_socket_address_get_address (address) : NULL);
+  mctx_publication_config_set_source_port (self, address != NULL ? g_inet_socket_address_get_port (address) : 0);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

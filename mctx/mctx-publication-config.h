@@ -73,6 +73,8 @@ void                   mctx_publication_config_set_source_port  (MctxPublication
                                                                  guint                  port);
 
 MCTX_AVAILABLE_IN_1_0
+GInetSocketAddress    *mctx_publication_config_dup_bind_address        (MctxPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
 void                   mctx_publication_config_set_bind_address        (MctxPublicationConfig *self,
                                                                         GInetSocketAddress    *address);
 MCTX_AVAILABLE_IN_1_0

@@ -117,6 +117,14 @@ test_new_invalid_group (void)
 }
 
 static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+static void
 test_bind_address (void)
 {
   const struct {
@@ -144,7 +152,37 @@ test_bind_address (void)
       text = g_inet_address_to_string (mctx_publication_config_get_source_address (config));
       g_assert_cmpstr (text, ==, good[i].address);
       g_assert_cmpuint (mctx_publication_config_get_source_port (config), ==, good[i].port);
+
+      /* The bind address reads back as one GInetSocketAddress. */
+      {
+        g_autoptr(GInetSocketAddress) bound = mctx_publication_config_dup_bind_address (config);
+        g_autoptr(GInetSocketAddress) from_property = NULL;
+        g_autofree char *bound_text = g_inet_address_to_string (g_inet_socket_address_get_address (bound));
+
+        g_assert_cmpstr (bound_text, ==, good[i].address);
+        g_assert_cmpuint (g_inet_socket_address_get_port (bound), ==, good[i].port);
+        g_object_get (config, "bind-address", &from_property, NULL);
+        g_assert_cmpuint (g_inet_socket_address_get_port (from_property), ==, good[i].port);
+      }
     }
+
+  /* Set through the property, and cleared with NULL. */
+  {
+    g_autoptr(MctxPublicationConfig) config = config_new ("239.1.2.3", 5000);
+    g_autoptr(GInetAddress) host = address ("192.0.2.9");
+    g_autoptr(GSocketAddress) bind = g_inet_socket_address_new (host, 4100);
+    guint notified = 0;
+
+    g_assert_null (mctx_publication_config_dup_bind_address (config));
+    g_signal_connect (config, "notify::bind-address", G_CALLBACK (count_notify), &notified);
+    g_object_set (config, "bind-address", bind, NULL);
+    g_assert_cmpuint (mctx_publication_config_get_source_port (config), ==, 4100);
+    g_assert_cmpuint (notified, >=, 1);
+    g_object_set (config, "bind-address", NULL, NULL);
+    g_assert_null (mctx_publication_config_get_source_address (config));
+    g_assert_cmpuint (mctx_publication_config_get_source_port (config), ==, 0);
+    g_assert_null (mctx_publication_config_dup_bind_address (config));
+  }
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -324,14 +362,6 @@ test_ssm_and_scope (void)
     }
 }
 
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *count)
-{
-  (*count)++;
-}
-
 /* Notifications only for real changes (G_PARAM_EXPLICIT_NOTIFY). */
 static void
 test_notify (void)
@@ -356,7 +386,8 @@ test_notify (void)
   mctx_publication_config_set_interface_name (config, "eth0");
   mctx_publication_config_set_interface_index (config, 2);
   g_object_set (config, "source-port", 4000, NULL);
-  g_assert_cmpuint (count, ==, 6);
+  /* Six properties, and bind-address, which the source port is part of. */
+  g_assert_cmpuint (count, ==, 7);
 }
 
 static void
