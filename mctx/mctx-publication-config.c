@@ -244,7 +244,7 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxPublicationConfig:bind-address: (setter set_bind_address)
+   * MctxPublicationConfig:bind-address:
    *
    * The source address and port together, as the socket address bound
    * before connecting; %NULL when no source address is set. Reading it

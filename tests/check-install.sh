@@ -89,4 +89,4 @@ fi
 export MCTX_EXAMPLE_BIN_DIR="$work"
 export MCTX_EXAMPLES_DIR="$source/examples"
 
-exec /usr/bin/python3 "$source/tests/python/test_examples.py"
+exec "${MCTX_PYTHON:-python3}" "$source/tests/python/test_examples.py"

@@ -10,6 +10,7 @@
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -48,13 +49,13 @@ class ExamplesTest(unittest.TestCase):
         self.assert_hello([binary("send")])
 
     def test_python(self):
-        self.assert_hello(["/usr/bin/python3", os.path.join(SOURCE_DIR, "send.py")])
+        self.assert_hello([sys.executable, os.path.join(SOURCE_DIR, "send.py")])
 
     def test_gjs(self):
         self.assert_hello(["gjs", os.path.join(SOURCE_DIR, "send.js")])
 
     def test_python_asyncio(self):
-        self.assert_hello(["/usr/bin/python3", os.path.join(SOURCE_DIR, "send-async.py")])
+        self.assert_hello([sys.executable, os.path.join(SOURCE_DIR, "send-async.py")])
 
     def test_gjs_await(self):
         self.assert_hello(["gjs", os.path.join(SOURCE_DIR, "send-async.js")])
@@ -64,7 +65,7 @@ class ExamplesTest(unittest.TestCase):
         self.assert_hello([binary("send-vala")])
 
     def test_python_errors(self):
-        self.assertEqual(self.run_example(["/usr/bin/python3", os.path.join(SOURCE_DIR, "errors.py")]),
+        self.assertEqual(self.run_example([sys.executable, os.path.join(SOURCE_DIR, "errors.py")]),
                          "refused: 10.0.0.1 is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)\n")
 
     def test_source(self):
