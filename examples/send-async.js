@@ -1,10 +1,12 @@
 // Awaiting mctx's async send in GJS: Gio._promisify turns
-// send_async/send_finish into a promise.
+// send_async/send_finish into a promise. An ES module: run it with
+// `gjs -m send-async.js`.
 //
 // SPDX-License-Identifier: BSD-2-Clause
 
-imports.gi.versions.Mctx = '1.0';
-const {Gio, GLib, Mctx} = imports.gi;
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import Mctx from 'gi://Mctx?version=1.0';
 
 Gio._promisify(Mctx.Publication.prototype, 'send_async', 'send_finish');
 

@@ -1,10 +1,11 @@
 // The smallest mctx sender, from GJS: "hello multicast" to 239.1.2.3:5000
 // through 127.0.0.1 with TTL 8.
 //
+// An ES module: run it with `gjs -m send.js`.
+//
 // SPDX-License-Identifier: BSD-2-Clause
 
-imports.gi.versions.Mctx = '1.0';
-const {Mctx} = imports.gi;
+import Mctx from 'gi://Mctx?version=1.0';
 
 const context = new Mctx.Context();
 const config = Mctx.PublicationConfig.new('239.1.2.3', 5000);

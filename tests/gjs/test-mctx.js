@@ -1,13 +1,14 @@
-// mctx from GJS: the core flow through the typelib, with a real receiver.
+// mctx from GJS, as an ES module: the core flow through the typelib, with a
+// real receiver.
 // Run by meson inside a private network namespace (tests/run-in-netns.sh);
 // refuses to run anywhere else. Reports TAP.
 //
 // SPDX-License-Identifier: BSD-2-Clause
 
-imports.gi.versions.Gio = '2.0';
-imports.gi.versions.Mctx = '1.0';
-const {GLib, Gio, Mctx} = imports.gi;
-const System = imports.system;
+import GLib from 'gi://GLib';
+import Gio from 'gi://Gio?version=2.0';
+import Mctx from 'gi://Mctx?version=1.0';
+import System from 'system';
 
 Gio._promisify(Mctx.Publication.prototype, 'send_async', 'send_finish');
 Gio._promisify(Mctx.PacedSender.prototype, 'run_async', 'run_finish');

@@ -52,13 +52,13 @@ class ExamplesTest(unittest.TestCase):
         self.assert_hello([sys.executable, os.path.join(SOURCE_DIR, "send.py")])
 
     def test_gjs(self):
-        self.assert_hello(["gjs", os.path.join(SOURCE_DIR, "send.js")])
+        self.assert_hello(["gjs", "-m", os.path.join(SOURCE_DIR, "send.js")])
 
     def test_python_asyncio(self):
         self.assert_hello([sys.executable, os.path.join(SOURCE_DIR, "send-async.py")])
 
     def test_gjs_await(self):
-        self.assert_hello(["gjs", os.path.join(SOURCE_DIR, "send-async.js")])
+        self.assert_hello(["gjs", "-m", os.path.join(SOURCE_DIR, "send-async.js")])
 
     @built("send-vala")
     def test_vala(self):
