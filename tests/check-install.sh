@@ -89,4 +89,8 @@ fi
 export MCTX_EXAMPLE_BIN_DIR="$work"
 export MCTX_EXAMPLES_DIR="$source/examples"
 
-exec "${MCTX_PYTHON:-python3}" "$source/tests/python/test_examples.py"
+# Python from a virtual environment that sees the system's site packages
+# (PyGObject comes from there): the examples run with its interpreter.
+"${MCTX_PYTHON:-python3}" -m venv --system-site-packages --without-pip "$work/venv"
+"$work/venv/bin/python" -c 'import sys; assert sys.prefix != sys.base_prefix, "not a virtual environment"'
+exec "$work/venv/bin/python" "$source/tests/python/test_examples.py"
