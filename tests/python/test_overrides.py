@@ -6,6 +6,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 
 import asyncio
+import errno
 import socket
 import subprocess
 import unittest
@@ -63,6 +64,29 @@ class OverridesTest(unittest.TestCase):
                     kind()
                 self.assertTrue(caught.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_SUPPORTED))
                 self.assertIn("add_publication()", caught.exception.message)
+
+    def test_os_errors(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+        self.context.remove_publication(publication.props.id)
+        with self.assertRaises(OSError) as caught:
+            publication.send(b"gone")
+        self.assertEqual(caught.exception.errno, errno.EBADF)
+        self.assertTrue(caught.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CLOSED))
+
+        holder = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        holder.bind(("127.0.0.1", 0))
+        with self.assertRaises(OSError) as caught:
+            self.context.add_publication(GROUP, self.port, interface="127.0.0.1",
+                                         bind="127.0.0.1:%d" % holder.getsockname()[1])
+        self.assertEqual(caught.exception.errno, errno.EADDRINUSE)
+        self.assertIsInstance(caught.exception, GLib.Error)
+        holder.close()
+
+        # A refusal of the configuration is mctx's, not the system's.
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.add_publication(GROUP, 0)
+        self.assertNotIsInstance(caught.exception, OSError)
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.INVALID_PORT))
 
     def test_bytes_like_payloads(self):
         publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
@@ -183,7 +207,10 @@ class AsyncWouldBlockTest(unittest.TestCase):
         while True:
             try:
                 self.publication.send(bytes(1000))
-            except GLib.Error as error:
+            except BlockingIOError as error:
+                # Python's exception, and still the GLib.Error it was.
+                self.assertEqual(error.errno, errno.EAGAIN)
+                self.assertIsInstance(error, GLib.Error)
                 self.assertTrue(error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.WOULD_BLOCK))
                 break
 

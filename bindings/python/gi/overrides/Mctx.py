@@ -4,6 +4,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 
 import asyncio
+import errno
+import functools
 
 from gi.repository import Gio, GLib
 
@@ -13,6 +15,57 @@ from ..overrides import override
 Mctx = get_introspection_module("Mctx")
 
 __all__ = []
+
+
+# Failures of the operating system arrive as G_IO_ERROR GErrors. Python
+# code catches them as OSError (with errno) and a full send buffer as
+# BlockingIOError, while they stay GLib.Errors of the same domain and code.
+# GIO keeps only the code, so errno is the one it stands for; a code GIO
+# uses for several errnos (FAILED) gives errno None.
+_ERRNO_OF_CODE = {
+    Gio.IOErrorEnum.WOULD_BLOCK: errno.EAGAIN,
+    Gio.IOErrorEnum.CLOSED: errno.EBADF,
+    Gio.IOErrorEnum.NETWORK_UNREACHABLE: errno.ENETUNREACH,
+    Gio.IOErrorEnum.HOST_UNREACHABLE: errno.EHOSTUNREACH,
+    Gio.IOErrorEnum.CONNECTION_REFUSED: errno.ECONNREFUSED,
+    Gio.IOErrorEnum.ADDRESS_IN_USE: errno.EADDRINUSE,
+    Gio.IOErrorEnum.PERMISSION_DENIED: errno.EPERM,
+    Gio.IOErrorEnum.MESSAGE_TOO_LARGE: errno.EMSGSIZE,
+    Gio.IOErrorEnum.TIMED_OUT: errno.ETIMEDOUT,
+    Gio.IOErrorEnum.INVALID_ARGUMENT: errno.EINVAL,
+    Gio.IOErrorEnum.BROKEN_PIPE: errno.EPIPE,
+    Gio.IOErrorEnum.NOT_CONNECTED: errno.ENOTCONN,
+    Gio.IOErrorEnum.TOO_MANY_OPEN_FILES: errno.EMFILE,
+    Gio.IOErrorEnum.NOT_SUPPORTED: errno.EOPNOTSUPP,
+}
+
+
+class SocketError(OSError, GLib.Error):
+    """A failure of the operating system: an ``OSError`` with ``errno``, and
+    a ``GLib.Error`` of the ``G_IO_ERROR`` domain."""
+
+
+class WouldBlockError(BlockingIOError, SocketError):
+    """The send buffer is full: caught by ``except BlockingIOError``."""
+
+
+def _os_errors(method):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except GLib.Error as error:
+            if isinstance(error, OSError) or error.domain != GLib.quark_to_string(Gio.io_error_quark()):
+                raise
+            kind = WouldBlockError if error.code == Gio.IOErrorEnum.WOULD_BLOCK else SocketError
+            number = _ERRNO_OF_CODE.get(error.code)
+            raised = kind(error.message) if number is None else kind(number, error.message)
+            raised.domain, raised.code, raised.message = error.domain, error.code, error.message
+            raise raised from None
+    return wrapper
+
+
+__all__ += ["SocketError", "WouldBlockError"]
 
 _CONFIG_KEYWORDS = ("source", "source_port", "bind", "interface", "interface_index",
                     "interface_name", "ttl", "loopback")
@@ -82,16 +135,27 @@ class Context(Mctx.Context):
             config = PublicationConfig(config, port, **kwargs)
         elif port is not None or kwargs:
             raise TypeError("add_publication() takes either a configuration or a group and a port")
-        return super().add_publication(config)
+        return _os_errors(super().add_publication)(config)
 
+    @_os_errors
+    def add_publication_with_socket(self, config, socket):
+        return super().add_publication_with_socket(config, socket)
+
+    @_os_errors
+    def add_publication_with_fd(self, config, fd):
+        return super().add_publication_with_fd(config, fd)
+
+    @_os_errors
     def send(self, id, data):
         """Sends bytes-like ``data`` through the publication ``id``; returns
         the number of bytes sent."""
         return super().send(id, bytes(data))
 
+    @_os_errors
     def send_with_report(self, id, data):
         return super().send_with_report(id, bytes(data))
 
+    @_os_errors
     def send_all(self, data):
         return super().send_all(bytes(data))
 
@@ -107,14 +171,22 @@ class Publication(Mctx.Publication):
         super().__init__(*args, **kwargs)
         self.init(None)
 
+    @_os_errors
     def send(self, data):
         """Sends bytes-like ``data`` as one datagram; returns the number of
-        bytes sent, as ``Gio.Socket.send()`` does."""
+        bytes sent, as ``Gio.Socket.send()`` does. A full send buffer raises
+        ``BlockingIOError``, other failures ``OSError`` (both also
+        ``GLib.Error``)."""
         return super().send(bytes(data))
 
+    @_os_errors
     def send_with_report(self, data):
         """Sends bytes-like ``data`` as one datagram; returns a SendReport."""
         return super().send_with_report(bytes(data))
+
+    @_os_errors
+    def send_bytes(self, data):
+        return super().send_bytes(data)
 
     def fileno(self):
         """The socket's descriptor, for ``select``, ``selectors`` and
@@ -150,6 +222,14 @@ if hasattr(Mctx, "RawPublication"):
             if fd < 0:
                 raise ValueError("the raw publication has no socket any more")
             return fd
+
+        @_os_errors
+        def send_raw(self, data):
+            return super().send_raw(bytes(data))
+
+        @_os_errors
+        def send_bytes(self, data):
+            return super().send_bytes(data)
 
     RawPublication = override(RawPublication)
     __all__.append("RawPublication")
