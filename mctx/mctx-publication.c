@@ -958,7 +958,7 @@ _mctx_publication_close (MctxPublication *self)
  *
  * A datagram counts as sent only when it has left the socket layer: one
  * that the kernel's queueing layer drops (a full queue on the interface,
- * `ENOBUFS`) fails the send. Errors the kernel queued about earlier
+ * `ENOBUFS`) fails the send with %G_IO_ERROR_NO_SPACE. Errors the kernel queued about earlier
  * datagrams are discarded, never reported against this one.
  *
  * Returns: the number of bytes sent, or -1 with @error set

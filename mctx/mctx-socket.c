@@ -14,6 +14,18 @@
 
 #include "mctx-private.h"
 
+/* The G_IO_ERROR code of an errno. GIO files ENOBUFS under FAILED; for a
+ * sender it is the one error that matters most (the interface queue had no
+ * room), so it gets NO_SPACE, which callers can match. */
+int
+_mctx_io_error_from_errno (int saved_errno)
+{
+  if (saved_errno == ENOBUFS)
+    return G_IO_ERROR_NO_SPACE;
+
+  return g_io_error_from_errno (saved_errno);
+}
+
 /* Reports a failed system call as "<what>: <strerror>" in G_IO_ERROR. */
 gboolean
 _mctx_set_io_error (GError     **error,
@@ -28,7 +40,7 @@ _mctx_set_io_error (GError     **error,
   what = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+  g_set_error (error, G_IO_ERROR, _mctx_io_error_from_errno (saved_errno),
                "%s: %s", what, g_strerror (saved_errno));
   return FALSE;
 }

@@ -584,10 +584,10 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
         forget_routes (self);
 
       if (ifindex == 0 || if_indextoname (ifindex, name) == NULL)
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+        g_set_error (error, G_IO_ERROR, _mctx_io_error_from_errno (saved_errno),
                      _("Could not send the datagram to %s: %s"), group, g_strerror (saved_errno));
       else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+        g_set_error (error, G_IO_ERROR, _mctx_io_error_from_errno (saved_errno),
                      _("Could not send the datagram to %s on %s: %s"), group, name, g_strerror (saved_errno));
       return NULL;
     }

@@ -37,6 +37,8 @@ _ERRNO_OF_CODE = {
     Gio.IOErrorEnum.NOT_CONNECTED: errno.ENOTCONN,
     Gio.IOErrorEnum.TOO_MANY_OPEN_FILES: errno.EMFILE,
     Gio.IOErrorEnum.NOT_SUPPORTED: errno.EOPNOTSUPP,
+    # mctx reports a datagram the interface queue dropped so.
+    Gio.IOErrorEnum.NO_SPACE: errno.ENOBUFS,
 }
 
 
