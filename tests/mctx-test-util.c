@@ -204,8 +204,8 @@ new_receiver_socket (int family)
   return fd;
 }
 
-static guint16
-local_port (int fd)
+guint16
+mctx_test_local_port (int fd)
 {
   struct sockaddr_storage storage;
   socklen_t size = sizeof storage;
@@ -236,7 +236,7 @@ mctx_test_receiver_ipv4 (const char *group,
   g_assert_cmpint (setsockopt (fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on), ==, 0);
 
   if (bound_port != NULL)
-    *bound_port = local_port (fd);
+    *bound_port = mctx_test_local_port (fd);
   return fd;
 }
 
@@ -278,7 +278,7 @@ mctx_test_receiver_ipv6 (const char *group,
   g_assert_cmpint (setsockopt (fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof on), ==, 0);
 
   if (bound_port != NULL)
-    *bound_port = local_port (fd);
+    *bound_port = mctx_test_local_port (fd);
   return fd;
 }
 

@@ -44,6 +44,9 @@ guint         mctx_test_peer_if_index     (MctxTestPeer *peer,
 MctxPublication *mctx_test_add_publication (MctxContext           *context,
                                             MctxPublicationConfig *config);
 
+/* The local port a socket is bound to (0: not bound). */
+guint16       mctx_test_local_port        (int           fd);
+
 /* Receivers: UDP sockets joined to a group, reporting TTL / hop limit. */
 int           mctx_test_receiver_ipv4     (const char   *group,
                                            const char   *interface_address,

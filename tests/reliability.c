@@ -177,16 +177,6 @@ get_int_option (int fd,
   return value;
 }
 
-static guint16
-bound_port (int fd)
-{
-  struct sockaddr_in address;
-  socklen_t size = sizeof address;
-
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &address, &size), ==, 0);
-  return ntohs (address.sin_port);
-}
-
 /* What a caller's socket looked like before an add, to check it after. */
 static void
 prepare_caller_socket (int fd)
@@ -202,7 +192,7 @@ assert_caller_socket_untouched (int fd)
   g_assert_cmpint (get_int_option (fd, IPPROTO_IP, IP_MULTICAST_TTL), ==, 77);
   g_assert_cmpint (get_int_option (fd, IPPROTO_IP, IP_MULTICAST_LOOP), ==, 1);
   g_assert_cmpint (get_int_option (fd, IPPROTO_IP, IP_RECVERR), ==, 0);
-  g_assert_cmpuint (bound_port (fd), ==, 0);
+  g_assert_cmpuint (mctx_test_local_port (fd), ==, 0);
 }
 
 /* Refusals that only bind or connect can find: the port is taken, or the
@@ -229,7 +219,7 @@ test_refused_socket_untouched (void)
     close (holder);
     holder = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
     g_assert_cmpint (bind (holder, (struct sockaddr *) &address, sizeof address), ==, 0);
-    port = bound_port (holder);
+    port = mctx_test_local_port (holder);
   }
 
   taken_port = loopback_config (5000);

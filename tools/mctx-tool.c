@@ -510,6 +510,21 @@ print_json (MctxToolReporter *reporter,
   g_print ("%s\n", text);
 }
 
+/* A JSON line about packet @index, left open for more members. */
+static JsonBuilder *
+begin_event (const char *type,
+             guint64     index)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  json_builder_set_member_name (builder, "seq");
+  json_builder_add_int_value (builder, (gint64) index + 1);
+  return builder;
+}
+
 static void
 clear_progress_line (MctxToolReporter *reporter)
 {
@@ -528,13 +543,8 @@ mctx_tool_reporter_packet (MctxToolReporter *reporter,
 
   if (reporter->options->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonBuilder) builder = begin_event ("packet", index);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "packet");
-      json_builder_set_member_name (builder, "seq");
-      json_builder_add_int_value (builder, (gint64) index + 1);
       json_builder_set_member_name (builder, "bytes");
       json_builder_add_int_value (builder, (gint64) bytes);
       json_builder_set_member_name (builder, "publication");
@@ -574,13 +584,8 @@ mctx_tool_reporter_error (MctxToolReporter *reporter,
 
   if (reporter->options->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonBuilder) builder = begin_event ("error", index);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "error");
-      json_builder_set_member_name (builder, "seq");
-      json_builder_add_int_value (builder, (gint64) index + 1);
       json_builder_set_member_name (builder, "message");
       json_builder_add_string_value (builder, error->message);
       json_builder_end_object (builder);

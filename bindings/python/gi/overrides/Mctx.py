@@ -196,7 +196,7 @@ class Publication(Mctx.Publication):
         socket is gone, as a closed Python socket does."""
         fd = self.get_fd()
         if fd < 0:
-            raise ValueError("the publication has no socket any more")
+            raise ValueError("%s has no socket any more" % type(self).__name__)
         return fd
 
     @property
@@ -219,11 +219,7 @@ if hasattr(Mctx, "RawPublication"):
             super().__init__(*args, **kwargs)
             self.init(None)
 
-        def fileno(self):
-            fd = self.get_fd()
-            if fd < 0:
-                raise ValueError("the raw publication has no socket any more")
-            return fd
+        fileno = Publication.fileno
 
         @_os_errors
         def send_raw(self, data):
