@@ -205,6 +205,10 @@ mctx_metrics_sampler_sample (MctxMetricsSampler *self)
   else
     now = mctx_context_snapshot_metrics (self->context);
 
+  /* A build that counts nothing has nothing to sample. */
+  if (now == NULL)
+    return NULL;
+
   /* Snapshots of one source only grow, so this cannot fail. */
   if (self->last != NULL)
     delta = _mctx_metrics_delta_new (self->last, now);

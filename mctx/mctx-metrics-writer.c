@@ -594,6 +594,12 @@ mctx_metrics_writer_initable_init_impl (GInitable     *initable,
   struct stat info;
   int fd;
 
+#ifndef MCTX_ENABLE_METRICS
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("This mctx was built without metrics (-Dmetrics=disabled)"));
+  return FALSE;
+#endif
+
   if (self->path == NULL || self->path[0] == '\0')
     {
       g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,

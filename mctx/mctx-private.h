@@ -200,7 +200,6 @@ typedef struct {
   guint64 send_errors;
 } MctxMetricsCounters;
 
-#ifdef MCTX_ENABLE_METRICS
 void                   _mctx_metrics_counters_add        (MctxMetricsCounters         *total,
                                                           const MctxMetricsCounters   *more);
 void                   _mctx_publication_read_counters   (MctxPublication             *self,
@@ -216,7 +215,6 @@ MctxMetricsSnapshot   *_mctx_metrics_snapshot_new        (MctxMetricsKind       
 const MctxMetricsCounters *_mctx_metrics_snapshot_get_counters (MctxMetricsSnapshot   *self);
 MctxMetricsDelta      *_mctx_metrics_delta_new           (MctxMetricsSnapshot         *earlier,
                                                           MctxMetricsSnapshot         *later);
-#endif
 
 MctxSendReport        *_mctx_send_report_new             (guint                        publication_id,
                                                           GInetSocketAddress          *destination,

@@ -1113,6 +1113,7 @@ _mctx_publication_read_counters (MctxPublication     *self,
   *counters = self->counters;
   _mctx_mutex_unlock (&self->metrics_lock);
 }
+#endif
 
 /**
  * mctx_publication_snapshot_metrics:
@@ -1122,13 +1123,15 @@ _mctx_publication_read_counters (MctxPublication     *self,
  * send calls, packets and bytes sent, and failed sends. Safe while other
  * threads send: each send is seen whole.
  *
- * Returns: (transfer full): a snapshot
+ * Returns: (transfer full) (nullable): a snapshot, or %NULL when this mctx
+ *   counts nothing (built with `-Dmetrics=disabled`; see %MCTX_HAS_METRICS)
  *
  * Since: 1.0
  */
 MctxMetricsSnapshot *
 mctx_publication_snapshot_metrics (MctxPublication *self)
 {
+#ifdef MCTX_ENABLE_METRICS
   MctxMetricsCounters counters;
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
@@ -1137,5 +1140,9 @@ mctx_publication_snapshot_metrics (MctxPublication *self)
   return _mctx_metrics_snapshot_new (MCTX_METRICS_KIND_PUBLICATION, self->id,
                                      g_get_real_time (), g_get_monotonic_time (),
                                      &counters, 0, 0, 0);
-}
+#else
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
+
+  return NULL;
 #endif
+}

@@ -19,12 +19,9 @@
 #include "mctx-publication.h"
 #include "mctx-publication-config.h"
 #include "mctx-send-report.h"
-
-#ifdef MCTX_HAS_METRICS
 #include "mctx-metrics-delta.h"
 #include "mctx-metrics-sampler.h"
 #include "mctx-metrics-snapshot.h"
 #include "mctx-metrics-writer.h"
-#endif
 
 #undef __MCTX_INSIDE__

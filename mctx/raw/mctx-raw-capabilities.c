@@ -40,6 +40,11 @@ mctx_raw_get_capabilities (void)
 {
   MctxRawCapabilities capabilities = MCTX_RAW_CAPABILITY_NONE;
 
+#ifndef MCTX_ENABLE_RAW
+  /* Built with -Draw=disabled: the API is there, raw transmit is not. */
+  return capabilities;
+#endif
+
   if (can_open (AF_INET, SOCK_RAW, IPPROTO_RAW))
     capabilities |= MCTX_RAW_CAPABILITY_IPV4 | MCTX_RAW_CAPABILITY_IPV4_ROUTED;
 

@@ -340,6 +340,12 @@ _mctx_raw_publication_new (guint                      id,
   g_autoptr(MctxRawPublication) self = NULL;
   gboolean opened;
 
+#ifndef MCTX_ENABLE_RAW
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("This mctx was built without raw transmit (-Draw=disabled)"));
+  return NULL;
+#endif
+
   if (!mctx_raw_publication_config_validate (config, error))
     return NULL;
 

@@ -105,7 +105,7 @@ class OverridesTest(unittest.TestCase):
             selector.register(publication, selectors.EVENT_WRITE)
             self.assertEqual(len(selector.select(timeout=1)), 1)
             selector.unregister(publication)
-        if hasattr(Mctx, "MetricsSnapshot"):
+        if hasattr(Mctx, "HAS_METRICS"):  # a build that counts its sends
             before = publication.snapshot_metrics()
             publication.send(b"counted")
             after = publication.snapshot_metrics()
