@@ -229,6 +229,18 @@ class AsyncWouldBlockTest(unittest.TestCase):
 
         self.assertEqual(asyncio.run(main()).bytes_sent, 14)
 
+    def test_batch_waits_for_writable(self):
+        async def main():
+            loop = asyncio.get_running_loop()
+            sender = Mctx.AsyncPublication(self.publication)
+            batch = asyncio.ensure_future(sender.send_many([b"one", bytearray(b"two"), memoryview(b"three")]))
+            await asyncio.sleep(0.2)
+            self.assertFalse(batch.done())  # the buffer is full: waiting
+            loop.call_soon(subprocess_tc, "del")
+            return await asyncio.wait_for(batch, 10)
+
+        self.assertEqual(asyncio.run(main()), 3)
+
     def test_removed_while_waiting(self):
         async def main():
             sender = Mctx.AsyncPublication(self.publication)

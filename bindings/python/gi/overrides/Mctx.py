@@ -293,10 +293,28 @@ class AsyncPublication:
     become writable (``loop.add_writer``) and try again. If the publication
     loses its socket meanwhile (removed from its context, or stolen), the
     wait ends and the send raises ``GLib.Error`` (``Gio.IOErrorEnum.CLOSED``).
+
+    ``await sender.send_many([b"a", b"b", ...])`` sends a batch in order,
+    waiting the same way whenever the buffer is full, and returns how many
+    datagrams went.
     """
 
     def __init__(self, publication):
         self.publication = publication
+
+    async def send_many(self, datagrams):
+        loop = asyncio.get_running_loop()
+        sent = 0
+        for data in datagrams:
+            data = bytes(data)
+            while True:
+                try:
+                    self.publication.send(data)
+                    break
+                except BlockingIOError:
+                    await self._writable(loop)
+            sent += 1
+        return sent
 
     async def send(self, data):
         data = bytes(data)
