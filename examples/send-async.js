@@ -1,14 +1,11 @@
-// Awaiting mctx's async send in GJS: Gio._promisify turns
-// send_async/send_finish into a promise. An ES module: run it with
+// Awaiting mctx's async send in GJS: mctx's GJS overrides make
+// send_async() return a promise. An ES module: run it with
 // `gjs -m send-async.js`.
 //
 // SPDX-License-Identifier: BSD-2-Clause
 
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import Mctx from 'gi://Mctx?version=1.0';
-
-Gio._promisify(Mctx.Publication.prototype, 'send_async', 'send_finish');
 
 async function main() {
     const context = new Mctx.Context();

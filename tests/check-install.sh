@@ -41,6 +41,7 @@ expect "$includedir/mctx-1/mctx/mctx-version.h"
 expect "$datadir/gir-1.0/Mctx-1.0.gir"
 expect "$libdir/girepository-1.0/Mctx-1.0.typelib"
 expect "$datadir/vala/vapi/mctx-1.vapi"
+expect "$datadir/gjs-1.0/overrides/Mctx.js"
 expect "$prefix/bin/mctx-send"
 expect "$prefix/bin/mctx-async-send"
 expect "$mandir/man1/mctx-send.1"
@@ -74,6 +75,8 @@ export PKG_CONFIG_PATH="$work/pkgconfig"
 export LD_LIBRARY_PATH="$destdir$libdir"
 export GI_TYPELIB_PATH="$destdir$libdir/girepository-1.0"
 export PYTHONPATH="$(dirname "$(dirname "$(dirname "$overrides")")")"
+# Where GJS looks for the overrides, relocated into the DESTDIR.
+export GJS_PATH="$destdir$datadir/gjs-1.0"
 
 for example in send source paced metrics raw-send; do
   # Parts this build lacks have no example to build.

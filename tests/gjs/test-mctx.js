@@ -10,8 +10,8 @@ import Gio from 'gi://Gio?version=2.0';
 import Mctx from 'gi://Mctx?version=1.0';
 import System from 'system';
 
-Gio._promisify(Mctx.Publication.prototype, 'send_async', 'send_finish');
-Gio._promisify(Mctx.PacedSender.prototype, 'run_async', 'run_finish');
+// No Gio._promisify here: mctx's GJS overrides make the async methods
+// return promises.
 
 const GROUP = '239.1.2.3';
 
