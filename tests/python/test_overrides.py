@@ -118,6 +118,22 @@ class OverridesTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             publication.fileno()
 
+    def test_bytes_like_and_dict_arguments(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+        self.assertEqual(publication.send_bytes(memoryview(b"as bytes")), 8)
+        self.assertEqual(receive(self.receiver)[0], b"as bytes")
+        if hasattr(Mctx, "HAS_METRICS"):
+            import json
+            import os
+            import tempfile
+            path = os.path.join(tempfile.mkdtemp(), "flags.jsonl")
+            writer = Mctx.MetricsWriter.new(path, "mctx/test", "n1", {"experiment": "dict", "runs": [1, 2]})
+            writer.close()
+            with open(path) as jsonl:
+                header = json.loads(jsonl.readline())
+            self.assertEqual(header["flags"]["experiment"], "dict")
+            self.assertEqual(header["flags"]["runs"], [1, 2])
+
     def test_announce_tuple_and_repr(self):
         publication = self.context.add_publication(GROUP, self.port, bind="127.0.0.1:44003",
                                                    interface="127.0.0.1")
@@ -162,7 +178,7 @@ class OverridesTest(unittest.TestCase):
 
     def test_paced_sender_on_main_loop(self):
         publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
-        sender = Mctx.PacedSender.new(publication, GLib.Bytes.new(b"paced"), 10)
+        sender = Mctx.PacedSender.new(publication, bytearray(b"paced"), 10)
         sender.props.packets_per_second = 500
         loop = GLib.MainLoop()
         outcome = []

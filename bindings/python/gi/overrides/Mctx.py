@@ -51,6 +51,13 @@ class WouldBlockError(BlockingIOError, SocketError):
     """The send buffer is full: caught by ``except BlockingIOError``."""
 
 
+def _as_bytes(data):
+    """A GLib.Bytes from any bytes-like payload."""
+    if isinstance(data, GLib.Bytes):
+        return data
+    return GLib.Bytes.new(bytes(data))
+
+
 def _os_errors(method):
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
@@ -188,7 +195,7 @@ class Publication(Mctx.Publication):
 
     @_os_errors
     def send_bytes(self, data):
-        return super().send_bytes(data)
+        return super().send_bytes(_as_bytes(data))
 
     def fileno(self):
         """The socket's descriptor, for ``select``, ``selectors`` and
@@ -227,7 +234,7 @@ if hasattr(Mctx, "RawPublication"):
 
         @_os_errors
         def send_bytes(self, data):
-            return super().send_bytes(data)
+            return super().send_bytes(_as_bytes(data))
 
     RawPublication = override(RawPublication)
     __all__.append("RawPublication")
@@ -265,6 +272,36 @@ if hasattr(Mctx, "MetricsSnapshot"):
         "packets_per_second", "bytes_per_second", "send_errors_per_second"))
     MetricsDelta = override(MetricsDelta)
     __all__.append("MetricsDelta")
+
+
+class PacedSender(Mctx.PacedSender):
+    @classmethod
+    def new(cls, publication, payload, count):
+        """Paces a bytes-like ``payload``, ``count`` times (0: until
+        cancelled)."""
+        return Mctx.PacedSender.new(publication, _as_bytes(payload), count)
+
+
+PacedSender = override(PacedSender)
+__all__.append("PacedSender")
+
+
+if hasattr(Mctx, "MetricsWriter"):
+    class MetricsWriter(Mctx.MetricsWriter):
+        @classmethod
+        def new(cls, path, producer, node_id=None, flags=None):
+            """Opens a metrics file; ``flags`` may be a ``dict`` (any JSON
+            object), or a ``Json.Object``."""
+            if isinstance(flags, dict):
+                import json
+                import gi
+                gi.require_version("Json", "1.0")
+                from gi.repository import Json
+                flags = Json.from_string(json.dumps(flags)).get_object()
+            return Mctx.MetricsWriter.new(path, producer, node_id, flags)
+
+    MetricsWriter = override(MetricsWriter)
+    __all__.append("MetricsWriter")
 
 
 class SendReport(Mctx.SendReport):
