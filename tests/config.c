@@ -42,6 +42,8 @@ test_defaults (void)
   gboolean loopback;
   GInetAddress *source, *interface;
 
+  g_test_summary ("A new configuration has the documented defaults and validates");
+
   g_object_get (config,
                 "group", &group,
                 "port", &port,
@@ -75,6 +77,8 @@ test_string_setters (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *source = NULL;
   g_autofree char *interface = NULL;
+
+  g_test_summary ("Address string setters parse IP addresses and refuse anything else, keeping the old value");
 
   g_assert_true (mctx_publication_config_set_source_address_string (config, "fd00::10", &error));
   g_assert_no_error (error);
@@ -111,6 +115,8 @@ test_new_invalid_group (void)
 {
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("A configuration cannot be made from a group string that is not an IP address");
+
   g_assert_null (mctx_publication_config_new ("not-an-address", 5000, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
   g_assert_nonnull (strstr (error->message, "not-an-address"));
@@ -140,6 +146,8 @@ test_bind_address (void)
     "192.0.2.7", "fd00::1:4000", "[fd00::1]", "[fd00::1]4000", "192.0.2.7:65536",
     "192.0.2.7:-1", "host:80", ":80", "192.0.2.7:", "[fd00::1:80",
   };
+
+  g_test_summary ("ADDRESS:PORT bind strings set the source address and port together, and read back as one socket address");
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {
@@ -289,6 +297,8 @@ test_missing_group (void)
   g_autoptr(MctxPublicationConfig) config = g_object_new (MCTX_TYPE_PUBLICATION_CONFIG, "port", 5000, NULL);
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("A configuration without a group is refused");
+
   g_assert_false (mctx_publication_config_validate (config, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_MISSING_GROUP);
 }
@@ -304,6 +314,8 @@ test_scope_interface_sources (void)
   g_autoptr(MctxPublicationConfig) by_name = config_new ("ff31::8000:1234", 5000);
   const char *wide[] = { "ff35::8000:1234", "ff38::8000:1234", "ff3e::8000:1234", "ff15::1" };
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Scoped groups are satisfied by any way of naming an interface; wider scopes need none.");
 
   mctx_publication_config_set_source_address_string (by_source, "fe80::1", &error);
   mctx_publication_config_set_outgoing_interface_string (by_interface, "::1", &error);
@@ -351,6 +363,8 @@ test_ssm_and_scope (void)
     { "239.1.2.3", FALSE, MCTX_MULTICAST_SCOPE_NONE, FALSE },
   };
 
+  g_test_summary ("SSM groups and IPv6 multicast scopes are told apart as the SPEC says");
+
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GInetAddress) group = address (cases[i].group);
@@ -369,6 +383,8 @@ test_notify (void)
   g_autoptr(MctxPublicationConfig) config = config_new ("239.1.2.3", 5000);
   g_autoptr(GInetAddress) same_group = address ("239.1.2.3");
   guint count = 0;
+
+  g_test_summary ("Notifications only for real changes (G_PARAM_EXPLICIT_NOTIFY).");
 
   g_signal_connect (config, "notify", G_CALLBACK (count_notify), &count);
 
@@ -398,6 +414,8 @@ test_copy_equal_to_string (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
+  g_test_summary ("Copies are equal to their original, and the string form names every setting");
+
   mctx_publication_config_set_bind_address_string (config, "[fd00::10]:4000", &error);
   g_assert_no_error (error);
   mctx_publication_config_set_interface_name (config, "eth0");
@@ -424,6 +442,8 @@ test_error_enum_registered (void)
 {
   GEnumClass *errors = g_type_class_ref (MCTX_TYPE_ERROR);
   GEnumClass *scopes = g_type_class_ref (MCTX_TYPE_MULTICAST_SCOPE);
+
+  g_test_summary ("The error domain and its codes are registered types, for bindings");
 
   g_assert_cmpstr (g_enum_get_value (errors, MCTX_ERROR_NOT_MULTICAST)->value_nick, ==, "not-multicast");
   g_assert_cmpstr (g_enum_get_value (scopes, MCTX_MULTICAST_SCOPE_GLOBAL)->value_nick, ==, "global");

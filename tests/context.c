@@ -73,6 +73,8 @@ test_ids (void)
   g_autoptr(GError) error = NULL;
   MctxPublication *publications[4];
 
+  g_test_summary ("Ids start at 1, grow, and are never reused after removal or take.");
+
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(MctxPublicationConfig) config = config_new (6000 + i, NULL);
@@ -106,6 +108,8 @@ test_not_found (void)
 {
   g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Unknown publication ids are refused with MCTX_ERROR_PUBLICATION_NOT_FOUND");
 
   g_assert_null (mctx_context_take_publication (context, 7, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
@@ -147,6 +151,8 @@ test_duplicate (void)
   MctxPublication *next;
   guint changes = 0;
 
+  g_test_summary ("The same configuration twice is refused, and the refusal changes nothing: no new id, no signal.");
+
   mctx_test_add_publication (context, config);
   g_signal_connect (context, "items-changed", G_CALLBACK (count_items_changed), &changes);
 
@@ -177,6 +183,8 @@ test_failed_add_unchanged (void)
   MctxPublicationConfig *failing[] = { invalid, not_local, bind_fails };
   guint changes = 0, notifies = 0;
   MctxPublication *next;
+
+  g_test_summary ("Every failing add leaves the context as it was: count, list, signals and the next id.");
 
   mctx_publication_config_set_outgoing_interface_string (not_local, "192.0.2.99", &error);
   g_assert_no_error (error);
@@ -219,6 +227,8 @@ test_list_model (void)
   g_autoptr(MctxPublication) item = NULL;
   guint n = 0;
 
+  g_test_summary ("The context is a list model of its publications, in order.");
+
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (context)) == MCTX_TYPE_PUBLICATION);
 
   for (guint i = 0; i < 3; i++)
@@ -252,6 +262,8 @@ test_take_and_remove (void)
   g_autoptr(GError) error = NULL;
   guint16 port;
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+
+  g_test_summary ("A taken publication keeps its socket and sends; a removed one is closed and its holders get a clear error.");
 
   {
     g_autoptr(MctxPublicationConfig) first = config_new (port, NULL);
@@ -291,6 +303,8 @@ test_steal_socket (void)
   guint16 port;
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
   int fd;
+
+  g_test_summary ("A stolen socket belongs to the caller and still sends, configured and connected; the publication no longer does.");
 
   config = config_new (port, NULL);
   publication = mctx_test_add_publication (context, config);
@@ -332,6 +346,8 @@ test_announce_tuple (void)
   MctxPublication *publication;
   guint16 port = 0;
 
+  g_test_summary ("The announce tuple is the bound source, the group and the UDP port");
+
   publication = mctx_test_add_publication (context, config);
   g_assert_true (mctx_publication_get_announce_tuple (publication, &source, &group, &port, &error));
   g_assert_no_error (error);
@@ -355,6 +371,8 @@ test_announce_tuple_no_source (void)
   g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GError) error = NULL;
   MctxPublication *publication;
+
+  g_test_summary ("An interface without an IPv4 address leaves the socket without a source: there is no tuple to announce.");
 
   mctx_test_run ("ip link add noaddr0 type veth peer name noaddr1");
   mctx_test_run ("ip link set noaddr0 up");
@@ -382,6 +400,8 @@ test_send_all (void)
   MctxPublication *publications[3];
   guint16 port;
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+
+  g_test_summary ("send_all sends through every publication and counts; a failing one does not stop the rest.");
 
   for (guint i = 0; i < 3; i++)
     {
@@ -418,6 +438,8 @@ test_context_send (void)
   guint16 port;
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
 
+  g_test_summary ("Sends by id, of GBytes and with a report reach the receiver from the publication's port");
+
   config = config_new (port, NULL);
   publication = mctx_test_add_publication (context, config);
 
@@ -449,6 +471,8 @@ test_config_is_copied (void)
   g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = config_new (6600, NULL);
   MctxPublication *publication;
+
+  g_test_summary ("The publication's config is a copy: changing the caller's config later changes nothing.");
 
   publication = mctx_test_add_publication (context, config);
   mctx_publication_config_set_port (config, 6601);
@@ -507,6 +531,8 @@ test_with_socket (void)
   guint16 port;
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
 
+  g_test_summary ("A caller's GSocket is configured, bound and connected, and sends");
+
   g_socket_set_blocking (socket, TRUE);
   config = config_new (port, "127.0.0.1");
   mctx_publication_config_set_source_port (config, 41000);
@@ -535,6 +561,8 @@ test_with_bound_socket (void)
   MctxPublication *publication;
   guint16 port;
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
+
+  g_test_summary ("A socket the caller already bound is accepted when it matches.");
 
   bind_gsocket (socket, "127.0.0.1", 41001);
   config = config_new (port, "127.0.0.1");
@@ -574,6 +602,8 @@ test_with_socket_mismatch (void)
   g_autoptr(GSocket) other_port = new_gsocket (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocket) other_address = new_gsocket (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Family, port and address mismatches are refused before anything is changed: the caller keeps an untouched socket.");
 
   tcp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
@@ -626,6 +656,8 @@ test_with_fd (void)
   guint16 port;
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
   int fd, ipv6_fd, bound_fd, fails_fd;
+
+  g_test_summary ("A caller's fd: owned by the publication on success, given back open on refusal and on a later operating-system failure.");
 
   {
     g_autoptr(MctxPublicationConfig) config = config_new (port, NULL);
@@ -691,6 +723,8 @@ test_with_fd (void)
 static void
 test_preconditions (void)
 {
+  g_test_summary ("Programming errors are criticals, not crashes.");
+
   if (g_test_subprocess ())
     {
       g_autoptr(MctxContext) context = mctx_context_new ();

@@ -69,6 +69,8 @@ test_send_ttl_source_port (void)
   guint16 port;
   int receiver;
 
+  g_test_summary ("The payload arrives, with the configured TTL and exact source port.");
+
   receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
 
   config = config_new (GROUP, port);
@@ -114,6 +116,8 @@ test_send_sizes (void)
   guint16 port;
   int receiver;
   int rcvbuf = 1 << 20;
+
+  g_test_summary ("The whole datagram is kept: sizes up to the UDP maximum over lo.");
 
   receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
   setsockopt (receiver, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
@@ -165,6 +169,8 @@ test_interface_selectors (void)
   guint16 port;
   int receiver;
 
+  g_test_summary ("Interface by name and by index both egress through that interface, with its address as source. (On `lo` the kernel would pick 0.0.0.0, as 127/8 is host-scoped, so a veth link stands in for a real one.)");
+
   mctx_test_run ("ip link add sel0 type veth peer name sel1");
   mctx_test_run ("ip link set sel0 up");
   mctx_test_run ("ip link set sel1 up");
@@ -211,6 +217,8 @@ test_bind_address (void)
   guint16 port;
   int receiver;
 
+  g_test_summary ("ADDRESS:PORT bind strings set the source address and port together, and read back as one socket address");
+
   mctx_test_run ("ip address add 127.0.0.42/8 dev lo");
   receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
 
@@ -240,6 +248,8 @@ test_bind_not_local (void)
   g_autoptr(MctxPublicationConfig) config = config_new (GROUP, 5000);
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("Operating-system failures name the step and the address, and leave the context as it was.");
+
   set_interface (config, "127.0.0.1");
   mctx_publication_config_set_source_address_string (config, "192.0.2.7", &error);
   g_assert_no_error (error);
@@ -260,6 +270,8 @@ test_interface_errors (void)
   g_autoptr(MctxPublicationConfig) no_name = config_new (GROUP, 5000);
   g_autoptr(MctxPublicationConfig) no_index = config_new (GROUP, 5000);
   g_autoptr(MctxPublicationConfig) name_index = config_new (GROUP, 5000);
+
+  g_test_summary ("Interface selectors that do not exist or disagree are refused");
 
   set_interface (not_local, "192.0.2.99");
   g_assert_null (mctx_context_add_publication (context, not_local, &error));
@@ -300,6 +312,8 @@ test_loopback (void)
   g_autoptr(GError) error = NULL;
   guint16 port;
   int local, remote;
+
+  g_test_summary ("Loopback off: a member on the sending host hears nothing, while a receiver across a veth pair proves the packet was sent. Loopback on: the local member hears it too. (Over `lo` itself every packet comes back through the device, so this needs a real link.)");
 
   mctx_test_peer_add_veth (peer, "v4a", "v4b");
   mctx_test_run ("ip address add 192.0.2.1/24 dev v4a");
@@ -358,6 +372,8 @@ test_would_block (void)
   GSocket *socket;
   gint64 started;
   guint sent = 0;
+
+  g_test_summary ("With a full send buffer the send fails at once with WOULD_BLOCK. A token bucket on the egress link holds the packets, so they stay charged to the socket.");
 
   mctx_test_run ("ip link add wba type veth peer name wbb");
   mctx_test_run ("ip link set wba up");

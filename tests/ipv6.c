@@ -90,6 +90,8 @@ test_ssm_interface_local (void)
   guint16 port;
   int wanted, other;
 
+  g_test_summary ("SSM on an interface-local group: the receiver filtering on our source gets the packet, one filtering on another source does not, and the destination keeps the interface as scope id.");
+
   wanted = mctx_test_receiver_ipv6 (SSM_LOCAL_GROUP, v6a, "fd00::1", 0, &port);
   other = mctx_test_receiver_ipv6 (SSM_LOCAL_GROUP, v6a, "fd00::99", port, NULL);
 
@@ -125,6 +127,8 @@ test_global_scope_two_namespaces (void)
   guint16 port;
   int remote;
 
+  g_test_summary ("A global-scope group crosses the veth into the peer namespace, where an SSM receiver gets it; the destination's scope id is 0.");
+
   mctx_test_peer_enter (peer);
   remote = mctx_test_receiver_ipv6 (GLOBAL_GROUP, if_nametoindex ("x6b"), "fd00:1::1", 0, &port);
   mctx_test_peer_leave (peer);
@@ -151,6 +155,8 @@ test_loopback (void)
   g_autoptr(MctxContext) context = mctx_context_new ();
   guint16 port;
   int local, remote;
+
+  g_test_summary ("Loopback off: a member on the sending interface hears nothing while the peer does. Loopback on: both hear it.");
 
   local = mctx_test_receiver_ipv6 (GLOBAL_GROUP, if_nametoindex ("x6a"), NULL, 0, &port);
   mctx_test_peer_enter (peer);
@@ -191,6 +197,8 @@ test_link_local (void)
   guint16 port;
   int receiver;
 
+  g_test_summary ("A link-local group from a link-local source: both scope ids are the interface's index, and the source binds with it.");
+
   receiver = mctx_test_receiver_ipv6 (LINK_GROUP, v6a, NULL, 0, &port);
 
   config = config_new (LINK_GROUP, port, "fe80::1");
@@ -216,6 +224,8 @@ test_seed_localhost_form (void)
   g_autoptr(MctxSendReport) report = NULL;
   g_autoptr(GError) error = NULL;
   MctxPublication *publication;
+
+  g_test_summary ("The seed's same-host form, `--source ::1 --interface ::1`, sends without error (Linux does not deliver it, so nothing is received). Like a host's real interfaces, `lo` needs the multicast flag and an ff00::/8 route for the kernel to route the group through it at all.");
 
   mctx_test_run ("ip link set lo multicast on");
   mctx_test_run ("ip -6 route add multicast ff00::/8 dev lo table local");
@@ -245,6 +255,8 @@ test_interface_only_binds (void)
   guint16 port;
   int receiver;
 
+  g_test_summary ("An interface address alone is bound as the source.");
+
   receiver = mctx_test_receiver_ipv6 (GLOBAL_GROUP, v6a, "fd00::1", 0, &port);
 
   config = config_new (GLOBAL_GROUP, port, NULL);
@@ -272,6 +284,8 @@ test_index_only (void)
   MctxPublication *publication;
   guint16 port;
   int remote;
+
+  g_test_summary ("An interface index alone egresses through that interface.");
 
   mctx_test_peer_enter (peer);
   remote = mctx_test_receiver_ipv6 (GLOBAL_GROUP, if_nametoindex ("x6b"), NULL, 0, &port);
@@ -314,6 +328,8 @@ test_interface_mismatch (void)
   g_autoptr(MctxPublicationConfig) by_address = config_new (GLOBAL_GROUP, 5000, "fd00::1");
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("A source and an interface on different interfaces are refused, whichever way the interface is given.");
+
   mctx_publication_config_set_interface_name (by_name, "lo");
   assert_add_fails (by_name, MCTX_ERROR_INTERFACE_MISMATCH, "fd00::1");
 
@@ -331,6 +347,8 @@ test_not_local (void)
   g_autoptr(MctxPublicationConfig) source = config_new (GLOBAL_GROUP, 5000, "fd00::77");
   g_autoptr(MctxPublicationConfig) interface = config_new (GLOBAL_GROUP, 5000, NULL);
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An IPv6 source that is not local is refused");
 
   assert_add_fails (source, MCTX_ERROR_ADDRESS_NOT_LOCAL, "fd00::77");
 

@@ -110,6 +110,8 @@ test_source_sends (Fixture       *fixture,
   g_autoptr(GSource) source = mctx_publication_create_source (fixture->publication, NULL);
   SourceState state = { 0 };
 
+  g_test_summary ("A writable socket dispatches the source; the callback sends.");
+
   g_assert_cmpstr (g_source_get_name (source), ==, "MctxPublication");
   g_source_set_callback (source, (GSourceFunc) (void (*) (void)) send_from_source, &state, NULL);
   g_source_attach (source, NULL);
@@ -148,6 +150,8 @@ test_watch_and_detach (Fixture       *fixture,
   g_autoptr(GSocket) stolen = NULL;
   SourceState state = { 0 };
   guint destroyed = 0;
+
+  g_test_summary ("The binding-style watch attaches to the thread-default context; losing the socket calls the callback once more and ends the source.");
 
   g_main_context_push_thread_default (context);
 
@@ -207,6 +211,8 @@ test_send_async (Fixture       *fixture,
   g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
   AsyncResult async = { 0 };
 
+  g_test_summary ("An async send completes with its report on the main loop");
+
   mctx_publication_send_async (fixture->publication, bytes, G_PRIORITY_DEFAULT, NULL, on_sent, &async);
   /* Even when it sends at once, the callback comes from the main loop. */
   g_assert_false (async.done);
@@ -227,6 +233,8 @@ test_send_async_sent_then_cancelled (Fixture       *fixture,
   g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   AsyncResult async = { 0 };
+
+  g_test_summary ("A datagram that went out at once is reported as sent even when the cancellable is cancelled before the callback runs.");
 
   mctx_publication_send_async (fixture->publication, bytes, G_PRIORITY_DEFAULT, cancellable, on_sent, &async);
   g_cancellable_cancel (cancellable);
@@ -335,6 +343,8 @@ test_send_async_waits (SlowLink      *link,
   MctxTestDatagram datagram;
   gboolean found = FALSE;
 
+  g_test_summary ("On a full buffer the async send waits for writability, without blocking the loop, and completes once the buffer drains. The slow link cannot drain it by itself during the wait; deleting its queue frees it.");
+
   fill_send_buffer (link->publication);
   mctx_publication_send_async (link->publication, bytes, G_PRIORITY_DEFAULT, NULL, on_sent, &async);
 
@@ -367,6 +377,8 @@ test_send_async_cancelled (SlowLink      *link,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   AsyncResult async = { 0 };
 
+  g_test_summary ("Cancelling an async send that waits for room ends it with G_IO_ERROR_CANCELLED");
+
   fill_send_buffer (link->publication);
   mctx_publication_send_async (link->publication, bytes, G_PRIORITY_DEFAULT, cancellable, on_sent, &async);
   g_main_context_iteration (NULL, FALSE);
@@ -387,6 +399,8 @@ test_send_async_removed (SlowLink      *link,
   g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
   AsyncResult async = { 0 };
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Removing the publication while a send waits ends the send with a clear error; the task kept the publication alive.");
 
   fill_send_buffer (link->publication);
   mctx_publication_send_async (link->publication, bytes, G_PRIORITY_DEFAULT, NULL, on_sent, &async);
@@ -410,6 +424,8 @@ test_send_async_context_destroyed (SlowLink      *link,
 {
   g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
   AsyncResult async = { 0 };
+
+  g_test_summary ("Dropping the whole context while a send waits ends it the same way.");
 
   fill_send_buffer (link->publication);
   mctx_publication_send_async (link->publication, bytes, G_PRIORITY_DEFAULT, NULL, on_sent, &async);
@@ -480,6 +496,8 @@ test_paced_exact_count (Fixture       *fixture,
   gint64 started;
   int rcvbuf = 1 << 20;
 
+  g_test_summary ("The exact count goes out, paced: packet n is not sent before its time.");
+
   setsockopt (fixture->receiver, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   mctx_paced_sender_set_packets_per_second (sender, 2000);
   mctx_paced_sender_set_progress_interval (sender, 10);
@@ -533,6 +551,8 @@ test_paced_payload_func (Fixture       *fixture,
   RunResult run = { 0 };
   guint packet_signals = 0;
 
+  g_test_summary ("Payloads from a function, in order, until it returns NULL; bit-rate pacing.");
+
   sender = mctx_paced_sender_new_with_func (fixture->publication, numbered_payload, NULL, NULL);
   mctx_paced_sender_set_bits_per_second (sender, 64 * 1000);
   g_signal_connect (sender, "packet-sent", G_CALLBACK (on_packet_sent), &packet_signals);
@@ -565,6 +585,8 @@ test_paced_cancel (Fixture       *fixture,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   RunResult run = { 0 }, second = { 0 };
 
+  g_test_summary ("Cancelling a paced run stops it; a second run while one runs is refused");
+
   mctx_paced_sender_set_packets_per_second (sender, 1000);
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, cancellable, on_run, &run);
 
@@ -594,6 +616,8 @@ test_paced_would_block (SlowLink      *link,
   g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (link->publication, bytes, 100);
   RunResult run = { 0 };
 
+  g_test_summary ("Unpaced over a slow link: the sender waits out full buffers and still sends every packet.");
+
   /* Fast enough to finish, slow enough to fill the buffer. */
   mctx_test_run ("tc qdisc change dev slow0 root tbf rate 4mbit burst 1600 limit 10000000");
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
@@ -614,6 +638,8 @@ test_paced_fails (Fixture       *fixture,
   g_autoptr(GSocket) stolen = mctx_publication_steal_socket (fixture->publication);
   RunResult run = { 0 };
 
+  g_test_summary ("A send failure other than a full buffer ends the run with it.");
+
   g_assert_nonnull (stolen);
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
   iterate_until (&run.done);
@@ -632,6 +658,8 @@ test_paced_invalid_rates (Fixture       *fixture,
 {
   g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
   const double packet_rates[] = { -1, NAN, INFINITY, 1e-300 };
+
+  g_test_summary ("Rates the schedule cannot honour are not refused by the setters (a binding would never see the critical): the run does not start, or ends at the next tick when one is set while it runs.");
 
   for (guint i = 0; i < G_N_ELEMENTS (packet_rates); i++)
     {

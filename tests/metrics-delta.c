@@ -34,6 +34,8 @@ test_rates (void)
   g_autoptr(MctxMetricsDelta) delta = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("Deltas compute per-second rates over their interval");
+
   delta = mctx_metrics_snapshot_delta (later, earlier, &error);
   g_assert_no_error (error);
 
@@ -62,6 +64,8 @@ test_empty_interval (void)
   g_autoptr(MctxMetricsSnapshot) b = snapshot (MCTX_METRICS_KIND_PUBLICATION, 3, 5000, 7, 70, 0, 0, 0);
   g_autoptr(MctxMetricsDelta) delta = mctx_metrics_snapshot_delta (b, a, NULL);
 
+  g_test_summary ("Nothing happened in no time: changes 0, rates 0, not a division by 0.");
+
   g_assert_nonnull (delta);
   g_assert_cmpfloat (mctx_metrics_delta_get_interval (delta), ==, 0.0);
   g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (delta), ==, 0);
@@ -78,6 +82,8 @@ test_mismatches (void)
   g_autoptr(MctxMetricsSnapshot) p1_later = snapshot (MCTX_METRICS_KIND_PUBLICATION, 1, 2000, 6, 60, 0, 0, 0);
   g_autoptr(MctxMetricsSnapshot) p1_fewer = snapshot (MCTX_METRICS_KIND_PUBLICATION, 1, 3000, 4, 40, 0, 0, 0);
   g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Deltas refuse snapshots of different sources or in the wrong order");
 
   g_assert_null (mctx_metrics_snapshot_delta (p2, p1, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH);

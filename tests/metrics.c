@@ -77,6 +77,8 @@ test_publication_counters (void)
   MctxPublication *publication = add (context, 5000);
   gint64 real_before = g_get_real_time ();
 
+  g_test_summary ("Sends and failed sends, cumulative for the publication's lifetime.");
+
   before = mctx_publication_snapshot_metrics (publication);
   assert_counts (before, 0, 0, 0);
   g_assert_cmpint (mctx_metrics_snapshot_get_kind (before), ==, MCTX_METRICS_KIND_PUBLICATION);
@@ -112,6 +114,8 @@ test_would_block_counted (void)
   MctxPublication *publication;
   guint8 payload[1000] = { 0 };
   guint sent = 0;
+
+  g_test_summary ("A full send buffer counts as a failed send call.");
 
   mctx_test_run ("ip link add mwb0 type veth peer name mwb1");
   mctx_test_run ("ip link set mwb0 up");
@@ -149,6 +153,8 @@ test_context_totals (void)
   g_autoptr(MctxMetricsSnapshot) end = NULL;
   g_autoptr(GError) error = NULL;
   MctxPublication *a, *b, *c;
+
+  g_test_summary ("Context totals across add, remove and take: they never drop, and a taken publication's later sends are its own.");
 
   start = mctx_context_snapshot_metrics (context);
   g_assert_cmpint (mctx_metrics_snapshot_get_kind (start), ==, MCTX_METRICS_KIND_CONTEXT);
@@ -190,6 +196,8 @@ test_sampler (void)
   g_autoptr(MctxMetricsDelta) delta = NULL;
   g_autoptr(MctxMetricsDelta) context_delta = NULL;
   MctxPublication *publication = add (context, 5004);
+
+  g_test_summary ("A sampler returns nothing first, then deltas on the monotonic clock.");
 
   publication_sampler = mctx_metrics_sampler_new_for_publication (publication);
   context_sampler = mctx_metrics_sampler_new_for_context (context);
@@ -288,6 +296,8 @@ test_concurrent_snapshots (void)
   GThread *senders[N_THREADS];
   GThread *snapshotter;
   int sndbuf = 4 << 20;
+
+  g_test_summary ("Snapshots taken while four threads send always see whole sends");
 
   state.publication = add (context, 5006);
   setsockopt (mctx_publication_get_fd (state.publication), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
@@ -391,6 +401,8 @@ test_writer_header_and_samples (void)
   g_autoptr(MctxPublication) publication = NULL;
   gint64 before = g_get_real_time ();
   JsonObject *header_flags;
+
+  g_test_summary ("Header and samples, parsed back field by field.");
 
   json_object_set_string_member (flags, "experiment", "baseline");
   json_object_set_string_member (flags, "role", "receiver");   /* built-ins win */
@@ -502,6 +514,8 @@ test_writer_existing_files (void)
     "{\"schema\":\"heimdall-jsonl-v1\"",
   };
 
+  g_test_summary ("An existing file with a valid header is appended to, without a second header; one without is refused untouched.");
+
   g_assert_null (none);
 
   for (guint round = 0; round < 2; round++)
@@ -560,6 +574,8 @@ test_writer_validation (void)
   g_autoptr(JsonObject) flags = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *folder = g_path_get_dirname (path);
+
+  g_test_summary ("The requested header is checked before any file is created.");
 
   g_assert_null (mctx_metrics_writer_new (path, "", "n1", NULL, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER);
@@ -622,6 +638,8 @@ test_writer_lock (void)
   g_autoptr(MctxMetricsWriter) second = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("One writer at a time: a second in this process fails, so does one in another process, and the file is free again once the first closes.");
+
   if (g_test_subprocess ())
     {
       g_assert_null (mctx_metrics_writer_new (lock_path, "mctx/other-process", "n1", NULL, &error));
@@ -668,6 +686,8 @@ test_node_id (void)
     { "/", "unknown" },
   };
   g_autofree char *from_env = NULL;
+
+  g_test_summary ("The metrics node id comes from the environment, the folder or the file name");
 
   g_unsetenv ("MCTX_METRICS_NODE_ID");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

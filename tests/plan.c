@@ -78,6 +78,8 @@ test_destination_scope_ids (void)
     { "ff05::2", FALSE },
   };
 
+  g_test_summary ("Scope ids are kept for ffx1 and ffx2 only.");
+
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(MctxPublicationConfig) config = config_new (cases[i].group, NULL, NULL);
@@ -102,6 +104,8 @@ test_ipv6_source (void)
   g_autoptr(MctxPublicationConfig) config = config_new ("ff3e::8000:1234", "fd00::1", NULL);
   MctxPublicationPlan plan;
 
+  g_test_summary ("IPv6 source: bound exactly and resolved to its interface.");
+
   mctx_publication_config_set_source_port (config, 4000);
   resolve (config, &plan);
   assert_bind (&plan, "fd00::1", 4000, 0);
@@ -116,6 +120,8 @@ test_ipv6_link_local_source (void)
   g_autoptr(MctxPublicationConfig) config = config_new ("ff32::8000:1234", "fe80::1", NULL);
   MctxPublicationPlan plan;
 
+  g_test_summary ("A link-local source binds with its interface as scope.");
+
   resolve (config, &plan);
   assert_bind (&plan, "fe80::1", 0, veth_index);
   g_assert_cmpuint (g_inet_socket_address_get_scope_id (plan.destination), ==, veth_index);
@@ -128,6 +134,8 @@ test_ipv6_interface_only (void)
 {
   g_autoptr(MctxPublicationConfig) config = config_new ("ff31::8000:1234", NULL, "fd00::1");
   MctxPublicationPlan plan;
+
+  g_test_summary ("IPv6 interface address without source: that address is bound.");
 
   resolve (config, &plan);
   assert_bind (&plan, "fd00::1", 0, 0);
@@ -143,6 +151,8 @@ test_ipv6_index_only (void)
   g_autoptr(MctxPublicationConfig) by_index = config_new ("ff3e::8000:1234", NULL, NULL);
   g_autoptr(MctxPublicationConfig) by_name = config_new ("ff3e::8000:1234", NULL, NULL);
   MctxPublicationPlan plan;
+
+  g_test_summary ("IPv6 index (or name) alone: egress chosen, nothing bound; a source port alone binds the wildcard address.");
 
   mctx_publication_config_set_interface_index (by_index, (int) veth_index);
   resolve (by_index, &plan);
@@ -165,6 +175,8 @@ test_nothing_given (void)
   g_autoptr(MctxPublicationConfig) ipv6 = config_new ("ff3e::8000:1234", NULL, NULL);
   g_autoptr(MctxPublicationConfig) ipv4 = config_new ("239.1.2.3", NULL, NULL);
   MctxPublicationPlan plan;
+
+  g_test_summary ("Nothing given: nothing bound, routing chooses.");
 
   resolve (ipv6, &plan);
   g_assert_null (plan.bind_address);
@@ -189,6 +201,8 @@ test_ipv4 (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *interface = NULL;
   MctxPublicationPlan plan;
+
+  g_test_summary ("IPv4: source bound as given (not checked: the kernel says), interface by address for IP_MULTICAST_IF, or by index; the two may be combined.");
 
   resolve (config, &plan);
   assert_bind (&plan, "192.0.2.77", 0, 0);

@@ -182,6 +182,8 @@ test_ipv4_exact (void)
   int receiver;
   guint16 port;
 
+  g_test_summary ("A foreign IPv4 source arrives exactly as supplied, and a UDP receiver on the far end gets the payload from that source.");
+
   mctx_test_peer_enter (peer);
   receiver = mctx_test_receiver_ipv4 ("239.1.2.3", "192.0.2.2", 0, &port);
   mctx_test_peer_leave (peer);
@@ -224,6 +226,8 @@ test_ipv4_ttl_override (void)
   guint8 *copy;
   guint32 sum = 0;
 
+  g_test_summary ("A TTL override rewrites the IPv4 header and its checksum, nothing else.");
+
   /* What must arrive: TTL 9, checksum recomputed by hand. */
   copy = g_memdup2 (g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram));
   copy[8] = 9;
@@ -251,6 +255,8 @@ test_ipv4_routed (void)
   g_autoptr(GBytes) datagram = build ("198.51.100.8", 4001, "239.9.9.9", 5000, 3, 0, 0, "routed");
   g_autoptr(MctxRawSendReport) report = NULL;
   int capture = capture_open ("r4b");
+
+  g_test_summary ("No interface: the kernel routes IPv4 datagrams by their destination.");
 
   mctx_test_run ("ip route add 239.9.0.0/16 dev r4a");
   report = send_ok (add (context, config), datagram);
@@ -297,6 +303,8 @@ test_ipv6_exact (void)
   int capture = capture_open ("r4b");
   int receiver;
   guint16 port;
+
+  g_test_summary ("A foreign IPv6 source with traffic class, flow label, hop limit and an extension header arrives exactly as supplied; a receiver gets the payload.");
 
   mctx_test_peer_enter (peer);
   receiver = mctx_test_receiver_ipv6 ("ff3e::8000:1234", if_nametoindex ("r4b"), NULL, 0, &port);
@@ -357,6 +365,8 @@ test_ipv6_route_selected (void)
   guint ra1 = if_nametoindex ("ra1"), ra2 = if_nametoindex ("ra2");
   int rb1 = capture_open ("rb1"), rb2 = capture_open ("rb2");
   guint id;
+
+  g_test_summary ("Route-selected IPv6 follows the main routing table: longest prefix, then lowest metric; a removed route fails clearly, a restored one works again through the same publication.");
 
   mctx_raw_publication_config_set_route_selected (config, TRUE);
   publication = add (context, config);
@@ -461,6 +471,8 @@ test_datagram_validation (void)
     { G_SOCKET_FAMILY_IPV6, 25, 0x00, 0, MCTX_ERROR_UNDELIVERABLE_GROUP, "reserved scope 0" },
   };
 
+  g_test_summary ("Every check before a send, each with its own code.");
+
   v4_id = mctx_raw_publication_get_id (add (context, v4_config));
   mctx_raw_publication_config_set_ttl (v6_config, 9);
   v6_id = mctx_raw_publication_get_id (add (context, v6_config));
@@ -533,6 +545,8 @@ test_config_validation (void)
   g_autoptr(MctxRawPublicationConfig) mismatch = config_new (G_SOCKET_FAMILY_IPV4, "lo");
   g_autoptr(GError) error = NULL;
 
+  g_test_summary ("Raw configurations that cannot work are refused before any socket exists");
+
   assert_add_fails (no_interface, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE, "explicit interface");
 
   mctx_raw_publication_config_set_loopback (loopback, TRUE);
@@ -584,6 +598,8 @@ test_context (void)
   g_autoptr(GError) error = NULL;
   MctxRawPublication *first, *second, *replaced;
   int capture = capture_open ("r4b");
+
+  g_test_summary ("Ids, take, remove, and replacement in place that leaves the old publication untouched when the new one fails.");
 
   first = add (context, v4);
   second = add (context, v4);
@@ -659,6 +675,8 @@ test_builder_checksums (void)
 {
   const char *payloads[] = { "", "x", "odd length", "even length!", "0123456789abcdef0123456789abcdef" };
 
+  g_test_summary ("The UDP-in-IP builder writes correct IPv4 and UDP checksums");
+
   for (guint i = 0; i < G_N_ELEMENTS (payloads); i++)
     {
       g_autoptr(GBytes) v4 = build ("198.51.100.7", 4000 + i, "239.1.2.3", 5000, 64, 0x10, 0, payloads[i]);
@@ -729,6 +747,8 @@ test_builder_checksums (void)
 static void
 test_permission (void)
 {
+  g_test_summary ("Without CAP_NET_RAW the error names the missing privilege.");
+
   if (g_test_subprocess ())
     {
       struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
@@ -766,6 +786,8 @@ static void
 test_capabilities (void)
 {
   MctxRawCapabilities capabilities = mctx_raw_get_capabilities ();
+
+  g_test_summary ("The capability query reports what this kernel and privilege allow");
 
   g_assert_cmpint (capabilities, ==, MCTX_RAW_CAPABILITY_IPV4 | MCTX_RAW_CAPABILITY_IPV4_ROUTED |
                                      MCTX_RAW_CAPABILITY_IPV6 | MCTX_RAW_CAPABILITY_IPV6_ROUTE_SELECTED);
