@@ -194,6 +194,29 @@ class OverridesTest(unittest.TestCase):
         for _ in range(10):
             self.assertEqual(receive(self.receiver)[0], b"paced")
 
+    def test_paced_sender_awaited_from_asyncio(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+
+        async def main():
+            sender = Mctx.PacedSender.new(publication, b"awaited", 5)
+            sender.set_packets_per_second(500)
+            self.assertTrue(await sender.run())
+            self.assertEqual(sender.get_packets_sent(), 5)
+
+            endless = Mctx.PacedSender.new(publication, b"endless", 0)
+            endless.set_packets_per_second(100)
+            task = asyncio.ensure_future(endless.run())
+            await asyncio.sleep(0.1)
+            task.cancel()
+            with self.assertRaises(asyncio.CancelledError):
+                await task
+            return endless.get_packets_sent()
+
+        sent_before_cancel = asyncio.run(main())
+        self.assertGreater(sent_before_cancel, 0)
+        for _ in range(5):
+            self.assertEqual(receive(self.receiver)[0], b"awaited")
+
     def test_asyncio_send(self):
         publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
 

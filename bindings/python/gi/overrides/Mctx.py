@@ -281,6 +281,53 @@ class PacedSender(Mctx.PacedSender):
         cancelled)."""
         return Mctx.PacedSender.new(publication, _as_bytes(payload), count)
 
+    async def run(self, io_priority=GLib.PRIORITY_DEFAULT):
+        """Runs the schedule and waits for its end from asyncio::
+
+            await sender.run()
+
+        The schedule runs on a GLib main loop of its own in a helper
+        thread (sending through a publication from another thread is safe);
+        its signals are emitted in that thread. Cancelling the awaiting
+        task cancels the run. Returns True, or raises the run's error."""
+        import threading
+
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+        cancellable = Gio.Cancellable()
+
+        def finish(result, error):
+            if not done.done():
+                if error is None:
+                    done.set_result(result)
+                else:
+                    done.set_exception(error)
+
+        def in_thread():
+            context = GLib.MainContext()
+            context.push_thread_default()
+            main_loop = GLib.MainLoop.new(context, False)
+
+            def on_done(sender, async_result):
+                try:
+                    result, error = sender.run_finish(async_result), None
+                except GLib.Error as caught:
+                    result, error = None, caught
+                loop.call_soon_threadsafe(finish, result, error)
+                main_loop.quit()
+
+            self.run_async(io_priority, cancellable, on_done)
+            main_loop.run()
+            context.pop_thread_default()
+
+        thread = threading.Thread(target=in_thread, name="mctx-paced-sender", daemon=True)
+        thread.start()
+        try:
+            return await done
+        finally:
+            cancellable.cancel()
+            await loop.run_in_executor(None, thread.join)
+
 
 PacedSender = override(PacedSender)
 __all__.append("PacedSender")
