@@ -36,8 +36,10 @@
  * `send_errors_per_sec`. Samples repeat nothing of the header.
  *
  * An existing file is appended to only when its first line is a valid
- * header of the same identity: the same node id and flags as the header
- * this writer would write. A file of another run's identity is refused
+ * header of the same identity (the same node id and flags as the header
+ * this writer would write) and every later line is a sample: a second
+ * header, or a row carrying a header member (`schema`, `node_id`, …), is
+ * refused. A file of another run's identity is refused
  * (%MCTX_ERROR_INVALID_METRICS_FILE), never appended under a header that
  * does not describe the new samples. Only a regular file is written: a
  * symbolic link, a FIFO or a device at the path is refused. The writer
@@ -319,6 +321,38 @@ node_depth (JsonNode *node,
   return 0;
 }
 
+/* Whether JSON text nests no deeper than @max_depth, judged without parsing
+ * it: json-glib's parser recurses once per level, so a file line of
+ * thousands of brackets must not reach it. */
+static gboolean
+json_text_is_shallow (const char *text,
+                      guint       max_depth)
+{
+  gboolean in_string = FALSE, escaped = FALSE;
+  guint depth = 0;
+
+  for (const char *c = text; *c != '\0'; c++)
+    {
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (*c == '\\')
+            escaped = TRUE;
+          else if (*c == '"')
+            in_string = FALSE;
+        }
+      else if (*c == '"')
+        in_string = TRUE;
+      else if ((*c == '[' || *c == '{') && ++depth > max_depth)
+        return FALSE;
+      else if ((*c == ']' || *c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
 /* The string member @name of @object, or NULL when it is missing or of
  * another type: outside JSON is type-checked before anything is read. */
 static const char *
@@ -481,6 +515,86 @@ is_valid_header (JsonNode *node)
          flags != NULL && JSON_NODE_HOLDS_OBJECT (flags);
 }
 
+static const char *const header_members[] = {
+  "schema", "artifact_type", "node_id", "producer", "created_at", "flags",
+};
+
+/* Checks every line after the header (at @offset) of an existing file: each
+ * must be a sample, a JSON object carrying none of the header's members. A
+ * second header, or a sample that looks like one, means the file is not one
+ * run's sequence of samples; nothing is appended to it. A last line without
+ * its newline is left to the repair that follows. */
+static gboolean
+check_existing_rows (MctxMetricsWriter  *self,
+                     gsize               offset,
+                     GError            **error)
+{
+  g_autoptr(GString) pending = g_string_new (NULL);
+  char buffer[16 * 1024];
+  off_t position = (off_t) offset;
+  guint64 number = 1;
+
+  for (;;)
+    {
+      gssize got;
+      char *newline;
+
+      do
+        got = pread (self->fd, buffer, sizeof buffer, position);
+      while (got < 0 && errno == EINTR);
+      if (got < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not read %s: %s"), self->path, g_strerror (saved_errno));
+          return FALSE;
+        }
+      if (got == 0)
+        return TRUE;
+      position += got;
+      g_string_append_len (pending, buffer, got);
+
+      while ((newline = memchr (pending->str, '\n', pending->len)) != NULL)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          gsize line_length = (gsize) (newline - pending->str);
+          g_autofree char *line = g_strndup (pending->str, line_length);
+          JsonNode *root;
+          gboolean sample;
+
+          g_string_erase (pending, 0, (gssize) line_length + 1);
+          number++;
+          if (g_strstrip (line)[0] == '\0')
+            continue;
+
+          sample = json_text_is_shallow (line, MAX_FLAGS_DEPTH + 1) &&
+                   json_parser_load_from_data (parser, line, -1, NULL) &&
+                   (root = json_parser_get_root (parser)) != NULL &&
+                   JSON_NODE_HOLDS_OBJECT (root);
+          for (guint i = 0; sample && i < G_N_ELEMENTS (header_members); i++)
+            sample = !json_object_has_member (json_node_get_object (root), header_members[i]);
+
+          if (!sample)
+            {
+              g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
+                           _("Line %llu of %s is not a sample of this run (a second header, or not a JSON object of samples); not appending to it"),
+                           (unsigned long long) number, self->path);
+              return FALSE;
+            }
+        }
+
+      /* One line may not hold a whole file. */
+      if (pending->len > MAX_HEADER_SIZE * 16)
+        {
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
+                       _("Line %llu of %s is too long for a sample; not appending to it"),
+                       (unsigned long long) number + 1, self->path);
+          return FALSE;
+        }
+    }
+}
+
 /* Checks that an existing file starts with a valid header: its first
  * non-empty line, which must fit in the first 64 KiB. */
 static gboolean
@@ -514,7 +628,8 @@ check_existing_header (MctxMetricsWriter  *self,
   if (end != NULL)
     *end = '\0';
 
-  if (end == NULL || !json_parser_load_from_data (parser, line, -1, NULL) ||
+  if (end == NULL || !json_text_is_shallow (line, MAX_FLAGS_DEPTH + 1) ||
+      !json_parser_load_from_data (parser, line, -1, NULL) ||
       !is_valid_header (json_parser_get_root (parser)))
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE,
@@ -537,7 +652,7 @@ check_existing_header (MctxMetricsWriter  *self,
       }
   }
 
-  return TRUE;
+  return check_existing_rows (self, (gsize) (end + 1 - start), error);
 }
 
 /* Cuts off a last line that a crash or a full disk left without its

@@ -536,6 +536,34 @@ test_writer_existing_files (void)
     g_assert_true (g_str_has_prefix (lines[2], "{\"ts\":"));
   }
 
+  /* Whole-file checks: after this run's own valid header, a second header,
+   * a sample carrying a header member, a line that is not an object, and a
+   * header nested too deep for the parser's stack. */
+  {
+    g_auto(GStrv) lines = read_lines (path);
+    g_autofree char *second_header = g_strconcat (lines[0], "\n", lines[1], "\n", lines[0], "\n", NULL);
+    g_autofree char *reserved = g_strconcat (lines[0], "\n{\"ts\":1.0,\"node_id\":\"n1\"}\n", NULL);
+    g_autofree char *not_object = g_strconcat (lines[0], "\n", lines[1], "\n[1,2,3]\n", NULL);
+    g_autofree char *deep_open = g_strnfill (60000, '[');
+    g_autofree char *deep_close = g_strnfill (60000, ']');
+    g_autofree char *deep = g_strconcat (deep_open, deep_close, "\n", NULL);
+    const char *whole_file[] = { second_header, reserved, not_object, deep };
+
+    for (guint i = 0; i < G_N_ELEMENTS (whole_file); i++)
+      {
+        g_autofree char *after = NULL;
+
+        g_test_message ("whole-file case %u", i);
+        g_file_set_contents (bad, whole_file[i], -1, &error);
+        g_assert_no_error (error);
+        g_assert_null (mctx_metrics_writer_new (bad, "mctx/test", "n1", NULL, &error));
+        g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_FILE);
+        g_clear_error (&error);
+        g_file_get_contents (bad, &after, NULL, &error);
+        g_assert_cmpstr (after, ==, whole_file[i]);
+      }
+  }
+
   for (guint i = 0; i < G_N_ELEMENTS (bad_contents); i++)
     {
       g_autofree char *after = NULL;
