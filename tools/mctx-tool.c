@@ -798,14 +798,15 @@ build_flags (MctxToolOptions  *options,
     interface = g_strdup_printf ("%d", options->interface_index);
   g_bytes_get_data (options->payload, &payload_size);
 
-  /* The built-in flags; they win over MCTX_METRICS_FLAGS_JSON. */
+  /* The built-in flags, with the keys and value forms of upstream
+   * mctx-core's writer, so that one harness reads both producers' files;
+   * they win over MCTX_METRICS_FLAGS_JSON. `local_address` is mctx's own:
+   * the address the kernel bound when no source was asked for. */
   json_object_set_string_member (flags, "transport", "udp-multicast");
   json_object_set_string_member (flags, "role", "sender");
-  json_object_set_string_member (flags, "multicast_source", source);
-  if (interface != NULL)
-    json_object_set_string_member (flags, "multicast_interface", interface);
-  else
-    json_object_set_null_member (flags, "multicast_interface");
+  json_object_set_string_member (flags, "multicast_source",
+                                 options->source != NULL || options->bind != NULL ? source : "default");
+  json_object_set_string_member (flags, "multicast_interface", interface != NULL ? interface : "default");
   json_object_set_string_member (flags, "multicast_group", options->group);
   json_object_set_int_member (flags, "multicast_port", options->port);
   if (options->rate > 0)
@@ -813,8 +814,12 @@ build_flags (MctxToolOptions  *options,
   else
     json_object_set_int_member (flags, "publish_interval_ms", (gint64) options->interval_ms);
   json_object_set_int_member (flags, "chunk_payload_bytes", (gint64) payload_size);
-  json_object_set_boolean_member (flags, "pacing", options->rate > 0);
+  json_object_set_string_member (flags, "pacing",
+                                 options->rate > 0 || options->interval_ms > 0 ? "fixed-interval" : "none");
   json_object_set_boolean_member (flags, "batch_send_enabled", FALSE);
+  json_object_set_boolean_member (flags, "loopback_enabled", !options->no_loopback);
+  json_object_set_int_member (flags, "ttl_or_hops", options->ttl >= 0 ? options->ttl : 1);
+  json_object_set_string_member (flags, "local_address", source);
 
   if (extra_json != NULL)
     {

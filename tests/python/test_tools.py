@@ -287,12 +287,15 @@ class MetricsFileTests:
         self.assertEqual(header["producer"], "mctx/" + self.NAME)
         self.assertIsInstance(header["created_at"], float)
         self.assertLessEqual(abs(header["created_at"] - started), 5)
+        # Upstream mctx-core's keys and value forms, plus local_address.
         self.assertEqual(header["flags"], {
             "transport": "udp-multicast", "role": "sender",
-            "multicast_source": "127.0.0.1", "multicast_interface": "127.0.0.1",
+            "multicast_source": "default", "multicast_interface": "127.0.0.1",
             "multicast_group": "239.1.2.3", "multicast_port": port,
             "publish_interval_ms": 25, "chunk_payload_bytes": 7,
-            "pacing": False, "batch_send_enabled": False, "experiment": "baseline"})
+            "pacing": "fixed-interval", "batch_send_enabled": False,
+            "loopback_enabled": True, "ttl_or_hops": 1, "local_address": "127.0.0.1",
+            "experiment": "baseline"})
 
         samples = rows[1:]
         # 12 packets 25 ms apart take 275 ms: periodic samples, then a final one.
@@ -427,6 +430,16 @@ class MetricsFileTests:
         rows = self.read_jsonl(path)
         self.assertGreaterEqual(len(rows), 1)
         receiver.close()
+
+    def test_flags_forms(self):
+        path = os.path.join(tempfile.mkdtemp(), "forms.jsonl")
+        result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path}, "239.1.2.3", "5000", "x", "2", "0",
+                               "--source", "127.0.0.1", "--no-loopback", "--ttl", "9", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        flags = self.read_jsonl(path)[0]["flags"]
+        self.assertEqual((flags["multicast_source"], flags["multicast_interface"], flags["pacing"],
+                          flags["loopback_enabled"], flags["ttl_or_hops"]),
+                         ("127.0.0.1", "default", "none", False, 9))
 
     def test_node_id_from_environment(self):
         path = os.path.join(tempfile.mkdtemp(), "n.jsonl")
