@@ -591,6 +591,7 @@ test_context (void)
 {
   g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
   g_autoptr(MctxRawPublicationConfig) v4 = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
+  g_autoptr(MctxRawPublicationConfig) by_index = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
   g_autoptr(MctxRawPublicationConfig) bad = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV6);
   g_autoptr(MctxRawPublication) taken = NULL;
   g_autoptr(MctxRawPublication) held = NULL;
@@ -599,13 +600,34 @@ test_context (void)
   MctxRawPublication *first, *second, *replaced;
   int capture = capture_open ("r4b");
 
-  g_test_summary ("Ids, take, remove, and replacement in place that leaves the old publication untouched when the new one fails.");
+  g_test_summary ("Ids, duplicates refused, take, remove, and replacement in place that leaves the old publication untouched when the new one fails.");
 
+  /* The same egress named another way is another configuration. */
+  mctx_raw_publication_config_set_interface_index (by_index, (int) if_nametoindex ("r4a"));
   first = add (context, v4);
-  second = add (context, v4);
+  second = add (context, by_index);
   g_assert_cmpuint (mctx_raw_publication_get_id (first), ==, 1);
   g_assert_cmpuint (mctx_raw_publication_get_id (second), ==, 2);
   g_assert_true (mctx_raw_context_get_publication (context, 2) == second);
+
+  /* The same configuration twice is refused, as in UDP contexts. */
+  {
+    g_autoptr(MctxRawPublicationConfig) copy = mctx_raw_publication_config_copy (v4);
+
+    g_assert_true (mctx_raw_publication_config_equal (copy, v4));
+    g_assert_false (mctx_raw_publication_config_equal (by_index, v4));
+    g_assert_null (mctx_raw_context_add_publication (context, copy, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
+    g_clear_error (&error);
+    g_assert_cmpuint (mctx_raw_context_get_n_publications (context), ==, 2);
+
+    /* Replacing 2 with 1's configuration is refused; 2 stays as it was. */
+    g_assert_null (mctx_raw_context_replace_publication (context, 2, copy, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
+    g_clear_error (&error);
+    g_assert_true (mctx_raw_context_get_publication (context, 2) == second);
+    g_assert_cmpint (mctx_raw_publication_get_fd (second), >=, 0);
+  }
 
   /* A failing replacement changes nothing. */
   held = g_object_ref (second);
@@ -620,9 +642,10 @@ test_context (void)
   }
   assert_captured (capture, datagram);
 
-  /* A working one takes the id; the old one is closed. */
+  /* A working one, of its own configuration again, takes the id; the old
+   * one is closed. */
   held = g_object_ref (second);
-  replaced = mctx_raw_context_replace_publication (context, 2, v4, &error);
+  replaced = mctx_raw_context_replace_publication (context, 2, by_index, &error);
   g_assert_no_error (error);
   g_assert_true (replaced != second);
   g_assert_cmpuint (mctx_raw_publication_get_id (replaced), ==, 2);

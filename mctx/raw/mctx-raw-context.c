@@ -119,6 +119,34 @@ mctx_raw_context_new (void)
   return g_object_new (MCTX_TYPE_RAW_CONTEXT, NULL);
 }
 
+/* Refuses @config when a publication other than @except_id (0:
+ * none; ids start at 1) has it. */
+static gboolean
+check_not_duplicate (MctxRawContext            *self,
+                     MctxRawPublicationConfig  *config,
+                     guint                      except_id,
+                     GError                   **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->publications);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint id = GPOINTER_TO_UINT (key);
+
+      if (id != except_id &&
+          mctx_raw_publication_config_equal (_mctx_raw_publication_get_config (value), config))
+        {
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION,
+                       _("Raw publication %u already has this configuration"), id);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 /**
  * mctx_raw_context_add_publication:
  * @self: a raw context
@@ -143,6 +171,9 @@ mctx_raw_context_add_publication (MctxRawContext            *self,
   g_return_val_if_fail (MCTX_IS_RAW_CONTEXT (self), NULL);
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (config), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_not_duplicate (self, config, 0, error))
+    return NULL;
 
   publication = _mctx_raw_publication_new (self->next_id, config, error);
   if (publication == NULL)
@@ -176,8 +207,9 @@ check_known (MctxRawContext  *self,
  * @error: return location for a #GError
  *
  * Creates a publication from @config under the same id and, once it is
- * ready, closes the one it replaces. If the new one cannot be created, the
- * old one stays as it was.
+ * ready, closes the one it replaces. If the new one cannot be created, or
+ * another publication of the context already has @config
+ * (%MCTX_ERROR_DUPLICATE_PUBLICATION), the old one stays as it was.
  *
  * Returns: (transfer none): the new publication, or %NULL with @error set
  *
@@ -195,7 +227,8 @@ mctx_raw_context_replace_publication (MctxRawContext            *self,
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (config), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_known (self, id, error))
+  if (!check_known (self, id, error) ||
+      !check_not_duplicate (self, config, id, error))
     return NULL;
 
   publication = _mctx_raw_publication_new (id, config, error);

@@ -48,6 +48,7 @@ MctxRawPublication *_mctx_raw_publication_new                 (guint            
                                                                MctxRawPublicationConfig  *config,
                                                                GError                   **error);
 void               _mctx_raw_publication_close                (MctxRawPublication        *self);
+MctxRawPublicationConfig *_mctx_raw_publication_get_config    (MctxRawPublication        *self);
 
 MctxRawSendReport *_mctx_raw_send_report_new                  (GSocketFamily              family,
                                                                const guint8              *datagram,

@@ -323,6 +323,38 @@ mctx_raw_publication_config_copy (MctxRawPublicationConfig *self)
   return copy;
 }
 
+/**
+ * mctx_raw_publication_config_equal:
+ * @self: a raw publication configuration
+ * @other: another one
+ *
+ * Tells whether two configurations ask for the same raw publication: a
+ * raw context refuses a second publication of an equal configuration.
+ *
+ * Returns: %TRUE if every setting is the same
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_publication_config_equal (MctxRawPublicationConfig *self,
+                                   MctxRawPublicationConfig *other)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (other), FALSE);
+
+  return self->family == other->family &&
+         (self->bind_address == NULL) == (other->bind_address == NULL) &&
+         (self->bind_address == NULL || g_inet_address_equal (self->bind_address, other->bind_address)) &&
+         (self->outgoing_interface == NULL) == (other->outgoing_interface == NULL) &&
+         (self->outgoing_interface == NULL ||
+          g_inet_address_equal (self->outgoing_interface, other->outgoing_interface)) &&
+         self->interface_index == other->interface_index &&
+         g_strcmp0 (self->interface_name, other->interface_name) == 0 &&
+         self->ttl == other->ttl &&
+         self->loopback == other->loopback &&
+         self->route_selected == other->route_selected;
+}
+
 static gboolean
 check_selector (MctxRawPublicationConfig  *self,
                 GInetAddress              *address,

@@ -25,6 +25,9 @@ MctxRawPublicationConfig *mctx_raw_publication_config_new      (GSocketFamily   
 MCTX_AVAILABLE_IN_1_0
 MctxRawPublicationConfig *mctx_raw_publication_config_copy     (MctxRawPublicationConfig *self);
 MCTX_AVAILABLE_IN_1_0
+gboolean                  mctx_raw_publication_config_equal    (MctxRawPublicationConfig *self,
+                                                                MctxRawPublicationConfig *other);
+MCTX_AVAILABLE_IN_1_0
 gboolean                  mctx_raw_publication_config_validate (MctxRawPublicationConfig *self,
                                                                 GError                  **error);
 

@@ -646,6 +646,13 @@ mctx_raw_publication_get_id (MctxRawPublication *self)
   return self->id;
 }
 
+/* The publication's own configuration, for the context's duplicate check. */
+MctxRawPublicationConfig *
+_mctx_raw_publication_get_config (MctxRawPublication *self)
+{
+  return self->config;
+}
+
 /**
  * mctx_raw_publication_dup_config:
  * @self: a raw publication
