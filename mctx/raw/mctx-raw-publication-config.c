@@ -5,6 +5,9 @@
 
 #include "config.h"
 
+#include <net/if.h>
+#include <string.h>
+
 #include "mctx-raw-private.h"
 
 /**
@@ -559,14 +562,49 @@ mctx_raw_publication_config_set_bind_address (MctxRawPublicationConfig *self,
 }
 
 /**
+ * mctx_raw_publication_config_set_bind_socket_address:
+ * @self: a configuration
+ * @address: (nullable): a local socket address, or %NULL
+ *
+ * Sets the bind address from a socket address. Its port does not matter to
+ * a raw publication; an IPv6 scope id, as a link-local address carries it,
+ * selects that interface: it becomes
+ * [property@Mctx.RawPublicationConfig:interface-index], so the datagrams
+ * leave through the interface the address was scoped to, not one routing
+ * would pick.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_bind_socket_address (MctxRawPublicationConfig *self,
+                                                     GInetSocketAddress       *address)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+  g_return_if_fail (address == NULL || G_IS_INET_SOCKET_ADDRESS (address));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  mctx_raw_publication_config_set_bind_address (self, address != NULL ? g_inet_socket_address_get_address (address) : NULL);
+  if (address != NULL &&
+      g_inet_address_get_family (g_inet_socket_address_get_address (address)) == G_SOCKET_FAMILY_IPV6 &&
+      g_inet_socket_address_get_scope_id (address) != 0)
+    mctx_raw_publication_config_set_interface_index (self, (int) g_inet_socket_address_get_scope_id (address));
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
  * mctx_raw_publication_config_set_bind_address_string:
  * @self: a configuration
- * @address: (nullable): a local address as a string, or %NULL
+ * @address: (nullable): a local address as a string, such as `192.0.2.7`,
+ *   `fe80::1%eth0` or `fe80::1%2`, or %NULL
  * @error: return location for a #GError
  *
- * Sets the bind address from a string.
+ * Sets the bind address from a string. An IPv6 scope (`%` and an interface
+ * name or index) selects that interface, as
+ * [method@Mctx.RawPublicationConfig.set_bind_socket_address] does with a
+ * scope id.
  *
- * Returns: %TRUE on success, %FALSE if @address is not an IP address
+ * Returns: %TRUE on success, %FALSE if @address is not an IP address or its
+ *   scope names no interface
  *
  * Since: 1.0
  */
@@ -576,12 +614,41 @@ mctx_raw_publication_config_set_bind_address_string (MctxRawPublicationConfig  *
                                                      GError                   **error)
 {
   g_autoptr(GInetAddress) parsed = NULL;
+  g_autofree char *host = NULL;
+  const char *scope;
+  guint64 index = 0;
 
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
 
-  if (!set_address_string (self, address, &parsed, error))
+  scope = address != NULL ? strchr (address, '%') : NULL;
+  if (scope != NULL)
+    {
+      host = g_strndup (address, (gsize) (scope - address));
+      scope++;
+      if (!g_ascii_string_to_unsigned (scope, 10, 1, G_MAXINT, &index, NULL))
+        index = if_nametoindex (scope);
+      if (index == 0)
+        {
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
+                       _("No network interface is named “%s” (in the scope of “%s”)"), scope, address);
+          return FALSE;
+        }
+    }
+
+  if (!set_address_string (self, host != NULL ? host : address, &parsed, error))
     return FALSE;
+  if (scope != NULL && g_inet_address_get_family (parsed) != G_SOCKET_FAMILY_IPV6)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS,
+                   _("Invalid address “%s”: only IPv6 addresses have a scope"), address);
+      return FALSE;
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
   mctx_raw_publication_config_set_bind_address (self, parsed);
+  if (index != 0)
+    mctx_raw_publication_config_set_interface_index (self, (int) index);
+  g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
 

@@ -40,6 +40,9 @@ MCTX_AVAILABLE_IN_1_0
 void          mctx_raw_publication_config_set_bind_address        (MctxRawPublicationConfig *self,
                                                                    GInetAddress             *address);
 MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_bind_socket_address (MctxRawPublicationConfig *self,
+                                                                   GInetSocketAddress       *address);
+MCTX_AVAILABLE_IN_1_0
 gboolean      mctx_raw_publication_config_set_bind_address_string (MctxRawPublicationConfig *self,
                                                                    const char               *address,
                                                                    GError                  **error);

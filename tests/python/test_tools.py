@@ -617,6 +617,9 @@ class MctxRawSendTest(unittest.TestCase):
             "not ethernet": (["ff3e::1", "5000", "x", "--interface-name", "lo"], "not Ethernet-like"),
             "no route": (["ff3e::1", "5000", "x", "--route-selected"], None),
             "bad bind": (["239.1.2.3", "5000", "x", "--bind", "nowhere"], "Invalid bind address"),
+            "unknown scope": (["ff32::1", "5000", "x", "--bind", "[fe80::1%nosuch0]:0"],
+                              "No network interface is named “nosuch0”"),
+            "ipv4 scope": (["239.1.2.3", "5000", "x", "--bind", "192.0.2.1%lo"], "only IPv6 addresses have a scope"),
         }
         for name, (args, message) in cases.items():
             with self.subTest(name):
