@@ -181,6 +181,63 @@ mctx_metrics_sampler_new_for_context (MctxContext *context)
   return g_object_new (MCTX_TYPE_METRICS_SAMPLER, "context", context, NULL);
 }
 
+/* A snapshot of the sampled source, stamped now or, for @at_us >= 0, at
+ * that monotonic time (the wall-clock time moved by as much). */
+static MctxMetricsSnapshot *
+take_snapshot (MctxMetricsSampler *self,
+               gint64              at_us)
+{
+  MctxMetricsSnapshot *now;
+  MctxMetricsSnapshot *stamped;
+
+  if (self->publication != NULL)
+    now = mctx_publication_snapshot_metrics (self->publication);
+  else
+    now = mctx_context_snapshot_metrics (self->context);
+
+  /* A build that counts nothing has nothing to sample. */
+  if (now == NULL || at_us < 0)
+    return now;
+
+  stamped = _mctx_metrics_snapshot_new (mctx_metrics_snapshot_get_kind (now),
+                                        mctx_metrics_snapshot_get_publication_id (now),
+                                        mctx_metrics_snapshot_get_timestamp (now) +
+                                        (at_us - mctx_metrics_snapshot_get_monotonic_time (now)),
+                                        at_us,
+                                        _mctx_metrics_snapshot_get_counters (now),
+                                        mctx_metrics_snapshot_get_publications_added (now),
+                                        mctx_metrics_snapshot_get_publications_removed (now),
+                                        mctx_metrics_snapshot_get_active_publications (now));
+  mctx_metrics_snapshot_unref (now);
+  return stamped;
+}
+
+/* Makes @now the baseline, returning the delta from the previous one. */
+static MctxMetricsDelta *
+advance (MctxMetricsSampler  *self,
+         MctxMetricsSnapshot *now,
+         GError             **error)
+{
+  MctxMetricsDelta *delta = NULL;
+
+  if (now == NULL)
+    return NULL;
+
+  if (self->last != NULL)
+    {
+      delta = mctx_metrics_snapshot_delta (now, self->last, error);
+      if (delta == NULL)
+        {
+          mctx_metrics_snapshot_unref (now);
+          return NULL;
+        }
+    }
+
+  g_clear_pointer (&self->last, mctx_metrics_snapshot_unref);
+  self->last = now;
+  return delta;
+}
+
 /**
  * mctx_metrics_sampler_sample:
  * @self: a sampler
@@ -195,28 +252,94 @@ mctx_metrics_sampler_new_for_context (MctxContext *context)
 MctxMetricsDelta *
 mctx_metrics_sampler_sample (MctxMetricsSampler *self)
 {
-  MctxMetricsSnapshot *now;
-  MctxMetricsDelta *delta = NULL;
-
   g_return_val_if_fail (MCTX_IS_METRICS_SAMPLER (self), NULL);
 
-  if (self->publication != NULL)
-    now = mctx_publication_snapshot_metrics (self->publication);
-  else
-    now = mctx_context_snapshot_metrics (self->context);
+  /* Snapshots of one source taken in turn only grow: this cannot fail. */
+  return advance (self, take_snapshot (self, -1), NULL);
+}
 
-  /* A build that counts nothing has nothing to sample. */
-  if (now == NULL)
+/**
+ * mctx_metrics_sampler_sample_at:
+ * @self: a sampler
+ * @monotonic_us: the instant to stamp the sample with, on the monotonic
+ *   clock of g_get_monotonic_time()
+ * @error: return location for a #GError
+ *
+ * Samples as [method@Mctx.MetricsSampler.sample] does, stamped with
+ * @monotonic_us instead of the time of the call: for a harness that samples
+ * on a schedule of its own and wants intervals and rates over its ticks,
+ * not over when the call happened to run. The counters are the current
+ * ones.
+ *
+ * Returns: (transfer full) (nullable): the delta since the previous
+ *   sample, or %NULL on the first; %NULL with
+ *   %MCTX_ERROR_METRICS_MISMATCH when @monotonic_us is before the previous
+ *   sample's instant (the previous sample stays the baseline)
+ *
+ * Since: 1.0
+ */
+MctxMetricsDelta *
+mctx_metrics_sampler_sample_at (MctxMetricsSampler  *self,
+                                gint64               monotonic_us,
+                                GError             **error)
+{
+  g_return_val_if_fail (MCTX_IS_METRICS_SAMPLER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (monotonic_us < 0)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH,
+                   _("Invalid sampling instant %lld µs: monotonic times are not negative"),
+                   (long long) monotonic_us);
+      return NULL;
+    }
+
+  return advance (self, take_snapshot (self, monotonic_us), error);
+}
+
+/**
+ * mctx_metrics_sampler_sample_if_elapsed:
+ * @self: a sampler
+ * @seconds: the least interval a delta may cover
+ *
+ * Samples only once @seconds have passed since the previous sample: a
+ * delta over at least that duration, or %NULL while it has not passed, the
+ * previous sample staying the baseline. The first call takes the baseline.
+ *
+ * Returns: (transfer full) (nullable): the delta, or %NULL
+ *
+ * Since: 1.0
+ */
+MctxMetricsDelta *
+mctx_metrics_sampler_sample_if_elapsed (MctxMetricsSampler *self,
+                                        double              seconds)
+{
+  g_return_val_if_fail (MCTX_IS_METRICS_SAMPLER (self), NULL);
+
+  if (self->last != NULL &&
+      g_get_monotonic_time () - mctx_metrics_snapshot_get_monotonic_time (self->last) <
+      seconds * G_USEC_PER_SEC)
     return NULL;
 
-  /* Snapshots of one source only grow, so this cannot fail. */
-  if (self->last != NULL)
-    delta = _mctx_metrics_delta_new (self->last, now);
+  return mctx_metrics_sampler_sample (self);
+}
+
+/**
+ * mctx_metrics_sampler_reset:
+ * @self: a sampler
+ *
+ * Forgets the previous sample: the next one takes a new baseline (and
+ * returns %NULL), as the first did. For a harness that starts a new phase
+ * of a run and does not want its deltas to span the pause in between.
+ *
+ * Since: 1.0
+ */
+void
+mctx_metrics_sampler_reset (MctxMetricsSampler *self)
+{
+  g_return_if_fail (MCTX_IS_METRICS_SAMPLER (self));
 
   g_clear_pointer (&self->last, mctx_metrics_snapshot_unref);
-  self->last = now;
-
-  return delta;
 }
 
 /**

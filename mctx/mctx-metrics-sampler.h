@@ -30,6 +30,15 @@ MctxMetricsSampler  *mctx_metrics_sampler_new_for_context     (MctxContext      
 MCTX_AVAILABLE_IN_1_0
 MctxMetricsDelta    *mctx_metrics_sampler_sample              (MctxMetricsSampler *self);
 MCTX_AVAILABLE_IN_1_0
+MctxMetricsDelta    *mctx_metrics_sampler_sample_at           (MctxMetricsSampler *self,
+                                                               gint64              monotonic_us,
+                                                               GError            **error);
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsDelta    *mctx_metrics_sampler_sample_if_elapsed   (MctxMetricsSampler *self,
+                                                               double              seconds);
+MCTX_AVAILABLE_IN_1_0
+void                 mctx_metrics_sampler_reset               (MctxMetricsSampler *self);
+MCTX_AVAILABLE_IN_1_0
 MctxMetricsSnapshot *mctx_metrics_sampler_get_last_snapshot   (MctxMetricsSampler *self);
 
 G_END_DECLS

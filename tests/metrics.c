@@ -239,6 +239,55 @@ test_sampler (void)
   }
 }
 
+/* Sampling at given instants, after a least duration, and afresh. */
+static void
+test_sampler_control (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxMetricsSampler) sampler = NULL;
+  g_autoptr(MctxMetricsDelta) delta = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication = add (context, 5008);
+  gint64 start = g_get_monotonic_time ();
+
+  g_test_summary ("A sampler samples at given instants (intervals between them, exactly), "
+                  "only after a least duration when asked, and afresh after a reset");
+
+  sampler = mctx_metrics_sampler_new_for_publication (publication);
+
+  /* At given instants: the interval is theirs, whatever the call took. */
+  g_assert_null (mctx_metrics_sampler_sample_at (sampler, start, &error));
+  g_assert_no_error (error);
+  send_n (publication, 4);
+  delta = mctx_metrics_sampler_sample_at (sampler, start + 2 * G_USEC_PER_SEC, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (mctx_metrics_delta_get_interval (delta), ==, 2.0);
+  g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (delta), ==, 4);
+  g_assert_cmpfloat (mctx_metrics_delta_get_packets_per_second (delta), ==, 2.0);
+  g_clear_pointer (&delta, mctx_metrics_delta_unref);
+
+  /* Going back in time is refused; the baseline stays. */
+  g_assert_null (mctx_metrics_sampler_sample_at (sampler, start + G_USEC_PER_SEC, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH);
+  g_clear_error (&error);
+  g_assert_cmpint (mctx_metrics_snapshot_get_monotonic_time (mctx_metrics_sampler_get_last_snapshot (sampler)),
+                   ==, start + 2 * G_USEC_PER_SEC);
+
+  /* After a reset, the next sample is a new baseline. */
+  mctx_metrics_sampler_reset (sampler);
+  g_assert_null (mctx_metrics_sampler_get_last_snapshot (sampler));
+  g_assert_null (mctx_metrics_sampler_sample (sampler));
+
+  /* A delta over at least a duration: nothing before it has passed. */
+  send_n (publication, 3);
+  g_assert_null (mctx_metrics_sampler_sample_if_elapsed (sampler, 3600));
+  g_usleep (30 * 1000);
+  delta = mctx_metrics_sampler_sample_if_elapsed (sampler, 0.02);
+  g_assert_nonnull (delta);
+  g_assert_cmpfloat (mctx_metrics_delta_get_interval (delta), >=, 0.02);
+  g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (delta), ==, 3);
+}
+
 /* Several threads send while another snapshots in a tight loop: every
  * snapshot sees each send whole, and counts only grow. */
 #define N_THREADS 4
@@ -743,6 +792,7 @@ main (int    argc,
   g_test_add_func ("/mctx/metrics/would-block-counted", test_would_block_counted);
   g_test_add_func ("/mctx/metrics/context-totals", test_context_totals);
   g_test_add_func ("/mctx/metrics/sampler", test_sampler);
+  g_test_add_func ("/mctx/metrics/sampler-control", test_sampler_control);
   g_test_add_func ("/mctx/metrics/concurrent-snapshots", test_concurrent_snapshots);
   g_test_add_func ("/mctx/metrics/writer/header-and-samples", test_writer_header_and_samples);
   g_test_add_func ("/mctx/metrics/writer/existing-files", test_writer_existing_files);
