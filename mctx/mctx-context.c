@@ -634,7 +634,8 @@ mctx_context_send_with_report (MctxContext   *self,
  *
  * Sends one datagram through every publication of the context. A failing
  * publication does not stop the others: all are tried, and the first
- * failure is reported in @error.
+ * failure is reported in @error. [method@Mctx.Context.send_to_all] says
+ * how each one fared.
  *
  * Returns: the number of publications that sent the datagram
  *
@@ -665,6 +666,48 @@ mctx_context_send_all (MctxContext   *self,
     g_propagate_error (error, first_error);
 
   return sent;
+}
+
+/**
+ * mctx_context_send_to_all:
+ * @self: a context
+ * @data: (array length=len) (element-type guint8): the payload
+ * @len: the size of @data
+ *
+ * Sends one datagram through every publication of the context, in the
+ * order they were added, and says how each fared: whether it went, how
+ * many bytes, and if not, the error that stopped it. A failing publication
+ * does not stop the others.
+ *
+ * Returns: (transfer container) (element-type MctxSendOutcome): one outcome
+ *   per publication
+ *
+ * Since: 1.0
+ */
+GPtrArray *
+mctx_context_send_to_all (MctxContext  *self,
+                          const guint8 *data,
+                          gsize         len)
+{
+  GPtrArray *outcomes;
+
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  outcomes = g_ptr_array_new_full (self->publications->len, (GDestroyNotify) mctx_send_outcome_unref);
+  for (guint i = 0; i < self->publications->len; i++)
+    {
+      MctxPublication *publication = g_ptr_array_index (self->publications, i);
+      GError *error = NULL;
+      gssize sent = mctx_publication_send (publication, data != NULL ? data : (const guint8 *) "", len, &error);
+
+      g_ptr_array_add (outcomes,
+                       _mctx_send_outcome_new (mctx_publication_get_id (publication),
+                                               mctx_publication_get_destination (publication),
+                                               sent >= 0 ? (gsize) sent : 0, error));
+    }
+
+  return outcomes;
 }
 
 /**

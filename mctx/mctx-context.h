@@ -68,6 +68,10 @@ MctxSendReport  *mctx_context_send_with_report            (MctxContext          
                                                            gsize                   len,
                                                            GError                **error);
 MCTX_AVAILABLE_IN_1_0
+GPtrArray       *mctx_context_send_to_all                 (MctxContext            *self,
+                                                           const guint8           *data,
+                                                           gsize                   len);
+MCTX_AVAILABLE_IN_1_0
 guint            mctx_context_send_all                    (MctxContext            *self,
                                                            const guint8           *data,
                                                            gsize                   len,

@@ -216,6 +216,10 @@ const MctxMetricsCounters *_mctx_metrics_snapshot_get_counters (MctxMetricsSnaps
 MctxMetricsDelta      *_mctx_metrics_delta_new           (MctxMetricsSnapshot         *earlier,
                                                           MctxMetricsSnapshot         *later);
 
+MctxSendOutcome       *_mctx_send_outcome_new            (guint                        publication_id,
+                                                          GInetSocketAddress          *destination,
+                                                          gsize                        bytes_sent,
+                                                          GError                      *error);
 MctxSendReport        *_mctx_send_report_new             (guint                        publication_id,
                                                           GInetSocketAddress          *destination,
                                                           GInetSocketAddress          *local_address,

@@ -18,6 +18,7 @@
 #include "mctx-paced-sender.h"
 #include "mctx-publication.h"
 #include "mctx-publication-config.h"
+#include "mctx-send-outcome.h"
 #include "mctx-send-report.h"
 #include "mctx-metrics-delta.h"
 #include "mctx-metrics-sampler.h"

@@ -401,7 +401,7 @@ test_send_all (void)
   guint16 port;
   int receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &port);
 
-  g_test_summary ("send_all sends through every publication and counts; a failing one does not stop the rest.");
+  g_test_summary ("send_all and send_to_all send through every publication, counting or saying how each fared; a failing one does not stop the rest.");
 
   for (guint i = 0; i < 3; i++)
     {
@@ -422,6 +422,35 @@ test_send_all (void)
   assert_receives (receiver, local_port (publications[0]));
   assert_receives (receiver, local_port (publications[2]));
   mctx_test_assert_silent (receiver);
+
+  /* Per publication: which went, and why the other did not. */
+  {
+    g_autoptr(GPtrArray) outcomes = mctx_context_send_to_all (context, (const guint8 *) PAYLOAD, strlen (PAYLOAD));
+
+    g_assert_cmpuint (outcomes->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        MctxSendOutcome *outcome = g_ptr_array_index (outcomes, i);
+
+        g_assert_cmpuint (mctx_send_outcome_get_publication_id (outcome), ==,
+                          mctx_publication_get_id (publications[i]));
+        g_assert_true (g_inet_socket_address_get_port (mctx_send_outcome_get_destination (outcome)) == port);
+        if (i == 1)
+          {
+            g_assert_false (mctx_send_outcome_get_sent (outcome));
+            g_assert_cmpuint (mctx_send_outcome_get_bytes_sent (outcome), ==, 0);
+            g_assert_error ((GError *) mctx_send_outcome_get_error (outcome), G_IO_ERROR, G_IO_ERROR_CLOSED);
+          }
+        else
+          {
+            g_assert_true (mctx_send_outcome_get_sent (outcome));
+            g_assert_cmpuint (mctx_send_outcome_get_bytes_sent (outcome), ==, strlen (PAYLOAD));
+            g_assert_null (mctx_send_outcome_get_error (outcome));
+          }
+      }
+    assert_receives (receiver, local_port (publications[0]));
+    assert_receives (receiver, local_port (publications[2]));
+  }
 
   close (receiver);
 }

@@ -134,6 +134,18 @@ class OverridesTest(unittest.TestCase):
             self.assertEqual(header["flags"]["experiment"], "dict")
             self.assertEqual(header["flags"]["runs"], [1, 2])
 
+    def test_send_to_all_outcomes(self):
+        first = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+        second = self.context.add_publication(GROUP, self.port, interface="127.0.0.1", ttl=2)
+        second.steal_socket()
+        outcomes = self.context.send_to_all(bytearray(b"to all"))
+        self.assertEqual([o.publication_id for o in outcomes], [first.props.id, second.props.id])
+        self.assertEqual([o.sent for o in outcomes], [True, False])
+        self.assertEqual(outcomes[0].bytes_sent, 6)
+        self.assertIsNone(outcomes[0].error)
+        self.assertTrue(outcomes[1].error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CLOSED))
+        self.assertEqual(receive(self.receiver)[0], b"to all")
+
     def test_announce_tuple_and_repr(self):
         publication = self.context.add_publication(GROUP, self.port, bind="127.0.0.1:44003",
                                                    interface="127.0.0.1")

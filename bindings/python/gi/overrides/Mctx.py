@@ -168,6 +168,11 @@ class Context(Mctx.Context):
     def send_all(self, data):
         return super().send_all(bytes(data))
 
+    def send_to_all(self, data):
+        """Sends bytes-like ``data`` through every publication; returns one
+        SendOutcome each (``.sent``, ``.bytes_sent``, ``.error``)."""
+        return super().send_to_all(bytes(data))
+
 
 Context = override(Context)
 __all__.append("Context")
@@ -349,6 +354,23 @@ if hasattr(Mctx, "MetricsWriter"):
 
     MetricsWriter = override(MetricsWriter)
     __all__.append("MetricsWriter")
+
+
+class SendOutcome(Mctx.SendOutcome):
+    publication_id = property(lambda self: self.get_publication_id())
+    destination = property(lambda self: self.get_destination())
+    sent = property(lambda self: self.get_sent())
+    bytes_sent = property(lambda self: self.get_bytes_sent())
+    error = property(lambda self: self.get_error())
+
+    def __repr__(self):
+        if self.get_sent():
+            return "<Mctx.SendOutcome %d: %d bytes>" % (self.get_publication_id(), self.get_bytes_sent())
+        return "<Mctx.SendOutcome %d: %s>" % (self.get_publication_id(), self.get_error().message)
+
+
+SendOutcome = override(SendOutcome)
+__all__.append("SendOutcome")
 
 
 class SendReport(Mctx.SendReport):
