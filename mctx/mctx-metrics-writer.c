@@ -367,6 +367,65 @@ get_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/**
+ * mctx_metrics_flags_from_json:
+ * @text: a JSON object as text, such as the value of
+ *   `MCTX_METRICS_FLAGS_JSON`
+ * @error: return location for a #GError
+ *
+ * Parses header flags from outside text, bounded before the parser sees
+ * it: at most 64 KiB, nested at most 32 levels (json-glib's parser recurses
+ * once per level, so deeper text could exhaust the stack).
+ *
+ * Returns: (transfer full): the flags, or %NULL with
+ *   %MCTX_ERROR_INVALID_METRICS_HEADER when @text is too long, too deep,
+ *   not JSON, or not an object
+ *
+ * Since: 1.0
+ */
+JsonObject *
+mctx_metrics_flags_from_json (const char  *text,
+                              GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) parse_error = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  _mctx_ensure_i18n ();
+
+  if (strlen (text) > MAX_HEADER_SIZE)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                   _("The metrics flags are longer than %d bytes"), MAX_HEADER_SIZE);
+      return NULL;
+    }
+  if (!json_text_is_shallow (text, MAX_FLAGS_DEPTH))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                   _("The metrics flags nest more than %d levels deep"), MAX_FLAGS_DEPTH);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, text, -1, &parse_error))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                   _("The metrics flags are not valid JSON: %s"), parse_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                           _("The metrics flags must be a JSON object"));
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
 static JsonObject *
 build_header (MctxMetricsWriter  *self,
               GError            **error)

@@ -41,6 +41,9 @@ MCTX_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (MctxMetricsWriter, mctx_metrics_writer, MCTX, METRICS_WRITER, GObject)
 
 MCTX_AVAILABLE_IN_1_0
+JsonObject        *mctx_metrics_flags_from_json     (const char         *text,
+                                                     GError            **error);
+MCTX_AVAILABLE_IN_1_0
 MctxMetricsWriter *mctx_metrics_writer_new          (const char         *path,
                                                      const char         *producer,
                                                      const char         *node_id,

@@ -702,79 +702,17 @@ struct _MctxToolMetrics
 };
 
 #ifdef MCTX_HAS_METRICS
-/* Outside JSON is bounded before the parser sees it: its size, and how
- * deep its arrays and objects nest (each level costs the parser and the
- * generator a stack frame). */
-#define MAX_FLAGS_TEXT (64 * 1024)
-#define MAX_FLAGS_DEPTH 32
-
-static gboolean
-check_flags_text (const char  *text,
-                  GError     **error)
-{
-  gboolean in_string = FALSE, escaped = FALSE;
-  guint depth = 0;
-
-  if (strlen (text) > MAX_FLAGS_TEXT)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("MCTX_METRICS_FLAGS_JSON is longer than %d bytes"), MAX_FLAGS_TEXT);
-      return FALSE;
-    }
-
-  for (const char *c = text; *c != '\0'; c++)
-    {
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (*c == '\\')
-            escaped = TRUE;
-          else if (*c == '"')
-            in_string = FALSE;
-        }
-      else if (*c == '"')
-        in_string = TRUE;
-      else if ((*c == '[' || *c == '{') && ++depth > MAX_FLAGS_DEPTH)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("MCTX_METRICS_FLAGS_JSON nests more than %d levels deep"), MAX_FLAGS_DEPTH);
-          return FALSE;
-        }
-      else if ((*c == ']' || *c == '}') && depth > 0)
-        depth--;
-    }
-
-  return TRUE;
-}
-
 JsonObject *
 mctx_tool_parse_flags_json (const char  *text,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) parse_error = NULL;
-  JsonNode *root;
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *flags = mctx_metrics_flags_from_json (text, &local_error);
 
-  if (!check_flags_text (text, error))
-    return NULL;
-
-  if (!json_parser_load_from_data (parser, text, -1, &parse_error))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("MCTX_METRICS_FLAGS_JSON is not valid JSON: %s"), parse_error->message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _("MCTX_METRICS_FLAGS_JSON must be a JSON object"));
-      return NULL;
-    }
-
-  return json_object_ref (json_node_get_object (root));
+  if (flags == NULL)
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 "MCTX_METRICS_FLAGS_JSON: %s", local_error->message);
+  return flags;
 }
 
 static JsonObject *

@@ -114,8 +114,8 @@ gboolean               mctx_tool_metrics_new      (MctxToolOptions   *options,
                                                    MctxToolMetrics  **metrics,
                                                    int               *status);
 #ifdef MCTX_HAS_METRICS
-/* Parses MCTX_METRICS_FLAGS_JSON, bounded in size and depth before the
- * parser sees it. */
+/* Parses MCTX_METRICS_FLAGS_JSON (mctx_metrics_flags_from_json()), with
+ * a one-line error naming the variable. */
 JsonObject            *mctx_tool_parse_flags_json (const char        *text,
                                                    GError           **error);
 #endif

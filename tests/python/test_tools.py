@@ -352,7 +352,7 @@ class MetricsFileTests:
     def test_flags_json_bounded(self):
         path = os.path.join(tempfile.mkdtemp(), "deep.jsonl")
         for flags, message in (("[" * 60000 + "]" * 60000, "MCTX_METRICS_FLAGS_JSON"),
-                               ('{"a":' * 40 + "1" + "}" * 40, "nests more than 32 levels deep"),
+                               ('{"a":' * 40 + "1" + "}" * 40, "nest more than 32 levels deep"),
                                ("[" * 33 + "]" * 33, "MCTX_METRICS_FLAGS_JSON"),
                                ('{"big":"%s"}' % ("x" * 65200), "at most 65536 fit")):
             with self.subTest(flags=flags[:20]):
@@ -461,7 +461,7 @@ class MetricsFileTests:
     def test_bad_environment(self):
         path = os.path.join(tempfile.mkdtemp(), "never.jsonl")
         for env, message in (
-                ({"MCTX_METRICS_FLAGS_JSON": "{not json"}, "is not valid JSON"),
+                ({"MCTX_METRICS_FLAGS_JSON": "{not json"}, "are not valid JSON"),
                 ({"MCTX_METRICS_FLAGS_JSON": "[1, 2]"}, "must be a JSON object"),
                 ({"MCTX_METRICS_FLAGS_JSON": "\"text\""}, "must be a JSON object"),
                 ({"MCTX_METRICS_SUMMARY_SECS": "soon"}, "Invalid MCTX_METRICS_SUMMARY_SECS"),

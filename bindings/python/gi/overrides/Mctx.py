@@ -346,10 +346,7 @@ if hasattr(Mctx, "MetricsWriter"):
             object), or a ``Json.Object``."""
             if isinstance(flags, dict):
                 import json
-                import gi
-                gi.require_version("Json", "1.0")
-                from gi.repository import Json
-                flags = Json.from_string(json.dumps(flags)).get_object()
+                flags = Mctx.metrics_flags_from_json(json.dumps(flags))
             return Mctx.MetricsWriter.new(path, producer, node_id, flags)
 
     MetricsWriter = override(MetricsWriter)
