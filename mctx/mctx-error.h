@@ -96,6 +96,10 @@ G_BEGIN_DECLS
  *   group
  * @MCTX_ERROR_RAW_TOO_LARGE: a datagram to build would exceed the IP
  *   maximum
+ * @MCTX_ERROR_RAW_HEADER_CHECKSUM: a control datagram's IPv4 header
+ *   checksum is wrong
+ * @MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS: a control datagram's source or
+ *   destination address is unspecified (all zeros)
  *
  * Error codes of the %MCTX_ERROR domain. Failures of the operating
  * system are reported in the %G_IO_ERROR domain instead; a publication
@@ -143,6 +147,8 @@ typedef enum {
   MCTX_ERROR_RAW_UNSUPPORTED_LINK,
   MCTX_ERROR_RAW_NO_ROUTE,
   MCTX_ERROR_RAW_TOO_LARGE,
+  MCTX_ERROR_RAW_HEADER_CHECKSUM,
+  MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS,
 } MctxError;
 
 MCTX_AVAILABLE_IN_1_0

@@ -240,6 +240,23 @@ mctx_test_receiver_ipv4 (const char *group,
   return fd;
 }
 
+/* A UDP socket bound to a unicast IPv4 address, on an ephemeral port. */
+int
+mctx_test_receiver_unicast_ipv4 (const char *address,
+                                 guint16    *bound_port)
+{
+  int fd = new_receiver_socket (AF_INET);
+  struct sockaddr_in local = { .sin_family = AF_INET };
+  int on = 1;
+
+  g_assert_cmpint (inet_pton (AF_INET, address, &local.sin_addr), ==, 1);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &local, sizeof local), ==, 0);
+  g_assert_cmpint (setsockopt (fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof on), ==, 0);
+
+  *bound_port = mctx_test_local_port (fd);
+  return fd;
+}
+
 int
 mctx_test_receiver_ipv6 (const char *group,
                          guint       ifindex,

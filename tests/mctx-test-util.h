@@ -52,6 +52,8 @@ int           mctx_test_receiver_ipv4     (const char   *group,
                                            const char   *interface_address,
                                            guint16       port,
                                            guint16      *bound_port);
+int           mctx_test_receiver_unicast_ipv4 (const char *address,
+                                               guint16    *bound_port);
 int           mctx_test_receiver_ipv6     (const char   *group,
                                            guint         ifindex,
                                            const char   *source,

@@ -777,12 +777,18 @@ test_builder_checksums (void)
     g_assert_null (mctx_raw_build_udp_datagram (v4, 1, v6, 2, 1, 0, 0, NULL, 0, &error));
     g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOURCE_FAMILY_MISMATCH);
     g_clear_error (&error);
-    g_assert_null (mctx_raw_build_udp_datagram (v4, 1, unicast, 2, 1, 0, 0, NULL, 0, &error));
-    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST);
-    g_clear_error (&error);
-    g_assert_null (mctx_raw_build_udp_datagram (v4, 1, v4, 2, 1, 0, 0, NULL, 0, &error));
-    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST);
-    g_clear_error (&error);
+    /* A unicast destination is the publication's to refuse or allow; an
+     * unspecified one is never right. */
+    {
+      g_autoptr(GBytes) to_host = mctx_raw_build_udp_datagram (v4, 1, unicast, 2, 1, 0, 0, NULL, 0, &error);
+      g_autoptr(GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (to_host);
+      g_assert_null (mctx_raw_build_udp_datagram (v4, 1, any, 2, 1, 0, 0, NULL, 0, &error));
+      g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS);
+      g_clear_error (&error);
+    }
     {
       g_autoptr(GInetAddress) group = address ("239.1.2.3");
 
@@ -842,7 +848,371 @@ test_capabilities (void)
   g_test_summary ("The capability query reports what this kernel and privilege allow");
 
   g_assert_cmpint (capabilities, ==, MCTX_RAW_CAPABILITY_IPV4 | MCTX_RAW_CAPABILITY_IPV4_ROUTED |
-                                     MCTX_RAW_CAPABILITY_IPV6 | MCTX_RAW_CAPABILITY_IPV6_ROUTE_SELECTED);
+                                     MCTX_RAW_CAPABILITY_IPV6 | MCTX_RAW_CAPABILITY_IPV6_ROUTE_SELECTED |
+                                     MCTX_RAW_CAPABILITY_IPV4_CONTROL | MCTX_RAW_CAPABILITY_IPV6_CONTROL);
+}
+
+/* Control transmit: complete ICMP errors to unicast and multicast
+ * destinations through a pinned interface (rc1–rd1; rc2–rd2 carries the
+ * route the pinned publication must not take). */
+
+static void
+put_be16 (guint8  *p,
+          guint16  value)
+{
+  p[0] = value >> 8;
+  p[1] = value & 0xff;
+}
+
+/* An ICMPv4 Fragmentation Needed (RFC 1191) from @source to @destination,
+ * quoting the header and first 8 bytes of a datagram @destination sent. */
+static GBytes *
+icmpv4_frag_needed (const char *source,
+                    const char *destination,
+                    guint16     mtu)
+{
+  g_autoptr(GBytes) original = build (destination, 4000, "203.0.113.5", 5000, 64, 0, 0, "too big for the next hop");
+  g_autoptr(GInetAddress) from = address (source);
+  g_autoptr(GInetAddress) to = address (destination);
+  gsize len = 20 + 8 + 28;
+  guint8 *d = g_malloc0 (len);
+
+  d[0] = 0x45;
+  d[1] = 0xc0;                                  /* internetwork control */
+  put_be16 (d + 2, (guint16) len);
+  put_be16 (d + 4, 0x4d43);                     /* identification */
+  d[8] = 64;
+  d[9] = 1;                                     /* ICMP */
+  memcpy (d + 12, g_inet_address_to_bytes (from), 4);
+  memcpy (d + 16, g_inet_address_to_bytes (to), 4);
+  put_be16 (d + 10, (guint16) ~fold (sum_bytes (d, 20)));
+
+  d[20] = 3;                                    /* destination unreachable */
+  d[21] = 4;                                    /* fragmentation needed */
+  put_be16 (d + 26, mtu);
+  memcpy (d + 28, g_bytes_get_data (original, NULL), 28);
+  put_be16 (d + 22, (guint16) ~fold (sum_bytes (d + 20, len - 20)));
+
+  return g_bytes_new_take (d, len);
+}
+
+/* An ICMPv6 Packet Too Big (RFC 4443 §3.2) with a traffic class and flow
+ * label, quoting a whole UDP datagram @destination sent. */
+static GBytes *
+icmpv6_packet_too_big (const char *source,
+                       const char *destination,
+                       guint32     mtu)
+{
+  g_autoptr(GBytes) original = build (destination, 4000, "2001:db8:99::5", 5000, 64, 0, 0, "too big for the next hop");
+  g_autoptr(GInetAddress) from = address (source);
+  g_autoptr(GInetAddress) to = address (destination);
+  gsize quoted = g_bytes_get_size (original);
+  gsize icmp_len = 8 + quoted, len = 40 + icmp_len;
+  guint8 *d = g_malloc0 (len);
+  guint64 sum;
+
+  d[0] = 0x6e;                                  /* version 6, traffic class 0xe0 */
+  d[1] = 0x05;                                  /* flow label 0x54321 */
+  put_be16 (d + 2, 0x4321);
+  put_be16 (d + 4, (guint16) icmp_len);
+  d[6] = 58;                                    /* ICMPv6 */
+  d[7] = 255;
+  memcpy (d + 8, g_inet_address_to_bytes (from), 16);
+  memcpy (d + 24, g_inet_address_to_bytes (to), 16);
+
+  d[40] = 2;                                    /* packet too big */
+  d[44] = mtu >> 24;
+  d[45] = (mtu >> 16) & 0xff;
+  put_be16 (d + 46, mtu & 0xffff);
+  memcpy (d + 48, g_bytes_get_data (original, NULL), quoted);
+  sum = sum_bytes (d + 8, 32) + icmp_len + 58 + sum_bytes (d + 40, icmp_len);
+  put_be16 (d + 42, (guint16) ~fold (sum));
+
+  return g_bytes_new_take (d, len);
+}
+
+static MctxRawPublicationConfig *
+control_config_new (GSocketFamily  family,
+                    const char    *interface_name)
+{
+  MctxRawPublicationConfig *config = mctx_raw_publication_config_new_control (family);
+
+  mctx_raw_publication_config_set_interface_name (config, interface_name);
+  return config;
+}
+
+static void
+test_control_icmpv4 (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(GBytes) own = icmpv4_frag_needed ("10.10.1.1", "10.10.1.2", 1280);
+  g_autoptr(GBytes) foreign = icmpv4_frag_needed ("198.51.100.1", "10.10.1.2", 1400);
+  g_autoptr(GBytes) multicast = icmpv4_frag_needed ("10.10.1.1", "224.0.0.1", 576);
+  g_autoptr(MctxRawSendReport) report = NULL;
+  MctxRawPublication *publication;
+  int capture = capture_open ("rd1");
+
+  g_test_summary ("ICMPv4 Fragmentation Needed to a unicast host, from this host's address and a foreign one, "
+                  "and to a group, arrive byte for byte through the pinned interface");
+
+  mctx_raw_publication_config_set_bind_address_string (config, "10.10.1.1", NULL);
+  publication = add (context, config);
+  g_assert_cmpuint (mctx_raw_publication_get_interface_index (publication), ==, if_nametoindex ("rc1"));
+
+  report = send_ok (publication, own);
+  g_assert_cmpuint (mctx_raw_send_report_get_protocol (report), ==, 1);
+  assert_address (mctx_raw_send_report_get_source (report), "10.10.1.1");
+  assert_address (mctx_raw_send_report_get_destination (report), "10.10.1.2");
+  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, if_nametoindex ("rc1"));
+  assert_captured (capture, own);
+
+  g_clear_pointer (&report, mctx_raw_send_report_unref);
+  report = send_ok (publication, foreign);
+  assert_captured (capture, foreign);
+
+  g_clear_pointer (&report, mctx_raw_send_report_unref);
+  report = send_ok (publication, multicast);
+  assert_captured (capture, multicast);
+
+  close (capture);
+}
+
+static void
+test_control_icmpv6 (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) config = control_config_new (G_SOCKET_FAMILY_IPV6, "rc1");
+  const char *destinations[] = { "fd10:1::2", "fe80::d1", "ff02::1" };
+  const char *sources[] = { "fd10:1::1", "2001:db8:ffff::1" };
+  MctxRawPublication *publication;
+  int capture = capture_open ("rd1");
+
+  g_test_summary ("ICMPv6 Packet Too Big to global, link-local and multicast destinations, from this host's "
+                  "address and a foreign one, arrive byte for byte, traffic class and flow label included");
+
+  mctx_raw_publication_config_set_bind_address_string (config, "fd10:1::1", NULL);
+  publication = add (context, config);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sources); s++)
+    for (guint d = 0; d < G_N_ELEMENTS (destinations); d++)
+      {
+        g_autoptr(GBytes) datagram = icmpv6_packet_too_big (sources[s], destinations[d], 1280 + 8 * d);
+        g_autoptr(MctxRawSendReport) report = NULL;
+
+        g_test_message ("%s → %s", sources[s], destinations[d]);
+        report = send_ok (publication, datagram);
+        g_assert_cmpuint (mctx_raw_send_report_get_protocol (report), ==, 58);
+        assert_address (mctx_raw_send_report_get_source (report), sources[s]);
+        assert_address (mctx_raw_send_report_get_destination (report), destinations[d]);
+        assert_captured (capture, datagram);
+      }
+
+  close (capture);
+}
+
+/* The main table sends 10.10.2.2 and fd10:2::2 through rc2; a publication
+ * pinned to rc1 never lets them go there. */
+static void
+test_control_pinned (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) v4_config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(MctxRawPublicationConfig) v6_config = control_config_new (G_SOCKET_FAMILY_IPV6, "rc1");
+  g_autoptr(GBytes) v4 = icmpv4_frag_needed ("10.10.1.1", "10.10.2.2", 1280);
+  g_autoptr(GBytes) v6 = icmpv6_packet_too_big ("fd10:1::1", "fd10:2::2", 1280);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MctxRawSendReport) v4_report = NULL;
+  g_autoptr(MctxRawSendReport) v6_report = NULL;
+  int pinned = capture_open ("rd1");
+  int routed = capture_open ("rd2");
+
+  g_test_summary ("A control publication pinned to one interface never sends through the interface the routes pick");
+
+  v4_report = send_ok (add (context, v4_config), v4);
+  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (v4_report), ==, if_nametoindex ("rc1"));
+  /* Off-link on rc1, so the kernel asks for it there (ARP), and the peer,
+   * which owns the address, answers. */
+  assert_captured (pinned, v4);
+  assert_not_captured (routed, v4);
+
+  /* IPv6 has no such guess: no route through rc1, so the send fails
+   * rather than take rc2. */
+  v6_report = mctx_raw_publication_send_bytes (add (context, v6_config), v6, &error);
+  if (v6_report == NULL)
+    {
+      g_test_message ("refused: %s", error->message);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);
+    }
+  else
+    assert_captured (pinned, v6);
+  assert_not_captured (routed, v6);
+
+  close (pinned);
+  close (routed);
+}
+
+static void
+test_control_validation (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) v4_config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(MctxRawPublicationConfig) v6_config = control_config_new (G_SOCKET_FAMILY_IPV6, "rc1");
+  g_autoptr(MctxRawPublicationConfig) unpinned = mctx_raw_publication_config_new_control (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(MctxRawPublicationConfig) routed = mctx_raw_publication_config_new_control (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(MctxRawPublicationConfig) ttl = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(MctxRawPublicationConfig) mismatch = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(GBytes) v4 = icmpv4_frag_needed ("10.10.1.1", "10.10.1.2", 1280);
+  g_autoptr(GBytes) v6 = icmpv6_packet_too_big ("fd10:1::1", "fd10:1::2", 1280);
+  gsize v4_len = g_bytes_get_size (v4), v6_len = g_bytes_get_size (v6);
+  guint v4_id, v6_id;
+  struct {
+    gboolean ipv6;
+    gsize offset;
+    guint8 value;
+    gsize len;
+    int code;
+    const char *in_message;
+  } cases[] = {
+    { FALSE, 10, 0x00, 0, MCTX_ERROR_RAW_HEADER_CHECKSUM, "IPv4 header checksum 0x00" },
+    { FALSE, 8, 63, 0, MCTX_ERROR_RAW_HEADER_CHECKSUM, "is wrong" },
+    { FALSE, 3, 0x99, 0, MCTX_ERROR_RAW_TOTAL_LENGTH, "total length field" },
+    { FALSE, 0, 0x44, 0, MCTX_ERROR_RAW_HEADER_LENGTH, "header length field says 16" },
+    { FALSE, 0, 0x45, 19, MCTX_ERROR_RAW_TRUNCATED, "fewer than an IPv4 header" },
+    { FALSE, 0, 0x65, 0, MCTX_ERROR_RAW_VERSION_MISMATCH, "version field is 6" },
+    { FALSE, 12, 0, 0, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS, "IPv4 source address is unspecified" },
+    { FALSE, 16, 0, 0, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS, "IPv4 destination address is unspecified" },
+    { TRUE, 5, 0x01, 0, MCTX_ERROR_RAW_PAYLOAD_LENGTH, "payload length field" },
+    { TRUE, 0, 0x45, 0, MCTX_ERROR_RAW_VERSION_MISMATCH, "version field is 4" },
+    { TRUE, 8, 0, 0, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS, "IPv6 source address is unspecified" },
+    { TRUE, 24, 0, 0, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS, "IPv6 destination address is unspecified" },
+  };
+
+  g_test_summary ("Control datagrams are checked strictly (lengths, versions, the IPv4 checksum, unspecified "
+                  "addresses) and control configurations need a pinned interface and no TTL");
+
+  v4_id = mctx_raw_publication_get_id (add (context, v4_config));
+  v6_id = mctx_raw_publication_get_id (add (context, v6_config));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const guint8 *original = g_bytes_get_data (cases[i].ipv6 ? v6 : v4, NULL);
+      gsize len = cases[i].len != 0 ? cases[i].len : (cases[i].ipv6 ? v6_len : v4_len);
+      g_autofree guint8 *data = g_memdup2 (original, cases[i].ipv6 ? v6_len : v4_len);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MctxRawSendReport) report = NULL;
+
+      g_test_message ("case %u", i);
+      data[cases[i].offset] = cases[i].value;
+      /* Zeroing an address zeroes all of it. */
+      if (cases[i].code == MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS)
+        memset (data + cases[i].offset, 0, cases[i].ipv6 ? 16 : 4);
+      /* Only the checksum may be wrong in the checksum cases, and never
+       * in the others. */
+      if (!cases[i].ipv6 && cases[i].code != MCTX_ERROR_RAW_HEADER_CHECKSUM && (data[0] & 0x0f) == 5 && len >= 20)
+        {
+          data[10] = data[11] = 0;
+          put_be16 (data + 10, (guint16) ~fold (sum_bytes (data, 20)));
+        }
+
+      g_assert_false (mctx_raw_publication_config_validate_datagram (cases[i].ipv6 ? v6_config : v4_config,
+                                                                     data, len, &error));
+      g_assert_error (error, MCTX_ERROR, cases[i].code);
+      g_test_message ("  %s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].in_message));
+      g_clear_error (&error);
+
+      report = mctx_raw_context_send_raw (context, cases[i].ipv6 ? v6_id : v4_id, data, len, &error);
+      g_assert_null (report);
+      g_assert_error (error, MCTX_ERROR, cases[i].code);
+    }
+
+  /* The multicast rules do not apply: unicast is fine, as the sends of
+   * the other tests show; and the checks are a control configuration's. */
+  g_assert_true (mctx_raw_publication_config_validate_datagram (v4_config, g_bytes_get_data (v4, NULL), v4_len, NULL));
+  g_assert_false (mctx_raw_datagram_validate (G_SOCKET_FAMILY_IPV4, g_bytes_get_data (v4, NULL), v4_len, NULL));
+
+  assert_add_fails (unpinned, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE, "explicit interface");
+  mctx_raw_publication_config_set_route_selected (routed, TRUE);
+  assert_add_fails (routed, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH, "never a route-selected one");
+  mctx_raw_publication_config_set_ttl (ttl, 64);
+  assert_add_fails (ttl, MCTX_ERROR, MCTX_ERROR_RAW_HOP_LIMIT_CONFLICT, "exactly as built");
+  /* Selectors that name different interfaces are refused, not resolved
+   * to either. */
+  g_assert_true (mctx_raw_publication_config_set_outgoing_interface_string (mismatch, "10.10.2.1", NULL));
+  assert_add_fails (mismatch, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH, "10.10.2.1");
+  mctx_raw_publication_config_set_interface_name (mismatch, NULL);
+  mctx_raw_publication_config_set_bind_address_string (mismatch, "10.10.1.1", NULL);
+  assert_add_fails (mismatch, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH, "10.10.");
+
+  /* A second publication of the same configuration is a duplicate; one
+   * that differs only in mode is not. */
+  {
+    g_autoptr(MctxRawPublicationConfig) again = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+    g_autoptr(MctxRawPublicationConfig) multicast = config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (mctx_raw_publication_config_equal (again, v4_config));
+    g_assert_false (mctx_raw_publication_config_equal (multicast, v4_config));
+    g_assert_null (mctx_raw_context_add_publication (context, again, &error));
+    g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
+    add (context, multicast);
+  }
+}
+
+/* A multicast publication that allows any destination sends a UDP
+ * datagram to a unicast host through its interface; by default that is
+ * refused, and IPv6 cannot take the link-layer path to a unicast host. */
+static void
+test_allow_any_destination (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) strict = config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(MctxRawPublicationConfig) any = config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(MctxRawPublicationConfig) any_v6 = config_new (G_SOCKET_FAMILY_IPV6, "rc1");
+  g_autoptr(GBytes) unicast = NULL;
+  g_autoptr(GBytes) unicast_v6 = build ("fd10:1::1", 4000, "fd10:1::2", 5000, 64, 0, 0, "to one host");
+  g_autoptr(GBytes) group = build ("10.10.1.1", 4000, "239.1.2.3", 5000, 1, 0, 0, "to a group");
+  g_autoptr(MctxRawSendReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxRawPublication *publication;
+  MctxTestDatagram received;
+  int capture = capture_open ("rd1");
+  int receiver;
+  guint16 port;
+
+  g_test_summary ("allow-any-destination sends to unicast hosts (IPv4), off by default; IPv6 unicast needs a control publication");
+
+  mctx_test_peer_enter (peer);
+  receiver = mctx_test_receiver_unicast_ipv4 ("10.10.1.2", &port);
+  mctx_test_peer_leave (peer);
+  unicast = build ("198.51.100.1", 4000, "10.10.1.2", port, 64, 0, 0, "to one host");
+
+  send_expecting (context, mctx_raw_publication_get_id (add (context, strict)), unicast, MCTX_ERROR_RAW_NOT_MULTICAST);
+
+  g_assert_false (mctx_raw_publication_config_get_allow_any_destination (any));
+  g_object_set (any, "allow-any-destination", TRUE, NULL);
+  g_assert_false (mctx_raw_publication_config_equal (any, strict));
+  publication = add (context, any);
+  report = send_ok (publication, unicast);
+  assert_captured (capture, unicast);
+  g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
+  g_assert_cmpmem (received.data, received.len, "to one host", 11);
+  mctx_test_assert_from (&received, "198.51.100.1", 4000);
+  mctx_test_datagram_clear (&received);
+  /* Groups still go. */
+  g_clear_pointer (&report, mctx_raw_send_report_unref);
+  report = send_ok (publication, group);
+  assert_captured (capture, group);
+
+  mctx_raw_publication_config_set_allow_any_destination (any_v6, TRUE);
+  publication = add (context, any_v6);
+  g_assert_null (mctx_raw_publication_send_bytes (publication, unicast_v6, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "control publication"));
+
+  close (receiver);
+  close (capture);
 }
 
 static void
@@ -856,6 +1226,18 @@ setup_links (void)
 
   mctx_test_peer_add_veth (peer, "ra1", "rb1");
   mctx_test_peer_add_veth (peer, "ra2", "rb2");
+
+  mctx_test_peer_add_veth (peer, "rc1", "rd1");
+  mctx_test_peer_add_veth (peer, "rc2", "rd2");
+  mctx_test_run ("ip address add 10.10.1.1/24 dev rc1");
+  mctx_test_run ("ip address add 10.10.2.1/24 dev rc2");
+  mctx_test_run ("ip address add fd10:1::1/64 dev rc1 nodad");
+  mctx_test_run ("ip address add fd10:2::1/64 dev rc2 nodad");
+  mctx_test_peer_run (peer, "ip address add 10.10.1.2/24 dev rd1");
+  mctx_test_peer_run (peer, "ip address add 10.10.2.2/24 dev rd2");
+  mctx_test_peer_run (peer, "ip address add fd10:1::2/64 dev rd1 nodad");
+  mctx_test_peer_run (peer, "ip address add fe80::d1/64 dev rd1 nodad");
+  mctx_test_peer_run (peer, "ip address add fd10:2::2/64 dev rd2 nodad");
 }
 
 typedef struct {
@@ -959,6 +1341,11 @@ main (int    argc,
   g_test_add_func ("/mctx/raw/permission", test_permission);
   g_test_add_func ("/mctx/raw/capabilities", test_capabilities);
   g_test_add_func ("/mctx/raw/remove-while-sending", test_remove_while_sending);
+  g_test_add_func ("/mctx/raw/control-icmpv4", test_control_icmpv4);
+  g_test_add_func ("/mctx/raw/control-icmpv6", test_control_icmpv6);
+  g_test_add_func ("/mctx/raw/control-pinned", test_control_pinned);
+  g_test_add_func ("/mctx/raw/control-validation", test_control_validation);
+  g_test_add_func ("/mctx/raw/allow-any-destination", test_allow_any_destination);
 
   result = g_test_run ();
   mctx_test_peer_free (peer);

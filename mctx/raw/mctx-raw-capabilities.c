@@ -46,7 +46,10 @@ mctx_raw_get_capabilities (void)
 #endif
 
   if (can_open (AF_INET, SOCK_RAW, IPPROTO_RAW))
-    capabilities |= MCTX_RAW_CAPABILITY_IPV4 | MCTX_RAW_CAPABILITY_IPV4_ROUTED;
+    capabilities |= MCTX_RAW_CAPABILITY_IPV4 | MCTX_RAW_CAPABILITY_IPV4_ROUTED |
+                    MCTX_RAW_CAPABILITY_IPV4_CONTROL;
+  if (can_open (AF_INET6, SOCK_RAW, IPPROTO_RAW))
+    capabilities |= MCTX_RAW_CAPABILITY_IPV6_CONTROL;
 
   if (can_open (AF_PACKET, SOCK_DGRAM, 0))
     {

@@ -25,9 +25,15 @@ G_BEGIN_DECLS
  *   explicit Ethernet-like interface
  * @MCTX_RAW_CAPABILITY_IPV6_ROUTE_SELECTED: IPv6 datagrams with the
  *   interface picked from the main routing table
+ * @MCTX_RAW_CAPABILITY_IPV4_CONTROL: IPv4 control datagrams (any protocol,
+ *   unicast or multicast) through a pinned interface, byte for byte
+ * @MCTX_RAW_CAPABILITY_IPV6_CONTROL: IPv6 control datagrams through a
+ *   pinned interface, byte for byte (`IPV6_HDRINCL`)
  *
  * What this build and kernel, with this process's privileges, support for
- * raw transmit; see [func@Mctx.raw_get_capabilities].
+ * raw transmit; see [func@Mctx.raw_get_capabilities]. Raw transmit is
+ * built on Linux only: elsewhere, and with `-Draw=disabled`, this is
+ * always %MCTX_RAW_CAPABILITY_NONE.
  *
  * Since: 1.0
  */
@@ -37,6 +43,8 @@ typedef enum /*< flags >*/ {
   MCTX_RAW_CAPABILITY_IPV4_ROUTED = 1 << 1,
   MCTX_RAW_CAPABILITY_IPV6 = 1 << 2,
   MCTX_RAW_CAPABILITY_IPV6_ROUTE_SELECTED = 1 << 3,
+  MCTX_RAW_CAPABILITY_IPV4_CONTROL = 1 << 4,
+  MCTX_RAW_CAPABILITY_IPV6_CONTROL = 1 << 5,
 } MctxRawCapabilities;
 
 MCTX_AVAILABLE_IN_1_0

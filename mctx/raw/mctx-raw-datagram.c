@@ -55,33 +55,68 @@ _mctx_raw_checksum_finish (guint32 sum)
   return (guint16) ~sum;
 }
 
-/**
- * mctx_raw_datagram_validate:
- * @family: the address family the datagram must be of
- * @data: (array length=len) (element-type guint8): a complete IP datagram
- * @len: the size of @data
- * @error: return location for a #GError
- *
- * Checks a complete IP datagram the way a raw publication does before it
- * sends: the version matches @family; for IPv4, the header length and
- * total length agree with the buffer; for IPv6, the payload length does;
- * and the destination is multicast. Each failure has its own error code and
- * a message naming the field.
- *
- * Returns: %TRUE if the datagram can be sent, %FALSE with @error set
- *
- * Since: 1.0
- */
-gboolean
-mctx_raw_datagram_validate (GSocketFamily   family,
-                            const guint8   *data,
-                            gsize           len,
-                            GError        **error)
+static gboolean
+is_unspecified (const guint8 *address,
+                gsize         size)
 {
-  guint version;
+  for (gsize i = 0; i < size; i++)
+    if (address[i] != 0)
+      return FALSE;
+  return TRUE;
+}
 
-  g_return_val_if_fail (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6, FALSE);
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+static gboolean
+check_addresses_specified (GSocketFamily   family,
+                           const guint8   *source,
+                           const guint8   *destination,
+                           GError        **error)
+{
+  gsize size = family == G_SOCKET_FAMILY_IPV6 ? 16 : 4;
+  const char *field;
+
+  if (is_unspecified (source, size))
+    field = _("source");
+  else if (is_unspecified (destination, size))
+    field = _("destination");
+  else
+    return TRUE;
+
+  /* Translators: "The IPv4 source address is unspecified (all zeros)" */
+  g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS,
+               _("The %s %s address is unspecified (all zeros)"), family_name (family), field);
+  return FALSE;
+}
+
+static gboolean
+check_not_multicast (GSocketFamily   family,
+                     const guint8   *destination,
+                     GError        **error)
+{
+  g_autoptr(GInetAddress) address = g_inet_address_new_from_bytes (destination, family);
+  g_autofree char *text = g_inet_address_to_string (address);
+
+  /* Translators: "The IPv4 destination 10.1.2.3 is not a multicast group" */
+  g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST,
+               _("The %s destination %s is not a multicast group"), family_name (family), text);
+  return FALSE;
+}
+
+/* The checks of every raw path. Multicast publications: a multicast
+ * destination unless @any_destination. Control publications (@control):
+ * any destination, but a correct IPv4 header checksum and no unspecified
+ * address, since the datagram leaves exactly as given. */
+gboolean
+_mctx_raw_datagram_check (GSocketFamily   family,
+                          gboolean        control,
+                          gboolean        any_destination,
+                          gboolean        loopback,
+                          const guint8   *data,
+                          gsize           len,
+                          GError        **error)
+{
+  const guint8 *source, *destination;
+  gboolean multicast;
+  guint version;
 
   _mctx_ensure_i18n ();
 
@@ -121,13 +156,16 @@ mctx_raw_datagram_validate (GSocketFamily   family,
                        total_length, (unsigned long long) len);
           return FALSE;
         }
-      if ((data[16] & 0xf0) != 0xe0)
+      /* A header that sums, with its checksum, to all ones is intact. */
+      if (control && _mctx_raw_checksum_finish (_mctx_raw_checksum_add (0, data, header_length)) != 0)
         {
-          g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST,
-                       _("The IPv4 destination %u.%u.%u.%u is not a multicast group"),
-                       data[16], data[17], data[18], data[19]);
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_HEADER_CHECKSUM,
+                       _("The IPv4 header checksum 0x%04x is wrong"), read_be16 (data + 10));
           return FALSE;
         }
+      source = data + 12;
+      destination = data + 16;
+      multicast = (destination[0] & 0xf0) == 0xe0;
     }
   else
     {
@@ -140,28 +178,62 @@ mctx_raw_datagram_validate (GSocketFamily   family,
                        payload_length, (unsigned long long) (len - IPV6_HEADER));
           return FALSE;
         }
-      if (data[24] != 0xff)
-        {
-          g_autoptr(GInetAddress) destination = g_inet_address_new_from_bytes (data + 24, G_SOCKET_FAMILY_IPV6);
-          g_autofree char *text = g_inet_address_to_string (destination);
-
-          g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST,
-                       _("The IPv6 destination %s is not a multicast group"), text);
-          return FALSE;
-        }
-      /* A raw datagram goes straight onto a link, never looped back. */
-      if (!_mctx_check_group_deliverable (data + 24, FALSE, error))
-        return FALSE;
+      source = data + 8;
+      destination = data + 24;
+      multicast = destination[0] == 0xff;
     }
 
+  if (control && !check_addresses_specified (family, source, destination, error))
+    return FALSE;
+  if (!multicast && !control && !any_destination)
+    return check_not_multicast (family, destination, error);
+  /* A group that never leaves the node is refused whatever the mode: raw
+   * multicast datagrams go straight onto a link, never looped back. */
+  if (multicast && family == G_SOCKET_FAMILY_IPV6 &&
+      !_mctx_check_group_deliverable (destination, control && loopback, error))
+    return FALSE;
+
   return TRUE;
+}
+
+/**
+ * mctx_raw_datagram_validate:
+ * @family: the address family the datagram must be of
+ * @data: (array length=len) (element-type guint8): a complete IP datagram
+ * @len: the size of @data
+ * @error: return location for a #GError
+ *
+ * Checks a complete IP datagram the way a multicast raw publication does
+ * by default before it sends: the version matches @family; for IPv4, the
+ * header length and total length agree with the buffer; for IPv6, the
+ * payload length does; and the destination is a multicast group that can
+ * leave this node. Each failure has its own error code and a message
+ * naming the field. [method@Mctx.RawPublicationConfig.validate_datagram]
+ * checks with the rules of a given configuration: any destination, or a
+ * control publication's.
+ *
+ * Returns: %TRUE if the datagram can be sent, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_datagram_validate (GSocketFamily   family,
+                            const guint8   *data,
+                            gsize           len,
+                            GError        **error)
+{
+  g_return_val_if_fail (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  return _mctx_raw_datagram_check (family, FALSE, FALSE, FALSE, data, len, error);
 }
 
 /**
  * mctx_raw_build_udp_datagram:
  * @source: the source address written in the header; need not be local
  * @source_port: the UDP source port
- * @destination: the multicast group
+ * @destination: the destination: a multicast group, or any address for a
+ *   publication that allows it
  * @destination_port: the UDP destination port
  * @ttl: the IPv4 TTL or IPv6 hop limit
  * @traffic_class: the IPv4 type of service or IPv6 traffic class
@@ -173,7 +245,10 @@ mctx_raw_datagram_validate (GSocketFamily   family,
  *
  * Builds a complete UDP-in-IPv4 or UDP-in-IPv6 datagram, with a correct
  * IPv4 header checksum and UDP checksum, ready for
- * [method@Mctx.RawPublication.send_raw]. IPv4 datagrams get a random
+ * [method@Mctx.RawPublication.send_raw]. Whether its destination may be
+ * sent to is the publication's decision
+ * ([property@Mctx.RawPublicationConfig:allow-any-destination]); only an
+ * unspecified one is refused here. IPv4 datagrams get a random
  * non-zero identification (the kernel would replace a zero one) and
  * don't-fragment clear.
  *
@@ -213,12 +288,10 @@ mctx_raw_build_udp_datagram (GInetAddress  *source,
                            _("The source and destination addresses are of different families"));
       return NULL;
     }
-  if (!g_inet_address_get_is_multicast (destination))
+  if (g_inet_address_get_is_any (destination))
     {
-      g_autofree char *text = g_inet_address_to_string (destination);
-
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST,
-                   _("%s is not a multicast group"), text);
+      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS,
+                           _("The destination address is unspecified (all zeros)"));
       return NULL;
     }
   if (flow_label > 0xfffff || (family == G_SOCKET_FAMILY_IPV4 && flow_label != 0))

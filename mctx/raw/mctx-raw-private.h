@@ -17,6 +17,14 @@ guint16            _mctx_raw_checksum_finish                  (guint32          
 
 gboolean           _mctx_raw_publication_config_has_interface (MctxRawPublicationConfig  *self);
 
+gboolean           _mctx_raw_datagram_check                   (GSocketFamily              family,
+                                                               gboolean                   control,
+                                                               gboolean                   any_destination,
+                                                               gboolean                   loopback,
+                                                               const guint8              *data,
+                                                               gsize                      len,
+                                                               GError                   **error);
+
 /* The egress interface for an IPv6 group from the main routing table:
  * longest prefix, then lowest metric. 0 with @error set when none. */
 guint              _mctx_raw_route_lookup_ipv6                (const guint8               group[16],
@@ -55,8 +63,15 @@ MctxRawSendReport *_mctx_raw_send_report_new                  (GSocketFamily    
                                                                gsize                      bytes_sent,
                                                                guint                      ifindex);
 
+/* The sockets raw transmit opens, for messages that name them. */
+typedef enum {
+  MCTX_RAW_SOCKET_IPV4,     /* AF_INET raw, IP_HDRINCL */
+  MCTX_RAW_SOCKET_IPV6,     /* AF_INET6 raw, IPV6_HDRINCL */
+  MCTX_RAW_SOCKET_PACKET,   /* AF_PACKET */
+} MctxRawSocketKind;
+
 gboolean           _mctx_raw_set_socket_error                 (GError                   **error,
                                                                int                        saved_errno,
-                                                               gboolean                   packet_socket);
+                                                               MctxRawSocketKind          kind);
 
 G_END_DECLS

@@ -30,6 +30,12 @@
  * [property@Mctx.RawPublicationConfig:route-selected] to pick one from the
  * main routing table for each group.
  *
+ * A control configuration ([ctor@Mctx.RawPublicationConfig.new_control],
+ * [property@Mctx.RawPublicationConfig:mode]) is for the traffic an AMT
+ * gateway or a router emits itself, such as ICMP errors: datagrams of any
+ * protocol, to unicast or multicast destinations, through an interface it
+ * must name.
+ *
  * Threads: a configuration is for one thread at a time; a raw publication
  * keeps its own copy.
  *
@@ -40,6 +46,8 @@ struct _MctxRawPublicationConfig
   GObject parent_instance;
 
   GSocketFamily family;
+  MctxRawMode mode;
+  gboolean allow_any_destination;
   GInetAddress *bind_address;
   GInetAddress *outgoing_interface;
   int interface_index;
@@ -54,6 +62,8 @@ G_DEFINE_FINAL_TYPE (MctxRawPublicationConfig, mctx_raw_publication_config, G_TY
 enum {
   PROP_0,
   PROP_FAMILY,
+  PROP_MODE,
+  PROP_ALLOW_ANY_DESTINATION,
   PROP_BIND_ADDRESS,
   PROP_OUTGOING_INTERFACE,
   PROP_INTERFACE_INDEX,
@@ -90,6 +100,12 @@ mctx_raw_publication_config_get_property (GObject    *object,
     {
     case PROP_FAMILY:
       g_value_set_enum (value, self->family);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_ALLOW_ANY_DESTINATION:
+      g_value_set_boolean (value, self->allow_any_destination);
       break;
     case PROP_BIND_ADDRESS:
       g_value_set_object (value, self->bind_address);
@@ -129,6 +145,12 @@ mctx_raw_publication_config_set_property (GObject      *object,
     {
     case PROP_FAMILY:
       self->family = g_value_get_enum (value);
+      break;
+    case PROP_MODE:
+      mctx_raw_publication_config_set_mode (self, g_value_get_enum (value));
+      break;
+    case PROP_ALLOW_ANY_DESTINATION:
+      mctx_raw_publication_config_set_allow_any_destination (self, g_value_get_boolean (value));
       break;
     case PROP_BIND_ADDRESS:
       mctx_raw_publication_config_set_bind_address (self, g_value_get_object (value));
@@ -179,6 +201,42 @@ mctx_raw_publication_config_class_init (MctxRawPublicationConfigClass *klass)
     g_param_spec_enum ("family", NULL, NULL,
                        G_TYPE_SOCKET_FAMILY, G_SOCKET_FAMILY_IPV4,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:mode: (getter get_mode) (setter set_mode)
+   *
+   * What the publication is for. %MCTX_RAW_MODE_MULTICAST forwards
+   * multicast datagrams. %MCTX_RAW_MODE_CONTROL sends datagrams of any
+   * protocol to unicast or multicast destinations (ICMP errors, for
+   * example), byte for byte, through the interface the configuration must
+   * name (a bind address, an interface address, index or name, which must
+   * agree); the IPv4 header checksum must be right and no address
+   * unspecified. A control publication never rewrites a TTL and is never
+   * route-selected.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL,
+                       MCTX_TYPE_RAW_MODE, MCTX_RAW_MODE_MULTICAST,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxRawPublicationConfig:allow-any-destination: (getter get_allow_any_destination) (setter set_allow_any_destination)
+   *
+   * Whether a multicast publication also sends datagrams whose destination
+   * is not a multicast group (upstream's `AllowAnyDestination`). Off by
+   * default. IPv4 datagrams to such a destination are routed by the kernel,
+   * through the configured interface if there is one; IPv6 ones cannot
+   * take the link-layer path, which only knows the MAC addresses of groups,
+   * and fail with %G_IO_ERROR_NOT_SUPPORTED: use a control publication.
+   * Control publications allow any destination whatever this says.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ALLOW_ANY_DESTINATION] =
+    g_param_spec_boolean ("allow-any-destination", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * MctxRawPublicationConfig:bind-address: (getter get_bind_address) (setter set_bind_address)
@@ -247,8 +305,9 @@ mctx_raw_publication_config_class_init (MctxRawPublicationConfigClass *klass)
   /**
    * MctxRawPublicationConfig:loopback: (getter get_loopback) (setter set_loopback)
    *
-   * Whether members on this host receive the IPv4 datagrams. IPv6
-   * datagrams go out at the link layer and never loop back.
+   * Whether members on this host receive the IPv4 datagrams, and for a
+   * control publication the IPv6 ones too. Other IPv6 datagrams go out at
+   * the link layer and never loop back.
    *
    * Since: 1.0
    */
@@ -298,6 +357,28 @@ mctx_raw_publication_config_new (GSocketFamily family)
 }
 
 /**
+ * mctx_raw_publication_config_new_control:
+ * @family: %G_SOCKET_FAMILY_IPV4 or %G_SOCKET_FAMILY_IPV6
+ *
+ * Creates a configuration for control datagrams of @family: any protocol,
+ * unicast or multicast destinations, through a pinned interface (see
+ * [property@Mctx.RawPublicationConfig:mode]). Name the interface before
+ * adding it.
+ *
+ * Returns: (transfer full): a new configuration
+ *
+ * Since: 1.0
+ */
+MctxRawPublicationConfig *
+mctx_raw_publication_config_new_control (GSocketFamily family)
+{
+  return g_object_new (MCTX_TYPE_RAW_PUBLICATION_CONFIG,
+                       "family", family,
+                       "mode", MCTX_RAW_MODE_CONTROL,
+                       NULL);
+}
+
+/**
  * mctx_raw_publication_config_copy:
  * @self: a configuration
  *
@@ -315,6 +396,8 @@ mctx_raw_publication_config_copy (MctxRawPublicationConfig *self)
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), NULL);
 
   copy = mctx_raw_publication_config_new (self->family);
+  copy->mode = self->mode;
+  copy->allow_any_destination = self->allow_any_destination;
   g_set_object (&copy->bind_address, self->bind_address);
   g_set_object (&copy->outgoing_interface, self->outgoing_interface);
   copy->interface_index = self->interface_index;
@@ -346,6 +429,8 @@ mctx_raw_publication_config_equal (MctxRawPublicationConfig *self,
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (other), FALSE);
 
   return self->family == other->family &&
+         self->mode == other->mode &&
+         self->allow_any_destination == other->allow_any_destination &&
          (self->bind_address == NULL) == (other->bind_address == NULL) &&
          (self->bind_address == NULL || g_inet_address_equal (self->bind_address, other->bind_address)) &&
          (self->outgoing_interface == NULL) == (other->outgoing_interface == NULL) &&
@@ -402,7 +487,8 @@ _mctx_raw_publication_config_has_interface (MctxRawPublicationConfig *self)
  * Checks @self without touching the system: a family of IPv4 or IPv6,
  * selector addresses of that family, an interface index other than 0, and
  * for IPv6 an explicit interface or route selection (not both), without
- * loopback.
+ * loopback. A control configuration needs an explicit interface, and
+ * neither a TTL nor route selection.
  *
  * Returns: %TRUE if @self is valid, %FALSE with @error set otherwise
  *
@@ -454,6 +540,29 @@ mctx_raw_publication_config_validate (MctxRawPublicationConfig  *self,
       return FALSE;
     }
 
+  if (self->mode == MCTX_RAW_MODE_CONTROL)
+    {
+      if (self->route_selected)
+        {
+          g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH,
+                               _("Control datagrams leave through a pinned interface, never a route-selected one"));
+          return FALSE;
+        }
+      if (!_mctx_raw_publication_config_has_interface (self))
+        {
+          g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE,
+                               _("Control datagrams need an explicit interface (bind address, interface address, index or name); they are never routed through whatever interface the kernel picks"));
+          return FALSE;
+        }
+      if (self->ttl >= 0)
+        {
+          g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_RAW_HOP_LIMIT_CONFLICT,
+                               _("Control datagrams are sent exactly as built: set their TTL or hop limit in the header, not in the configuration"));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
   if (self->family == G_SOCKET_FAMILY_IPV6)
     {
       if (!self->route_selected && !_mctx_raw_publication_config_has_interface (self))
@@ -471,6 +580,42 @@ mctx_raw_publication_config_validate (MctxRawPublicationConfig  *self,
     }
 
   return TRUE;
+}
+
+/**
+ * mctx_raw_publication_config_validate_datagram:
+ * @self: a configuration
+ * @data: (array length=len) (element-type guint8): a complete IP datagram
+ * @len: the size of @data
+ * @error: return location for a #GError
+ *
+ * Checks a datagram the way a publication of @self does before it sends:
+ * the checks of [func@Mctx.raw_datagram_validate], without the multicast
+ * destination when @self allows any; for a control configuration, any
+ * destination, but a correct IPv4 header checksum
+ * (%MCTX_ERROR_RAW_HEADER_CHECKSUM) and no unspecified source or
+ * destination (%MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS).
+ *
+ * Returns: %TRUE if a publication of @self can send it, %FALSE with
+ *   @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_publication_config_validate_datagram (MctxRawPublicationConfig  *self,
+                                               const guint8              *data,
+                                               gsize                      len,
+                                               GError                   **error)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  if (self->family != G_SOCKET_FAMILY_IPV4 && self->family != G_SOCKET_FAMILY_IPV6)
+    return mctx_raw_publication_config_validate (self, error);
+
+  return _mctx_raw_datagram_check (self->family, self->mode == MCTX_RAW_MODE_CONTROL,
+                                   self->allow_any_destination, self->loopback,
+                                   data, len, error);
 }
 
 /**
@@ -522,6 +667,88 @@ set_address_string (MctxRawPublicationConfig  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * mctx_raw_publication_config_get_mode: (get-property mode)
+ * @self: a configuration
+ *
+ * Gets what the publication is for.
+ *
+ * Returns: the mode
+ *
+ * Since: 1.0
+ */
+MctxRawMode
+mctx_raw_publication_config_get_mode (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), MCTX_RAW_MODE_MULTICAST);
+
+  return self->mode;
+}
+
+/**
+ * mctx_raw_publication_config_set_mode: (set-property mode)
+ * @self: a configuration
+ * @mode: multicast forwarding or control transmit
+ *
+ * Sets what the publication is for.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_mode (MctxRawPublicationConfig *self,
+                                      MctxRawMode               mode)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+  g_return_if_fail (mode == MCTX_RAW_MODE_MULTICAST || mode == MCTX_RAW_MODE_CONTROL);
+
+  if (self->mode == mode)
+    return;
+  self->mode = mode;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+/**
+ * mctx_raw_publication_config_get_allow_any_destination: (get-property allow-any-destination)
+ * @self: a configuration
+ *
+ * Gets whether datagrams to destinations other than multicast groups are
+ * sent.
+ *
+ * Returns: %TRUE if any destination is allowed
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_raw_publication_config_get_allow_any_destination (MctxRawPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), FALSE);
+
+  return self->allow_any_destination;
+}
+
+/**
+ * mctx_raw_publication_config_set_allow_any_destination: (set-property allow-any-destination)
+ * @self: a configuration
+ * @allow: whether to send datagrams whose destination is not a multicast
+ *   group
+ *
+ * Sets whether a multicast publication sends datagrams to any destination.
+ *
+ * Since: 1.0
+ */
+void
+mctx_raw_publication_config_set_allow_any_destination (MctxRawPublicationConfig *self,
+                                                       gboolean                  allow)
+{
+  g_return_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self));
+
+  allow = !!allow;
+  if (self->allow_any_destination == allow)
+    return;
+  self->allow_any_destination = allow;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_ANY_DESTINATION]);
 }
 
 /**

@@ -15,6 +15,25 @@
 
 G_BEGIN_DECLS
 
+/**
+ * MctxRawMode:
+ * @MCTX_RAW_MODE_MULTICAST: multicast forwarding: datagrams to multicast
+ *   groups (or any destination, when allowed), the egress optional for
+ *   IPv4 and picked by route for IPv6 if asked, an optional TTL rewrite
+ * @MCTX_RAW_MODE_CONTROL: control transmit: datagrams of any protocol to
+ *   unicast or multicast destinations, such as ICMP errors, through an
+ *   explicitly pinned interface, sent byte for byte after strict checks
+ *
+ * What a raw publication is for; see
+ * [property@Mctx.RawPublicationConfig:mode].
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  MCTX_RAW_MODE_MULTICAST,
+  MCTX_RAW_MODE_CONTROL,
+} MctxRawMode;
+
 #define MCTX_TYPE_RAW_PUBLICATION_CONFIG (mctx_raw_publication_config_get_type ())
 
 MCTX_AVAILABLE_IN_1_0
@@ -23,6 +42,8 @@ G_DECLARE_FINAL_TYPE (MctxRawPublicationConfig, mctx_raw_publication_config, MCT
 MCTX_AVAILABLE_IN_1_0
 MctxRawPublicationConfig *mctx_raw_publication_config_new      (GSocketFamily             family);
 MCTX_AVAILABLE_IN_1_0
+MctxRawPublicationConfig *mctx_raw_publication_config_new_control (GSocketFamily          family);
+MCTX_AVAILABLE_IN_1_0
 MctxRawPublicationConfig *mctx_raw_publication_config_copy     (MctxRawPublicationConfig *self);
 MCTX_AVAILABLE_IN_1_0
 gboolean                  mctx_raw_publication_config_equal    (MctxRawPublicationConfig *self,
@@ -30,9 +51,25 @@ gboolean                  mctx_raw_publication_config_equal    (MctxRawPublicati
 MCTX_AVAILABLE_IN_1_0
 gboolean                  mctx_raw_publication_config_validate (MctxRawPublicationConfig *self,
                                                                 GError                  **error);
+MCTX_AVAILABLE_IN_1_0
+gboolean                  mctx_raw_publication_config_validate_datagram (MctxRawPublicationConfig *self,
+                                                                         const guint8             *data,
+                                                                         gsize                     len,
+                                                                         GError                  **error);
 
 MCTX_AVAILABLE_IN_1_0
 GSocketFamily mctx_raw_publication_config_get_family              (MctxRawPublicationConfig *self);
+
+MCTX_AVAILABLE_IN_1_0
+MctxRawMode   mctx_raw_publication_config_get_mode                (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_mode                (MctxRawPublicationConfig *self,
+                                                                   MctxRawMode               mode);
+MCTX_AVAILABLE_IN_1_0
+gboolean      mctx_raw_publication_config_get_allow_any_destination (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void          mctx_raw_publication_config_set_allow_any_destination (MctxRawPublicationConfig *self,
+                                                                     gboolean                  allow);
 
 MCTX_AVAILABLE_IN_1_0
 GInetAddress *mctx_raw_publication_config_get_bind_address        (MctxRawPublicationConfig *self);

@@ -37,6 +37,13 @@
  * headers. Raw IPv6 sockets cannot promise that: they insert or rewrite
  * parts of the header and refuse foreign sources.
  *
+ * A control publication ([property@Mctx.RawPublicationConfig:mode]) sends
+ * datagrams of any protocol, to unicast or multicast destinations, through
+ * a raw socket of its family with the header included (`IP_HDRINCL`,
+ * `IPV6_HDRINCL`), pinned to its interface with `SO_BINDTOIFINDEX`: the
+ * kernel resolves the next hop on that interface and sends the datagram
+ * as given, whatever its routes say.
+ *
  * Raw sockets need `CAP_NET_RAW`; without it, creating a publication fails
  * with %G_IO_ERROR_PERMISSION_DENIED naming the privilege.
  *
@@ -55,6 +62,9 @@ struct _MctxRawPublication
   guint id;
   MctxRawPublicationConfig *config;
   GSocketFamily family;
+  gboolean control;
+  gboolean any_destination;
+  gboolean loopback;
   MctxSocketGuard guard;    /* the socket, kept open for sends in flight */
   guint ifindex;            /* 0: routed (IPv4) or route-selected (IPv6) */
   int ttl;                  /* -1: the datagrams' own */
@@ -201,25 +211,57 @@ mctx_raw_publication_init (MctxRawPublication *self)
 }
 
 gboolean
-_mctx_raw_set_socket_error (GError    **error,
-                            int         saved_errno,
-                            gboolean    packet_socket)
+_mctx_raw_set_socket_error (GError            **error,
+                            int                 saved_errno,
+                            MctxRawSocketKind   kind)
 {
-  gboolean denied = saved_errno == EPERM || saved_errno == EACCES;
+  const char *what;
 
-  if (denied && packet_socket)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                         _("Permission denied: opening a packet socket needs the CAP_NET_RAW privilege (or root)"));
-  else if (denied)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                         _("Permission denied: opening an IPv4 raw socket needs the CAP_NET_RAW privilege (or root)"));
-  else if (packet_socket)
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 _("Could not open a packet socket: %s"), g_strerror (saved_errno));
+  switch (kind)
+    {
+    case MCTX_RAW_SOCKET_PACKET:
+      what = _("a packet socket");
+      break;
+    case MCTX_RAW_SOCKET_IPV6:
+      what = _("an IPv6 raw socket");
+      break;
+    case MCTX_RAW_SOCKET_IPV4:
+    default:
+      what = _("an IPv4 raw socket");
+      break;
+    }
+
+  if (saved_errno == EPERM || saved_errno == EACCES)
+    /* Translators: "Permission denied: opening a packet socket needs …" */
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                 _("Permission denied: opening %s needs the CAP_NET_RAW privilege (or root)"), what);
   else
+    /* Translators: "Could not open an IPv4 raw socket: <reason>" */
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 _("Could not open an IPv4 raw socket: %s"), g_strerror (saved_errno));
+                 _("Could not open %s: %s"), what, g_strerror (saved_errno));
   return FALSE;
+}
+
+#ifndef SO_BINDTOIFINDEX
+#define SO_BINDTOIFINDEX 62
+#endif
+
+/* Every datagram leaves through @ifindex, whatever the routes say. */
+static gboolean
+pin_interface (int      fd,
+               guint    ifindex,
+               GError **error)
+{
+  int index = (int) ifindex;
+  char name[IF_NAMESIZE];
+
+  if (setsockopt (fd, SOL_SOCKET, SO_BINDTOIFINDEX, &index, sizeof index) == 0)
+    return TRUE;
+  /* Kernels before 5.0 only know the device by name. */
+  if (errno == ENOPROTOOPT && if_indextoname (ifindex, name) != NULL)
+    return _mctx_set_socket_option (fd, SOL_SOCKET, SO_BINDTODEVICE, name, (socklen_t) strlen (name),
+                                    "SO_BINDTODEVICE", error);
+  return _mctx_set_io_error (error, errno, _("Could not pin the socket to interface %u"), ifindex);
 }
 
 /* The explicit egress interface of @config: from its index or name, its
@@ -272,7 +314,7 @@ open_ipv4 (MctxRawPublication  *self,
   /* IPPROTO_RAW implies IP_HDRINCL: the header is the caller's. */
   self->guard.fd = socket (AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
   if (self->guard.fd < 0)
-    return _mctx_raw_set_socket_error (error, errno, FALSE);
+    return _mctx_raw_set_socket_error (error, errno, MCTX_RAW_SOCKET_IPV4);
 
   if (!_mctx_set_socket_option (self->guard.fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
                    "IP_MULTICAST_LOOP", error) ||
@@ -288,6 +330,10 @@ open_ipv4 (MctxRawPublication  *self,
         memcpy (&request.imr_address, g_inet_address_to_bytes (address), 4);
       if (!_mctx_set_socket_option (self->guard.fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
                        "IP_MULTICAST_IF", error))
+        return FALSE;
+      /* IP_MULTICAST_IF only steers groups: a unicast destination, when
+       * allowed, must not be routed through another interface. */
+      if (self->any_destination && !pin_interface (self->guard.fd, self->ifindex, error))
         return FALSE;
     }
 
@@ -318,7 +364,7 @@ open_ipv6 (MctxRawPublication  *self,
   /* Protocol 0: the socket only sends, so it queues nothing it receives. */
   self->guard.fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (self->guard.fd < 0)
-    return _mctx_raw_set_socket_error (error, errno, TRUE);
+    return _mctx_raw_set_socket_error (error, errno, MCTX_RAW_SOCKET_PACKET);
 
   if (self->ifindex == 0)
     {
@@ -327,6 +373,98 @@ open_ipv6 (MctxRawPublication  *self,
       self->route_monitor = _mctx_raw_route_monitor_open (error);
       if (self->route_monitor < 0)
         return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A link-local destination needs the interface as its scope. */
+static gboolean
+ipv6_needs_scope (const guint8 *address)
+{
+  if (address[0] == 0xff)
+    {
+      guint scope = address[1] & 0x0f;
+
+      return scope == MCTX_MULTICAST_SCOPE_INTERFACE_LOCAL || scope == MCTX_MULTICAST_SCOPE_LINK_LOCAL;
+    }
+  return address[0] == 0xfe && (address[1] & 0xc0) == 0x80;
+}
+
+/* Control transmit: a raw socket of the family with the header included
+ * (IPPROTO_RAW implies IP_HDRINCL and IPV6_HDRINCL), pinned to the
+ * interface. The kernel sends the datagram as given, for any protocol,
+ * and resolves the next hop on that interface. */
+static gboolean
+open_control (MctxRawPublication  *self,
+              GError             **error)
+{
+  GInetAddress *bind_address = mctx_raw_publication_config_get_bind_address (self->config);
+  gboolean ipv6 = self->family == G_SOCKET_FAMILY_IPV6;
+  int loop = self->loopback ? 1 : 0;
+  int index = (int) self->ifindex;
+  int fd;
+
+  fd = self->guard.fd = socket (ipv6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (fd < 0)
+    return _mctx_raw_set_socket_error (error, errno, ipv6 ? MCTX_RAW_SOCKET_IPV6 : MCTX_RAW_SOCKET_IPV4);
+
+  if (!pin_interface (fd, self->ifindex, error) ||
+      !_mctx_socket_enable_recverr (fd, self->family, error))
+    return FALSE;
+
+  if (ipv6)
+    {
+      if (!_mctx_set_socket_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index,
+                                    "IPV6_MULTICAST_IF", error) ||
+          !_mctx_set_socket_option (fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &loop, sizeof loop,
+                                    "IPV6_MULTICAST_LOOP", error))
+        return FALSE;
+    }
+  else
+    {
+      struct ip_mreqn request = { .imr_ifindex = index };
+
+      if (!_mctx_set_socket_option (fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
+                                    "IP_MULTICAST_IF", error) ||
+          !_mctx_set_socket_option (fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
+                                    "IP_MULTICAST_LOOP", error))
+        return FALSE;
+    }
+
+  /* The bind address must be this host's: binding proves it. The
+   * datagrams' source stays whatever their headers say. */
+  if (bind_address != NULL)
+    {
+      struct sockaddr_storage address = { 0 };
+      socklen_t length;
+
+      if (ipv6)
+        {
+          struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &address;
+
+          in6->sin6_family = AF_INET6;
+          memcpy (&in6->sin6_addr, g_inet_address_to_bytes (bind_address), 16);
+          if (ipv6_needs_scope (g_inet_address_to_bytes (bind_address)))
+            in6->sin6_scope_id = self->ifindex;
+          length = sizeof *in6;
+        }
+      else
+        {
+          struct sockaddr_in *in4 = (struct sockaddr_in *) &address;
+
+          in4->sin_family = AF_INET;
+          memcpy (&in4->sin_addr, g_inet_address_to_bytes (bind_address), 4);
+          length = sizeof *in4;
+        }
+
+      if (bind (fd, (struct sockaddr *) &address, length) != 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *text = g_inet_address_to_string (bind_address);
+
+          return _mctx_set_io_error (error, saved_errno, _("Could not bind to %s"), text);
+        }
     }
 
   return TRUE;
@@ -354,6 +492,9 @@ _mctx_raw_publication_new (guint                      id,
   self->config = mctx_raw_publication_config_copy (config);
   self->family = mctx_raw_publication_config_get_family (config);
   self->ttl = mctx_raw_publication_config_get_ttl (config);
+  self->control = mctx_raw_publication_config_get_mode (config) == MCTX_RAW_MODE_CONTROL;
+  self->any_destination = mctx_raw_publication_config_get_allow_any_destination (config);
+  self->loopback = mctx_raw_publication_config_get_loopback (config);
 
   if (_mctx_raw_publication_config_has_interface (config))
     {
@@ -362,7 +503,9 @@ _mctx_raw_publication_new (guint                      id,
         return NULL;
     }
 
-  if (self->family == G_SOCKET_FAMILY_IPV6)
+  if (self->control)
+    opened = open_control (self, error);
+  else if (self->family == G_SOCKET_FAMILY_IPV6)
     opened = open_ipv6 (self, error);
   else
     opened = open_ipv4 (self, error);
@@ -434,6 +577,13 @@ send_ipv6 (MctxRawPublication  *self,
   };
   gssize sent;
 
+  if (data[24] != 0xff)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("An IPv6 datagram to a unicast destination cannot take the link-layer path, which only knows the MAC addresses of groups: send it through a control publication"));
+      return -1;
+    }
+
   if (self->ttl >= 0 && data[7] != self->ttl)
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_HOP_LIMIT_CONFLICT,
@@ -461,6 +611,43 @@ send_ipv6 (MctxRawPublication  *self,
 
   do
     sent = sendto (fd, data, len, MSG_DONTWAIT, (struct sockaddr *) &link, sizeof link);
+  while (sent < 0 && errno == EINTR);
+
+  return sent;
+}
+
+static gssize
+send_control (MctxRawPublication *self,
+              int                 fd,
+              const guint8       *data,
+              gsize               len)
+{
+  struct sockaddr_storage destination = { 0 };
+  socklen_t length;
+  gssize sent;
+
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    {
+      struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &destination;
+
+      in6->sin6_family = AF_INET6;
+      memcpy (&in6->sin6_addr, data + 24, 16);
+      /* Wider scopes must carry scope 0. */
+      if (ipv6_needs_scope (data + 24))
+        in6->sin6_scope_id = self->ifindex;
+      length = sizeof *in6;
+    }
+  else
+    {
+      struct sockaddr_in *in4 = (struct sockaddr_in *) &destination;
+
+      in4->sin_family = AF_INET;
+      memcpy (&in4->sin_addr, data + 16, 4);
+      length = sizeof *in4;
+    }
+
+  do
+    sent = sendto (fd, data, len, MSG_DONTWAIT, (struct sockaddr *) &destination, length);
   while (sent < 0 && errno == EINTR);
 
   return sent;
@@ -523,8 +710,9 @@ send_ipv4 (MctxRawPublication *self,
  * @error: return location for a #GError
  *
  * Checks and sends one complete IP datagram. A datagram that fails the
- * checks of [func@Mctx.raw_datagram_validate] is refused before anything
- * is sent. A full send buffer gives %G_IO_ERROR_WOULD_BLOCK; it never
+ * checks of its configuration
+ * ([method@Mctx.RawPublicationConfig.validate_datagram]) is refused before
+ * anything is sent. A full send buffer gives %G_IO_ERROR_WOULD_BLOCK; it never
  * blocks.
  *
  * Returns: (transfer full): what the send did, or %NULL with @error set
@@ -545,7 +733,8 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!mctx_raw_datagram_validate (self->family, data, len, error))
+  if (!_mctx_raw_datagram_check (self->family, self->control, self->any_destination, self->loopback,
+                                 data, len, error))
     return NULL;
 
   fd = _mctx_socket_guard_acquire (&self->guard);
@@ -556,7 +745,7 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
       return NULL;
     }
 
-  if (self->family == G_SOCKET_FAMILY_IPV6)
+  if (self->family == G_SOCKET_FAMILY_IPV6 && !self->control)
     {
       GError *local_error = NULL;
 
@@ -571,7 +760,7 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
     }
   else
     {
-      sent = send_ipv4 (self, fd, data, len);
+      sent = self->control ? send_control (self, fd, data, len) : send_ipv4 (self, fd, data, len);
       saved_errno = errno;
       if (sent < 0 && saved_errno != EAGAIN)
         _mctx_socket_drain_errors (fd);
@@ -713,8 +902,8 @@ mctx_raw_publication_get_interface_index (MctxRawPublication *self)
  * @self: a raw publication
  *
  * Borrows the file descriptor of its socket: an `IP_HDRINCL` raw socket
- * for IPv4, an `AF_PACKET` socket for IPv6. It stays owned by the
- * publication.
+ * for IPv4, an `AF_PACKET` socket for IPv6, an `IPV6_HDRINCL` raw socket
+ * for IPv6 control datagrams. It stays owned by the publication.
  *
  * Returns: the file descriptor, or -1 once removed
  *
