@@ -2,7 +2,8 @@
  *
  * Builds one UDP datagram with the given (possibly foreign) source and
  * sends it COUNT times through a raw publication, so that receivers see
- * that source.
+ * that source. With --ip-datagram it sends a complete datagram from a file
+ * instead, of any protocol, through a control publication.
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -20,18 +21,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gio/gunixinputstream.h>
 #include <glib/gi18n.h>
 #include <mctx/raw/mctx-raw.h>
 
 #include "mctx-tool.h"
 
-static gboolean opt_route_selected;
+/* The largest IP datagram: an IPv6 header and a 65535-byte payload. */
+#define MAX_DATAGRAM (40 + 65535)
 
-static const GOptionEntry raw_entries[] = {
-  { "route-selected", 0, 0, G_OPTION_ARG_NONE, &opt_route_selected,
-    N_("Pick the IPv6 egress from the main routing table for the group"), NULL },
-  { NULL }
-};
+static gboolean opt_route_selected;
+static gboolean opt_allow_any_destination;
 
 /* "192.0.2.7", "192.0.2.7:4000" or "[fd00::1]:4000". */
 static GInetAddress *
@@ -115,136 +115,80 @@ egress_source (GInetAddress  *group,
   return g_object_ref (source);
 }
 
-int
-main (int    argc,
-      char **argv)
+/* The egress options (--bind, --interface, --interface-index,
+ * --interface-name) into @config. */
+static gboolean
+apply_egress (MctxToolOptions           *options,
+              MctxRawPublicationConfig  *config,
+              GInetAddress             **bind_address,
+              int                       *bind_port,
+              GError                   **error)
 {
-  g_auto(MctxToolOptions) options = { 0 };
-  g_autoptr(MctxRawContext) context = NULL;
-  g_autoptr(MctxRawPublicationConfig) config = NULL;
-  g_autoptr(MctxToolReporter) reporter = NULL;
-  g_autoptr(GInetAddress) group = NULL;
-  g_autoptr(GInetAddress) bind_address = NULL;
-  g_autoptr(GInetAddress) source = NULL;
-  g_autoptr(GBytes) datagram = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *destination_text = NULL;
-  g_autofree char *source_text = NULL;
-  MctxRawPublication *publication;
-  GSocketFamily family;
-  int bind_port = -1;
-  guint16 source_port;
-  guint ifindex = 0;
-  double interval_us;
-  gint64 started;
-  const guint8 *payload;
-  gsize payload_len;
-
-  if (!mctx_tool_init (&options, "mctx-raw-send", raw_entries, &argc, &argv))
-    return MCTX_TOOL_EXIT_USAGE;
-
-  group = g_inet_address_new_from_string (options.group);
-  if (group == NULL || !g_inet_address_get_is_multicast (group))
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
-                           _("%s is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"),
-                           options.group);
-  family = g_inet_address_get_family (group);
-
-  if (options.port == 0 || options.port > G_MAXUINT16)
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
-                           _("Invalid destination port %u: it must be between 1 and 65535"), options.port);
-
-  config = mctx_raw_publication_config_new (family);
-  if (options.bind != NULL)
+  if (options->bind != NULL)
     {
       g_autofree char *scope = NULL;
-      g_autofree char *scoped = NULL;
 
-      bind_address = parse_bind (options.bind, &bind_port, &scope, &error);
-      if (bind_address == NULL)
-        return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
-      mctx_raw_publication_config_set_bind_address (config, bind_address);
+      *bind_address = parse_bind (options->bind, bind_port, &scope, error);
+      if (*bind_address == NULL)
+        return FALSE;
+      mctx_raw_publication_config_set_bind_address (config, *bind_address);
       /* The library turns a scope into the interface it names. */
       if (scope != NULL)
         {
-          g_autofree char *host = g_inet_address_to_string (bind_address);
+          g_autofree char *host = g_inet_address_to_string (*bind_address);
+          g_autofree char *scoped = g_strconcat (host, "%", scope, NULL);
 
-          scoped = g_strconcat (host, "%", scope, NULL);
-          if (!mctx_raw_publication_config_set_bind_address_string (config, scoped, &error))
-            return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+          if (!mctx_raw_publication_config_set_bind_address_string (config, scoped, error))
+            return FALSE;
         }
     }
-  if (options.interface != NULL &&
-      !mctx_raw_publication_config_set_outgoing_interface_string (config, options.interface, &error))
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
-  if (options.interface_index >= 0)
-    mctx_raw_publication_config_set_interface_index (config, options.interface_index);
-  mctx_raw_publication_config_set_interface_name (config, options.interface_name);
-  mctx_raw_publication_config_set_route_selected (config, opt_route_selected);
-  if (family == G_SOCKET_FAMILY_IPV4)
-    mctx_raw_publication_config_set_loopback (config, !options.no_loopback);
+  if (options->interface != NULL &&
+      !mctx_raw_publication_config_set_outgoing_interface_string (config, options->interface, error))
+    return FALSE;
+  if (options->interface_index >= 0)
+    mctx_raw_publication_config_set_interface_index (config, options->interface_index);
+  mctx_raw_publication_config_set_interface_name (config, options->interface_name);
+  return TRUE;
+}
 
-  if (!mctx_raw_publication_config_validate (config, &error))
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+static MctxRawPublication *
+add_publication (MctxRawContext            *context,
+                 MctxRawPublicationConfig  *config,
+                 int                       *status)
+{
+  g_autoptr(GError) error = NULL;
+  MctxRawPublication *publication = mctx_raw_context_add_publication (context, config, &error);
 
-  /* The datagram's source: given, else the egress the options name, else
-   * what the kernel would pick. */
-  if (options.source != NULL)
-    {
-      source = g_inet_address_new_from_string (options.source);
-      if (source == NULL)
-        return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid source address “%s”: not an IP address"),
-                               options.source);
-      if (g_inet_address_get_family (source) != family)
-        return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
-                               _("Source address %s is not of the same address family as group %s"),
-                               options.source, options.group);
-    }
-
-  context = mctx_raw_context_new ();
-  publication = mctx_raw_context_add_publication (context, config, &error);
   if (publication == NULL)
-    return mctx_tool_fail (error->domain == MCTX_ERROR ? MCTX_TOOL_EXIT_USAGE : MCTX_TOOL_EXIT_RUNTIME,
-                           "%s", error->message);
-  ifindex = mctx_raw_publication_get_interface_index (publication);
+    *status = mctx_tool_fail (error->domain == MCTX_ERROR ? MCTX_TOOL_EXIT_USAGE : MCTX_TOOL_EXIT_RUNTIME,
+                              "%s", error->message);
+  return publication;
+}
 
-  if (source == NULL)
-    {
-      GInetAddress *named = mctx_raw_publication_config_get_outgoing_interface (config);
-
-      if (named == NULL)
-        named = bind_address;
-      source = named != NULL ? g_object_ref (named) : egress_source (group, ifindex, &error);
-      if (source == NULL)
-        return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
-    }
-
-  if (options.source_port >= 0)
-    source_port = (guint16) options.source_port;
-  else if (bind_port >= 0)
-    source_port = (guint16) bind_port;
-  else
-    source_port = (guint16) g_random_int_range (49152, 65536);
-
-  payload = g_bytes_get_data (options.payload, &payload_len);
-  datagram = mctx_raw_build_udp_datagram (source, source_port, group, (guint16) options.port,
-                                          (guint8) (options.ttl >= 0 ? options.ttl : 1), 0, 0,
-                                          payload, payload_len, &error);
-  if (datagram == NULL)
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+/* Sends @datagram COUNT times on the schedule the options give, reporting
+ * each send; returns the exit status. */
+static int
+send_repeatedly (MctxToolOptions    *options,
+                 MctxRawPublication *publication,
+                 GBytes             *datagram,
+                 const char         *destination_text,
+                 const char         *source_text)
+{
+  g_autoptr(MctxToolReporter) reporter = NULL;
+  double interval_us;
+  gint64 started;
 
   mctx_tool_catch_interrupts ();
 
-  destination_text = mctx_tool_describe (group, (guint16) options.port);
-  source_text = mctx_tool_describe (source, source_port);
-  reporter = mctx_tool_reporter_new_for (&options, destination_text, source_text,
+  reporter = mctx_tool_reporter_new_for (options, destination_text, source_text,
                                          mctx_raw_publication_get_id (publication));
-  interval_us = options.rate > 0 ? G_USEC_PER_SEC / options.rate : (double) options.interval_ms * 1000;
+  interval_us = options->rate > 0 ? G_USEC_PER_SEC / options->rate : (double) options->interval_ms * 1000;
   started = g_get_monotonic_time ();
 
-  for (guint64 i = 0; !mctx_tool_interrupted () && (options.count == 0 || i < options.count); i++)
+  for (guint64 i = 0; !mctx_tool_interrupted () && (options->count == 0 || i < options->count); i++)
     {
       g_autoptr(MctxRawSendReport) report = NULL;
+      g_autoptr(GError) error = NULL;
 
       if (i > 0)
         mctx_tool_sleep_until (started + (gint64) (i * interval_us));
@@ -273,4 +217,220 @@ main (int    argc,
 
   mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());
   return mctx_tool_exit_status (mctx_tool_reporter_get_errors (reporter) > 0);
+}
+
+/* The whole file, or standard input for "-", up to the largest datagram. */
+static GBytes *
+read_datagram (const char  *path,
+               GError     **error)
+{
+  g_autoptr(GInputStream) input = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 buffer[8192];
+
+  if (g_str_equal (path, "-"))
+    input = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+  else
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+
+      input = G_INPUT_STREAM (g_file_read (file, NULL, error));
+      if (input == NULL)
+        return NULL;
+    }
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      g_byte_array_append (data, buffer, (guint) n);
+      if (data->len > MAX_DATAGRAM)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       _("%s holds more than %d bytes, the largest IP datagram"), path, MAX_DATAGRAM);
+          return NULL;
+        }
+    }
+
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+/* --ip-datagram FILE: a complete datagram of any protocol, through a
+ * control publication pinned to the interface the options name. */
+static int
+send_control (MctxToolOptions *options)
+{
+  g_autoptr(MctxRawContext) context = NULL;
+  g_autoptr(MctxRawPublicationConfig) config = NULL;
+  g_autoptr(GInetAddress) bind_address = NULL;
+  g_autoptr(GBytes) datagram = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination_text = NULL;
+  g_autofree char *source_text = NULL;
+  MctxRawPublication *publication;
+  const guint8 *data;
+  gsize len;
+  int bind_port = -1, status = 0;
+  const char *ignored = NULL;
+
+  if (options->source != NULL)
+    ignored = "--source";
+  else if (options->source_port >= 0)
+    ignored = "--source-port";
+  else if (options->ttl >= 0)
+    ignored = "--ttl";
+  else if (opt_route_selected)
+    ignored = "--route-selected";
+  if (ignored != NULL)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                           _("%s does not apply to --ip-datagram: the datagram is sent exactly as it is in the file"),
+                           ignored);
+
+  datagram = read_datagram (options->datagram_file, &error);
+  if (datagram == NULL)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+  data = g_bytes_get_data (datagram, &len);
+  if (len == 0 || (data[0] >> 4 != 4 && data[0] >> 4 != 6))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("%s does not hold an IPv4 or IPv6 datagram"),
+                           options->datagram_file);
+
+  config = mctx_raw_publication_config_new_control (data[0] >> 4 == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
+  if (!apply_egress (options, config, &bind_address, &bind_port, &error))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+  mctx_raw_publication_config_set_loopback (config, !options->no_loopback);
+  if (!mctx_raw_publication_config_validate (config, &error) ||
+      !mctx_raw_publication_config_validate_datagram (config, data, len, &error))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+
+  context = mctx_raw_context_new ();
+  publication = add_publication (context, config, &status);
+  if (publication == NULL)
+    return status;
+
+  {
+    gboolean ipv6 = mctx_raw_publication_get_family (publication) == G_SOCKET_FAMILY_IPV6;
+    GSocketFamily family = mctx_raw_publication_get_family (publication);
+    g_autoptr(GInetAddress) source = g_inet_address_new_from_bytes (data + (ipv6 ? 8 : 12), family);
+    g_autoptr(GInetAddress) destination = g_inet_address_new_from_bytes (data + (ipv6 ? 24 : 16), family);
+
+    destination_text = g_inet_address_to_string (destination);
+    source_text = g_inet_address_to_string (source);
+  }
+
+  return send_repeatedly (options, publication, datagram, destination_text, source_text);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_auto(MctxToolOptions) options = { 0 };
+  const GOptionEntry raw_entries[] = {
+    { "route-selected", 0, 0, G_OPTION_ARG_NONE, &opt_route_selected,
+      N_("Pick the IPv6 egress from the main routing table for the group"), NULL },
+    { "allow-any-destination", 0, 0, G_OPTION_ARG_NONE, &opt_allow_any_destination,
+      N_("Also send when GROUP is not a multicast group (an IPv4 unicast host)"), NULL },
+    { "ip-datagram", 0, 0, G_OPTION_ARG_FILENAME, &options.datagram_file,
+      N_("Send the complete IP datagram in FILE (“-”: standard input) instead: any protocol, unicast or "
+         "multicast, byte for byte through the interface the options name. Only [COUNT] [INTERVAL_MS] follow"),
+      N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(MctxRawContext) context = NULL;
+  g_autoptr(MctxRawPublicationConfig) config = NULL;
+  g_autoptr(GInetAddress) group = NULL;
+  g_autoptr(GInetAddress) bind_address = NULL;
+  g_autoptr(GInetAddress) source = NULL;
+  g_autoptr(GBytes) datagram = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination_text = NULL;
+  g_autofree char *source_text = NULL;
+  MctxRawPublication *publication;
+  GSocketFamily family;
+  int bind_port = -1, status = 0;
+  guint16 source_port;
+  guint ifindex = 0;
+  const guint8 *payload;
+  gsize payload_len;
+
+  if (!mctx_tool_init (&options, "mctx-raw-send", raw_entries, &argc, &argv))
+    return MCTX_TOOL_EXIT_USAGE;
+
+  if (options.datagram_file != NULL)
+    return send_control (&options);
+
+  group = g_inet_address_new_from_string (options.group);
+  if (group == NULL || (!opt_allow_any_destination && !g_inet_address_get_is_multicast (group)))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                           _("%s is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"),
+                           options.group);
+  family = g_inet_address_get_family (group);
+
+  if (options.port == 0 || options.port > G_MAXUINT16)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                           _("Invalid destination port %u: it must be between 1 and 65535"), options.port);
+
+  config = mctx_raw_publication_config_new (family);
+  if (!apply_egress (&options, config, &bind_address, &bind_port, &error))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+  mctx_raw_publication_config_set_route_selected (config, opt_route_selected);
+  mctx_raw_publication_config_set_allow_any_destination (config, opt_allow_any_destination);
+  if (family == G_SOCKET_FAMILY_IPV4)
+    mctx_raw_publication_config_set_loopback (config, !options.no_loopback);
+
+  if (!mctx_raw_publication_config_validate (config, &error))
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+
+  /* The datagram's source: given, else the egress the options name, else
+   * what the kernel would pick. */
+  if (options.source != NULL)
+    {
+      source = g_inet_address_new_from_string (options.source);
+      if (source == NULL)
+        return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Invalid source address “%s”: not an IP address"),
+                               options.source);
+      if (g_inet_address_get_family (source) != family)
+        return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
+                               _("Source address %s is not of the same address family as group %s"),
+                               options.source, options.group);
+    }
+
+  context = mctx_raw_context_new ();
+  publication = add_publication (context, config, &status);
+  if (publication == NULL)
+    return status;
+  ifindex = mctx_raw_publication_get_interface_index (publication);
+
+  if (source == NULL)
+    {
+      GInetAddress *named = mctx_raw_publication_config_get_outgoing_interface (config);
+
+      if (named == NULL)
+        named = bind_address;
+      source = named != NULL ? g_object_ref (named) : egress_source (group, ifindex, &error);
+      if (source == NULL)
+        return mctx_tool_fail (MCTX_TOOL_EXIT_RUNTIME, "%s", error->message);
+    }
+
+  if (options.source_port >= 0)
+    source_port = (guint16) options.source_port;
+  else if (bind_port >= 0)
+    source_port = (guint16) bind_port;
+  else
+    source_port = (guint16) g_random_int_range (49152, 65536);
+
+  payload = g_bytes_get_data (options.payload, &payload_len);
+  datagram = mctx_raw_build_udp_datagram (source, source_port, group, (guint16) options.port,
+                                          (guint8) (options.ttl >= 0 ? options.ttl : 1), 0, 0,
+                                          payload, payload_len, &error);
+  if (datagram == NULL)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+
+  destination_text = mctx_tool_describe (group, (guint16) options.port);
+  source_text = mctx_tool_describe (source, source_port);
+  return send_repeatedly (&options, publication, datagram, destination_text, source_text);
 }

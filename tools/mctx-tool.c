@@ -198,6 +198,11 @@ check_negative_positionals (int                  argc,
   static const char *const what[] = { N_("group"), N_("port"), N_("payload"), N_("count"), N_("interval") };
   guint position = 0;
 
+  /* With --ip-datagram the first positional argument is the count. */
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_equal (argv[i], "--ip-datagram") || g_str_has_prefix (argv[i], "--ip-datagram="))
+      position = 3;
+
   for (int i = 1; i < argc; i++)
     {
       const char *arg = argv[i];
@@ -328,6 +333,24 @@ mctx_tool_init (MctxToolOptions     *options,
         break;
       }
 
+  if (options->json && options->quiet)
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("--json and --quiet cannot be combined"));
+      return FALSE;
+    }
+
+  if (options->datagram_file != NULL)
+    {
+      if (*argc > 3)
+        {
+          mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Too many arguments: “%s” (with --ip-datagram, only COUNT and INTERVAL_MS follow)"),
+                          (*argv)[3]);
+          return FALSE;
+        }
+      return (*argc <= 1 || parse_number ((*argv)[1], _("count"), G_MAXUINT64, &options->count)) &&
+             (*argc <= 2 || parse_number ((*argv)[2], _("interval"), 3600 * 1000, &options->interval_ms));
+    }
+
   if (*argc < 4)
     {
       mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Missing arguments: GROUP PORT PAYLOAD are required (see --help)"));
@@ -344,12 +367,6 @@ mctx_tool_init (MctxToolOptions     *options,
       (*argc > 5 && !parse_number ((*argv)[5], _("interval"), 3600 * 1000, &options->interval_ms)))
     return FALSE;
 
-  if (options->json && options->quiet)
-    {
-      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("--json and --quiet cannot be combined"));
-      return FALSE;
-    }
-
   options->group = (*argv)[1];
   options->port = (guint) port;
   options->payload = g_bytes_new ((*argv)[3], strlen ((*argv)[3]));
@@ -365,6 +382,7 @@ mctx_tool_options_clear (MctxToolOptions *options)
   g_clear_pointer (&options->interface, g_free);
   g_clear_pointer (&options->interface_name, g_free);
   g_clear_pointer (&options->payload, g_bytes_unref);
+  g_clear_pointer (&options->datagram_file, g_free);
 }
 
 static MctxPublicationConfig *

@@ -26,6 +26,9 @@ typedef struct {
   gboolean quiet;
   gboolean json;
   double rate;
+  /* mctx-raw-send --ip-datagram: the positional arguments are then only
+   * [COUNT] [INTERVAL_MS], and group, port and payload stay unset. */
+  char *datagram_file;
 
   /* Arguments */
   const char *group;

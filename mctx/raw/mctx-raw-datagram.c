@@ -72,18 +72,17 @@ check_addresses_specified (GSocketFamily   family,
                            GError        **error)
 {
   gsize size = family == G_SOCKET_FAMILY_IPV6 ? 16 : 4;
-  const char *field;
 
   if (is_unspecified (source, size))
-    field = _("source");
+    /* Translators: %s is IPv4 or IPv6 */
+    g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS,
+                 _("The datagram’s %s source address is unspecified (all zeros)"), family_name (family));
   else if (is_unspecified (destination, size))
-    field = _("destination");
+    /* Translators: %s is IPv4 or IPv6 */
+    g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS,
+                 _("The datagram’s %s destination address is unspecified (all zeros)"), family_name (family));
   else
     return TRUE;
-
-  /* Translators: "The IPv4 source address is unspecified (all zeros)" */
-  g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS,
-               _("The %s %s address is unspecified (all zeros)"), family_name (family), field);
   return FALSE;
 }
 

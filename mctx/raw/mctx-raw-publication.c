@@ -215,30 +215,28 @@ _mctx_raw_set_socket_error (GError            **error,
                             int                 saved_errno,
                             MctxRawSocketKind   kind)
 {
-  const char *what;
-
-  switch (kind)
-    {
-    case MCTX_RAW_SOCKET_PACKET:
-      what = _("a packet socket");
-      break;
-    case MCTX_RAW_SOCKET_IPV6:
-      what = _("an IPv6 raw socket");
-      break;
-    case MCTX_RAW_SOCKET_IPV4:
-    default:
-      what = _("an IPv4 raw socket");
-      break;
-    }
-
+  /* Whole sentences for each socket, for the translators. */
   if (saved_errno == EPERM || saved_errno == EACCES)
-    /* Translators: "Permission denied: opening a packet socket needs …" */
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                 _("Permission denied: opening %s needs the CAP_NET_RAW privilege (or root)"), what);
-  else
-    /* Translators: "Could not open an IPv4 raw socket: <reason>" */
+    {
+      const char *message;
+
+      if (kind == MCTX_RAW_SOCKET_PACKET)
+        message = _("Permission denied: opening a packet socket needs the CAP_NET_RAW privilege (or root)");
+      else if (kind == MCTX_RAW_SOCKET_IPV6)
+        message = _("Permission denied: opening an IPv6 raw socket needs the CAP_NET_RAW privilege (or root)");
+      else
+        message = _("Permission denied: opening an IPv4 raw socket needs the CAP_NET_RAW privilege (or root)");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, message);
+    }
+  else if (kind == MCTX_RAW_SOCKET_PACKET)
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                 _("Could not open %s: %s"), what, g_strerror (saved_errno));
+                 _("Could not open a packet socket: %s"), g_strerror (saved_errno));
+  else if (kind == MCTX_RAW_SOCKET_IPV6)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not open an IPv6 raw socket: %s"), g_strerror (saved_errno));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not open an IPv4 raw socket: %s"), g_strerror (saved_errno));
   return FALSE;
 }
 

@@ -312,6 +312,46 @@ def subprocess_tc(action):
     subprocess.run(args, check=True)
 
 
+@unittest.skipUnless(Mctx.raw_get_capabilities() & Mctx.RawCapabilities.IPV4_CONTROL, "no raw control transmit")
+class RawControlTest(unittest.TestCase):
+    """A control publication from Python: keyword configuration, bytes-like
+    datagrams, a unicast destination that a plain socket receives."""
+
+    def test_unicast_udp_through_lo(self):
+        receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        receiver.bind(("127.0.0.1", 0))
+        receiver.settimeout(2)
+        port = receiver.getsockname()[1]
+        config = Mctx.RawPublicationConfig(family=Gio.SocketFamily.IPV4, mode=Mctx.RawMode.CONTROL,
+                                           interface_name="lo")
+        self.assertEqual(config.props.mode, Mctx.RawMode.CONTROL)
+        local = Gio.InetAddress.new_from_string("127.0.0.1")
+        datagram = Mctx.raw_build_udp_datagram(local, 4000, local, port, 64, 0, 0, b"control").get_data()
+
+        self.assertTrue(config.validate_datagram(memoryview(datagram)))
+        broken = bytearray(datagram)
+        broken[10] ^= 0xff
+        with self.assertRaises(GLib.Error) as caught:
+            config.validate_datagram(broken)
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.RAW_HEADER_CHECKSUM))
+        # The multicast rules would refuse a unicast destination.
+        with self.assertRaises(GLib.Error):
+            Mctx.raw_datagram_validate(Gio.SocketFamily.IPV4, datagram)
+
+        context = Mctx.RawContext()
+        publication = context.add_publication(config)
+        report = publication.send_raw(bytearray(datagram))
+        self.assertEqual((report.get_bytes_sent(), report.get_protocol()), (len(datagram), 17))
+        data, sender = receiver.recvfrom(100)
+        self.assertEqual((data, sender), (b"control", ("127.0.0.1", 4000)))
+        receiver.close()
+
+        unpinned = Mctx.RawPublicationConfig.new_control(Gio.SocketFamily.IPV4)
+        with self.assertRaises(GLib.Error) as caught:
+            context.add_publication(unpinned)
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.RAW_NEEDS_INTERFACE))
+
+
 if __name__ == "__main__":
     assert_private_namespace()
     unittest.main(verbosity=2)

@@ -19,6 +19,36 @@ from mctxtest import (assert_private_namespace, ip, ipv4_receiver,
                       ipv6_ssm_receiver, receive)
 
 
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def icmpv4_frag_needed(source, destination, mtu):
+    """ICMPv4 Fragmentation Needed, quoting an IPv4 header and 8 bytes."""
+    quoted = bytes([0x45, 0, 0, 48]) + bytes(4) + bytes([64, 17, 0, 0]) + socket.inet_aton(destination) + \
+        socket.inet_aton("203.0.113.5") + bytes(8)
+    icmp = bytes([3, 4, 0, 0, 0, 0]) + mtu.to_bytes(2, "big") + quoted
+    icmp = icmp[:2] + checksum(icmp).to_bytes(2, "big") + icmp[4:]
+    header = bytes([0x45, 0xc0]) + (20 + len(icmp)).to_bytes(2, "big") + bytes([0x4d, 0x43, 0, 0, 64, 1, 0, 0]) + \
+        socket.inet_aton(source) + socket.inet_aton(destination)
+    header = header[:10] + checksum(header).to_bytes(2, "big") + header[12:]
+    return header + icmp
+
+
+def icmpv6_packet_too_big(source, destination, mtu):
+    """ICMPv6 Packet Too Big with a traffic class and flow label."""
+    src, dst = socket.inet_pton(socket.AF_INET6, source), socket.inet_pton(socket.AF_INET6, destination)
+    icmp = bytes([2, 0, 0, 0]) + mtu.to_bytes(4, "big") + bytes(48)
+    pseudo = src + dst + len(icmp).to_bytes(4, "big") + bytes([0, 0, 0, 58])
+    icmp = icmp[:2] + checksum(pseudo + icmp).to_bytes(2, "big") + icmp[4:]
+    return bytes([0x6e, 0x05, 0x43, 0x21]) + len(icmp).to_bytes(2, "big") + bytes([58, 255]) + src + dst + icmp
+
+
 def drain(receiver):
     count = 0
     while receive(receiver, 0.3) is not None:
@@ -593,6 +623,114 @@ class MctxRawSendTest(unittest.TestCase):
         self.assertIn("from [fd00:5::1]:", result.stdout)
         self.assertEqual(receive(receiver)[2][0], "fd00:5::1")
         receiver.close()
+
+    # Control datagrams and unicast destinations go to hosts behind rsb,
+    # known to rsa's neighbour tables, so that they cross the link.
+    def far_host(self):
+        # (/sys shows the host's namespace: ask ip.)
+        link = subprocess.run(["ip", "-j", "link", "show", "rsb"], capture_output=True, text=True, check=True)
+        mac = json.loads(link.stdout)[0]["address"]
+        ip("neigh", "replace", "192.0.2.77", "lladdr", mac, "dev", "rsa")
+        ip("-6", "neigh", "replace", "fd00:5::77", "lladdr", mac, "dev", "rsa")
+
+    def capture(self):
+        capture = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0003))
+        capture.bind(("rsb", 0))
+        capture.settimeout(2)
+        return capture
+
+    def assert_captured(self, capture, datagram, times=1):
+        seen = 0
+        deadline = time.monotonic() + 3
+        while seen < times and time.monotonic() < deadline:
+            try:
+                data, address = capture.recvfrom(70000)
+            except socket.timeout:
+                break
+            if address[2] != socket.PACKET_OUTGOING and data == datagram:
+                seen += 1
+        self.assertEqual(seen, times)
+
+    def test_ip_datagram_icmpv4_from_file(self):
+        self.far_host()
+        datagram = icmpv4_frag_needed("192.0.2.1", "192.0.2.77", 1280)
+        capture = self.capture()
+        with tempfile.NamedTemporaryFile() as file:
+            file.write(datagram)
+            file.flush()
+            result = self.run_tool("--ip-datagram", file.name, "2", "0", "--interface-name", "rsa", "--json")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        self.assertEqual((rows[0]["destination"], rows[0]["source"], rows[0]["bytes"]),
+                         ("192.0.2.77", "192.0.2.1", len(datagram)))
+        self.assertEqual(rows[-1]["packets"], 2)
+        self.assert_captured(capture, datagram, 2)
+        capture.close()
+
+    def test_ip_datagram_icmpv6_from_stdin(self):
+        self.far_host()
+        datagram = icmpv6_packet_too_big("fd00:5::1", "fd00:5::77", 1280)
+        capture = self.capture()
+        result = subprocess.run([self.TOOL, "--ip-datagram", "-", "--bind", "fd00:5::1", "--interface-name", "rsa"],
+                                input=datagram, capture_output=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(b"to fd00:5::77 from fd00:5::1", result.stdout)
+        self.assert_captured(capture, datagram)
+        capture.close()
+
+    def test_allow_any_destination(self):
+        self.far_host()
+        capture = self.capture()
+        result = self.run_tool("192.0.2.77", "5000", "unicast", "--allow-any-destination",
+                               "--interface-name", "rsa", "--source", "198.51.100.7", "--source-port", "4000")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("to 192.0.2.77:5000 from 198.51.100.7:4000", result.stdout)
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            data, address = capture.recvfrom(70000)
+            if address[2] != socket.PACKET_OUTGOING and data[9] == 17 and data[16:20] == bytes([192, 0, 2, 77]):
+                self.assertEqual((data[12:16], data[28:]), (bytes([198, 51, 100, 7]), b"unicast"))
+                break
+        else:
+            self.fail("the unicast datagram did not arrive")
+        capture.close()
+
+    def test_ip_datagram_bad_input(self):
+        good = icmpv4_frag_needed("192.0.2.1", "192.0.2.77", 1280)
+        bad_checksum = good[:10] + b"\0\0" + good[12:]
+        with tempfile.TemporaryDirectory() as directory:
+            def file(name, data):
+                path = os.path.join(directory, name)
+                with open(path, "wb") as out:
+                    out.write(data)
+                return path
+            cases = {
+                "missing file": ([os.path.join(directory, "nothing")], "No such file"),
+                "empty file": ([file("empty", b"")], "does not hold an IPv4 or IPv6 datagram"),
+                "checksum": ([file("checksum", bad_checksum)], "IPv4 header checksum"),
+                "truncated": ([file("truncated", good[:30])], "total length field"),
+                "too large": ([file("large", b"\x45" * 70000)], "the largest IP datagram"),
+                "no interface": ([file("good", good), "--no-interface"], "explicit interface"),
+                "source": ([file("good", good), "--source", "192.0.2.1"], "--source does not apply"),
+                "ttl": ([file("good", good), "--ttl", "5"], "--ttl does not apply"),
+                "too many": ([file("good", good), "1", "2", "3"], "Too many arguments: “3”"),
+                "negative count": ([file("good", good), "-5"], "Invalid count “-5”"),
+                "mismatch": ([file("good", good), "--interface", "192.0.2.1", "--interface-name", "lo"],
+                             "but the publication egresses through lo"),
+            }
+            for name, (args, message) in cases.items():
+                with self.subTest(name):
+                    args = ["--ip-datagram", *args]
+                    if "--no-interface" in args:
+                        args.remove("--no-interface")
+                    elif "--interface" not in args:
+                        args += ["--interface-name", "rsa"]
+                    result = self.run_tool(*args)
+                    lines = result.stderr.splitlines()
+                    self.assertEqual(len(lines), 1, result.stderr)
+                    self.assertEqual(result.returncode, 2, result.stderr)
+                    self.assertTrue(lines[0].startswith("mctx-raw-send: "), lines[0])
+                    self.assertIn(message, lines[0])
 
     def test_without_cap_net_raw(self):
         result = self.run_tool("239.1.2.3", "5000", "x", "--interface", "192.0.2.1",

@@ -244,6 +244,13 @@ if hasattr(Mctx, "RawPublication"):
     RawPublication = override(RawPublication)
     __all__.append("RawPublication")
 
+    class RawPublicationConfig(Mctx.RawPublicationConfig):
+        def validate_datagram(self, data):
+            return super().validate_datagram(bytes(data))
+
+    RawPublicationConfig = override(RawPublicationConfig)
+    __all__.append("RawPublicationConfig")
+
 
 def _getter_attributes(cls, names):
     """Adds read-only attributes for the boxed type's get_<name>() methods,
