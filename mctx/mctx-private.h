@@ -87,6 +87,16 @@ gssize                 _mctx_socket_send                 (int                   
                                                           const void            *data,
                                                           gsize                  len,
                                                           int                   *saved_errno);
+int                    _mctx_socket_send_messages        (int                    fd,
+                                                          struct mmsghdr        *messages,
+                                                          guint                  count,
+                                                          int                   *saved_errno);
+gboolean               _mctx_socket_can_segment          (void);
+gssize                 _mctx_socket_send_segmented       (int                    fd,
+                                                          const void            *data,
+                                                          gsize                  len,
+                                                          guint16                segment_size,
+                                                          int                   *saved_errno);
 
 /* A publication's descriptor, kept open for every send in flight: senders
  * hold the lock for reading while they use the descriptor, and whoever

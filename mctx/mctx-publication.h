@@ -49,6 +49,22 @@ gssize                 mctx_publication_send_bytes          (MctxPublication  *s
                                                              GBytes           *bytes,
                                                              GError          **error);
 MCTX_AVAILABLE_IN_1_0
+gint                   mctx_publication_send_batch          (MctxPublication     *self,
+                                                             const GOutputVector *datagrams,
+                                                             guint                n_datagrams,
+                                                             GError             **error);
+MCTX_AVAILABLE_IN_1_0
+gint                   mctx_publication_send_bytes_batch    (MctxPublication     *self,
+                                                             GBytes *const       *datagrams,
+                                                             guint                n_datagrams,
+                                                             GError             **error);
+MCTX_AVAILABLE_IN_1_0
+gint                   mctx_publication_send_segmented      (MctxPublication     *self,
+                                                             const guint8        *data,
+                                                             gsize                len,
+                                                             gsize                segment_size,
+                                                             GError             **error);
+MCTX_AVAILABLE_IN_1_0
 MctxSendReport        *mctx_publication_send_with_report    (MctxPublication  *self,
                                                              const guint8     *data,
                                                              gsize             len,

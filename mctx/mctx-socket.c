@@ -8,9 +8,12 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <linux/errqueue.h>
 #include <stdarg.h>
+#include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "mctx-private.h"
 
@@ -145,6 +148,108 @@ _mctx_socket_send (int           fd,
     {
       do
         sent = send (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+      while (G_UNLIKELY (sent < 0 && errno == EINTR));
+
+      if (G_LIKELY (sent >= 0))
+        return sent;
+
+      *saved_errno = errno;
+      if (*saved_errno == EAGAIN || *saved_errno == EWOULDBLOCK)
+        return -1;
+      if (!_mctx_socket_drain_errors (fd))
+        return -1;
+    }
+
+  return sent;
+}
+
+/* sendmmsg(), with the retry of _mctx_socket_send(). Returns how many
+ * went; fewer than @count when the next one would fail or block (sending it
+ * again says why), or -1 with *saved_errno when none went. */
+int
+_mctx_socket_send_messages (int             fd,
+                            struct mmsghdr *messages,
+                            guint           count,
+                            int            *saved_errno)
+{
+  int sent = -1;
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      do
+        sent = sendmmsg (fd, messages, count, MSG_DONTWAIT | MSG_NOSIGNAL);
+      while (G_UNLIKELY (sent < 0 && errno == EINTR));
+
+      if (G_LIKELY (sent >= 0))
+        return sent;
+
+      *saved_errno = errno;
+      if (*saved_errno == EAGAIN || *saved_errno == EWOULDBLOCK)
+        return -1;
+      if (!_mctx_socket_drain_errors (fd))
+        return -1;
+    }
+
+  return sent;
+}
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+
+/* Whether this kernel segments UDP (Linux 4.18): asked once, of a scratch
+ * socket. */
+gboolean
+_mctx_socket_can_segment (void)
+{
+  static gsize answer = 0;
+
+  if (g_once_init_enter (&answer))
+    {
+      int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+      int size = 1400;
+      gboolean supported = fd >= 0 && setsockopt (fd, SOL_UDP, UDP_SEGMENT, &size, sizeof size) == 0;
+
+      if (fd >= 0)
+        close (fd);
+      g_once_init_leave (&answer, supported ? 2 : 1);
+    }
+
+  return answer == 2;
+}
+
+/* One send of @len bytes that the kernel cuts into @segment_size datagrams
+ * (the last may be shorter), with the retry of _mctx_socket_send(). */
+gssize
+_mctx_socket_send_segmented (int           fd,
+                             const void   *data,
+                             gsize         len,
+                             guint16       segment_size,
+                             int          *saved_errno)
+{
+  union {
+    struct cmsghdr align;
+    char buffer[CMSG_SPACE (sizeof (guint16))];
+  } control = { 0 };
+  struct iovec part = { .iov_base = (void *) data, .iov_len = len };
+  struct msghdr message = {
+    .msg_iov = &part,
+    .msg_iovlen = 1,
+    .msg_control = &control,
+    .msg_controllen = sizeof control,
+  };
+  struct cmsghdr *header = CMSG_FIRSTHDR (&message);
+  gssize sent = -1;
+
+  header->cmsg_level = SOL_UDP;
+  header->cmsg_type = UDP_SEGMENT;
+  header->cmsg_len = CMSG_LEN (sizeof segment_size);
+  memcpy (CMSG_DATA (header), &segment_size, sizeof segment_size);
+
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      do
+        sent = sendmsg (fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
       while (G_UNLIKELY (sent < 0 && errno == EINTR));
 
       if (G_LIKELY (sent >= 0))

@@ -199,8 +199,12 @@ new_receiver_socket (int family)
   int fd = socket (family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
   int on = 1;
 
+  int buffer = 8 * 1024 * 1024;
+
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on), ==, 0);
+  /* Room for a whole batch: the tests count what arrives. */
+  g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer), ==, 0);
   return fd;
 }
 

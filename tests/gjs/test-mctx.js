@@ -146,6 +146,25 @@ const tests = {
         assertEqual(caught.matches(Mctx.error_quark(), Mctx.Error.PUBLICATION_NOT_FOUND), true, 'not found');
     },
 
+    'batched and segmented sends'() {
+        const socket = receiver();
+        const port = socket.get_local_address().get_port();
+        const context = new Mctx.Context();
+        const config = Mctx.PublicationConfig.new(GROUP, port);
+        config.set_outgoing_interface_string('127.0.0.1');
+        const publication = context.add_publication(config);
+        const encoder = new TextEncoder();
+
+        const datagrams = ['one', 'two', 'three'].map(text => new GLib.Bytes(encoder.encode(text)));
+        assertEqual(publication.send_bytes_batch(datagrams), 3, 'batch count');
+        for (const text of ['one', 'two', 'three'])
+            assertEqual(receive(socket), text, 'batched payload');
+
+        assertEqual(publication.send_segmented(encoder.encode('aaaabbbbcc'), 4), 3, 'segment count');
+        for (const text of ['aaaa', 'bbbb', 'cc'])
+            assertEqual(receive(socket), text, 'segment');
+    },
+
     'a publication only comes from a context'() {
         // GJS does not initialize GInitables it constructs: init() and
         // every send say what to do instead.

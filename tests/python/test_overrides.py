@@ -43,6 +43,20 @@ class OverridesTest(unittest.TestCase):
         data, ttl, sender = receive(self.receiver)
         self.assertEqual((data, ttl, sender), (b"keywords", 8, ("127.0.0.1", 44001)))
 
+    def test_batch_and_segmented(self):
+        publication = self.context.add_publication(GROUP, self.port, interface="127.0.0.1", loopback=True)
+        datagrams = [b"one", bytearray(b"two"), memoryview(b"three"), GLib.Bytes.new(b"four")]
+        self.assertEqual(publication.send_batch(datagrams), 4)
+        self.assertEqual([receive(self.receiver)[0] for _ in datagrams], [b"one", b"two", b"three", b"four"])
+        self.assertEqual(publication.send_segmented(memoryview(b"aaaabbbbcc"), 4), 3)
+        self.assertEqual([receive(self.receiver)[0] for _ in range(3)], [b"aaaa", b"bbbb", b"cc"])
+        if hasattr(Mctx, "HAS_METRICS"):  # a build that counts its sends
+            snapshot = publication.snapshot_metrics()
+            self.assertEqual((snapshot.packets_sent, snapshot.bytes_sent), (7, 15 + 10))
+        with self.assertRaises(GLib.Error) as caught:
+            publication.send_segmented(b"x", 0)
+        self.assertTrue(caught.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.INVALID_ARGUMENT))
+
     def test_config_keywords(self):
         config = Mctx.PublicationConfig("ff3e::8000:1234", 5000, source="fd00::10",
                                         interface_name="eth0", ttl=4, loopback=False)

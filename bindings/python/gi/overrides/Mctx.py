@@ -202,6 +202,20 @@ class Publication(Mctx.Publication):
     def send_bytes(self, data):
         return super().send_bytes(_as_bytes(data))
 
+    @_os_errors
+    def send_batch(self, datagrams):
+        """Sends each bytes-like object of ``datagrams`` as one datagram, in
+        as few system calls as the kernel allows; returns how many went
+        (fewer when the send buffer filled, ``BlockingIOError`` when none
+        did)."""
+        return super().send_bytes_batch([_as_bytes(datagram) for datagram in datagrams])
+
+    @_os_errors
+    def send_segmented(self, data, segment_size):
+        """Cuts bytes-like ``data`` into datagrams of ``segment_size`` bytes
+        (the last may be shorter) and sends them; returns how many went."""
+        return super().send_segmented(bytes(data), segment_size)
+
     def fileno(self):
         """The socket's descriptor, for ``select``, ``selectors`` and
         asyncio; it stays the publication's. Raises ``ValueError`` once the

@@ -1,0 +1,308 @@
+/* batch.c: many datagrams per call, batched (sendmmsg) and segmented
+ * (UDP_SEGMENT), each one arriving whole, in order and counted
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <net/if.h>
+#include <netinet/udp.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mctx/mctx.h>
+
+#include "mctx-test-util.h"
+
+#define WAIT_MS 2000
+
+static MctxPublication *
+add (MctxContext *context,
+     const char  *group,
+     guint16      port,
+     const char  *interface)
+{
+  g_autoptr(MctxPublicationConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+
+  config = mctx_publication_config_new (group, port, &error);
+  g_assert_no_error (error);
+  mctx_publication_config_set_interface_name (config, interface);
+  mctx_publication_config_set_loopback (config, TRUE);
+  publication = mctx_context_add_publication (context, config, &error);
+  g_assert_no_error (error);
+  return publication;
+}
+
+/* Payload i: its index, then a pattern, @size bytes. */
+static void
+fill (guint8 *payload,
+      gsize   size,
+      guint   index)
+{
+  for (gsize i = 0; i < size; i++)
+    payload[i] = (guint8) (index * 7 + i);
+}
+
+static void
+assert_receives (int    receiver,
+                 guint  index,
+                 gsize  size)
+{
+  MctxTestDatagram received;
+  g_autofree guint8 *expected = g_malloc (size + 1);
+
+  fill (expected, size, index);
+  g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
+  g_assert_cmpmem (received.data, received.len, expected, size);
+  mctx_test_datagram_clear (&received);
+}
+
+static void
+assert_counted (MctxPublication *publication,
+                guint64          packets,
+                guint64          bytes)
+{
+#ifdef MCTX_HAS_METRICS
+  g_autoptr(MctxMetricsSnapshot) snapshot = mctx_publication_snapshot_metrics (publication);
+
+  g_assert_cmpuint (mctx_metrics_snapshot_get_packets_sent (snapshot), ==, packets);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_bytes_sent (snapshot), ==, bytes);
+#endif
+}
+
+static void
+test_batch (gconstpointer data)
+{
+  gboolean ipv6 = GPOINTER_TO_INT (data);
+  const char *group = ipv6 ? "ff12::8000:1" : "239.1.2.3";
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  GOutputVector vectors[200];
+  guint8 payloads[200][300];
+  MctxPublication *publication;
+  guint64 bytes = 0;
+  guint16 port;
+  int receiver;
+
+  g_test_summary ("A batch of 200 datagrams of sizes 0 to 299 (four sendmmsg calls) arrives whole and in order, each counted");
+
+  receiver = ipv6 ? mctx_test_receiver_ipv6 (group, if_nametoindex ("vsa"), NULL, 0, &port)
+                  : mctx_test_receiver_ipv4 (group, "192.0.2.1", 0, &port);
+  publication = add (context, group, port, "vsa");
+
+  for (guint i = 0; i < G_N_ELEMENTS (vectors); i++)
+    {
+      gsize size = (i * 37) % 300;
+
+      fill (payloads[i], size, i);
+      vectors[i] = (GOutputVector) { payloads[i], size };
+      bytes += size;
+    }
+
+  g_assert_cmpint (mctx_publication_send_batch (publication, vectors, G_N_ELEMENTS (vectors), &error), ==, 200);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (vectors); i++)
+    assert_receives (receiver, i, vectors[i].size);
+  assert_counted (publication, 200, bytes);
+
+  /* Nothing to send is no error. */
+  g_assert_cmpint (mctx_publication_send_batch (publication, NULL, 0, &error), ==, 0);
+  g_assert_no_error (error);
+  mctx_test_assert_silent (receiver);
+
+  close (receiver);
+}
+
+static void
+test_bytes_batch (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GPtrArray) datagrams = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 ("239.1.2.3", "127.0.0.1", 0, &port);
+
+  g_test_summary ("The GBytes form sends 100 datagrams in order");
+
+  publication = add (context, "239.1.2.3", port, "lo");
+  for (guint i = 0; i < 100; i++)
+    {
+      guint8 payload[20];
+
+      fill (payload, sizeof payload, i);
+      g_ptr_array_add (datagrams, g_bytes_new (payload, sizeof payload));
+    }
+
+  g_assert_cmpint (mctx_publication_send_bytes_batch (publication, (GBytes **) datagrams->pdata, datagrams->len,
+                                                      &error), ==, 100);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100; i++)
+    assert_receives (receiver, i, 20);
+  assert_counted (publication, 100, 2000);
+  close (receiver);
+}
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+
+static gboolean
+kernel_segments (void)
+{
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  int size = 1000;
+  gboolean supported = setsockopt (fd, SOL_UDP, UDP_SEGMENT, &size, sizeof size) == 0;
+
+  close (fd);
+  return supported;
+}
+
+/* Segments of @segment bytes from a buffer of @total, compared one by one. */
+static void
+check_segmented (MctxPublication *publication,
+                 int              receiver,
+                 gsize            total,
+                 gsize            segment)
+{
+  g_autofree guint8 *buffer = g_malloc (total);
+  g_autoptr(GError) error = NULL;
+  guint expected = (guint) ((total + segment - 1) / segment);
+
+  for (gsize i = 0; i < total; i++)
+    buffer[i] = (guint8) (i / segment * 7 + i % segment);
+
+  g_test_message ("%zu bytes in segments of %zu", total, segment);
+  g_assert_cmpint (mctx_publication_send_segmented (publication, buffer, total, segment, &error), ==, expected);
+  g_assert_no_error (error);
+  for (guint i = 0; i < expected; i++)
+    assert_receives (receiver, i, MIN (segment, total - i * segment));
+}
+
+static void
+test_segmented (gconstpointer data)
+{
+  gboolean ipv6 = GPOINTER_TO_INT (data);
+  const char *group = ipv6 ? "ff12::8000:2" : "239.1.2.4";
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+  guint16 port;
+  int receiver;
+
+  g_test_summary ("A buffer cut into equal datagrams (the last shorter) arrives segment by segment; more than 64 "
+                  "segments take several sends; a bad segment size is refused");
+
+  receiver = ipv6 ? mctx_test_receiver_ipv6 (group, if_nametoindex ("vsa"), NULL, 0, &port)
+                  : mctx_test_receiver_ipv4 (group, "192.0.2.1", 0, &port);
+  publication = add (context, group, port, "vsa");
+
+  check_segmented (publication, receiver, 14000, 1400);
+  check_segmented (publication, receiver, 10500, 1000);
+  check_segmented (publication, receiver, 100 * 500, 500);
+  check_segmented (publication, receiver, 1200, 1400);
+  assert_counted (publication, 10 + 11 + 100 + 1, 14000 + 10500 + 100 * 500 + 1200);
+
+  g_assert_cmpint (mctx_publication_send_segmented (publication, (const guint8 *) "x", 1, 0, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* Datagrams larger than the link's MTU cannot be segments. */
+  if (kernel_segments ())
+    {
+      g_autofree guint8 *big = g_malloc0 (6000);
+
+      g_assert_cmpint (mctx_publication_send_segmented (publication, big, 6000, 3000, &error), ==, -1);
+      g_assert_true (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE) ||
+                     g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT));
+      g_assert_nonnull (strstr (error->message, "MTU"));
+    }
+
+  close (receiver);
+}
+
+/* A full send buffer: the batch stops where it filled and says how many
+ * went; the next call, with nothing gone, fails with WOULD_BLOCK. */
+static void
+test_partial_batch (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree GOutputVector *vectors = g_new (GOutputVector, 1000);
+  guint8 payload[1000] = { 0 };
+  MctxPublication *publication;
+  gint sent;
+
+  g_test_summary ("A batch stops at a full send buffer with the count that went; the next fails with WOULD_BLOCK");
+
+  mctx_test_run ("tc qdisc add dev vsb root tbf rate 8kbit burst 1600 limit 10000000");
+  publication = add (context, "239.1.2.5", 5000, "vsb");
+  g_socket_set_option (mctx_publication_get_socket (publication), SOL_SOCKET, SO_SNDBUF, 4096, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 1000; i++)
+    vectors[i] = (GOutputVector) { payload, sizeof payload };
+
+  sent = mctx_publication_send_batch (publication, vectors, 1000, &error);
+  g_assert_no_error (error);
+  g_test_message ("%d of 1000 went", sent);
+  g_assert_cmpint (sent, >, 0);
+  g_assert_cmpint (sent, <, 1000);
+  assert_counted (publication, (guint64) sent, (guint64) sent * sizeof payload);
+
+  g_assert_cmpint (mctx_publication_send_batch (publication, vectors + sent, 1000 - (guint) sent, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+  g_clear_error (&error);
+  g_assert_cmpint (mctx_publication_send_segmented (publication, payload, sizeof payload, 100, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK);
+
+  mctx_test_run ("tc qdisc del dev vsb root");
+}
+
+static void
+test_removed (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  GOutputVector vector = { "x", 1 };
+  MctxPublication *publication = g_object_ref (add (context, "239.1.2.6", 5000, "lo"));
+
+  g_test_summary ("A removed publication's batch and segmented sends fail with CLOSED");
+
+  g_assert_true (mctx_context_remove_publication (context, mctx_publication_get_id (publication), &error));
+  g_assert_cmpint (mctx_publication_send_batch (publication, &vector, 1, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_cmpint (mctx_publication_send_segmented (publication, (const guint8 *) "xy", 2, 1, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_object_unref (publication);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  mctx_test_init_netns (&argc, &argv);
+
+  /* A link with an Ethernet MTU for segments: vsa–vsb, both here. */
+  mctx_test_run ("ip link add vsa type veth peer name vsb");
+  mctx_test_run ("ip link set vsa up");
+  mctx_test_run ("ip link set vsb up");
+  mctx_test_run ("ip address add 192.0.2.1/24 dev vsa");
+  mctx_test_run ("ip address add 192.0.2.2/24 dev vsb");
+  mctx_test_run ("ip address add fd00:b::1/64 dev vsa nodad");
+
+  g_test_add_data_func ("/mctx/batch/ipv4", GINT_TO_POINTER (FALSE), test_batch);
+  g_test_add_data_func ("/mctx/batch/ipv6", GINT_TO_POINTER (TRUE), test_batch);
+  g_test_add_func ("/mctx/batch/bytes", test_bytes_batch);
+  g_test_add_data_func ("/mctx/batch/segmented-ipv4", GINT_TO_POINTER (FALSE), test_segmented);
+  g_test_add_data_func ("/mctx/batch/segmented-ipv6", GINT_TO_POINTER (TRUE), test_segmented);
+  g_test_add_func ("/mctx/batch/partial", test_partial_batch);
+  g_test_add_func ("/mctx/batch/removed", test_removed);
+
+  return g_test_run ();
+}
