@@ -1215,6 +1215,78 @@ test_allow_any_destination (void)
   close (capture);
 }
 
+/* A batch: each datagram to the destination its header names, byte for
+ * byte; it stops before the first that fails its checks, which the next
+ * call reports. */
+static void
+test_batch (void)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) v4_config = config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(MctxRawPublicationConfig) v6_config = config_new (G_SOCKET_FAMILY_IPV6, "rc1");
+  g_autoptr(MctxRawPublicationConfig) control_config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
+  g_autoptr(GPtrArray) datagrams = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GBytes) unicast = build ("2001:db8::9", 4000, "fd10:1::2", 5000, 64, 0, 0, "not a group");
+  g_autoptr(GError) error = NULL;
+  GOutputVector vectors[4];
+  MctxRawPublication *v4, *v6, *control;
+  int capture = capture_open ("rd1");
+
+  g_test_summary ("Raw batches send each datagram to its own destination, byte for byte, and stop before one that fails its checks");
+
+  v4 = add (context, v4_config);
+  v6 = add (context, v6_config);
+  control = add (context, control_config);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *group = g_strdup_printf ("239.1.2.%u", i % 3 + 1);
+      g_autofree char *payload = g_strdup_printf ("batched %u", i);
+
+      g_ptr_array_add (datagrams, build ("198.51.100.9", 4000, group, 5000 + i, 3, 0, 0, payload));
+    }
+  g_assert_cmpint (mctx_raw_publication_send_bytes_batch (v4, (GBytes **) datagrams->pdata, datagrams->len, &error),
+                   ==, 100);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100; i++)
+    assert_captured (capture, g_ptr_array_index (datagrams, i));
+
+  g_ptr_array_set_size (datagrams, 0);
+  for (guint i = 0; i < 10; i++)
+    g_ptr_array_add (datagrams, build ("2001:db8::9", 4000, "ff3e::8000:1", 6000 + i, 5, 0, i, "v6 batch"));
+  g_assert_cmpint (mctx_raw_publication_send_bytes_batch (v6, (GBytes **) datagrams->pdata, datagrams->len, &error),
+                   ==, 10);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 10; i++)
+    assert_captured (capture, g_ptr_array_index (datagrams, i));
+
+  /* Two go, the unicast one stops the batch; the next call reports it. */
+  for (guint i = 0; i < 4; i++)
+    {
+      GBytes *datagram = i == 2 ? unicast : g_ptr_array_index (datagrams, i);
+
+      vectors[i].buffer = g_bytes_get_data (datagram, &vectors[i].size);
+    }
+  g_assert_cmpint (mctx_raw_publication_send_batch (v6, vectors, 4, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (mctx_raw_publication_send_batch (v6, vectors + 2, 2, &error), ==, -1);
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST);
+  g_clear_error (&error);
+
+  /* A control batch: unicast ICMP errors. */
+  g_ptr_array_set_size (datagrams, 0);
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (datagrams, icmpv4_frag_needed ("10.10.1.1", "10.10.1.2", (guint16) (1200 + i)));
+  g_assert_cmpint (mctx_raw_publication_send_bytes_batch (control, (GBytes **) datagrams->pdata, datagrams->len,
+                                                          &error), ==, 5);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 5; i++)
+    assert_captured (capture, g_ptr_array_index (datagrams, i));
+
+  g_assert_true (mctx_raw_context_remove_publication (context, mctx_raw_publication_get_id (v4), &error));
+  close (capture);
+}
+
 static void
 setup_links (void)
 {
@@ -1346,6 +1418,7 @@ main (int    argc,
   g_test_add_func ("/mctx/raw/control-pinned", test_control_pinned);
   g_test_add_func ("/mctx/raw/control-validation", test_control_validation);
   g_test_add_func ("/mctx/raw/allow-any-destination", test_allow_any_destination);
+  g_test_add_func ("/mctx/raw/batch", test_batch);
 
   result = g_test_run ();
   mctx_test_peer_free (peer);

@@ -558,40 +558,47 @@ forget_routes (MctxRawPublication *self)
   _mctx_mutex_unlock (&self->route_lock);
 }
 
-static gssize
-send_ipv6 (MctxRawPublication  *self,
-           int                  fd,
-           const guint8        *data,
-           gsize                len,
-           guint               *ifindex,
-           GError             **error)
+/* Where one datagram goes, and the pieces it is sent from: the caller's
+ * buffer, or for a rewritten IPv4 TTL a copy of its header and the rest. */
+typedef struct {
+  union {
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    struct sockaddr_ll link;
+  } to;
+  guint8 header[60];
+  struct iovec parts[2];
+  guint ifindex;
+} RawSlot;
+
+/* Datagrams per sendmmsg() call. */
+#define BATCH_CHUNK 64
+
+static gboolean
+address_ipv6 (MctxRawPublication  *self,
+              const guint8        *data,
+              RawSlot             *slot,
+              socklen_t           *length,
+              GError             **error)
 {
-  struct sockaddr_ll link = {
-    .sll_family = AF_PACKET,
-    .sll_protocol = htons (ETH_P_IPV6),
-    .sll_halen = 6,
-    /* RFC 2464 §7: 33:33 and the group's last 32 bits. */
-    .sll_addr = { 0x33, 0x33, data[36], data[37], data[38], data[39] },
-  };
-  gssize sent;
+  guint ifindex;
 
   if (data[24] != 0xff)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            _("An IPv6 datagram to a unicast destination cannot take the link-layer path, which only knows the MAC addresses of groups: send it through a control publication"));
-      return -1;
+      return FALSE;
     }
-
   if (self->ttl >= 0 && data[7] != self->ttl)
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_HOP_LIMIT_CONFLICT,
                    _("The datagram’s hop limit is %u, but the publication requires %d; IPv6 headers are never rewritten"),
                    data[7], self->ttl);
-      return -1;
+      return FALSE;
     }
 
-  *ifindex = self->ifindex;
-  if (*ifindex == 0)
+  ifindex = self->ifindex;
+  if (ifindex == 0)
     {
       guint scope = data[25] & 0x0f;
 
@@ -599,105 +606,123 @@ send_ipv6 (MctxRawPublication  *self,
         {
           g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE,
                                _("Interface-local and link-local groups need an explicit interface, not a route"));
-          return -1;
+          return FALSE;
         }
-      *ifindex = route_for_group (self, data + 24, error);
-      if (*ifindex == 0)
-        return -1;
+      ifindex = route_for_group (self, data + 24, error);
+      if (ifindex == 0)
+        return FALSE;
     }
-  link.sll_ifindex = (int) *ifindex;
 
-  do
-    sent = sendto (fd, data, len, MSG_DONTWAIT, (struct sockaddr *) &link, sizeof link);
-  while (sent < 0 && errno == EINTR);
-
-  return sent;
+  slot->to.link = (struct sockaddr_ll) {
+    .sll_family = AF_PACKET,
+    .sll_protocol = htons (ETH_P_IPV6),
+    .sll_ifindex = (int) ifindex,
+    .sll_halen = 6,
+    /* RFC 2464 §7: 33:33 and the group's last 32 bits. */
+    .sll_addr = { 0x33, 0x33, data[36], data[37], data[38], data[39] },
+  };
+  slot->ifindex = ifindex;
+  *length = sizeof slot->to.link;
+  return TRUE;
 }
 
-static gssize
-send_control (MctxRawPublication *self,
-              int                 fd,
-              const guint8       *data,
-              gsize               len)
+/* Checks one datagram and fills @slot and @message to send it. */
+static gboolean
+prepare (MctxRawPublication  *self,
+         const guint8        *data,
+         gsize                len,
+         RawSlot             *slot,
+         struct msghdr       *message,
+         GError             **error)
 {
-  struct sockaddr_storage destination = { 0 };
   socklen_t length;
-  gssize sent;
+  gsize n_parts = 1;
 
-  if (self->family == G_SOCKET_FAMILY_IPV6)
+  if (!_mctx_raw_datagram_check (self->family, self->control, self->any_destination, self->loopback,
+                                 data, len, error))
+    return FALSE;
+
+  slot->parts[0] = (struct iovec) { .iov_base = (void *) data, .iov_len = len };
+  slot->ifindex = self->ifindex;
+
+  if (self->family == G_SOCKET_FAMILY_IPV6 && self->control)
     {
-      struct sockaddr_in6 *in6 = (struct sockaddr_in6 *) &destination;
-
-      in6->sin6_family = AF_INET6;
-      memcpy (&in6->sin6_addr, data + 24, 16);
-      /* Wider scopes must carry scope 0. */
+      slot->to.in6 = (struct sockaddr_in6) { .sin6_family = AF_INET6 };
+      memcpy (&slot->to.in6.sin6_addr, data + 24, 16);
+      /* Link-local destinations take the interface as their scope; wider
+       * ones must carry scope 0. */
       if (ipv6_needs_scope (data + 24))
-        in6->sin6_scope_id = self->ifindex;
-      length = sizeof *in6;
+        slot->to.in6.sin6_scope_id = self->ifindex;
+      length = sizeof slot->to.in6;
+    }
+  else if (self->family == G_SOCKET_FAMILY_IPV6)
+    {
+      if (!address_ipv6 (self, data, slot, &length, error))
+        return FALSE;
     }
   else
     {
-      struct sockaddr_in *in4 = (struct sockaddr_in *) &destination;
+      slot->to.in4 = (struct sockaddr_in) { .sin_family = AF_INET };
+      memcpy (&slot->to.in4.sin_addr, data + 16, 4);
+      length = sizeof slot->to.in4;
 
-      in4->sin_family = AF_INET;
-      memcpy (&in4->sin_addr, data + 16, 4);
-      length = sizeof *in4;
+      if (self->ttl >= 0 && data[8] != self->ttl)
+        {
+          /* The header is rewritten in a copy, with its checksum; the
+           * payload is sent from the caller's buffer. */
+          gsize header_length = (data[0] & 0x0f) * 4u;
+          guint16 checksum;
+
+          memcpy (slot->header, data, header_length);
+          slot->header[8] = (guint8) self->ttl;
+          slot->header[10] = slot->header[11] = 0;
+          checksum = _mctx_raw_checksum_finish (_mctx_raw_checksum_add (0, slot->header, header_length));
+          slot->header[10] = checksum >> 8;
+          slot->header[11] = checksum & 0xff;
+          slot->parts[0] = (struct iovec) { .iov_base = slot->header, .iov_len = header_length };
+          slot->parts[1] = (struct iovec) { .iov_base = (void *) (data + header_length),
+                                            .iov_len = len - header_length };
+          n_parts = 2;
+        }
     }
 
-  do
-    sent = sendto (fd, data, len, MSG_DONTWAIT, (struct sockaddr *) &destination, length);
-  while (sent < 0 && errno == EINTR);
-
-  return sent;
+  *message = (struct msghdr) {
+    .msg_name = &slot->to,
+    .msg_namelen = length,
+    .msg_iov = slot->parts,
+    .msg_iovlen = n_parts,
+  };
+  return TRUE;
 }
 
-static gssize
-send_ipv4 (MctxRawPublication *self,
-           int                 fd,
-           const guint8       *data,
-           gsize               len)
+static void
+set_send_error (MctxRawPublication  *self,
+                const guint8        *data,
+                guint                ifindex,
+                int                  saved_errno,
+                GError             **error)
 {
-  struct sockaddr_in destination = { .sin_family = AF_INET };
-  gssize sent;
+  g_autoptr(MctxRawSendReport) about = _mctx_raw_send_report_new (self->family, data, 0, ifindex);
+  g_autofree char *destination = g_inet_address_to_string (mctx_raw_send_report_get_destination (about));
+  char name[IF_NAMESIZE] = "";
 
-  memcpy (&destination.sin_addr, data + 16, 4);
+  /* The route may be what failed: look it up again next time. */
+  if (self->routes != NULL)
+    forget_routes (self);
 
-  if (self->ttl >= 0 && data[8] != self->ttl)
-    {
-      /* The header is rewritten in a copy on the stack, with its checksum;
-       * the payload is sent from the caller's buffer. */
-      gsize header_length = (data[0] & 0x0f) * 4u;
-      guint8 header[60];
-      struct iovec parts[2] = {
-        { .iov_base = header, .iov_len = header_length },
-        { .iov_base = (void *) (data + header_length), .iov_len = len - header_length },
-      };
-      struct msghdr message = {
-        .msg_name = &destination,
-        .msg_namelen = sizeof destination,
-        .msg_iov = parts,
-        .msg_iovlen = 2,
-      };
-      guint16 checksum;
+  if (ifindex == 0 || if_indextoname (ifindex, name) == NULL)
+    g_set_error (error, G_IO_ERROR, _mctx_io_error_from_errno (saved_errno),
+                 _("Could not send the datagram to %s: %s"), destination, g_strerror (saved_errno));
+  else
+    g_set_error (error, G_IO_ERROR, _mctx_io_error_from_errno (saved_errno),
+                 _("Could not send the datagram to %s on %s: %s"), destination, name, g_strerror (saved_errno));
+}
 
-      memcpy (header, data, header_length);
-      header[8] = (guint8) self->ttl;
-      header[10] = header[11] = 0;
-      checksum = _mctx_raw_checksum_finish (_mctx_raw_checksum_add (0, header, header_length));
-      header[10] = checksum >> 8;
-      header[11] = checksum & 0xff;
-
-      do
-        sent = sendmsg (fd, &message, MSG_DONTWAIT);
-      while (sent < 0 && errno == EINTR);
-      return sent;
-    }
-
-  do
-    sent = sendto (fd, data, len, MSG_DONTWAIT, (struct sockaddr *) &destination, sizeof destination);
-  while (sent < 0 && errno == EINTR);
-
-  return sent;
+static void
+set_removed_error (MctxRawPublication  *self,
+                   GError             **error)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("Raw publication %u was removed"), self->id);
 }
 
 /**
@@ -723,69 +748,157 @@ mctx_raw_publication_send_raw (MctxRawPublication  *self,
                                gsize                len,
                                GError             **error)
 {
-  guint ifindex = 0;
-  gssize sent;
-  int fd, saved_errno;
+  struct mmsghdr message;
+  RawSlot slot;
+  int fd, sent, saved_errno = 0;
 
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), NULL);
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!_mctx_raw_datagram_check (self->family, self->control, self->any_destination, self->loopback,
-                                 data, len, error))
+  if (!prepare (self, data, len, &slot, &message.msg_hdr, error))
     return NULL;
 
   fd = _mctx_socket_guard_acquire (&self->guard);
   if (fd < 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                   _("Raw publication %u was removed"), self->id);
+      set_removed_error (self, error);
+      return NULL;
+    }
+  sent = _mctx_socket_send_messages (fd, &message, 1, &saved_errno);
+  _mctx_socket_guard_release (&self->guard);
+
+  if (sent < 1)
+    {
+      set_send_error (self, data, slot.ifindex, saved_errno, error);
       return NULL;
     }
 
-  if (self->family == G_SOCKET_FAMILY_IPV6 && !self->control)
-    {
-      GError *local_error = NULL;
+  return _mctx_raw_send_report_new (self->family, data, message.msg_len, slot.ifindex);
+}
 
-      sent = send_ipv6 (self, fd, data, len, &ifindex, &local_error);
-      saved_errno = errno;
-      _mctx_socket_guard_release (&self->guard);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
+/**
+ * mctx_raw_publication_send_batch: (skip)
+ * @self: a raw publication
+ * @datagrams: (array length=n_datagrams): complete IP datagrams, one
+ *   vector each
+ * @n_datagrams: the number of datagrams, at most %G_MAXINT
+ * @error: return location for a #GError
+ *
+ * Checks and sends many complete IP datagrams in as few system calls as
+ * the kernel allows (`sendmmsg()`, 64 per call), each to the destination
+ * its header names. It stops at the first datagram that fails its checks
+ * or cannot be sent, and returns how many went before it; if that is the
+ * first, it fails with its error (%G_IO_ERROR_WOULD_BLOCK for a full send
+ * buffer). The next call, starting there, reports what stopped it. It
+ * never blocks, and allocates nothing.
+ *
+ * Returns: the number of datagrams sent, or -1 with @error set
+ *
+ * Since: 1.0
+ */
+gint
+mctx_raw_publication_send_batch (MctxRawPublication   *self,
+                                 const GOutputVector  *datagrams,
+                                 guint                 n_datagrams,
+                                 GError              **error)
+{
+  struct mmsghdr messages[BATCH_CHUNK];
+  RawSlot slots[BATCH_CHUNK];
+  GError *refused = NULL;
+  guint done = 0;
+  int fd, saved_errno = 0, sent = 0;
+
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), -1);
+  g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
+  g_return_val_if_fail (n_datagrams <= G_MAXINT, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  fd = _mctx_socket_guard_acquire (&self->guard);
+  if (fd < 0)
+    {
+      set_removed_error (self, error);
+      return -1;
     }
+
+  while (done < n_datagrams && refused == NULL)
+    {
+      guint chunk = MIN (n_datagrams - done, BATCH_CHUNK), prepared = 0;
+
+      while (prepared < chunk &&
+             prepare (self, datagrams[done + prepared].buffer, datagrams[done + prepared].size,
+                      &slots[prepared], &messages[prepared].msg_hdr, &refused))
+        prepared++;
+      if (prepared == 0)
+        break;
+
+      sent = _mctx_socket_send_messages (fd, messages, prepared, &saved_errno);
+      if (sent < 0)
+        break;
+      done += (guint) sent;
+      if ((guint) sent < prepared)
+        break;
+    }
+  _mctx_socket_guard_release (&self->guard);
+
+  if (done > 0 || n_datagrams == 0)
+    {
+      g_clear_error (&refused);
+      return (gint) done;
+    }
+  if (refused != NULL)
+    g_propagate_error (error, refused);
   else
+    set_send_error (self, datagrams[0].buffer, slots[0].ifindex, saved_errno, error);
+  return -1;
+}
+
+/**
+ * mctx_raw_publication_send_bytes_batch:
+ * @self: a raw publication
+ * @datagrams: (array length=n_datagrams): complete IP datagrams
+ * @n_datagrams: the number of datagrams
+ * @error: return location for a #GError
+ *
+ * Sends many datagrams as mctx_raw_publication_send_batch() does, from
+ * #GBytes: the form for bindings.
+ *
+ * Returns: the number of datagrams sent, or -1 with @error set
+ *
+ * Since: 1.0
+ */
+gint
+mctx_raw_publication_send_bytes_batch (MctxRawPublication  *self,
+                                       GBytes *const       *datagrams,
+                                       guint                n_datagrams,
+                                       GError             **error)
+{
+  GOutputVector vectors[BATCH_CHUNK];
+  guint done = 0;
+
+  g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
+
+  while (done < n_datagrams)
     {
-      sent = self->control ? send_control (self, fd, data, len) : send_ipv4 (self, fd, data, len);
-      saved_errno = errno;
-      if (sent < 0 && saved_errno != EAGAIN)
-        _mctx_socket_drain_errors (fd);
-      _mctx_socket_guard_release (&self->guard);
-      ifindex = self->ifindex;
+      guint chunk = MIN (n_datagrams - done, BATCH_CHUNK);
+      gint sent;
+
+      for (guint i = 0; i < chunk; i++)
+        {
+          vectors[i].buffer = g_bytes_get_data (datagrams[done + i], &vectors[i].size);
+          if (vectors[i].buffer == NULL)
+            vectors[i].buffer = "";
+        }
+
+      sent = mctx_raw_publication_send_batch (self, vectors, chunk, done == 0 ? error : NULL);
+      if (sent < 0)
+        return done == 0 ? -1 : (gint) done;
+      done += (guint) sent;
+      if ((guint) sent < chunk)
+        break;
     }
 
-  if (sent < 0)
-    {
-      g_autoptr(MctxRawSendReport) about = _mctx_raw_send_report_new (self->family, data, 0, ifindex);
-      g_autofree char *group = g_inet_address_to_string (mctx_raw_send_report_get_destination (about));
-      char name[IF_NAMESIZE] = "";
-
-      /* The route may be what failed: look it up again next time. */
-      if (self->routes != NULL)
-        forget_routes (self);
-
-      if (ifindex == 0 || if_indextoname (ifindex, name) == NULL)
-        g_set_error (error, G_IO_ERROR, _mctx_io_error_from_errno (saved_errno),
-                     _("Could not send the datagram to %s: %s"), group, g_strerror (saved_errno));
-      else
-        g_set_error (error, G_IO_ERROR, _mctx_io_error_from_errno (saved_errno),
-                     _("Could not send the datagram to %s on %s: %s"), group, name, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  return _mctx_raw_send_report_new (self->family, data, (gsize) sent, ifindex);
+  return (gint) done;
 }
 
 /**

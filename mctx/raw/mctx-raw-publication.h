@@ -39,6 +39,16 @@ MctxRawSendReport        *mctx_raw_publication_send_raw            (MctxRawPubli
                                                                     gsize               len,
                                                                     GError            **error);
 MCTX_AVAILABLE_IN_1_0
+gint                      mctx_raw_publication_send_batch          (MctxRawPublication  *self,
+                                                                    const GOutputVector *datagrams,
+                                                                    guint                n_datagrams,
+                                                                    GError             **error);
+MCTX_AVAILABLE_IN_1_0
+gint                      mctx_raw_publication_send_bytes_batch    (MctxRawPublication  *self,
+                                                                    GBytes *const       *datagrams,
+                                                                    guint                n_datagrams,
+                                                                    GError             **error);
+MCTX_AVAILABLE_IN_1_0
 MctxRawSendReport        *mctx_raw_publication_send_bytes          (MctxRawPublication *self,
                                                                     GBytes             *datagram,
                                                                     GError            **error);

@@ -358,6 +358,8 @@ class RawControlTest(unittest.TestCase):
         self.assertEqual((report.get_bytes_sent(), report.get_protocol()), (len(datagram), 17))
         data, sender = receiver.recvfrom(100)
         self.assertEqual((data, sender), (b"control", ("127.0.0.1", 4000)))
+        self.assertEqual(publication.send_batch([datagram, memoryview(datagram), broken, datagram]), 2)
+        self.assertEqual([receiver.recvfrom(100)[0] for _ in range(2)], [b"control", b"control"])
         receiver.close()
 
         unpinned = Mctx.RawPublicationConfig.new_control(Gio.SocketFamily.IPV4)

@@ -255,6 +255,12 @@ if hasattr(Mctx, "RawPublication"):
         def send_bytes(self, data):
             return super().send_bytes(_as_bytes(data))
 
+        @_os_errors
+        def send_batch(self, datagrams):
+            """Checks and sends each bytes-like datagram; returns how many
+            went before the first that could not."""
+            return super().send_bytes_batch([_as_bytes(datagram) for datagram in datagrams])
+
     RawPublication = override(RawPublication)
     __all__.append("RawPublication")
 
