@@ -2,7 +2,9 @@
  *
  * The same command line as mctx-send, driven by the main loop: each packet
  * goes out through mctx_publication_send_async() on schedule, or, with
- * --rate, through an MctxPacedSender.
+ * --rate, through an MctxPacedSender. When several packets are due at once
+ * (interval 0, a late wake-up) they go in one non-blocking batched send,
+ * and the main loop runs between batches.
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -47,6 +49,12 @@ send_when_due (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+finished (AsyncSend *self)
+{
+  return self->interrupted || (self->options.count != 0 && self->next >= self->options.count);
+}
+
 static void
 stop (AsyncSend *self,
       int        status)
@@ -80,7 +88,7 @@ on_sent (GObject      *object,
     mctx_tool_reporter_packet (self->reporter, self->next, mctx_send_report_get_bytes_sent (report));
   self->next++;
 
-  if (self->interrupted || (self->options.count != 0 && self->next >= self->options.count))
+  if (finished (self))
     {
       stop (self, EXIT_SUCCESS);
       return;
@@ -95,9 +103,47 @@ on_sent (GObject      *object,
     self->wait_id = g_timeout_add ((guint) ((due_us - now + 999) / 1000), send_when_due, self);
 }
 
+/* Several packets due: one batched send, which never blocks. Returns FALSE
+ * when the buffer was full, so that an async send waits for room. */
+static gboolean
+send_batch (AsyncSend *self,
+            guint      due)
+{
+  GOutputVector vectors[MCTX_TOOL_BATCH];
+  g_autoptr(GError) error = NULL;
+  gint sent;
+
+  for (guint i = 0; i < due; i++)
+    vectors[i].buffer = g_bytes_get_data (self->options.payload, &vectors[i].size);
+
+  sent = mctx_publication_send_batch (self->publication, vectors, due, &error);
+  if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return FALSE;
+
+  for (gint k = 0; k < sent; k++)
+    mctx_tool_reporter_packet (self->reporter, self->next++, g_bytes_get_size (self->options.payload));
+  if (sent < 0)
+    mctx_tool_reporter_error (self->reporter, self->next++, error);
+  return TRUE;
+}
+
 static void
 send_next (AsyncSend *self)
 {
+  guint64 left = self->options.count == 0 ? MCTX_TOOL_BATCH : self->options.count - self->next;
+  guint due = mctx_tool_count_due (self->started_us, self->interval_us, self->next, g_get_monotonic_time (),
+                                   (guint) MIN (left, MCTX_TOOL_BATCH));
+
+  if (due > 1 && send_batch (self, due))
+    {
+      if (finished (self))
+        stop (self, EXIT_SUCCESS);
+      else
+        /* The rest of the main loop (signals, samples) runs first. */
+        self->wait_id = g_idle_add (send_when_due, self);
+      return;
+    }
+
   mctx_publication_send_async (self->publication, self->options.payload, G_PRIORITY_DEFAULT,
                                self->cancellable, on_sent, self);
 }
@@ -251,7 +297,8 @@ main (int    argc,
       mctx_paced_sender_run_async (paced, G_PRIORITY_DEFAULT, self.cancellable, on_run, &self);
     }
   else
-    send_next (&self);
+    /* From the loop: a first batch may finish the run, which quits it. */
+    self.wait_id = g_idle_add (send_when_due, &self);
 
   g_main_loop_run (self.loop);
 

@@ -165,8 +165,44 @@ add_publication (MctxRawContext            *context,
   return publication;
 }
 
+/* Sends @due copies of @datagram in one batch, waiting for room in the
+ * send buffer when it is full: how many went, -1 with @error when the
+ * first could not, 0 when interrupted. */
+static gint
+send_due (MctxRawPublication  *publication,
+          GBytes              *datagram,
+          guint                due,
+          GError             **error)
+{
+  GOutputVector vectors[MCTX_TOOL_BATCH];
+
+  for (guint i = 0; i < due; i++)
+    vectors[i].buffer = g_bytes_get_data (datagram, &vectors[i].size);
+
+  while (!mctx_tool_interrupted ())
+    {
+      GError *local_error = NULL;
+      gint sent = mctx_raw_publication_send_batch (publication, vectors, due, &local_error);
+      struct pollfd pfd = { .fd = mctx_raw_publication_get_fd (publication), .events = POLLOUT };
+
+      if (sent >= 0)
+        return sent;
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_propagate_error (error, local_error);
+          return -1;
+        }
+
+      g_clear_error (&local_error);
+      poll (&pfd, 1, 100);
+    }
+
+  return 0;
+}
+
 /* Sends @datagram COUNT times on the schedule the options give, reporting
- * each send; returns the exit status. */
+ * each send; returns the exit status. It sleeps only when nothing is due,
+ * and sends what is due at once in one batch. */
 static int
 send_repeatedly (MctxToolOptions    *options,
                  MctxRawPublication *publication,
@@ -185,34 +221,27 @@ send_repeatedly (MctxToolOptions    *options,
   interval_us = options->rate > 0 ? G_USEC_PER_SEC / options->rate : (double) options->interval_ms * 1000;
   started = g_get_monotonic_time ();
 
-  for (guint64 i = 0; !mctx_tool_interrupted () && (options->count == 0 || i < options->count); i++)
+  for (guint64 i = 0; !mctx_tool_interrupted () && (options->count == 0 || i < options->count); )
     {
-      g_autoptr(MctxRawSendReport) report = NULL;
       g_autoptr(GError) error = NULL;
+      guint64 left = options->count == 0 ? MCTX_TOOL_BATCH : options->count - i;
+      guint due = mctx_tool_count_due (started, interval_us, i, g_get_monotonic_time (),
+                                       (guint) MIN (left, MCTX_TOOL_BATCH));
+      gint sent;
 
-      if (i > 0)
-        mctx_tool_sleep_until (started + (gint64) (i * interval_us));
-      if (mctx_tool_interrupted ())
-        break;
-
-      for (;;)
+      if (due == 0)
         {
-          g_clear_error (&error);
-          report = mctx_raw_publication_send_bytes (publication, datagram, &error);
-          if (report != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) || mctx_tool_interrupted ())
-            break;
-          {
-            struct pollfd pfd = { .fd = mctx_raw_publication_get_fd (publication), .events = POLLOUT };
-            poll (&pfd, 1, 100);
-          }
+          mctx_tool_sleep_until (started + (gint64) (i * interval_us));
+          continue;
         }
 
       /* A failure is counted and the schedule goes on; a datagram that
        * went is reported even when a signal came meanwhile. */
-      if (report != NULL)
-        mctx_tool_reporter_packet (reporter, i, mctx_raw_send_report_get_bytes_sent (report));
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        mctx_tool_reporter_error (reporter, i, error);
+      sent = send_due (publication, datagram, due, &error);
+      for (gint k = 0; k < sent; k++)
+        mctx_tool_reporter_packet (reporter, i++, g_bytes_get_size (datagram));
+      if (sent < 0)
+        mctx_tool_reporter_error (reporter, i++, error);
     }
 
   mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());

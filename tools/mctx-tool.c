@@ -75,6 +75,25 @@ mctx_tool_sleep_until (gint64 due_us)
     ;
 }
 
+guint
+mctx_tool_count_due (gint64   started_us,
+                     double   interval_us,
+                     guint64  next,
+                     gint64   now_us,
+                     guint    limit)
+{
+  double last_due;
+
+  if (now_us < started_us + (gint64) (next * interval_us))
+    return 0;
+  if (interval_us <= 0.0)
+    return limit;
+
+  /* The index of the last datagram due by now. */
+  last_due = floor ((double) (now_us - started_us) / interval_us);
+  return (guint) MIN ((double) limit, last_due - (double) next + 1);
+}
+
 int
 mctx_tool_fail (int         status,
                 const char *format,

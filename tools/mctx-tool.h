@@ -64,6 +64,18 @@ void                   mctx_tool_note_interrupt   (int                     signu
 int                    mctx_tool_exit_status      (gboolean                errors);
 void                   mctx_tool_sleep_until      (gint64                  due_us);
 
+/* Datagrams per batched send when several are due at once. */
+#define MCTX_TOOL_BATCH 64
+
+/* On the schedule where datagram i is due at @started_us + i ×
+ * @interval_us: how many from @next on are due at @now_us, at most @limit
+ * (and 0 when none is). */
+guint                  mctx_tool_count_due        (gint64                  started_us,
+                                                   double                  interval_us,
+                                                   guint64                 next,
+                                                   gint64                  now_us,
+                                                   guint                   limit);
+
 /* Prints "<tool>: <message>" on stderr and returns @status. */
 int                    mctx_tool_fail           (int                     status,
                                                  const char             *format,
