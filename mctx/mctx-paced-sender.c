@@ -23,9 +23,10 @@
  *
  * The schedule does not drift: packet *n* is due at the start time plus
  * the sum of the intervals before it, however late the main loop wakes.
- * A late wake-up sends the packets that are due in one burst. When the
- * send buffer is full the sender waits for the socket to become writable
- * and then catches up.
+ * A late wake-up sends the packets that are due in one burst. Packets due
+ * at once go in batched sends (mctx_publication_send_batch(), up to 64 per
+ * system call). When the send buffer is full the sender waits for the
+ * socket to become writable and then catches up.
  *
  * [signal@Mctx.PacedSender::progress] reports the counts at most every
  * [property@Mctx.PacedSender:progress-interval] milliseconds, and once at
@@ -62,7 +63,9 @@ struct _MctxPacedSender
   GTask *task;
   GSource *timer;
   GSource *writable;
-  GBytes *pending;         /* fetched but not sent: the buffer was full */
+  GQueue pending;           /* fetched but not sent: the buffer was full */
+  guint64 fetched;          /* payloads taken from the function so far */
+  gboolean exhausted;       /* the function said there are no more */
   double next_due_us;      /* on the monotonic clock; fractional, so no drift */
   gint64 last_progress_us;
 };
@@ -97,6 +100,8 @@ static guint signals[N_SIGNALS];
 
 /* How many packets one dispatch sends at most before yielding. */
 #define MAX_BURST 256
+/* How many packets one batched send takes at most. */
+#define BATCH 64
 
 #define RUN_ASYNC_TAG ((gpointer) (guintptr) mctx_paced_sender_run_async)
 
@@ -106,7 +111,7 @@ mctx_paced_sender_dispose (GObject *object)
   MctxPacedSender *self = MCTX_PACED_SENDER (object);
 
   /* A running task holds a reference, so nothing is running here. */
-  g_clear_pointer (&self->pending, g_bytes_unref);
+  g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
   if (self->func_notify != NULL)
     g_clear_pointer (&self->func_data, self->func_notify);
   self->func = NULL;
@@ -727,16 +732,43 @@ interval_us (MctxPacedSender *self,
 static GBytes *
 next_payload (MctxPacedSender *self)
 {
-  if (self->pending != NULL)
-    return g_steal_pointer (&self->pending);
+  if (!g_queue_is_empty (&self->pending))
+    return g_queue_pop_head (&self->pending);
 
-  if (self->count != 0 && self->packets_sent >= self->count)
+  if (self->exhausted || (self->count != 0 && self->fetched >= self->count))
     return NULL;
 
   if (self->func != NULL)
-    return self->func (self, self->packets_sent, self->func_data);
+    {
+      GBytes *payload = self->func (self, self->fetched, self->func_data);
 
+      /* Asked once per packet, and never again after a NULL. */
+      if (payload == NULL)
+        self->exhausted = TRUE;
+      else
+        self->fetched++;
+      return payload;
+    }
+
+  self->fetched++;
   return g_bytes_ref (self->payload);
+}
+
+/* Payloads that did not go, back in front of the queue, in order. */
+static void
+requeue (MctxPacedSender *self,
+         GBytes         **payloads,
+         guint            from,
+         guint            n)
+{
+  for (guint k = n; k > from; k--)
+    g_queue_push_head (&self->pending, payloads[k - 1]);
+}
+
+static gboolean
+run_complete (MctxPacedSender *self)
+{
+  return self->count != 0 && self->packets_sent + self->send_errors == self->count;
 }
 
 static void
@@ -765,7 +797,7 @@ finish (MctxPacedSender *self,
       g_source_destroy (self->writable);
       g_clear_pointer (&self->writable, g_source_unref);
     }
-  g_clear_pointer (&self->pending, g_bytes_unref);
+  g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
 
   emit_progress (self, g_get_monotonic_time ());
 
@@ -811,46 +843,58 @@ on_timer (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
 
-  for (guint burst = 0; self->next_due_us <= (double) now; burst++)
+  for (guint burst = 0; self->next_due_us <= (double) now; )
     {
-      g_autoptr(GBytes) payload = NULL;
+      GBytes *payloads[BATCH];
+      GOutputVector vectors[BATCH];
       GError *error = NULL;
-      const guint8 *data;
-      gsize size;
-      gssize sent;
+      double due = self->next_due_us;
+      guint n = 0;
+      gint sent;
 
-      if (burst == MAX_BURST)
+      if (burst >= MAX_BURST)
         {
           /* Let the rest of the main loop run, then carry on at once. */
           g_source_set_ready_time (self->timer, 0);
           return G_SOURCE_CONTINUE;
         }
 
-      payload = next_payload (self);
-      if (payload == NULL)
+      /* Everything due by now, up to a batch. */
+      while (n < BATCH && due <= (double) now)
+        {
+          GBytes *payload = next_payload (self);
+
+          if (payload == NULL)
+            break;
+          payloads[n] = payload;
+          vectors[n].buffer = g_bytes_get_data (payload, &vectors[n].size);
+          if (vectors[n].buffer == NULL)
+            vectors[n].buffer = "";
+          due += interval_us (self, vectors[n].size);
+          n++;
+        }
+      if (n == 0)
         {
           finish (self, NULL);
           return G_SOURCE_REMOVE;
         }
 
-      data = g_bytes_get_data (payload, &size);
-      sent = mctx_publication_send (self->publication,
-                                          data != NULL ? data : (const guint8 *) "",
-                                          size, &error);
+      sent = mctx_publication_send_batch (self->publication, vectors, n, &error);
+      if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_error_free (error);
+          requeue (self, payloads, 0, n);
+          self->writable = mctx_publication_create_source (self->publication, NULL);
+          g_task_attach_source (task, self->writable, (GSourceFunc) (void (*) (void)) on_writable);
+          g_source_set_ready_time (self->timer, -1);
+          return G_SOURCE_CONTINUE;
+        }
       if (sent < 0)
         {
-          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-            {
-              g_error_free (error);
-              self->pending = g_steal_pointer (&payload);
-              self->writable = mctx_publication_create_source (self->publication, NULL);
-              g_task_attach_source (task, self->writable, (GSourceFunc) (void (*) (void)) on_writable);
-              g_source_set_ready_time (self->timer, -1);
-              return G_SOURCE_CONTINUE;
-            }
-
+          requeue (self, payloads, 1, n);
           if (self->stop_on_error)
             {
+              g_bytes_unref (payloads[0]);
               finish (self, error);
               return G_SOURCE_REMOVE;
             }
@@ -860,8 +904,10 @@ on_timer (gpointer user_data)
                          self->packets_sent + self->send_errors, error);
           g_error_free (error);
           self->send_errors++;
-          self->next_due_us += interval_us (self, size);
-          if (self->count != 0 && self->packets_sent + self->send_errors == self->count)
+          self->next_due_us += interval_us (self, vectors[0].size);
+          g_bytes_unref (payloads[0]);
+          burst++;
+          if (run_complete (self))
             {
               finish (self, NULL);
               return G_SOURCE_REMOVE;
@@ -869,14 +915,21 @@ on_timer (gpointer user_data)
           continue;
         }
 
-      self->packets_sent++;
-      self->bytes_sent += (guint64) sent;
-      self->next_due_us += interval_us (self, (gsize) sent);
+      /* What did not go (the buffer filled) goes first next time. */
+      requeue (self, payloads, (guint) sent, n);
+      for (gint k = 0; k < sent; k++)
+        {
+          self->packets_sent++;
+          self->bytes_sent += vectors[k].size;
+          self->next_due_us += interval_us (self, vectors[k].size);
+          g_bytes_unref (payloads[k]);
 
-      if (g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE))
-        g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1, (guint64) sent);
+          if (g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE))
+            g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1, (guint64) vectors[k].size);
+        }
+      burst += (guint) sent;
 
-      if (self->count != 0 && self->packets_sent + self->send_errors == self->count)
+      if (run_complete (self))
         {
           finish (self, NULL);
           return G_SOURCE_REMOVE;
@@ -956,6 +1009,8 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
   self->packets_sent = 0;
   self->bytes_sent = 0;
   self->send_errors = 0;
+  self->fetched = 0;
+  self->exhausted = FALSE;
   self->last_progress_us = g_get_monotonic_time ();
   self->next_due_us = (double) self->last_progress_us;
 

@@ -28,6 +28,9 @@ G_DECLARE_FINAL_TYPE (MctxPacedSender, mctx_paced_sender, MCTX, PACED_SENDER, GO
  * @user_data: data passed to the function
  *
  * Supplies the payload of the next packet of a [class@Mctx.PacedSender].
+ * It is called once per packet, in order, up to 64 packets ahead of their
+ * send when several are due at once (they go in one batch), and never
+ * again once it has returned %NULL.
  *
  * Returns: (transfer full) (nullable): the payload, or %NULL when there is
  *   nothing more to send

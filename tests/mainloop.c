@@ -531,6 +531,16 @@ numbered_payload (MctxPacedSender *sender,
 }
 
 static void
+count_packet_sent (MctxPacedSender *sender,
+                   guint64          index,
+                   guint64          bytes,
+                   guint           *count)
+{
+  g_assert_cmpuint (index, ==, *count);
+  (*count)++;
+}
+
+static void
 on_packet_sent (MctxPacedSender *sender,
                 guint64          index,
                 guint64          bytes,
@@ -626,6 +636,46 @@ test_paced_would_block (SlowLink      *link,
   g_assert_no_error (run.error);
   g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 100);
   g_assert_cmpuint (drain (link->remote), ==, 100);
+}
+
+static GBytes *
+numbered_until_300 (MctxPacedSender *sender,
+                    guint64          index,
+                    gpointer         user_data)
+{
+  if (index == 300)
+    return NULL;
+  return g_bytes_new_take (g_strdup_printf ("packet %03" G_GUINT64_FORMAT, index), strlen ("packet 000"));
+}
+
+/* Unpaced, packets go in batches; a batch cut short by a full buffer
+ * leaves the rest queued, in order. */
+static void
+test_paced_batches_in_order (SlowLink      *link,
+                             gconstpointer  data)
+{
+  g_autoptr(MctxPacedSender) sender = NULL;
+  RunResult run = { 0 };
+  guint packet_signals = 0;
+
+  g_test_summary ("Unpaced over a slow link, 300 numbered payloads from a function go in batches cut short by "
+                  "full buffers, and arrive each once, in order; the function is asked once per packet");
+
+  mctx_test_run ("tc qdisc change dev slow0 root tbf rate 4mbit burst 1600 limit 10000000");
+  sender = mctx_paced_sender_new_with_func (link->publication, numbered_until_300, NULL, NULL);
+  g_signal_connect (sender, "packet-sent", G_CALLBACK (count_packet_sent), &packet_signals);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 300);
+  g_assert_cmpuint (packet_signals, ==, 300);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("packet %03u", i);
+
+      assert_receives (link->remote, expected);
+    }
 }
 
 /* A send failure other than a full buffer ends the run with it. */
@@ -738,6 +788,8 @@ main (int    argc,
               fixture_set_up, test_paced_cancel, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-would-block", SlowLink, NULL,
               slow_link_set_up, test_paced_would_block, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/paced-batches-in-order", SlowLink, NULL,
+              slow_link_set_up, test_paced_batches_in_order, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/paced-fails", Fixture, NULL,
               fixture_set_up, test_paced_fails, fixture_tear_down);
 
