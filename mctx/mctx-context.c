@@ -40,6 +40,8 @@ struct _MctxContext
   GObject parent_instance;
 
   GPtrArray *publications;   /* (element-type MctxPublication) in id order */
+  GHashTable *by_config;     /* its own configuration → publication: duplicates */
+  MctxInterfaceCache *interfaces;
   guint next_id;
 
 #ifdef MCTX_ENABLE_METRICS
@@ -119,6 +121,7 @@ mctx_context_dispose (GObject *object)
       METRICS_LOCK (self);
       publication = g_ptr_array_steal_index (self->publications, self->publications->len - 1);
       METRICS_UNLOCK (self);
+      g_hash_table_remove (self->by_config, _mctx_publication_get_config (publication));
 
       _mctx_publication_close (publication);
     }
@@ -132,6 +135,8 @@ mctx_context_finalize (GObject *object)
   MctxContext *self = MCTX_CONTEXT (object);
 
   g_ptr_array_unref (self->publications);
+  g_hash_table_unref (self->by_config);
+  _mctx_interface_cache_free (self->interfaces);
 #ifdef MCTX_ENABLE_METRICS
   g_mutex_clear (&self->metrics_lock);
 #endif
@@ -187,6 +192,9 @@ static void
 mctx_context_init (MctxContext *self)
 {
   self->publications = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_config = g_hash_table_new ((GHashFunc) mctx_publication_config_hash,
+                                      (GEqualFunc) mctx_publication_config_equal);
+  self->interfaces = _mctx_interface_cache_new ();
   self->next_id = 1;
 #ifdef MCTX_ENABLE_METRICS
   g_mutex_init (&self->metrics_lock);
@@ -240,22 +248,16 @@ check_not_duplicate (MctxContext            *self,
                      MctxPublicationConfig  *config,
                      GError                **error)
 {
-  for (guint i = 0; i < self->publications->len; i++)
-    {
-      MctxPublication *publication = g_ptr_array_index (self->publications, i);
+  MctxPublication *publication = g_hash_table_lookup (self->by_config, config);
+  g_autofree char *text = NULL;
 
-      if (mctx_publication_config_equal (_mctx_publication_get_config (publication), config))
-        {
-          g_autofree char *text = mctx_publication_config_to_string (config);
+  if (publication == NULL)
+    return TRUE;
 
-          g_set_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION,
-                       _("Publication %u already sends %s"),
-                       mctx_publication_get_id (publication), text);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
+  text = mctx_publication_config_to_string (config);
+  g_set_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION,
+               _("Publication %u already sends %s"), mctx_publication_get_id (publication), text);
+  return FALSE;
 }
 
 static MctxPublication *
@@ -268,6 +270,8 @@ insert_publication (MctxContext     *self,
   self->next_id++;
   METRICS_LOCK (self);
   g_ptr_array_add (self->publications, publication);
+  /* Keyed by the publication's own copy, which never changes. */
+  g_hash_table_insert (self->by_config, _mctx_publication_get_config (publication), publication);
 #ifdef MCTX_ENABLE_METRICS
   self->publications_added++;
 #endif
@@ -308,7 +312,7 @@ mctx_context_add_publication (MctxContext            *self,
   if (!check_not_duplicate (self, config, error))
     return NULL;
 
-  return insert_publication (self, _mctx_publication_new (self->next_id, config, NULL, error));
+  return insert_publication (self, _mctx_publication_new (self->next_id, config, NULL, self->interfaces, error));
 }
 
 /**
@@ -346,7 +350,7 @@ mctx_context_add_publication_with_socket (MctxContext            *self,
   if (!check_not_duplicate (self, config, error))
     return NULL;
 
-  return insert_publication (self, _mctx_publication_new (self->next_id, config, socket, error));
+  return insert_publication (self, _mctx_publication_new (self->next_id, config, socket, self->interfaces, error));
 }
 
 /**
@@ -379,7 +383,7 @@ mctx_context_add_publication_with_fd (MctxContext            *self,
   if (!check_not_duplicate (self, config, error))
     return NULL;
 
-  return insert_publication (self, _mctx_publication_new_for_fd (self->next_id, config, fd, error));
+  return insert_publication (self, _mctx_publication_new_for_fd (self->next_id, config, fd, self->interfaces, error));
 }
 
 /**
@@ -425,6 +429,7 @@ steal_publication (MctxContext  *self,
 
   METRICS_LOCK (self);
   publication = g_ptr_array_steal_index (self->publications, position);
+  g_hash_table_remove (self->by_config, _mctx_publication_get_config (publication));
 #ifdef MCTX_ENABLE_METRICS
   {
     MctxMetricsCounters counters;

@@ -5,7 +5,6 @@
 
 #include "config.h"
 
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -46,80 +45,6 @@ _mctx_socket_address_to_string (GSocketAddress *address)
                             g_inet_socket_address_get_port (inet));
 
   return g_strdup_printf ("[%s]:%u", host, g_inet_socket_address_get_port (inet));
-}
-
-static gboolean
-ifaddr_matches (const struct ifaddrs *ifa,
-                GInetAddress         *address)
-{
-  gsize size = g_inet_address_get_native_size (address);
-  const guint8 *bytes = g_inet_address_to_bytes (address);
-
-  if (ifa->ifa_addr == NULL)
-    return FALSE;
-
-  switch (ifa->ifa_addr->sa_family)
-    {
-    /* getifaddrs() allocates each address whole, so the wider alignment
-     * holds; the cast goes through void to say so. */
-    case AF_INET:
-      return size == 4 &&
-             memcmp (&((const struct sockaddr_in *) (const void *) ifa->ifa_addr)->sin_addr, bytes, 4) == 0;
-    case AF_INET6:
-      return size == 16 &&
-             memcmp (&((const struct sockaddr_in6 *) (const void *) ifa->ifa_addr)->sin6_addr, bytes, 16) == 0;
-    default:
-      return FALSE;
-    }
-}
-
-/* Finds the interface @address is assigned to. A link-local address can be
- * on several interfaces; @preferred (when not 0) picks among them. Returns
- * the index, 0 when the address is not local (with @error set). */
-guint
-_mctx_resolve_address_interface (GInetAddress  *address,
-                                 guint          preferred,
-                                 GError       **error)
-{
-  struct ifaddrs *list = NULL;
-  guint found = 0;
-
-  if (getifaddrs (&list) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not list the network interfaces: %s"),
-                   g_strerror (saved_errno));
-      return 0;
-    }
-
-  for (const struct ifaddrs *ifa = list; ifa != NULL; ifa = ifa->ifa_next)
-    {
-      guint index;
-
-      if (!ifaddr_matches (ifa, address))
-        continue;
-
-      index = if_nametoindex (ifa->ifa_name);
-      if (index == 0)
-        continue;
-
-      if (found == 0 || index == preferred)
-        found = index;
-    }
-
-  freeifaddrs (list);
-
-  if (found == 0)
-    {
-      g_autofree char *text = g_inet_address_to_string (address);
-
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_ADDRESS_NOT_LOCAL,
-                   _("Address %s is not assigned to any local interface"), text);
-    }
-
-  return found;
 }
 
 /* Resolves an interface given by name and/or index (-1: none) to its
@@ -220,7 +145,7 @@ resolve_ipv6 (MctxPublicationPlan    *plan,
    * interface chosen so far; each can also be the first to choose it. */
   if (interface != NULL)
     {
-      guint index = _mctx_resolve_address_interface (interface, selected, error);
+      guint index = _mctx_resolve_address_interface (interface, selected, plan->interfaces, error);
 
       if (index == 0 ||
           !_mctx_check_same_interface (interface, _("interface address"), index, selected, error))
@@ -231,7 +156,7 @@ resolve_ipv6 (MctxPublicationPlan    *plan,
 
   if (source != NULL)
     {
-      guint index = _mctx_resolve_address_interface (source, selected, error);
+      guint index = _mctx_resolve_address_interface (source, selected, plan->interfaces, error);
 
       if (index == 0 ||
           !_mctx_check_same_interface (source, _("source address"), index, selected, error))
@@ -283,7 +208,7 @@ resolve_ipv4 (MctxPublicationPlan    *plan,
 
   if (interface != NULL)
     {
-      guint index = _mctx_resolve_address_interface (interface, plan->ifindex, error);
+      guint index = _mctx_resolve_address_interface (interface, plan->ifindex, plan->interfaces, error);
 
       if (index == 0 ||
           !_mctx_check_same_interface (interface, _("interface address"), index, plan->ifindex, error))
@@ -308,11 +233,13 @@ resolve_ipv4 (MctxPublicationPlan    *plan,
 gboolean
 _mctx_publication_plan_resolve (MctxPublicationPlan    *plan,
                                 MctxPublicationConfig  *config,
+                                MctxInterfaceCache     *interfaces,
                                 GError                **error)
 {
   gboolean resolved;
 
   memset (plan, 0, sizeof *plan);
+  plan->interfaces = interfaces;
 
   if (!mctx_publication_config_validate (config, error))
     return FALSE;

@@ -157,8 +157,21 @@ GInetSocketAddress    *_mctx_inet_socket_address_new     (GInetAddress          
                                                           guint16                port,
                                                           guint32                scope_id);
 
+guint                  _mctx_inet_address_hash           (GInetAddress          *address);
+
+/* mctx-interface-cache.c: the host's addresses, listed again only after
+ * a change; netlink monitors of the network configuration. */
+typedef struct _MctxInterfaceCache MctxInterfaceCache;
+
+MctxInterfaceCache    *_mctx_interface_cache_new         (void);
+void                   _mctx_interface_cache_free        (MctxInterfaceCache    *cache);
+int                    _mctx_netlink_monitor_open        (guint32                groups,
+                                                          GError               **error);
+gboolean               _mctx_netlink_monitor_changed     (int                    fd);
+
 guint                  _mctx_resolve_address_interface   (GInetAddress          *address,
                                                           guint                  preferred,
+                                                          MctxInterfaceCache    *cache,
                                                           GError               **error);
 guint                  _mctx_resolve_interface_selector  (const char            *name,
                                                           int                    index,
@@ -180,20 +193,24 @@ typedef struct {
   GInetAddress       *ipv4_interface;   /* (nullable) IPv4 IP_MULTICAST_IF address */
   guint               ttl;
   gboolean            loopback;
+  MctxInterfaceCache *interfaces;       /* (nullable) the context's */
 } MctxPublicationPlan;
 
 gboolean               _mctx_publication_plan_resolve    (MctxPublicationPlan         *plan,
                                                           MctxPublicationConfig       *config,
+                                                          MctxInterfaceCache          *interfaces,
                                                           GError                     **error);
 void                   _mctx_publication_plan_clear      (MctxPublicationPlan         *plan);
 
 MctxPublication       *_mctx_publication_new             (guint                        id,
                                                           MctxPublicationConfig       *config,
                                                           GSocket                     *socket,
+                                                          MctxInterfaceCache          *interfaces,
                                                           GError                     **error);
 MctxPublication       *_mctx_publication_new_for_fd      (guint                        id,
                                                           MctxPublicationConfig       *config,
                                                           int                          fd,
+                                                          MctxInterfaceCache          *interfaces,
                                                           GError                     **error);
 
 void                   _mctx_publication_close           (MctxPublication             *self);

@@ -481,6 +481,55 @@ mctx_publication_config_equal (MctxPublicationConfig *self,
          self->loopback == other->loopback;
 }
 
+/* The private helper both configuration types hash addresses with. */
+guint
+_mctx_inet_address_hash (GInetAddress *address)
+{
+  const guint8 *bytes;
+  gsize size;
+  guint hash = 5381;
+
+  if (address == NULL)
+    return 0;
+
+  bytes = g_inet_address_to_bytes (address);
+  size = g_inet_address_get_native_size (address);
+  for (gsize i = 0; i < size; i++)
+    hash = hash * 33 + bytes[i];
+  return hash;
+}
+
+/**
+ * mctx_publication_config_hash:
+ * @self: a configuration
+ *
+ * A hash of everything [method@Mctx.PublicationConfig.equal] compares: equal
+ * configurations hash alike, so that configurations can key a #GHashTable
+ * (with mctx_publication_config_equal()), as a context's duplicate check
+ * does.
+ *
+ * Returns: the hash
+ *
+ * Since: 1.0
+ */
+guint
+mctx_publication_config_hash (MctxPublicationConfig *self)
+{
+  guint hash;
+
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
+
+  hash = _mctx_inet_address_hash (self->group);
+  hash = hash * 31 + self->port;
+  hash = hash * 31 + _mctx_inet_address_hash (self->source_address);
+  hash = hash * 31 + self->source_port;
+  hash = hash * 31 + _mctx_inet_address_hash (self->outgoing_interface);
+  hash = hash * 31 + (guint) self->interface_index;
+  hash = hash * 31 + (self->interface_name != NULL ? g_str_hash (self->interface_name) : 0);
+  hash = hash * 31 + (guint) self->ttl;
+  return hash * 2 + (self->loopback ? 1 : 0);
+}
+
 static void
 append_address (GString      *string,
                 GInetAddress *address,

@@ -33,6 +33,8 @@ MCTX_AVAILABLE_IN_1_0
 gboolean               mctx_publication_config_equal            (MctxPublicationConfig *self,
                                                                  MctxPublicationConfig *other);
 MCTX_AVAILABLE_IN_1_0
+guint                  mctx_publication_config_hash        (MctxPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
 char                  *mctx_publication_config_to_string        (MctxPublicationConfig *self);
 MCTX_AVAILABLE_IN_1_0
 gboolean               mctx_publication_config_validate         (MctxPublicationConfig *self,

@@ -675,13 +675,14 @@ MctxPublication *
 _mctx_publication_new (guint                  id,
                        MctxPublicationConfig *config,
                        GSocket               *socket,
+                       MctxInterfaceCache    *interfaces,
                        GError               **error)
 {
   MctxPublicationPlan plan;
   g_autoptr(GSocket) own_socket = NULL;
   MctxPublication *self = NULL;
 
-  if (!_mctx_publication_plan_resolve (&plan, config, error))
+  if (!_mctx_publication_plan_resolve (&plan, config, interfaces, error))
     return NULL;
 
   if (socket == NULL)
@@ -708,13 +709,14 @@ MctxPublication *
 _mctx_publication_new_for_fd (guint                  id,
                               MctxPublicationConfig *config,
                               int                    fd,
+                              MctxInterfaceCache    *interfaces,
                               GError               **error)
 {
   MctxPublicationPlan plan;
   g_autoptr(GSocket) socket = NULL;
   MctxPublication *self = NULL;
 
-  if (!_mctx_publication_plan_resolve (&plan, config, error))
+  if (!_mctx_publication_plan_resolve (&plan, config, interfaces, error))
     return NULL;
 
   /* Everything that can fail happens on the bare descriptor: once a GSocket

@@ -787,11 +787,106 @@ test_not_from_context (void)
   g_assert_nonnull (strstr (error->message, "add_publication()"));
 }
 
+static MctxPublication *
+add_via (MctxContext  *context,
+         guint16       port,
+         const char   *interface,
+         GError      **error)
+{
+  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new ("ff3e::8000:1", port, NULL);
+
+  g_assert_true (mctx_publication_config_set_outgoing_interface_string (config, interface, NULL));
+  return mctx_context_add_publication (context, config, error);
+}
+
+/* The context keeps the host's addresses between adds, and lists them
+ * again after any change: an address added, moved or removed is seen by
+ * the next add. */
+static void
+test_interface_changes (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+
+  g_test_summary ("Adds see addresses that appear, move between interfaces and disappear after the context's first look");
+
+  mctx_test_run ("ip link add ica type veth peer name icb");
+  mctx_test_run ("ip link set ica up");
+  mctx_test_run ("ip link set icb up");
+
+  g_assert_null (add_via (context, 6001, "fd20::1", &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_ADDRESS_NOT_LOCAL);
+  g_clear_error (&error);
+
+  mctx_test_run ("ip address add fd20::1/64 dev ica nodad");
+  publication = add_via (context, 6002, "fd20::1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, if_nametoindex ("ica"));
+
+  mctx_test_run ("ip address del fd20::1/64 dev ica");
+  mctx_test_run ("ip address add fd20::1/64 dev icb nodad");
+  publication = add_via (context, 6003, "fd20::1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, if_nametoindex ("icb"));
+
+  mctx_test_run ("ip link del ica");   /* and icb with it */
+  g_assert_null (add_via (context, 6004, "fd20::1", &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_ADDRESS_NOT_LOCAL);
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 2);
+}
+
+/* Thousands of publications: duplicates are found by hash, whatever was
+ * added and removed before. */
+static void
+test_duplicates_at_scale (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("With 2000 publications, each duplicate is refused, a removed one's configuration can come back, "
+                  "and lookups by id hold");
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autofree char *group = g_strdup_printf ("239.2.%u.%u", i / 250, i % 250 + 1);
+      g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, 5000, NULL);
+
+      mctx_publication_config_set_interface_name (config, "lo");
+      g_assert_nonnull (mctx_context_add_publication (context, config, &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < 2000; i += 97)
+    {
+      g_autofree char *group = g_strdup_printf ("239.2.%u.%u", i / 250, i % 250 + 1);
+      g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, 5000, NULL);
+      MctxPublication *publication;
+
+      mctx_publication_config_set_interface_name (config, "lo");
+      g_assert_null (mctx_context_add_publication (context, config, &error));
+      g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
+      g_clear_error (&error);
+
+      g_assert_true (mctx_context_remove_publication (context, i + 1, &error));
+      g_assert_null (mctx_context_get_publication (context, i + 1));
+      publication = mctx_context_add_publication (context, config, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (mctx_publication_get_id (publication), >, 2000);
+      g_assert_true (mctx_context_get_publication (context, mctx_publication_get_id (publication)) == publication);
+    }
+
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 2000);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   mctx_test_init_netns (&argc, &argv);
+
+  g_test_add_func ("/mctx/context/interface-changes", test_interface_changes);
+  g_test_add_func ("/mctx/context/duplicates-at-scale", test_duplicates_at_scale);
 
   g_test_add_func ("/mctx/context/ids", test_ids);
   g_test_add_func ("/mctx/context/not-found", test_not_found);

@@ -38,7 +38,7 @@ resolve (MctxPublicationConfig *config,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (_mctx_publication_plan_resolve (plan, config, &error));
+  g_assert_true (_mctx_publication_plan_resolve (plan, config, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -217,7 +217,7 @@ test_ipv4 (void)
   _mctx_publication_plan_clear (&plan);
 
   mctx_publication_config_set_interface_name (wrong, "pa");
-  g_assert_false (_mctx_publication_plan_resolve (&plan, wrong, &error));
+  g_assert_false (_mctx_publication_plan_resolve (&plan, wrong, NULL, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH);
   g_assert_null (plan.bind_address);
   g_assert_null (plan.destination);

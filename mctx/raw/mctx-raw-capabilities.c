@@ -9,6 +9,8 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
+#include <linux/rtnetlink.h>
+
 #include "mctx-raw-private.h"
 
 static gboolean
@@ -55,7 +57,7 @@ mctx_raw_get_capabilities (void)
     {
       g_autoptr(GError) error = NULL;
       const guint8 group[16] = { 0xff, 0x3e };
-      int monitor = _mctx_raw_route_monitor_open (NULL);
+      int monitor = _mctx_netlink_monitor_open (RTMGRP_IPV6_ROUTE, NULL);
 
       capabilities |= MCTX_RAW_CAPABILITY_IPV6;
 

@@ -24,6 +24,8 @@ struct _MctxRawContext
   GObject parent_instance;
 
   GHashTable *publications;  /* id → MctxRawPublication */
+  GHashTable *by_config;     /* its own configuration → publication: duplicates */
+  MctxInterfaceCache *interfaces;
   guint next_id;
 };
 
@@ -49,7 +51,10 @@ mctx_raw_context_finalize (GObject *object)
 {
   MctxRawContext *self = MCTX_RAW_CONTEXT (object);
 
+  /* The index first: its keys belong to the publications. */
+  g_hash_table_unref (self->by_config);
   g_hash_table_unref (self->publications);
+  _mctx_interface_cache_free (self->interfaces);
 
   G_OBJECT_CLASS (mctx_raw_context_parent_class)->finalize (object);
 }
@@ -101,6 +106,9 @@ mctx_raw_context_init (MctxRawContext *self)
 {
   /* Dropping the context closes what it still holds. */
   self->publications = g_hash_table_new_full (NULL, NULL, NULL, close_publication);
+  self->by_config = g_hash_table_new ((GHashFunc) mctx_raw_publication_config_hash,
+                                      (GEqualFunc) mctx_raw_publication_config_equal);
+  self->interfaces = _mctx_interface_cache_new ();
   self->next_id = 1;
 }
 
@@ -127,24 +135,38 @@ check_not_duplicate (MctxRawContext            *self,
                      guint                      except_id,
                      GError                   **error)
 {
-  GHashTableIter iter;
-  gpointer key, value;
+  MctxRawPublication *publication = g_hash_table_lookup (self->by_config, config);
+  guint id;
 
-  g_hash_table_iter_init (&iter, self->publications);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      guint id = GPOINTER_TO_UINT (key);
+  if (publication == NULL)
+    return TRUE;
 
-      if (id != except_id &&
-          mctx_raw_publication_config_equal (_mctx_raw_publication_get_config (value), config))
-        {
-          g_set_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION,
-                       _("Raw publication %u already has this configuration"), id);
-          return FALSE;
-        }
-    }
+  id = mctx_raw_publication_get_id (publication);
+  if (id == except_id)
+    return TRUE;
 
-  return TRUE;
+  g_set_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION,
+               _("Raw publication %u already has this configuration"), id);
+  return FALSE;
+}
+
+/* Keyed by the publication's own copy of its configuration, which never
+ * changes. */
+static void
+index_publication (MctxRawContext     *self,
+                   MctxRawPublication *publication)
+{
+  g_hash_table_insert (self->by_config, _mctx_raw_publication_get_config (publication), publication);
+}
+
+static void
+unindex_publication (MctxRawContext *self,
+                     guint           id)
+{
+  MctxRawPublication *publication = g_hash_table_lookup (self->publications, GUINT_TO_POINTER (id));
+
+  if (publication != NULL)
+    g_hash_table_remove (self->by_config, _mctx_raw_publication_get_config (publication));
 }
 
 /**
@@ -175,11 +197,12 @@ mctx_raw_context_add_publication (MctxRawContext            *self,
   if (!check_not_duplicate (self, config, 0, error))
     return NULL;
 
-  publication = _mctx_raw_publication_new (self->next_id, config, error);
+  publication = _mctx_raw_publication_new (self->next_id, config, self->interfaces, error);
   if (publication == NULL)
     return NULL;
 
   g_hash_table_insert (self->publications, GUINT_TO_POINTER (self->next_id), publication);
+  index_publication (self, publication);
   self->next_id++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
 
@@ -231,11 +254,13 @@ mctx_raw_context_replace_publication (MctxRawContext            *self,
       !check_not_duplicate (self, config, id, error))
     return NULL;
 
-  publication = _mctx_raw_publication_new (id, config, error);
+  publication = _mctx_raw_publication_new (id, config, self->interfaces, error);
   if (publication == NULL)
     return NULL;
 
+  unindex_publication (self, id);
   g_hash_table_replace (self->publications, GUINT_TO_POINTER (id), publication);
+  index_publication (self, publication);
   return publication;
 }
 
@@ -284,6 +309,7 @@ mctx_raw_context_take_publication (MctxRawContext  *self,
   if (!check_known (self, id, error))
     return NULL;
 
+  unindex_publication (self, id);
   g_hash_table_steal_extended (self->publications, GUINT_TO_POINTER (id), NULL, &publication);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
   return publication;
@@ -311,6 +337,7 @@ mctx_raw_context_remove_publication (MctxRawContext  *self,
   if (!check_known (self, id, error))
     return FALSE;
 
+  unindex_publication (self, id);
   g_hash_table_remove (self->publications, GUINT_TO_POINTER (id));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
   return TRUE;

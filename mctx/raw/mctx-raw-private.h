@@ -42,10 +42,6 @@ gboolean           _mctx_raw_route_parse                      (const guint8     
                                                                gsize                      length,
                                                                const guint8               group[16],
                                                                MctxRawRouteChoice        *best);
-/* A netlink socket subscribed to IPv6 route changes, and a check that
- * drains it: TRUE if any change arrived since the last check. */
-int                _mctx_raw_route_monitor_open               (GError                   **error);
-gboolean           _mctx_raw_route_monitor_changed            (int                        fd);
 
 /* Whether the interface can carry IPv6 datagrams unchanged through a
  * packet socket: Ethernet-like. */
@@ -54,6 +50,7 @@ gboolean           _mctx_raw_check_link                       (guint            
 
 MctxRawPublication *_mctx_raw_publication_new                 (guint                      id,
                                                                MctxRawPublicationConfig  *config,
+                                                               MctxInterfaceCache        *interfaces,
                                                                GError                   **error);
 void               _mctx_raw_publication_close                (MctxRawPublication        *self);
 MctxRawPublicationConfig *_mctx_raw_publication_get_config    (MctxRawPublication        *self);

@@ -443,6 +443,37 @@ mctx_raw_publication_config_equal (MctxRawPublicationConfig *self,
          self->route_selected == other->route_selected;
 }
 
+/**
+ * mctx_raw_publication_config_hash:
+ * @self: a raw publication configuration
+ *
+ * A hash of everything [method@Mctx.RawPublicationConfig.equal] compares:
+ * equal configurations hash alike, so that configurations can key a
+ * #GHashTable, as a raw context's duplicate check does.
+ *
+ * Returns: the hash
+ *
+ * Since: 1.0
+ */
+guint
+mctx_raw_publication_config_hash (MctxRawPublicationConfig *self)
+{
+  guint hash;
+
+  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION_CONFIG (self), 0);
+
+  hash = (guint) self->family;
+  hash = hash * 31 + (guint) self->mode;
+  hash = hash * 31 + (guint) self->allow_any_destination;
+  hash = hash * 31 + _mctx_inet_address_hash (self->bind_address);
+  hash = hash * 31 + _mctx_inet_address_hash (self->outgoing_interface);
+  hash = hash * 31 + (guint) self->interface_index;
+  hash = hash * 31 + (self->interface_name != NULL ? g_str_hash (self->interface_name) : 0);
+  hash = hash * 31 + (guint) self->ttl;
+  hash = hash * 31 + (guint) self->loopback;
+  return hash * 2 + (self->route_selected ? 1 : 0);
+}
+
 static gboolean
 check_selector (MctxRawPublicationConfig  *self,
                 GInetAddress              *address,

@@ -49,6 +49,8 @@ MCTX_AVAILABLE_IN_1_0
 gboolean                  mctx_raw_publication_config_equal    (MctxRawPublicationConfig *self,
                                                                 MctxRawPublicationConfig *other);
 MCTX_AVAILABLE_IN_1_0
+guint                     mctx_raw_publication_config_hash     (MctxRawPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
 gboolean                  mctx_raw_publication_config_validate (MctxRawPublicationConfig *self,
                                                                 GError                  **error);
 MCTX_AVAILABLE_IN_1_0

@@ -15,6 +15,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <linux/rtnetlink.h>
+
 #include "mctx-raw-private.h"
 
 /**
@@ -266,6 +268,7 @@ pin_interface (int      fd,
  * interface address, or its bind address, which must agree. */
 static guint
 resolve_interface (MctxRawPublicationConfig  *config,
+                   MctxInterfaceCache        *interfaces,
                    GError                   **error)
 {
   GInetAddress *addresses[] = {
@@ -292,7 +295,7 @@ resolve_interface (MctxRawPublicationConfig  *config,
       if (addresses[i] == NULL)
         continue;
 
-      index = _mctx_resolve_address_interface (addresses[i], chosen, error);
+      index = _mctx_resolve_address_interface (addresses[i], chosen, interfaces, error);
       if (index == 0 || !_mctx_check_same_interface (addresses[i], what[i], index, chosen, error))
         return 0;
       chosen = index;
@@ -368,7 +371,7 @@ open_ipv6 (MctxRawPublication  *self,
     {
       self->routes = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
                                             (GDestroyNotify) g_bytes_unref, NULL);
-      self->route_monitor = _mctx_raw_route_monitor_open (error);
+      self->route_monitor = _mctx_netlink_monitor_open (RTMGRP_IPV6_ROUTE, error);
       if (self->route_monitor < 0)
         return FALSE;
     }
@@ -471,6 +474,7 @@ open_control (MctxRawPublication  *self,
 MctxRawPublication *
 _mctx_raw_publication_new (guint                      id,
                            MctxRawPublicationConfig  *config,
+                           MctxInterfaceCache        *interfaces,
                            GError                   **error)
 {
   g_autoptr(MctxRawPublication) self = NULL;
@@ -496,7 +500,7 @@ _mctx_raw_publication_new (guint                      id,
 
   if (_mctx_raw_publication_config_has_interface (config))
     {
-      self->ifindex = resolve_interface (config, error);
+      self->ifindex = resolve_interface (config, interfaces, error);
       if (self->ifindex == 0)
         return NULL;
     }
@@ -533,7 +537,7 @@ route_for_group (MctxRawPublication  *self,
 
   _mctx_mutex_lock (&self->route_lock);
 
-  if (_mctx_raw_route_monitor_changed (self->route_monitor))
+  if (_mctx_netlink_monitor_changed (self->route_monitor))
     g_hash_table_remove_all (self->routes);
 
   ifindex = GPOINTER_TO_UINT (g_hash_table_lookup (self->routes, key));

@@ -217,47 +217,6 @@ _mctx_raw_route_lookup_ipv6 (const guint8   group[16],
   return best.ifindex;
 }
 
-int
-_mctx_raw_route_monitor_open (GError **error)
-{
-  struct sockaddr_nl address = { .nl_family = AF_NETLINK, .nl_groups = RTMGRP_IPV6_ROUTE };
-  int fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
-
-  if (fd < 0 || bind (fd, (struct sockaddr *) &address, sizeof address) < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not watch the routing table: %s"), g_strerror (saved_errno));
-      if (fd >= 0)
-        close (fd);
-      return -1;
-    }
-
-  return fd;
-}
-
-gboolean
-_mctx_raw_route_monitor_changed (int fd)
-{
-  guint8 buffer[8192];
-  gboolean changed = FALSE;
-  ssize_t len;
-
-  /* An overflowing monitor (ENOBUFS) lost changes: count that as one. */
-  while ((len = recv (fd, buffer, sizeof buffer, MSG_DONTWAIT)) != 0)
-    {
-      if (len > 0)
-        changed = TRUE;
-      else if (errno == ENOBUFS)
-        changed = TRUE;
-      else if (errno != EINTR)
-        break;
-    }
-
-  return changed;
-}
-
 gboolean
 _mctx_raw_check_link (guint    ifindex,
                       GError **error)
