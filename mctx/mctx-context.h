@@ -68,6 +68,18 @@ MctxSendReport  *mctx_context_send_with_report            (MctxContext          
                                                            gsize                   len,
                                                            GError                **error);
 MCTX_AVAILABLE_IN_1_0
+gint             mctx_context_send_batch                  (MctxContext            *self,
+                                                           const guint            *ids,
+                                                           const GOutputVector    *datagrams,
+                                                           guint                   n_datagrams,
+                                                           GError                **error);
+MCTX_AVAILABLE_IN_1_0
+gint             mctx_context_send_bytes_batch            (MctxContext            *self,
+                                                           const guint            *ids,
+                                                           GBytes *const          *datagrams,
+                                                           guint                   n_datagrams,
+                                                           GError                **error);
+MCTX_AVAILABLE_IN_1_0
 GPtrArray       *mctx_context_send_to_all                 (MctxContext            *self,
                                                            const guint8           *data,
                                                            gsize                   len);

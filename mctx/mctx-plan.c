@@ -247,6 +247,7 @@ _mctx_publication_plan_resolve (MctxPublicationPlan    *plan,
   plan->family = g_inet_address_get_family (mctx_publication_config_get_group (config));
   plan->ttl = mctx_publication_config_get_ttl (config);
   plan->loopback = mctx_publication_config_get_loopback (config);
+  plan->shared = mctx_publication_config_get_shared_socket (config);
 
   if (plan->family == G_SOCKET_FAMILY_IPV6)
     resolved = resolve_ipv6 (plan, config, error);

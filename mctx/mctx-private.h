@@ -86,6 +86,8 @@ gboolean               _mctx_socket_drain_errors         (int                   
 gssize                 _mctx_socket_send                 (int                    fd,
                                                           const void            *data,
                                                           gsize                  len,
+                                                          const struct sockaddr *to,
+                                                          socklen_t              to_len,
                                                           int                   *saved_errno);
 int                    _mctx_socket_send_messages        (int                    fd,
                                                           struct mmsghdr        *messages,
@@ -96,6 +98,8 @@ gssize                 _mctx_socket_send_segmented       (int                   
                                                           const void            *data,
                                                           gsize                  len,
                                                           guint16                segment_size,
+                                                          const struct sockaddr *to,
+                                                          socklen_t              to_len,
                                                           int                   *saved_errno);
 
 /* A publication's descriptor, kept open for every send in flight: senders
@@ -193,6 +197,7 @@ typedef struct {
   GInetAddress       *ipv4_interface;   /* (nullable) IPv4 IP_MULTICAST_IF address */
   guint               ttl;
   gboolean            loopback;
+  gboolean            shared;           /* an unconnected socket, shared */
   MctxInterfaceCache *interfaces;       /* (nullable) the context's */
 } MctxPublicationPlan;
 
@@ -202,10 +207,21 @@ gboolean               _mctx_publication_plan_resolve    (MctxPublicationPlan   
                                                           GError                     **error);
 void                   _mctx_publication_plan_clear      (MctxPublicationPlan         *plan);
 
+/* A context's shared sockets, one per way of sending; each publication that
+ * shares one counts as a user until it leaves the context. */
+typedef struct _MctxSocketPool MctxSocketPool;
+
+MctxSocketPool        *_mctx_socket_pool_new             (void);
+void                   _mctx_socket_pool_free            (MctxSocketPool              *pool);
+void                   _mctx_socket_pool_release         (MctxSocketPool              *pool,
+                                                          MctxPublication             *publication);
+guint                  _mctx_socket_pool_get_size        (MctxSocketPool              *pool);
+
 MctxPublication       *_mctx_publication_new             (guint                        id,
                                                           MctxPublicationConfig       *config,
                                                           GSocket                     *socket,
                                                           MctxInterfaceCache          *interfaces,
+                                                          MctxSocketPool              *pool,
                                                           GError                     **error);
 MctxPublication       *_mctx_publication_new_for_fd      (guint                        id,
                                                           MctxPublicationConfig       *config,
@@ -214,6 +230,12 @@ MctxPublication       *_mctx_publication_new_for_fd      (guint                 
                                                           GError                     **error);
 
 void                   _mctx_publication_close           (MctxPublication             *self);
+gint                   _mctx_publication_send_run        (MctxPublication            **publications,
+                                                          const GOutputVector         *datagrams,
+                                                          guint                        n,
+                                                          GError                     **error);
+gboolean               _mctx_publication_shares_socket   (MctxPublication             *a,
+                                                          MctxPublication             *b);
 GCancellable          *_mctx_publication_get_detached    (MctxPublication             *self);
 void                   _mctx_publication_drain_errors    (MctxPublication             *self);
 MctxPublicationConfig *_mctx_publication_get_config      (MctxPublication             *self);

@@ -55,6 +55,7 @@ struct _MctxPublicationConfig
   char *interface_name;
   guint ttl;
   gboolean loopback;
+  gboolean shared_socket;
 };
 
 G_DEFINE_FINAL_TYPE (MctxPublicationConfig, mctx_publication_config, G_TYPE_OBJECT)
@@ -71,6 +72,7 @@ enum {
   PROP_INTERFACE_NAME,
   PROP_TTL,
   PROP_LOOPBACK,
+  PROP_SHARED_SOCKET,
   N_PROPS
 };
 
@@ -131,6 +133,9 @@ mctx_publication_config_get_property (GObject    *object,
     case PROP_LOOPBACK:
       g_value_set_boolean (value, self->loopback);
       break;
+    case PROP_SHARED_SOCKET:
+      g_value_set_boolean (value, self->shared_socket);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -175,6 +180,9 @@ mctx_publication_config_set_property (GObject      *object,
       break;
     case PROP_LOOPBACK:
       mctx_publication_config_set_loopback (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHARED_SOCKET:
+      mctx_publication_config_set_shared_socket (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -325,6 +333,25 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
                           TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * MctxPublicationConfig:shared-socket: (getter get_shared_socket) (setter set_shared_socket)
+   *
+   * Whether the publication may share one unconnected socket with the
+   * other publications of its context that send alike: the same family,
+   * source address and port, interface, TTL and loopback. Each datagram
+   * then names its group (`sendto()`), so that a process can drive
+   * 100 000 groups with a few descriptors, and
+   * [method@Mctx.Context.send_bytes_batch] carries datagrams for many
+   * groups in one system call. Off by default. A shared socket cannot be
+   * stolen, and caller-provided sockets are never shared.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SHARED_SOCKET] =
+    g_param_spec_boolean ("shared-socket", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -437,6 +464,7 @@ mctx_publication_config_copy (MctxPublicationConfig *self)
   copy->interface_name = g_strdup (self->interface_name);
   copy->ttl = self->ttl;
   copy->loopback = self->loopback;
+  copy->shared_socket = self->shared_socket;
 
   return copy;
 }
@@ -478,7 +506,8 @@ mctx_publication_config_equal (MctxPublicationConfig *self,
          self->interface_index == other->interface_index &&
          g_strcmp0 (self->interface_name, other->interface_name) == 0 &&
          self->ttl == other->ttl &&
-         self->loopback == other->loopback;
+         self->loopback == other->loopback &&
+         self->shared_socket == other->shared_socket;
 }
 
 /* The private helper both configuration types hash addresses with. */
@@ -527,7 +556,8 @@ mctx_publication_config_hash (MctxPublicationConfig *self)
   hash = hash * 31 + (guint) self->interface_index;
   hash = hash * 31 + (self->interface_name != NULL ? g_str_hash (self->interface_name) : 0);
   hash = hash * 31 + (guint) self->ttl;
-  return hash * 2 + (self->loopback ? 1 : 0);
+  hash = hash * 2 + (self->loopback ? 1 : 0);
+  return hash * 2 + (self->shared_socket ? 1 : 0);
 }
 
 static void
@@ -589,6 +619,8 @@ mctx_publication_config_to_string (MctxPublicationConfig *self)
   g_string_append_printf (string, " ttl %u", self->ttl);
   if (!self->loopback)
     g_string_append (string, " no-loopback");
+  if (self->shared_socket)
+    g_string_append (string, " shared");
 
   return g_string_free (string, FALSE);
 }
@@ -1331,4 +1363,47 @@ mctx_publication_config_set_loopback (MctxPublicationConfig *self,
 
   self->loopback = loopback;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOPBACK]);
+}
+
+/**
+ * mctx_publication_config_get_shared_socket: (get-property shared-socket)
+ * @self: a configuration
+ *
+ * Gets whether the publication may share its socket.
+ *
+ * Returns: %TRUE if the socket may be shared
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_publication_config_get_shared_socket (MctxPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
+
+  return self->shared_socket;
+}
+
+/**
+ * mctx_publication_config_set_shared_socket: (set-property shared-socket)
+ * @self: a configuration
+ * @shared: whether the publication may share one unconnected socket with
+ *   publications that send alike
+ *
+ * Sets whether the publication may share its socket; see
+ * [property@Mctx.PublicationConfig:shared-socket].
+ *
+ * Since: 1.0
+ */
+void
+mctx_publication_config_set_shared_socket (MctxPublicationConfig *self,
+                                           gboolean               shared)
+{
+  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
+
+  shared = !!shared;
+  if (self->shared_socket == shared)
+    return;
+
+  self->shared_socket = shared;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARED_SOCKET]);
 }

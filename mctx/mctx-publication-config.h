@@ -117,5 +117,10 @@ gboolean               mctx_publication_config_get_loopback     (MctxPublication
 MCTX_AVAILABLE_IN_1_0
 void                   mctx_publication_config_set_loopback     (MctxPublicationConfig *self,
                                                                  gboolean               loopback);
+MCTX_AVAILABLE_IN_1_0
+gboolean               mctx_publication_config_get_shared_socket (MctxPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void                   mctx_publication_config_set_shared_socket (MctxPublicationConfig *self,
+                                                                  gboolean               shared);
 
 G_END_DECLS

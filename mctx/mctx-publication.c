@@ -53,6 +53,12 @@ struct _MctxPublication
   char *destination_text;           /* for messages, formatted once */
   GCancellable *detached;           /* cancelled when the socket goes */
 
+  /* A shared, unconnected socket: where each datagram goes (to_len is 0
+   * for a connected socket of its own), and its entry in the pool. */
+  struct sockaddr_storage to;
+  socklen_t to_len;
+  char *pool_key;
+
 #ifdef MCTX_ENABLE_METRICS
   /* Uncontended, a lock costs two atomic operations: cheaper than the
    * alternatives that keep the counters of one send together. */
@@ -130,6 +136,7 @@ mctx_publication_finalize (GObject *object)
   g_clear_object (&self->destination);
   g_clear_object (&self->local_address);
   g_clear_pointer (&self->destination_text, g_free);
+  g_clear_pointer (&self->pool_key, g_free);
   g_clear_object (&self->detached);
   _mctx_socket_guard_clear (&self->guard);
 #ifdef MCTX_ENABLE_METRICS
@@ -487,7 +494,8 @@ configure_socket (int                   fd,
       !bind_or_connect (fd, SOCKET_STEP_BIND, bind_address, error))
     return FALSE;
 
-  return bind_or_connect (fd, SOCKET_STEP_CONNECT, plan->destination, error);
+  /* A shared socket names each datagram's group instead. */
+  return plan->shared || bind_or_connect (fd, SOCKET_STEP_CONNECT, plan->destination, error);
 }
 
 static gboolean
@@ -665,7 +673,127 @@ publication_new (guint                  id,
   self->local_address = local_address;
   self->ifindex = plan->ifindex;
   self->destination_text = _mctx_socket_address_to_string (G_SOCKET_ADDRESS (plan->destination));
+  if (plan->shared)
+    {
+      self->to_len = (socklen_t) g_socket_address_get_native_size (G_SOCKET_ADDRESS (plan->destination));
+      g_socket_address_to_native (G_SOCKET_ADDRESS (plan->destination), &self->to, sizeof self->to, NULL);
+    }
 
+  return self;
+}
+
+struct _MctxSocketPool
+{
+  GHashTable *sockets;      /* key → SharedSocket */
+};
+
+typedef struct {
+  GSocket *socket;
+  guint users;
+} SharedSocket;
+
+static void
+shared_socket_free (gpointer data)
+{
+  SharedSocket *shared = data;
+
+  /* The descriptor closes with the last publication that holds it. */
+  g_object_unref (shared->socket);
+  g_free (shared);
+}
+
+MctxSocketPool *
+_mctx_socket_pool_new (void)
+{
+  MctxSocketPool *pool = g_new0 (MctxSocketPool, 1);
+
+  pool->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, shared_socket_free);
+  return pool;
+}
+
+void
+_mctx_socket_pool_free (MctxSocketPool *pool)
+{
+  if (pool == NULL)
+    return;
+
+  g_hash_table_unref (pool->sockets);
+  g_free (pool);
+}
+
+guint
+_mctx_socket_pool_get_size (MctxSocketPool *pool)
+{
+  return g_hash_table_size (pool->sockets);
+}
+
+/* A publication that shared a socket leaves the context. */
+void
+_mctx_socket_pool_release (MctxSocketPool  *pool,
+                           MctxPublication *publication)
+{
+  SharedSocket *shared;
+
+  if (publication->pool_key == NULL)
+    return;
+
+  shared = g_hash_table_lookup (pool->sockets, publication->pool_key);
+  if (shared != NULL && --shared->users == 0)
+    g_hash_table_remove (pool->sockets, publication->pool_key);
+}
+
+/* What publications must agree on to share a socket: everything the socket
+ * is set up with. */
+static char *
+socket_key (MctxPublicationPlan *plan)
+{
+  g_autofree char *bind = plan->bind_address != NULL ?
+    _mctx_socket_address_to_string (G_SOCKET_ADDRESS (plan->bind_address)) : g_strdup ("-");
+  g_autofree char *interface = plan->ipv4_interface != NULL ?
+    g_inet_address_to_string (plan->ipv4_interface) : g_strdup ("-");
+
+  return g_strdup_printf ("%d %s %u %s %u %d", plan->family, bind, plan->ifindex, interface,
+                          plan->ttl, plan->loopback);
+}
+
+/* A publication on its pool's socket for @plan, made when there is none. */
+static MctxPublication *
+publication_new_shared (guint                  id,
+                        MctxPublicationConfig *config,
+                        MctxPublicationPlan   *plan,
+                        MctxSocketPool        *pool,
+                        GError               **error)
+{
+  g_autofree char *key = socket_key (plan);
+  SharedSocket *shared = g_hash_table_lookup (pool->sockets, key);
+  MctxPublication *self;
+
+  if (shared == NULL)
+    {
+      GSocket *socket = g_socket_new (plan->family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
+
+      if (socket == NULL)
+        return NULL;
+      if (!setup_own_socket (g_socket_get_fd (socket), plan, error))
+        {
+          g_object_unref (socket);
+          return NULL;
+        }
+      shared = g_new0 (SharedSocket, 1);
+      shared->socket = socket;
+      g_hash_table_insert (pool->sockets, g_strdup (key), shared);
+    }
+
+  self = publication_new (id, config, plan, shared->socket, error);
+  if (self == NULL)
+    {
+      if (shared->users == 0)
+        g_hash_table_remove (pool->sockets, key);
+      return NULL;
+    }
+
+  shared->users++;
+  self->pool_key = g_steal_pointer (&key);
   return self;
 }
 
@@ -676,6 +804,7 @@ _mctx_publication_new (guint                  id,
                        MctxPublicationConfig *config,
                        GSocket               *socket,
                        MctxInterfaceCache    *interfaces,
+                       MctxSocketPool        *pool,
                        GError               **error)
 {
   MctxPublicationPlan plan;
@@ -684,6 +813,18 @@ _mctx_publication_new (guint                  id,
 
   if (!_mctx_publication_plan_resolve (&plan, config, interfaces, error))
     return NULL;
+
+  if (plan.shared && (socket != NULL || pool == NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Only sockets of mctx's own can be shared: unset shared-socket to send through this one"));
+      goto out;
+    }
+  if (plan.shared)
+    {
+      self = publication_new_shared (id, config, &plan, pool, error);
+      goto out;
+    }
 
   if (socket == NULL)
     {
@@ -718,6 +859,14 @@ _mctx_publication_new_for_fd (guint                  id,
 
   if (!_mctx_publication_plan_resolve (&plan, config, interfaces, error))
     return NULL;
+
+  if (plan.shared)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Only sockets of mctx's own can be shared: unset shared-socket to send through this one"));
+      _mctx_publication_plan_clear (&plan);
+      return NULL;
+    }
 
   /* Everything that can fail happens on the bare descriptor: once a GSocket
    * wraps it, dropping the GSocket would close the caller's descriptor. */
@@ -837,7 +986,8 @@ mctx_publication_get_interface_index (MctxPublication *self)
  * @self: a publication
  *
  * Borrows the publication's socket, for polling it in an event loop or for
- * reading its options. It stays owned by the publication.
+ * reading its options. It stays owned by the publication. A shared socket
+ * is not connected, and other publications send through it too.
  *
  * Returns: (transfer none) (nullable): the socket, or %NULL once stolen or
  *   closed
@@ -871,26 +1021,12 @@ mctx_publication_get_fd (MctxPublication *self)
   return _mctx_socket_guard_peek (&self->guard);
 }
 
-/**
- * mctx_publication_steal_socket:
- * @self: a publication
- *
- * Takes the socket out of the publication: the caller owns it afterwards,
- * still configured and connected, and the publication can no longer send
- * (its sends fail with %G_IO_ERROR_CLOSED). Sends in flight on other
- * threads finish first.
- *
- * Returns: (transfer full) (nullable): the socket, or %NULL if it was
- *   already stolen or closed
- *
- * Since: 1.0
- */
-GSocket *
-mctx_publication_steal_socket (MctxPublication *self)
+/* Takes the socket away: sends in flight finish first, later ones fail
+ * with G_IO_ERROR_CLOSED, and anything waiting on it wakes. */
+static GSocket *
+detach_socket (MctxPublication *self)
 {
   GSocket *socket;
-
-  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
 
   /* Waits for the sends in flight; later ones see no descriptor. */
   if (_mctx_socket_guard_detach (&self->guard) < 0)
@@ -903,6 +1039,35 @@ mctx_publication_steal_socket (MctxPublication *self)
   g_cancellable_cancel (self->detached);
 
   return socket;
+}
+
+/**
+ * mctx_publication_steal_socket:
+ * @self: a publication
+ *
+ * Takes the socket out of the publication: the caller owns it afterwards,
+ * still configured and connected, and the publication can no longer send
+ * (its sends fail with %G_IO_ERROR_CLOSED). Sends in flight on other
+ * threads finish first.
+ *
+ * A shared socket ([property@Mctx.PublicationConfig:shared-socket]) cannot
+ * be stolen: other publications send through it.
+ *
+ * Returns: (transfer full) (nullable): the socket, or %NULL if it was
+ *   already stolen or closed, or is shared
+ *
+ * Since: 1.0
+ */
+GSocket *
+mctx_publication_steal_socket (MctxPublication *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
+
+  /* Other publications send through a shared socket. */
+  if (self->pool_key != NULL)
+    return NULL;
+
+  return detach_socket (self);
 }
 
 /* Empties the socket's error queue, for a source that woke with G_IO_ERR. */
@@ -935,10 +1100,18 @@ _mctx_publication_get_destination_text (MctxPublication *self)
 void
 _mctx_publication_close (MctxPublication *self)
 {
-  g_autoptr(GSocket) socket = mctx_publication_steal_socket (self);
+  g_autoptr(GSocket) socket = detach_socket (self);
 
-  if (socket != NULL)
+  /* A shared socket closes with the last publication that holds it. */
+  if (socket != NULL && self->pool_key == NULL)
     g_socket_close (socket, NULL);
+}
+
+/* Where each datagram goes: NULL on a connected socket of its own. */
+static inline const struct sockaddr *
+destination (MctxPublication *self)
+{
+  return self->to_len != 0 ? (const struct sockaddr *) &self->to : NULL;
 }
 
 /**
@@ -988,7 +1161,7 @@ mctx_publication_send (MctxPublication  *self,
       return -1;
     }
 
-  sent = _mctx_socket_send (fd, data, len, &saved_errno);
+  sent = _mctx_socket_send (fd, data, len, destination (self), self->to_len, &saved_errno);
   _mctx_socket_guard_release (&self->guard);
 
   if (G_UNLIKELY (sent < 0))
@@ -1028,11 +1201,13 @@ count_batch (MctxPublication *self,
 /* Sends @n_datagrams on the held descriptor in chunks of sendmmsg(): how
  * many went, or -1 with *saved_errno when the first did not. */
 static gint
-send_vectors (int                  fd,
-              const GOutputVector *datagrams,
-              guint                n_datagrams,
-              guint64             *bytes,
-              int                 *saved_errno)
+send_vectors (int                    fd,
+              const struct sockaddr *to,
+              socklen_t              to_len,
+              const GOutputVector   *datagrams,
+              guint                  n_datagrams,
+              guint64               *bytes,
+              int                   *saved_errno)
 {
   struct mmsghdr messages[BATCH_CHUNK];
   struct iovec parts[BATCH_CHUNK];
@@ -1047,7 +1222,9 @@ send_vectors (int                  fd,
         {
           parts[i] = (struct iovec) { .iov_base = (void *) datagrams[done + i].buffer,
                                       .iov_len = datagrams[done + i].size };
-          messages[i] = (struct mmsghdr) { .msg_hdr = { .msg_iov = &parts[i], .msg_iovlen = 1 } };
+          messages[i] = (struct mmsghdr) {
+            .msg_hdr = { .msg_name = (void *) to, .msg_namelen = to_len, .msg_iov = &parts[i], .msg_iovlen = 1 },
+          };
         }
 
       sent = _mctx_socket_send_messages (fd, messages, chunk, saved_errno);
@@ -1110,7 +1287,7 @@ mctx_publication_send_batch (MctxPublication      *self,
       return -1;
     }
 
-  sent = send_vectors (fd, datagrams, n_datagrams, &bytes, &saved_errno);
+  sent = send_vectors (fd, destination (self), self->to_len, datagrams, n_datagrams, &bytes, &saved_errno);
   _mctx_socket_guard_release (&self->guard);
 
   if (G_UNLIKELY (sent < 0))
@@ -1169,6 +1346,157 @@ mctx_publication_send_bytes_batch (MctxPublication  *self,
     }
 
   return (gint) done;
+}
+
+/**
+ * mctx_publication_send_packed:
+ * @self: a publication
+ * @data: (array length=len) (element-type guint8): the payloads, back to
+ *   back
+ * @len: the size of @data
+ * @sizes: (array length=n_datagrams): the size of each payload, in order
+ * @n_datagrams: the number of datagrams
+ * @error: return location for a #GError
+ *
+ * Sends datagrams of any sizes packed back to back in one buffer, as
+ * mctx_publication_send_batch() does: the form that costs a binding one
+ * buffer and one list of sizes instead of an object per datagram (Python's
+ * `publication.send_batch([…])` joins its list into one). The sizes must
+ * add up to @len, or it fails with %G_IO_ERROR_INVALID_ARGUMENT.
+ *
+ * Returns: the number of datagrams sent, or -1 with @error set
+ *
+ * Since: 1.0
+ */
+gint
+mctx_publication_send_packed (MctxPublication  *self,
+                              const guint8     *data,
+                              gsize             len,
+                              const gsize      *sizes,
+                              guint             n_datagrams,
+                              GError          **error)
+{
+  GOutputVector vectors[BATCH_CHUNK];
+  gsize offset = 0, total = 0;
+  guint done = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, -1);
+  g_return_val_if_fail (sizes != NULL || n_datagrams == 0, -1);
+
+  for (guint i = 0; i < n_datagrams; i++)
+    {
+      if (sizes[i] > len - total)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("The datagram sizes add up to more than the %llu bytes given"), (unsigned long long) len);
+          return -1;
+        }
+      total += sizes[i];
+    }
+  if (total != len)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The datagram sizes add up to %llu bytes, not the %llu given"),
+                   (unsigned long long) total, (unsigned long long) len);
+      return -1;
+    }
+
+  while (done < n_datagrams)
+    {
+      guint chunk = MIN (n_datagrams - done, BATCH_CHUNK);
+      gint sent;
+
+      for (guint i = 0; i < chunk; i++)
+        {
+          vectors[i] = (GOutputVector) { data + offset, sizes[done + i] };
+          offset += sizes[done + i];
+        }
+
+      sent = mctx_publication_send_batch (self, vectors, chunk, done == 0 ? error : NULL);
+      if (sent < 0)
+        return done == 0 ? -1 : (gint) done;
+      done += (guint) sent;
+      if ((guint) sent < chunk)
+        break;
+    }
+
+  return (gint) done;
+}
+
+/* Sends a run of datagrams for publications that share one socket (or are
+ * one publication), each to its own group, in one sendmmsg(): how many
+ * went, or -1 with @error. Counts each in its publication's metrics. */
+gint
+_mctx_publication_send_run (MctxPublication     **publications,
+                            const GOutputVector  *datagrams,
+                            guint                 n,
+                            GError              **error)
+{
+  struct mmsghdr messages[BATCH_CHUNK];
+  struct iovec parts[BATCH_CHUNK];
+  MctxPublication *held[BATCH_CHUNK];
+  guint n_held = 0, usable = 0;
+  int fd = -1, saved_errno = 0;
+  gint sent = -1;
+
+  g_return_val_if_fail (n <= BATCH_CHUNK, -1);
+
+  /* Each publication's guard is held once, however often it appears; the
+   * run ends before one that lost its socket. */
+  for (; usable < n; usable++)
+    {
+      MctxPublication *publication = publications[usable];
+      gboolean seen = FALSE;
+
+      for (guint k = 0; k < n_held && !seen; k++)
+        seen = held[k] == publication;
+      if (!seen)
+        {
+          int held_fd = _mctx_socket_guard_acquire (&publication->guard);
+
+          if (held_fd < 0)
+            break;
+          held[n_held++] = publication;
+          fd = held_fd;
+        }
+
+      parts[usable] = (struct iovec) { (void *) datagrams[usable].buffer, datagrams[usable].size };
+      messages[usable] = (struct mmsghdr) {
+        .msg_hdr = {
+          .msg_name = (void *) destination (publication),
+          .msg_namelen = publication->to_len,
+          .msg_iov = &parts[usable],
+          .msg_iovlen = 1,
+        },
+      };
+    }
+
+  if (usable > 0)
+    sent = _mctx_socket_send_messages (fd, messages, usable, &saved_errno);
+  for (guint k = 0; k < n_held; k++)
+    _mctx_socket_guard_release (&held[k]->guard);
+
+  if (sent < 0)
+    {
+      count_send (publications[0], -1);
+      if (usable == 0)
+        set_closed_error (publications[0], error);
+      else
+        _mctx_set_io_error (error, saved_errno, _("Could not send to %s"), publications[0]->destination_text);
+      return -1;
+    }
+
+  for (gint i = 0; i < sent; i++)
+    count_batch (publications[i], 1, messages[i].msg_len);
+  return sent;
+}
+
+/* Whether datagrams for @a and @b can go in one run. */
+gboolean
+_mctx_publication_shares_socket (MctxPublication *a,
+                                 MctxPublication *b)
+{
+  return a == b || (a->pool_key != NULL && b->pool_key != NULL && a->socket != NULL && a->socket == b->socket);
 }
 
 /**
@@ -1247,7 +1575,8 @@ mctx_publication_send_segmented (MctxPublication  *self,
 
       if (segments > 1 && _mctx_socket_can_segment ())
         {
-          sent = _mctx_socket_send_segmented (fd, data + offset, chunk, (guint16) segment_size, &saved_errno);
+          sent = _mctx_socket_send_segmented (fd, data + offset, chunk, (guint16) segment_size,
+                                              destination (self), self->to_len, &saved_errno);
           if (sent < 0)
             break;
         }
@@ -1262,7 +1591,7 @@ mctx_publication_send_segmented (MctxPublication  *self,
               vectors[i].buffer = data + offset + i * segment_size;
               vectors[i].size = MIN (segment_size, chunk - i * segment_size);
             }
-          went = send_vectors (fd, vectors, segments, &chunk_bytes, &saved_errno);
+          went = send_vectors (fd, destination (self), self->to_len, vectors, segments, &chunk_bytes, &saved_errno);
           if (went < 0)
             break;
           if ((guint) went < segments)

@@ -59,6 +59,13 @@ gint                   mctx_publication_send_bytes_batch    (MctxPublication    
                                                              guint                n_datagrams,
                                                              GError             **error);
 MCTX_AVAILABLE_IN_1_0
+gint                   mctx_publication_send_packed         (MctxPublication     *self,
+                                                             const guint8        *data,
+                                                             gsize                len,
+                                                             const gsize         *sizes,
+                                                             guint                n_datagrams,
+                                                             GError             **error);
+MCTX_AVAILABLE_IN_1_0
 gint                   mctx_publication_send_segmented      (MctxPublication     *self,
                                                              const guint8        *data,
                                                              gsize                len,

@@ -133,21 +133,23 @@ _mctx_socket_drain_errors (int fd)
   return remote;
 }
 
-/* Sends on a descriptor; after a failure that an ICMP message about an
- * earlier datagram caused, sends once more: that failure was not this
- * datagram's. */
+/* Sends on a descriptor, to @to when it is not connected; after a failure
+ * that an ICMP message about an earlier datagram caused, sends once more:
+ * that failure was not this datagram's. */
 gssize
-_mctx_socket_send (int           fd,
-                   const void   *data,
-                   gsize         len,
-                   int          *saved_errno)
+_mctx_socket_send (int                     fd,
+                   const void             *data,
+                   gsize                   len,
+                   const struct sockaddr  *to,
+                   socklen_t               to_len,
+                   int                    *saved_errno)
 {
   gssize sent;
 
   for (guint attempt = 0; attempt < 2; attempt++)
     {
       do
-        sent = send (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        sent = sendto (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, to, to_len);
       while (G_UNLIKELY (sent < 0 && errno == EINTR));
 
       if (G_LIKELY (sent >= 0))
@@ -221,11 +223,13 @@ _mctx_socket_can_segment (void)
 /* One send of @len bytes that the kernel cuts into @segment_size datagrams
  * (the last may be shorter), with the retry of _mctx_socket_send(). */
 gssize
-_mctx_socket_send_segmented (int           fd,
-                             const void   *data,
-                             gsize         len,
-                             guint16       segment_size,
-                             int          *saved_errno)
+_mctx_socket_send_segmented (int                     fd,
+                             const void             *data,
+                             gsize                   len,
+                             guint16                 segment_size,
+                             const struct sockaddr  *to,
+                             socklen_t               to_len,
+                             int                    *saved_errno)
 {
   union {
     struct cmsghdr align;
@@ -233,6 +237,8 @@ _mctx_socket_send_segmented (int           fd,
   } control = { 0 };
   struct iovec part = { .iov_base = (void *) data, .iov_len = len };
   struct msghdr message = {
+    .msg_name = (void *) to,
+    .msg_namelen = to_len,
     .msg_iov = &part,
     .msg_iovlen = 1,
     .msg_control = &control,

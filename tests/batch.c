@@ -6,9 +6,11 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/udp.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -58,6 +60,17 @@ assert_receives (int    receiver,
   fill (expected, size, index);
   g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
   g_assert_cmpmem (received.data, received.len, expected, size);
+  mctx_test_datagram_clear (&received);
+}
+
+static void
+assert_receives_text (int         receiver,
+                      const char *text)
+{
+  MctxTestDatagram received;
+
+  g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
+  g_assert_cmpmem (received.data, received.len, text, strlen (text));
   mctx_test_datagram_clear (&received);
 }
 
@@ -282,6 +295,189 @@ test_removed (void)
   g_object_unref (publication);
 }
 
+static MctxPublication *
+add_shared (MctxContext *context,
+            const char  *group,
+            guint16      port,
+            guint        ttl,
+            GError     **error)
+{
+  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, port, NULL);
+
+  mctx_publication_config_set_interface_name (config, "vsa");
+  mctx_publication_config_set_ttl (config, ttl);
+  mctx_publication_config_set_shared_socket (config, TRUE);
+  return mctx_context_add_publication (context, config, error);
+}
+
+static guint
+count_open_files (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint count = 0;
+
+  while (g_dir_read_name (dir) != NULL)
+    count++;
+  return count;
+}
+
+/* Publications that send alike share one unconnected socket; each
+ * datagram reaches its own group only, and a batch for many groups goes
+ * through the context in order. */
+static void
+test_shared_sockets (void)
+{
+  const char *groups[] = { "239.4.0.1", "239.4.0.2", "239.4.0.3" };
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publications[3];
+  MctxPublication *other_ttl;
+  int receivers[3];
+  guint ids[30];
+  GOutputVector vectors[30];
+  char payloads[30][8];
+  guint16 port = 0;
+  int fd;
+
+  g_test_summary ("Publications that send alike share one unconnected socket; each datagram reaches its own group, "
+                  "a context batch carries datagrams for many groups in order, and the socket outlives a removed "
+                  "publication until the last one leaves");
+
+  for (guint g = 0; g < 3; g++)
+    {
+      receivers[g] = mctx_test_receiver_ipv4 (groups[g], "192.0.2.1", port, &port);
+      publications[g] = add_shared (context, groups[g], port, 1, &error);
+      g_assert_no_error (error);
+    }
+  fd = mctx_publication_get_fd (publications[0]);
+  g_assert_cmpint (mctx_publication_get_fd (publications[1]), ==, fd);
+  g_assert_cmpint (mctx_publication_get_fd (publications[2]), ==, fd);
+  other_ttl = add_shared (context, groups[0], port, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mctx_publication_get_fd (other_ttl), !=, fd);
+
+  /* One publication each. */
+  for (guint g = 0; g < 3; g++)
+    g_assert_cmpint (mctx_publication_send (publications[g], (const guint8 *) groups[g], strlen (groups[g]), &error),
+                     ==, (gssize) strlen (groups[g]));
+  for (guint g = 0; g < 3; g++)
+    {
+      assert_receives_text (receivers[g], groups[g]);
+      mctx_test_assert_silent (receivers[g]);
+    }
+
+  /* A context batch for all three groups, interleaved. */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      ids[i] = mctx_publication_get_id (publications[i % 3]);
+      g_snprintf (payloads[i], sizeof payloads[i], "n%02u", i);
+      vectors[i] = (GOutputVector) { payloads[i], strlen (payloads[i]) };
+    }
+  g_assert_cmpint (mctx_context_send_batch (context, ids, vectors, G_N_ELEMENTS (ids), &error), ==, 30);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    assert_receives_text (receivers[i % 3], payloads[i]);
+  assert_counted (publications[1], 1 + 10, strlen (groups[1]) + 10 * 3);
+
+  /* An unknown id first fails; later, it ends the batch. */
+  ids[1] = 9999;
+  g_assert_cmpint (mctx_context_send_batch (context, ids + 1, vectors, 2, &error), ==, -1);
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpint (mctx_context_send_batch (context, ids, vectors, 3, &error), ==, 1);
+  g_assert_no_error (error);
+  assert_receives_text (receivers[0], payloads[0]);
+
+  /* A shared socket cannot be stolen; removing one publication leaves the
+   * others sending. */
+  g_assert_null (mctx_publication_steal_socket (publications[0]));
+  g_object_ref (publications[0]);
+  g_assert_true (mctx_context_remove_publication (context, mctx_publication_get_id (publications[0]), &error));
+  g_assert_cmpint (mctx_publication_send (publications[0], (const guint8 *) "x", 1, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_object_unref (publications[0]);
+  g_assert_cmpint (mctx_publication_send (publications[1], (const guint8 *) "still", 5, &error), ==, 5);
+  g_assert_no_error (error);
+  assert_receives_text (receivers[1], "still");
+
+  /* The last one out closes it. */
+  g_assert_true (mctx_context_remove_publication (context, mctx_publication_get_id (publications[1]), &error));
+  g_assert_true (mctx_context_remove_publication (context, mctx_publication_get_id (publications[2]), &error));
+  g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);
+
+  for (guint g = 0; g < 3; g++)
+    close (receivers[g]);
+}
+
+/* More groups than this process may open files: shared sockets need one
+ * descriptor for all of them. Caller sockets are never shared. */
+static void
+test_shared_at_scale (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new ("239.5.0.1", 5000, NULL);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GError) error = NULL;
+  struct rlimit limit, lowered;
+  guint before = count_open_files (), groups = 1500;
+
+  g_test_summary ("More shared publications than the open-file limit allows descriptors use one descriptor; a "
+                  "caller's socket cannot be shared");
+
+  /* A limit well below the number of groups. */
+  getrlimit (RLIMIT_NOFILE, &limit);
+  lowered = (struct rlimit) { before + 64, limit.rlim_max };
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &lowered), ==, 0);
+  for (guint i = 0; i < groups; i++)
+    {
+      g_autofree char *group = g_strdup_printf ("239.%u.%u.%u", 10 + i / 65536, (i / 256) % 256, i % 256);
+
+      g_assert_nonnull (add_shared (context, group, 5000, 1, &error));
+      g_assert_no_error (error);
+    }
+  g_test_message ("%u publications, open-file limit %lu", groups, (unsigned long) lowered.rlim_cur);
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, groups);
+  g_assert_cmpuint (count_open_files (), <=, before + 2);
+  setrlimit (RLIMIT_NOFILE, &limit);
+
+  mctx_publication_config_set_shared_socket (config, TRUE);
+  g_assert_null (mctx_context_add_publication_with_socket (context, config, socket, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+/* Datagrams packed in one buffer with their sizes. */
+static void
+test_packed (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  const gsize sizes[] = { 3, 0, 5, 1 };
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 ("239.1.2.7", "192.0.2.1", 0, &port);
+
+  g_test_summary ("Packed datagrams of any sizes arrive one by one; sizes that do not add up are refused");
+
+  publication = add (context, "239.1.2.7", port, "vsa");
+  g_assert_cmpint (mctx_publication_send_packed (publication, (const guint8 *) "onefivexz", 9, sizes, 4, &error), ==, 4);
+  g_assert_no_error (error);
+  {
+    const char *expected[] = { "one", "", "fivex", "z" };
+
+    for (guint i = 0; i < 4; i++)
+      assert_receives_text (receiver, expected[i]);
+  }
+
+  g_assert_cmpint (mctx_publication_send_packed (publication, (const guint8 *) "onefivexz", 8, sizes, 4, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpint (mctx_publication_send_packed (publication, (const guint8 *) "onefivexzz", 10, sizes, 4, &error), ==, -1);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  mctx_test_assert_silent (receiver);
+  close (receiver);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -303,6 +499,9 @@ main (int    argc,
   g_test_add_data_func ("/mctx/batch/segmented-ipv6", GINT_TO_POINTER (TRUE), test_segmented);
   g_test_add_func ("/mctx/batch/partial", test_partial_batch);
   g_test_add_func ("/mctx/batch/removed", test_removed);
+  g_test_add_func ("/mctx/batch/packed", test_packed);
+  g_test_add_func ("/mctx/batch/shared-sockets", test_shared_sockets);
+  g_test_add_func ("/mctx/batch/shared-at-scale", test_shared_at_scale);
 
   return g_test_run ();
 }

@@ -163,6 +163,17 @@ const tests = {
         assertEqual(publication.send_segmented(encoder.encode('aaaabbbbcc'), 4), 3, 'segment count');
         for (const text of ['aaaa', 'bbbb', 'cc'])
             assertEqual(receive(socket), text, 'segment');
+
+        const sizes = [2, 3];
+        assertEqual(publication.send_packed(encoder.encode('xyabc'), sizes), 2, 'packed count');
+        for (const text of ['xy', 'abc'])
+            assertEqual(receive(socket), text, 'packed payload');
+
+        const ids = [publication.id, publication.id];
+        const pair = ['first', 'second'].map(text => new GLib.Bytes(encoder.encode(text)));
+        assertEqual(context.send_bytes_batch(ids, pair), 2, 'context batch count');
+        for (const text of ['first', 'second'])
+            assertEqual(receive(socket), text, 'context batch payload');
     },
 
     'a publication only comes from a context'() {

@@ -57,6 +57,19 @@ class OverridesTest(unittest.TestCase):
             publication.send_segmented(b"x", 0)
         self.assertTrue(caught.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.INVALID_ARGUMENT))
 
+    def test_shared_sockets_and_context_batch(self):
+        first = self.context.add_publication(GROUP, self.port, interface="127.0.0.1", shared_socket=True)
+        second = self.context.add_publication("239.1.2.4", self.port, interface="127.0.0.1", shared_socket=True)
+        self.assertEqual(first.fileno(), second.fileno())
+        self.assertIsNone(first.steal_socket())
+        sent = self.context.send_batch([(first.props.id, b"a"), (second.props.id, bytearray(b"b")),
+                                        (first.props.id, memoryview(b"c"))])
+        self.assertEqual(sent, 3)
+        self.assertEqual([receive(self.receiver)[0] for _ in range(2)], [b"a", b"c"])
+        with self.assertRaises(GLib.Error) as caught:
+            self.context.send_batch([(12345, b"x")])
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.PUBLICATION_NOT_FOUND))
+
     def test_config_keywords(self):
         config = Mctx.PublicationConfig("ff3e::8000:1234", 5000, source="fd00::10",
                                         interface_name="eth0", ttl=4, loopback=False)

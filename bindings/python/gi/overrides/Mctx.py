@@ -51,6 +51,13 @@ class WouldBlockError(BlockingIOError, SocketError):
     """The send buffer is full: caught by ``except BlockingIOError``."""
 
 
+def _plain_bytes(data):
+    """bytes from any bytes-like payload, GLib.Bytes included."""
+    if isinstance(data, GLib.Bytes):
+        return data.get_data() or b""
+    return bytes(data)
+
+
 def _as_bytes(data):
     """A GLib.Bytes from any bytes-like payload."""
     if isinstance(data, GLib.Bytes):
@@ -168,6 +175,14 @@ class Context(Mctx.Context):
     def send_all(self, data):
         return super().send_all(bytes(data))
 
+    @_os_errors
+    def send_batch(self, datagrams):
+        """Sends each ``(id, data)`` pair of ``datagrams`` through that
+        publication, in order; datagrams for publications that share a
+        socket go together. Returns how many went."""
+        pairs = list(datagrams)
+        return super().send_bytes_batch([id for id, _data in pairs], [_as_bytes(data) for _id, data in pairs])
+
     def send_to_all(self, data):
         """Sends bytes-like ``data`` through every publication; returns one
         SendOutcome each (``.sent``, ``.bytes_sent``, ``.error``)."""
@@ -208,7 +223,9 @@ class Publication(Mctx.Publication):
         as few system calls as the kernel allows; returns how many went
         (fewer when the send buffer filled, ``BlockingIOError`` when none
         did)."""
-        return super().send_bytes_batch([_as_bytes(datagram) for datagram in datagrams])
+        # One joined buffer and its sizes: no GLib.Bytes per datagram.
+        datagrams = [_plain_bytes(datagram) for datagram in datagrams]
+        return super().send_packed(b"".join(datagrams), [len(datagram) for datagram in datagrams])
 
     @_os_errors
     def send_segmented(self, data, segment_size):

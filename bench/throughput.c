@@ -1,0 +1,558 @@
+/* throughput.c: mctx's send paths against plain system-call loops, and
+ * the cost of adding and removing publications at scale
+ *
+ *   mctx-bench-throughput udp N          plain send(), sendmmsg() and GSO
+ *                                         loops against mctx's send,
+ *                                         send_batch and send_segmented at
+ *                                         32, 512 and 1400 bytes, on lo
+ *   mctx-bench-throughput raw N IFACE    a plain IP_HDRINCL loop against
+ *                                         mctx's send_raw and send_batch
+ *   mctx-bench-throughput scale MAX      adds and removes up to MAX
+ *                                         publications, against a plain
+ *                                         socket/bind/connect loop
+ *   mctx-bench-throughput callgrind N    N sends each through
+ *                                         bench_plain_send_loop() and
+ *                                         bench_mctx_send_loop(), for
+ *                                         valgrind --toggle-collect
+ *
+ * Each variant runs in rounds that alternate with the others, so that all
+ * see the same machine; the median round counts. A receiver thread counts
+ * what arrives. Prints "ROW" lines for bench/throughput.py. Run inside a
+ * network namespace (bench/run.sh): it sends to 239.1.2.3 on lo.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include <mctx/mctx.h>
+#include <mctx/raw/mctx-raw.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+
+#define ROUNDS 5
+#define BATCH 64
+#define GROUP "239.1.2.3"
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *values,
+        guint   n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[n / 2];
+}
+
+/* A receiver thread that counts datagrams until told to stop. */
+typedef struct {
+  int fd;
+  gint stop;
+  guint64 received;
+} Receiver;
+
+static gpointer
+receive_all (gpointer data)
+{
+  Receiver *receiver = data;
+  struct mmsghdr messages[BATCH];
+  struct iovec parts[BATCH];
+  static guint8 buffers[BATCH][2048];
+
+  for (guint i = 0; i < BATCH; i++)
+    {
+      parts[i] = (struct iovec) { buffers[i], sizeof buffers[i] };
+      messages[i] = (struct mmsghdr) { .msg_hdr = { .msg_iov = &parts[i], .msg_iovlen = 1 } };
+    }
+
+  for (;;)
+    {
+      struct timespec timeout = { 0, 50 * 1000 * 1000 };
+      int n = recvmmsg (receiver->fd, messages, BATCH, MSG_WAITFORONE, &timeout);
+
+      if (n > 0)
+        g_atomic_pointer_add (&receiver->received, n);
+      else if (g_atomic_int_get (&receiver->stop))
+        break;
+    }
+
+  return NULL;
+}
+
+static int
+open_receiver (const char *interface_address,
+               guint16    *port)
+{
+  int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in address = { .sin_family = AF_INET };
+  struct ip_mreq request;
+  int buffer = 64 << 20;
+  socklen_t size = sizeof address;
+  struct timeval timeout = { 0, 100000 };
+
+  inet_pton (AF_INET, GROUP, &address.sin_addr);
+  if (bind (fd, (struct sockaddr *) &address, sizeof address) != 0)
+    g_error ("bind: %s", g_strerror (errno));
+  inet_pton (AF_INET, GROUP, &request.imr_multiaddr);
+  inet_pton (AF_INET, interface_address, &request.imr_interface);
+  if (setsockopt (fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &request, sizeof request) != 0)
+    g_error ("IP_ADD_MEMBERSHIP: %s", g_strerror (errno));
+  setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer);
+  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  getsockname (fd, (struct sockaddr *) &address, &size);
+  *port = ntohs (address.sin_port);
+  return fd;
+}
+
+static void
+print_row (const char *section,
+           const char *variant,
+           gsize       size,
+           double      ns_per_datagram,
+           double      baseline_ns,
+           guint64     sent,
+           guint64     received)
+{
+  printf ("ROW %s %s %zu %.1f %.0f %.3f %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+          section, variant, size, ns_per_datagram, 1e9 / ns_per_datagram,
+          baseline_ns / ns_per_datagram, sent, received);
+  fflush (stdout);
+}
+
+/* UDP: the variants, each sending n datagrams of one size per round. */
+typedef enum {
+  PLAIN_SEND, PLAIN_SENDMMSG, PLAIN_GSO, MCTX_SEND, MCTX_BATCH, MCTX_SEGMENTED, N_UDP_VARIANTS
+} UdpVariant;
+
+static const char *const udp_names[] = {
+  "send()", "sendmmsg()", "GSO", "mctx-send", "mctx-send_batch", "mctx-send_segmented",
+};
+
+static void
+plain_send (int fd, const guint8 *payload, gsize size, guint64 n)
+{
+  for (guint64 i = 0; i < n; i++)
+    while (send (fd, payload, size, MSG_DONTWAIT) < 0 && errno == EAGAIN)
+      ;
+}
+
+static void
+plain_sendmmsg (int fd, const guint8 *payload, gsize size, guint64 n)
+{
+  struct mmsghdr messages[BATCH];
+  struct iovec part = { (void *) payload, size };
+
+  for (guint i = 0; i < BATCH; i++)
+    messages[i] = (struct mmsghdr) { .msg_hdr = { .msg_iov = &part, .msg_iovlen = 1 } };
+  for (guint64 done = 0; done < n; )
+    {
+      int sent = sendmmsg (fd, messages, (guint) MIN (BATCH, n - done), MSG_DONTWAIT);
+
+      if (sent > 0)
+        done += (guint64) sent;
+    }
+}
+
+static void
+plain_gso (int fd, const guint8 *buffer, gsize size, guint64 n)
+{
+  guint per_send = (guint) MIN (BATCH, 65000 / size);
+
+  for (guint64 done = 0; done < n; )
+    {
+      guint segments = (guint) MIN (per_send, n - done);
+      char control[CMSG_SPACE (sizeof (guint16))] = { 0 };
+      struct iovec part = { (void *) buffer, size * segments };
+      struct msghdr message = { .msg_iov = &part, .msg_iovlen = 1, .msg_control = control,
+                                .msg_controllen = sizeof control };
+      struct cmsghdr *header = CMSG_FIRSTHDR (&message);
+      guint16 segment = (guint16) size;
+
+      header->cmsg_level = SOL_UDP;
+      header->cmsg_type = UDP_SEGMENT;
+      header->cmsg_len = CMSG_LEN (sizeof segment);
+      memcpy (CMSG_DATA (header), &segment, sizeof segment);
+      if (segments == 1)
+        message.msg_controllen = 0;
+      if (sendmsg (fd, &message, MSG_DONTWAIT) > 0)
+        done += segments;
+    }
+}
+
+static void
+mctx_send_loop (MctxPublication *publication, const guint8 *payload, gsize size, guint64 n)
+{
+  for (guint64 i = 0; i < n; i++)
+    while (mctx_publication_send (publication, payload, size, NULL) < 0)
+      ;
+}
+
+static void
+mctx_batch_loop (MctxPublication *publication, const guint8 *payload, gsize size, guint64 n)
+{
+  GOutputVector vectors[BATCH];
+
+  for (guint i = 0; i < BATCH; i++)
+    vectors[i] = (GOutputVector) { payload, size };
+  for (guint64 done = 0; done < n; )
+    {
+      gint sent = mctx_publication_send_batch (publication, vectors, (guint) MIN (BATCH, n - done), NULL);
+
+      if (sent > 0)
+        done += (guint64) sent;
+    }
+}
+
+static void
+mctx_segmented_loop (MctxPublication *publication, const guint8 *buffer, gsize size, guint64 n)
+{
+  guint per_call = (guint) MIN (BATCH, 65000 / size);
+
+  for (guint64 done = 0; done < n; )
+    {
+      guint segments = (guint) MIN (per_call, n - done);
+      gint sent = mctx_publication_send_segmented (publication, buffer, size * segments, size, NULL);
+
+      if (sent > 0)
+        done += (guint64) sent;
+    }
+}
+
+static MctxPublication *
+add_udp (MctxContext *context,
+         guint16      port,
+         int          ttl)
+{
+  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (GROUP, port, NULL);
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+
+  mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", NULL);
+  mctx_publication_config_set_loopback (config, TRUE);
+  mctx_publication_config_set_ttl (config, ttl);
+  publication = mctx_context_add_publication (context, config, &error);
+  if (publication == NULL)
+    g_error ("%s", error->message);
+  return publication;
+}
+
+static void
+bench_udp (guint64 n)
+{
+  const gsize sizes[] = { 32, 512, 1400 };
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GSocket) plain = NULL;
+  MctxPublication *publication;
+  Receiver receiver = { 0 };
+  GThread *thread;
+  guint16 port;
+  g_autofree guint8 *buffer = g_malloc0 (65536);
+  int fd;
+
+  receiver.fd = open_receiver ("127.0.0.1", &port);
+  thread = g_thread_new ("receiver", receive_all, &receiver);
+
+  publication = add_udp (context, port, 1);
+  /* The plain socket: a second publication's, stolen, so it is set up alike. */
+  plain = mctx_publication_steal_socket (add_udp (context, port, 2));
+  fd = g_socket_get_fd (plain);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      double ns[N_UDP_VARIANTS][ROUNDS];
+      guint64 received[N_UDP_VARIANTS] = { 0 };
+
+      for (guint round = 0; round < ROUNDS; round++)
+        for (UdpVariant v = 0; v < N_UDP_VARIANTS; v++)
+          {
+            guint64 before = g_atomic_pointer_get (&receiver.received);
+            gint64 start = g_get_monotonic_time ();
+
+            switch (v)
+              {
+              case PLAIN_SEND: plain_send (fd, buffer, sizes[s], n); break;
+              case PLAIN_SENDMMSG: plain_sendmmsg (fd, buffer, sizes[s], n); break;
+              case PLAIN_GSO: plain_gso (fd, buffer, sizes[s], n); break;
+              case MCTX_SEND: mctx_send_loop (publication, buffer, sizes[s], n); break;
+              case MCTX_BATCH: mctx_batch_loop (publication, buffer, sizes[s], n); break;
+              case MCTX_SEGMENTED: mctx_segmented_loop (publication, buffer, sizes[s], n); break;
+              default: g_assert_not_reached ();
+              }
+            ns[v][round] = (g_get_monotonic_time () - start) * 1000.0 / n;
+            /* Let the receiver catch up before the next variant. */
+            g_usleep (200000);
+            received[v] += g_atomic_pointer_get (&receiver.received) - before;
+          }
+
+      {
+        double baseline = median (ns[PLAIN_SEND], ROUNDS);
+
+        for (UdpVariant v = 0; v < N_UDP_VARIANTS; v++)
+          print_row ("udp", udp_names[v], sizes[s], median (ns[v], ROUNDS), baseline, n * ROUNDS, received[v]);
+      }
+    }
+
+  g_atomic_int_set (&receiver.stop, 1);
+  g_thread_join (thread);
+  close (receiver.fd);
+}
+
+/* Raw: a plain IP_HDRINCL loop against mctx, out through @interface_name. */
+static void
+bench_raw (guint64     n,
+           const char *interface_name)
+{
+  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxRawPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GInetAddress) source = g_inet_address_new_from_string ("198.51.100.7");
+  g_autoptr(GInetAddress) group = g_inet_address_new_from_string (GROUP);
+  g_autoptr(GBytes) datagram = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *names[] = { "raw-loop", "mctx-send_raw", "mctx-raw-send_batch" };
+  double ns[3][ROUNDS];
+  guint64 received[3] = { 0 };
+  GOutputVector vectors[BATCH];
+  struct sockaddr_in destination = { .sin_family = AF_INET };
+  MctxRawPublication *publication;
+  Receiver receiver = { 0 };
+  GThread *thread;
+  guint16 port;
+  const guint8 *data;
+  gsize len;
+  int fd;
+
+  receiver.fd = open_receiver ("192.0.2.2", &port);
+  thread = g_thread_new ("receiver", receive_all, &receiver);
+
+  datagram = mctx_raw_build_udp_datagram (source, 4000, group, port, 8, 0, 0, (const guint8 *) "raw bench", 9, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (datagram, &len);
+  mctx_raw_publication_config_set_interface_name (config, interface_name);
+  publication = mctx_raw_context_add_publication (context, config, &error);
+  if (publication == NULL)
+    g_error ("%s", error->message);
+
+  fd = socket (AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  {
+    struct ip_mreqn request = { .imr_ifindex = (int) if_nametoindex (interface_name) };
+
+    setsockopt (fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request);
+  }
+  inet_pton (AF_INET, GROUP, &destination.sin_addr);
+  for (guint i = 0; i < BATCH; i++)
+    vectors[i] = (GOutputVector) { data, len };
+
+  for (guint round = 0; round < ROUNDS; round++)
+    for (guint v = 0; v < 3; v++)
+      {
+        guint64 before = g_atomic_pointer_get (&receiver.received);
+        gint64 start = g_get_monotonic_time ();
+
+        if (v == 0)
+          for (guint64 i = 0; i < n; i++)
+            while (sendto (fd, data, len, MSG_DONTWAIT, (struct sockaddr *) &destination, sizeof destination) < 0)
+              ;
+        else if (v == 1)
+          for (guint64 i = 0; i < n; i++)
+            {
+              MctxRawSendReport *report;
+
+              while ((report = mctx_raw_publication_send_raw (publication, data, len, NULL)) == NULL)
+                ;
+              mctx_raw_send_report_unref (report);
+            }
+        else
+          for (guint64 done = 0; done < n; )
+            {
+              gint sent = mctx_raw_publication_send_batch (publication, vectors, (guint) MIN (BATCH, n - done), NULL);
+
+              if (sent > 0)
+                done += (guint64) sent;
+            }
+
+        ns[v][round] = (g_get_monotonic_time () - start) * 1000.0 / n;
+        g_usleep (200000);
+        received[v] += g_atomic_pointer_get (&receiver.received) - before;
+      }
+
+  for (guint v = 0; v < 3; v++)
+    print_row ("raw", names[v], len, median (ns[v], ROUNDS), median (ns[0], ROUNDS), n * ROUNDS, received[v]);
+
+  g_atomic_int_set (&receiver.stop, 1);
+  g_thread_join (thread);
+  close (receiver.fd);
+  close (fd);
+}
+
+static gsize
+resident_bytes (void)
+{
+  g_autofree char *contents = NULL;
+  unsigned long pages = 0, resident = 0;
+
+  if (g_file_get_contents ("/proc/self/statm", &contents, NULL, NULL))
+    sscanf (contents, "%lu %lu", &pages, &resident);
+  return resident * (gsize) sysconf (_SC_PAGESIZE);
+}
+
+/* Adds up to @max publications, each resolving its interface address;
+ * reports the rate of the last 1000 adds before each checkpoint, against
+ * opening, binding and connecting a plain socket just as often. */
+static void
+bench_scale (guint max)
+{
+  const guint checkpoints[] = { 1000, 4000, 16000, 50000, 100000 };
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GPtrArray) plain = g_ptr_array_new ();
+  struct rlimit limit;
+  gsize resident_before = resident_bytes ();
+  guint added = 0;
+
+  /* One descriptor per publication: as many as the hard limit allows. */
+  getrlimit (RLIMIT_NOFILE, &limit);
+  if (limit.rlim_max < (rlim_t) max + 2048)
+    {
+      max = limit.rlim_max > 4096 ? (guint) limit.rlim_max - 2048 : 1000;
+      printf ("LIMIT %u publications: the hard limit on open files is %lu\n", max, (unsigned long) limit.rlim_max);
+    }
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit (RLIMIT_NOFILE, &limit);
+
+  for (guint c = 0; c < G_N_ELEMENTS (checkpoints) && added < max; c++)
+    {
+      guint checkpoint = MIN (checkpoints[c], max);
+
+      double mctx_ns = 0, plain_ns = 0;
+
+      for (; added < checkpoint; added++)
+        {
+          g_autofree char *group = g_strdup_printf ("239.%u.%u.%u", 10 + added / 65536, (added / 256) % 256,
+                                                     added % 256);
+          g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, 5000, NULL);
+          g_autoptr(GError) error = NULL;
+          gboolean timed = added + 1000 >= checkpoint;
+          gint64 start;
+
+          mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", NULL);
+          start = g_get_monotonic_time ();
+          if (mctx_context_add_publication (context, config, &error) == NULL)
+            g_error ("%s", error->message);
+          if (timed)
+            mctx_ns += (g_get_monotonic_time () - start) * 1000.0;
+
+          /* The baseline: the system calls of a publication, and nothing
+           * else, for the last 1000. */
+          if (timed)
+            {
+              struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (5000) };
+              struct in_addr interface = { htonl (INADDR_LOOPBACK) };
+              int ttl = 1, fd;
+
+              inet_pton (AF_INET, group, &to.sin_addr);
+              start = g_get_monotonic_time ();
+              fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+              setsockopt (fd, IPPROTO_IP, IP_MULTICAST_IF, &interface, sizeof interface);
+              setsockopt (fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
+              connect (fd, (struct sockaddr *) &to, sizeof to);
+              plain_ns += (g_get_monotonic_time () - start) * 1000.0;
+              g_ptr_array_add (plain, GINT_TO_POINTER (fd));
+            }
+        }
+
+      print_row ("scale-add", "mctx-add", added, mctx_ns / 1000, plain_ns / 1000, 1000, 0);
+      printf ("MEMORY %u %.0f\n", added, (double) (resident_bytes () - resident_before) / added);
+      for (guint i = 0; i < plain->len; i++)
+        close (GPOINTER_TO_INT (g_ptr_array_index (plain, i)));
+      g_ptr_array_set_size (plain, 0);
+    }
+
+  {
+    /* Removing the last 1000, from the middle of the id range. */
+    gint64 start = g_get_monotonic_time ();
+
+    for (guint id = added / 2; id < added / 2 + 1000; id++)
+      if (!mctx_context_remove_publication (context, id, NULL))
+        g_error ("remove %u", id);
+    print_row ("scale-remove", "mctx-remove", added, (g_get_monotonic_time () - start) * 1000.0 / 1000,
+               (g_get_monotonic_time () - start) * 1000.0 / 1000, 1000, 0);
+  }
+}
+
+/* Kept out of line, so that valgrind can count each loop alone. */
+__attribute__ ((noinline)) void bench_plain_send_loop (int fd, guint64 n);
+__attribute__ ((noinline)) void bench_mctx_send_loop (MctxPublication *publication, guint64 n);
+
+__attribute__ ((noinline)) void
+bench_plain_send_loop (int     fd,
+                       guint64 n)
+{
+  guint8 payload[32] = { 0 };
+
+  plain_send (fd, payload, sizeof payload, n);
+}
+
+__attribute__ ((noinline)) void
+bench_mctx_send_loop (MctxPublication *publication,
+                      guint64          n)
+{
+  guint8 payload[32] = { 0 };
+
+  mctx_send_loop (publication, payload, sizeof payload, n);
+}
+
+static void
+bench_callgrind (guint64 n)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GSocket) plain = NULL;
+  MctxPublication *publication = add_udp (context, 9, 1);
+
+  plain = mctx_publication_steal_socket (add_udp (context, 9, 2));
+  bench_plain_send_loop (g_socket_get_fd (plain), n);
+  bench_mctx_send_loop (publication, n);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  guint64 n = argc > 2 ? g_ascii_strtoull (argv[2], NULL, 10) : 100000;
+
+  if (argc < 2)
+    {
+      fprintf (stderr, "usage: %s udp|raw|scale|callgrind N [INTERFACE]\n", argv[0]);
+      return 2;
+    }
+
+  if (g_str_equal (argv[1], "udp"))
+    bench_udp (n);
+  else if (g_str_equal (argv[1], "raw") && argc > 3)
+    bench_raw (n, argv[3]);
+  else if (g_str_equal (argv[1], "scale"))
+    bench_scale ((guint) n);
+  else if (g_str_equal (argv[1], "callgrind"))
+    bench_callgrind (n);
+  else
+    return 2;
+
+  return 0;
+}
