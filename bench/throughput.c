@@ -7,9 +7,11 @@
  *                                         32, 512 and 1400 bytes, on lo
  *   mctx-bench-throughput raw N IFACE    a plain IP_HDRINCL loop against
  *                                         mctx's send_raw and send_batch
- *   mctx-bench-throughput scale MAX      adds and removes up to MAX
- *                                         publications, against a plain
- *                                         socket/bind/connect loop
+ *   mctx-bench-throughput scale MAX [shared]
+ *                                         adds and removes up to MAX
+ *                                         publications (sharing sockets),
+ *                                         against a plain socket/connect
+ *                                         loop
  *   mctx-bench-throughput callgrind N    N sends each through
  *                                         bench_plain_send_loop() and
  *                                         bench_mctx_send_loop(), for
@@ -418,7 +420,8 @@ resident_bytes (void)
  * reports the rate of the last 1000 adds before each checkpoint, against
  * opening, binding and connecting a plain socket just as often. */
 static void
-bench_scale (guint max)
+bench_scale (guint    max,
+             gboolean shared)
 {
   const guint checkpoints[] = { 1000, 4000, 16000, 50000, 100000 };
   g_autoptr(MctxContext) context = mctx_context_new ();
@@ -427,9 +430,10 @@ bench_scale (guint max)
   gsize resident_before = resident_bytes ();
   guint added = 0;
 
-  /* One descriptor per publication: as many as the hard limit allows. */
+  /* One descriptor per publication, unless shared: as many as the hard
+   * limit allows. */
   getrlimit (RLIMIT_NOFILE, &limit);
-  if (limit.rlim_max < (rlim_t) max + 2048)
+  if (!shared && limit.rlim_max < (rlim_t) max + 2048)
     {
       max = limit.rlim_max > 4096 ? (guint) limit.rlim_max - 2048 : 1000;
       printf ("LIMIT %u publications: the hard limit on open files is %lu\n", max, (unsigned long) limit.rlim_max);
@@ -453,6 +457,7 @@ bench_scale (guint max)
           gint64 start;
 
           mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", NULL);
+          mctx_publication_config_set_shared_socket (config, shared);
           start = g_get_monotonic_time ();
           if (mctx_context_add_publication (context, config, &error) == NULL)
             g_error ("%s", error->message);
@@ -478,7 +483,7 @@ bench_scale (guint max)
             }
         }
 
-      print_row ("scale-add", "mctx-add", added, mctx_ns / 1000, plain_ns / 1000, 1000, 0);
+      print_row ("scale-add", shared ? "mctx-add-shared" : "mctx-add", added, mctx_ns / 1000, plain_ns / 1000, 1000, 0);
       printf ("MEMORY %u %.0f\n", added, (double) (resident_bytes () - resident_before) / added);
       for (guint i = 0; i < plain->len; i++)
         close (GPOINTER_TO_INT (g_ptr_array_index (plain, i)));
@@ -492,7 +497,7 @@ bench_scale (guint max)
     for (guint id = added / 2; id < added / 2 + 1000; id++)
       if (!mctx_context_remove_publication (context, id, NULL))
         g_error ("remove %u", id);
-    print_row ("scale-remove", "mctx-remove", added, (g_get_monotonic_time () - start) * 1000.0 / 1000,
+    print_row ("scale-remove", shared ? "mctx-remove-shared" : "mctx-remove", added, (g_get_monotonic_time () - start) * 1000.0 / 1000,
                (g_get_monotonic_time () - start) * 1000.0 / 1000, 1000, 0);
   }
 }
@@ -548,7 +553,7 @@ main (int    argc,
   else if (g_str_equal (argv[1], "raw") && argc > 3)
     bench_raw (n, argv[3]);
   else if (g_str_equal (argv[1], "scale"))
-    bench_scale ((guint) n);
+    bench_scale ((guint) n, argc > 3 && g_str_equal (argv[3], "shared"));
   else if (g_str_equal (argv[1], "callgrind"))
     bench_callgrind (n);
   else

@@ -158,15 +158,18 @@ def scale():
                 batch.flush()
                 sh("ip", "-batch", batch.name)
         out = subprocess.run([PROGRAM, "scale", "100000"], check=True, capture_output=True, text=True).stdout
+        out += subprocess.run([PROGRAM, "scale", "100000", "shared"], check=True, capture_output=True,
+                              text=True).stdout
         for line in out.splitlines():
             fields = line.split()
             if fields[0] == "ROW":
-                _, section, _variant, count, ns, rate, ratio, _sent, _received = fields
+                _, section, variant, count, ns, rate, ratio, _sent, _received = fields
                 what = "adds" if section == "scale-add" else "removes"
-                lines.append("%3d extra interfaces, %6s publications: %7s %s/s  %5s× a plain socket+connect"
-                             % (extra, count, rate, what, ratio if what == "adds" else "-"))
+                kind = "shared" if variant.endswith("shared") else "own   "
+                lines.append("%3d extra interfaces, %s sockets, %6s publications: %7s %s/s  %5s× a plain socket+connect"
+                             % (extra, kind, count, rate, what, ratio if what == "adds" else "-"))
             elif fields[0] == "MEMORY" and extra == 0:
-                memory.append("%s publications: %s bytes each (resident)" % (fields[1], fields[2]))
+                memory.append("%s publications: %s bytes each (resident, user space)" % (fields[1], fields[2]))
             elif fields[0] == "LIMIT" and extra == 0:
                 lines.append("capped at %s publications: the open-file hard limit here is %s"
                              % (fields[1], fields[-1]))

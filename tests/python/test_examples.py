@@ -79,6 +79,18 @@ class ExamplesTest(unittest.TestCase):
         for _ in range(20):
             self.assertEqual(receive(self.receiver)[0], b"paced")
 
+    def assert_batch(self, command):
+        self.assertEqual(self.run_example(command), "batched 64, segmented 3, paired 2\n")
+        received = [receive(self.receiver)[0] for _ in range(64 + 3 + 1)]
+        self.assertEqual(received[:64], [b"no. %02d" % i for i in range(64)])
+        self.assertEqual(received[64:], [b"segment 1 ", b"segment 2 ", b"segment 3 ", b"to the first group"])
+
+    def test_batch_c(self):
+        self.assert_batch([binary("batch")])
+
+    def test_batch_python(self):
+        self.assert_batch([sys.executable, os.path.join(SOURCE_DIR, "batch.py")])
+
     @built("metrics")
     def test_metrics(self):
         path = os.path.join(tempfile.mkdtemp(), "node-1", "network.jsonl")

@@ -1,0 +1,25 @@
+#!/usr/bin/python3
+# batch.py: many datagrams per call, from Python
+#
+# Sends 64 numbered datagrams to 239.1.2.3:5000 in one call, then one
+# buffer cut into 10-byte segments, then one datagram to each of two groups
+# that share a socket, in one context batch.
+#
+# SPDX-License-Identifier: BSD-2-Clause
+
+import gi
+
+gi.require_version("Mctx", "1.0")
+from gi.repository import Mctx  # noqa: E402
+
+context = Mctx.Context()
+publication = context.add_publication("239.1.2.3", 5000, interface="127.0.0.1")
+
+batched = publication.send_batch(b"no. %02d" % i for i in range(64))
+segmented = publication.send_segmented(b"segment 1 segment 2 segment 3 ", 10)
+
+first = context.add_publication("239.1.2.3", 5000, interface="127.0.0.1", shared_socket=True)
+second = context.add_publication("239.1.2.4", 5000, interface="127.0.0.1", shared_socket=True)
+paired = context.send_batch([(first.props.id, b"to the first group"), (second.props.id, b"to the second group")])
+
+print("batched %d, segmented %d, paired %d" % (batched, segmented, paired))
