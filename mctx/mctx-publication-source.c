@@ -299,3 +299,168 @@ mctx_publication_send_finish (MctxPublication  *self,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+#define SEND_BATCH_ASYNC_TAG ((gpointer) (guintptr) mctx_publication_send_batch_async)
+
+typedef struct {
+  GPtrArray *datagrams;     /* (element-type GBytes) */
+  guint sent;
+} BatchSend;
+
+static void
+batch_send_free (gpointer data)
+{
+  BatchSend *batch = data;
+
+  g_ptr_array_unref (batch->datagrams);
+  g_free (batch);
+}
+
+/* Sends what is left of the batch, as many per call as go. Returns FALSE
+ * only when the send buffer is full and the task must wait. */
+static gboolean
+send_batch_or_complete (GTask *task)
+{
+  MctxPublication *self = g_task_get_source_object (task);
+  BatchSend *batch = g_task_get_task_data (task);
+
+  while (batch->sent < batch->datagrams->len)
+    {
+      GError *error = NULL;
+      gint sent = mctx_publication_send_bytes_batch (self, (GBytes **) batch->datagrams->pdata + batch->sent,
+                                                     batch->datagrams->len - batch->sent, &error);
+
+      if (sent >= 0)
+        {
+          batch->sent += (guint) sent;
+          continue;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_error_free (error);
+          return FALSE;
+        }
+      g_task_return_error (task, error);
+      return TRUE;
+    }
+
+  g_task_return_boolean (task, TRUE);
+  return TRUE;
+}
+
+static gboolean
+on_batch_writable (MctxPublication *self,
+                   GIOCondition     condition,
+                   gpointer         user_data)
+{
+  GTask *task = user_data;
+
+  if (g_task_return_error_if_cancelled (task))
+    return G_SOURCE_REMOVE;
+
+  if (mctx_publication_get_fd (self) < 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               _("Publication %u to %s lost its socket while a send was waiting"),
+                               mctx_publication_get_id (self),
+                               _mctx_publication_get_destination_text (self));
+      return G_SOURCE_REMOVE;
+    }
+
+  return send_batch_or_complete (task) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+/**
+ * mctx_publication_send_batch_async:
+ * @self: a publication
+ * @datagrams: (array length=n_datagrams): the payloads, one datagram each
+ * @n_datagrams: the number of datagrams
+ * @io_priority: the I/O priority of the request, such as
+ *   %G_PRIORITY_DEFAULT
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called when all went, or
+ *   the send failed
+ * @user_data: data for @callback
+ *
+ * Sends every datagram, in order, as many per system call as the kernel
+ * takes ([method@Mctx.Publication.send_bytes_batch]). Whenever the send
+ * buffer is full it waits, without blocking, for the socket to become
+ * writable in the thread-default main context, and goes on.
+ *
+ * Cancelling @cancellable while it waits ends it with
+ * %G_IO_ERROR_CANCELLED, and the publication losing its socket ends it
+ * with %G_IO_ERROR_CLOSED; [method@Mctx.Publication.send_batch_finish]
+ * says how many datagrams went in any case.
+ *
+ * Since: 1.0
+ */
+void
+mctx_publication_send_batch_async (MctxPublication     *self,
+                                   GBytes *const       *datagrams,
+                                   guint                n_datagrams,
+                                   int                  io_priority,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSource) source = NULL;
+  BatchSend *batch;
+
+  g_return_if_fail (MCTX_IS_PUBLICATION (self));
+  g_return_if_fail (datagrams != NULL || n_datagrams == 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, SEND_BATCH_ASYNC_TAG);
+  g_task_set_name (task, "[mctx] mctx_publication_send_batch_async");
+  g_task_set_priority (task, io_priority);
+  /* Datagrams that went are reported, even if the cancellable is
+   * cancelled before the callback runs. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  batch = g_new0 (BatchSend, 1);
+  batch->datagrams = g_ptr_array_new_full (n_datagrams, (GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < n_datagrams; i++)
+    g_ptr_array_add (batch->datagrams, g_bytes_ref (datagrams[i]));
+  g_task_set_task_data (task, batch, batch_send_free);
+
+  if (g_task_return_error_if_cancelled (task) || send_batch_or_complete (task))
+    return;
+
+  source = mctx_publication_create_source (self, cancellable);
+  g_task_attach_source (task, source, (GSourceFunc) (void (*) (void)) on_batch_writable);
+}
+
+/**
+ * mctx_publication_send_batch_finish:
+ * @self: a publication
+ * @result: the result passed to the callback
+ * @datagrams_sent: (out) (optional): how many datagrams went, whether or
+ *   not all did
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Mctx.Publication.send_batch_async].
+ *
+ * Returns: %TRUE if every datagram went, %FALSE with @error set
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_publication_send_batch_finish (MctxPublication  *self,
+                                    GAsyncResult     *result,
+                                    guint            *datagrams_sent,
+                                    GError          **error)
+{
+  BatchSend *batch;
+
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == SEND_BATCH_ASYNC_TAG, FALSE);
+
+  batch = g_task_get_task_data (G_TASK (result));
+  if (datagrams_sent != NULL)
+    *datagrams_sent = batch->sent;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

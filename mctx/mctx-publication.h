@@ -123,6 +123,19 @@ MctxSendReport        *mctx_publication_send_finish         (MctxPublication  *s
                                                              GError          **error);
 
 MCTX_AVAILABLE_IN_1_0
+void                   mctx_publication_send_batch_async    (MctxPublication     *self,
+                                                             GBytes *const       *datagrams,
+                                                             guint                n_datagrams,
+                                                             int                  io_priority,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
+MCTX_AVAILABLE_IN_1_0
+gboolean               mctx_publication_send_batch_finish   (MctxPublication     *self,
+                                                             GAsyncResult        *result,
+                                                             guint               *datagrams_sent,
+                                                             GError             **error);
+MCTX_AVAILABLE_IN_1_0
 gboolean               mctx_publication_get_announce_tuple  (MctxPublication *self,
                                                              GInetAddress   **source,
                                                              GInetAddress   **group,

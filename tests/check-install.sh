@@ -78,7 +78,7 @@ export PYTHONPATH="$(dirname "$(dirname "$(dirname "$overrides")")")"
 # Where GJS looks for the overrides, relocated into the DESTDIR.
 export GJS_PATH="$destdir$datadir/gjs-1.0"
 
-for example in send source paced metrics raw-send; do
+for example in send source paced batch metrics raw-send; do
   # Parts this build lacks have no example to build.
   [ "$example" != metrics ] || grep -q '^#define MCTX_HAS_METRICS' "$destdir$includedir/mctx-1/mctx/mctx-features.h" || continue
   [ "$example" != raw-send ] || [ "$raw" = 1 ] || continue

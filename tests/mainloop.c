@@ -638,6 +638,13 @@ test_paced_would_block (SlowLink      *link,
   g_assert_cmpuint (drain (link->remote), ==, 100);
 }
 
+static gboolean
+count_tick (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
 static GBytes *
 numbered_until_300 (MctxPacedSender *sender,
                     guint64          index,
@@ -676,6 +683,90 @@ test_paced_batches_in_order (SlowLink      *link,
 
       assert_receives (link->remote, expected);
     }
+}
+
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  guint sent;
+  GError *error;
+} BatchResult;
+
+static void
+on_batch_sent (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BatchResult *batch = user_data;
+
+  batch->ok = mctx_publication_send_batch_finish (MCTX_PUBLICATION (object), result, &batch->sent, &batch->error);
+  batch->done = TRUE;
+}
+
+static GPtrArray *
+numbered_datagrams (guint count)
+{
+  GPtrArray *datagrams = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (guint i = 0; i < count; i++)
+    g_ptr_array_add (datagrams, numbered_until_300 (NULL, i, NULL));
+  return datagrams;
+}
+
+/* A batch sent from the main loop waits out full buffers without blocking
+ * the loop and delivers every datagram in order. */
+static void
+test_send_batch_async (SlowLink      *link,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) datagrams = numbered_datagrams (300);
+  BatchResult batch = { 0 };
+  guint ticks = 0, tick_id;
+
+  g_test_summary ("An async batch over a slow link waits out full buffers, lets the loop run, and delivers all 300 "
+                  "datagrams in order");
+
+  mctx_test_run ("tc qdisc change dev slow0 root tbf rate 4mbit burst 1600 limit 10000000");
+  mctx_publication_send_batch_async (link->publication, (GBytes **) datagrams->pdata, datagrams->len,
+                                     G_PRIORITY_DEFAULT, NULL, on_batch_sent, &batch);
+  tick_id = g_timeout_add (1, count_tick, &ticks);
+  iterate_until (&batch.done);
+  g_source_remove (tick_id);
+
+  g_assert_no_error (batch.error);
+  g_assert_true (batch.ok);
+  g_assert_cmpuint (batch.sent, ==, 300);
+  g_assert_cmpuint (ticks, >, 0);
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("packet %03u", i);
+
+      assert_receives (link->remote, expected);
+    }
+}
+
+/* Cancelled while it waits: the count says how many went. */
+static void
+test_send_batch_async_cancelled (SlowLink      *link,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) datagrams = numbered_datagrams (300);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  BatchResult batch = { 0 };
+
+  g_test_summary ("Cancelling an async batch that waits for room ends it with CANCELLED and the count that went");
+
+  mctx_publication_send_batch_async (link->publication, (GBytes **) datagrams->pdata, datagrams->len,
+                                     G_PRIORITY_DEFAULT, cancellable, on_batch_sent, &batch);
+  g_assert_false (batch.done);
+  g_timeout_add (50, cancel_later, cancellable);
+  iterate_until (&batch.done);
+
+  g_assert_false (batch.ok);
+  g_assert_error (batch.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (batch.sent, >, 0);
+  g_assert_cmpuint (batch.sent, <, 300);
+  g_clear_error (&batch.error);
 }
 
 /* A send failure other than a full buffer ends the run with it. */
@@ -790,6 +881,10 @@ main (int    argc,
               slow_link_set_up, test_paced_would_block, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/paced-batches-in-order", SlowLink, NULL,
               slow_link_set_up, test_paced_batches_in_order, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/send-batch-async", SlowLink, NULL,
+              slow_link_set_up, test_send_batch_async, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/send-batch-async-cancelled", SlowLink, NULL,
+              slow_link_set_up, test_send_batch_async_cancelled, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/paced-fails", Fixture, NULL,
               fixture_set_up, test_paced_fails, fixture_tear_down);
 

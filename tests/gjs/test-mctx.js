@@ -176,6 +176,24 @@ const tests = {
             assertEqual(receive(socket), text, 'context batch payload');
     },
 
+    async 'await send_batch_async'() {
+        const socket = receiver();
+        const port = socket.get_local_address().get_port();
+        const context = new Mctx.Context();
+        const config = Mctx.PublicationConfig.new(GROUP, port);
+        config.set_outgoing_interface_string('127.0.0.1');
+        const publication = context.add_publication(config);
+        const encoder = new TextEncoder();
+
+        const datagrams = ['a1', 'a2', 'a3'].map(text => new GLib.Bytes(encoder.encode(text)));
+        // The boolean result becomes an exception on failure: the count is
+        // the one value left.
+        const [sent] = await publication.send_batch_async(datagrams, GLib.PRIORITY_DEFAULT, null);
+        assertEqual(sent, 3, 'count');
+        for (const text of ['a1', 'a2', 'a3'])
+            assertEqual(receive(socket), text, 'async batched payload');
+    },
+
     'a publication only comes from a context'() {
         // GJS does not initialize GInitables it constructs: init() and
         // every send say what to do instead.

@@ -451,16 +451,14 @@ class AsyncPublication:
 
     async def send_many(self, datagrams):
         loop = asyncio.get_running_loop()
+        datagrams = [_plain_bytes(data) for data in datagrams]
         sent = 0
-        for data in datagrams:
-            data = bytes(data)
-            while True:
-                try:
-                    self.publication.send(data)
-                    break
-                except BlockingIOError:
-                    await self._writable(loop)
-            sent += 1
+        while sent < len(datagrams):
+            # As many per system call as go (sendmmsg); wait when none does.
+            try:
+                sent += self.publication.send_batch(datagrams[sent:sent + 1024])
+            except BlockingIOError:
+                await self._writable(loop)
         return sent
 
     async def send(self, data):
