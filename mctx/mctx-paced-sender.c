@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "mctx-private.h"
 
@@ -21,12 +24,16 @@
  * are one #GBytes sent [property@Mctx.PacedSender:count] times, or come
  * from a [callback@Mctx.PayloadFunc].
  *
- * The schedule does not drift: packet *n* is due at the start time plus
- * the sum of the intervals before it, however late the main loop wakes.
- * A late wake-up sends the packets that are due in one burst. Packets due
- * at once go in batched sends (mctx_publication_send_batch(), up to 64 per
- * system call). When the send buffer is full the sender waits for the
- * socket to become writable and then catches up.
+ * The schedule is a [class@Mctx.Pacer] ([property@Mctx.PacedSender:pacer]):
+ * packet *n* is due at the start time plus the intervals before it, so the
+ * rate does not drift however late the main loop wakes. The sender wakes
+ * at microsecond resolution (a `timerfd` in the main context, which timer
+ * slack does not delay): once per packet at modest rates, once per small
+ * batch at high ones ([property@Mctx.PacedSender:pacing-mode]). Packets due
+ * at once go in one batched send. After a stall it sends at most
+ * [property@Mctx.Pacer:max-burst] late packets at once
+ * ([property@Mctx.Pacer:catch-up]). When the send buffer is full the
+ * sender waits for the socket to become writable.
  *
  * [signal@Mctx.PacedSender::progress] reports the counts at most every
  * [property@Mctx.PacedSender:progress-interval] milliseconds, and once at
@@ -50,8 +57,8 @@ struct _MctxPacedSender
   gpointer func_data;
   GDestroyNotify func_notify;
 
-  double packets_per_second;
-  double bits_per_second;
+  MctxPacer *pacer;
+  MctxRateBasis rate_basis;
   guint progress_interval_ms;
 
   guint64 packets_sent;
@@ -61,12 +68,11 @@ struct _MctxPacedSender
 
   /* While running */
   GTask *task;
-  GSource *timer;
+  GSource *timer;           /* a TimerSource */
   GSource *writable;
   GQueue pending;           /* fetched but not sent: the buffer was full */
   guint64 fetched;          /* payloads taken from the function so far */
   gboolean exhausted;       /* the function said there are no more */
-  double next_due_us;      /* on the monotonic clock; fractional, so no drift */
   gint64 last_progress_us;
 };
 
@@ -84,6 +90,9 @@ enum {
   PROP_BYTES_SENT,
   PROP_STOP_ON_ERROR,
   PROP_SEND_ERRORS,
+  PROP_PACER,
+  PROP_RATE_BASIS,
+  PROP_PACING_MODE,
   N_PROPS
 };
 
@@ -126,6 +135,7 @@ mctx_paced_sender_finalize (GObject *object)
 
   g_clear_object (&self->publication);
   g_clear_pointer (&self->payload, g_bytes_unref);
+  g_clear_object (&self->pacer);
 
   G_OBJECT_CLASS (mctx_paced_sender_parent_class)->finalize (object);
 }
@@ -150,10 +160,19 @@ mctx_paced_sender_get_property (GObject    *object,
       g_value_set_uint64 (value, self->count);
       break;
     case PROP_PACKETS_PER_SECOND:
-      g_value_set_double (value, self->packets_per_second);
+      g_value_set_double (value, mctx_pacer_get_packets_per_second (self->pacer));
       break;
     case PROP_BITS_PER_SECOND:
-      g_value_set_double (value, self->bits_per_second);
+      g_value_set_double (value, mctx_pacer_get_bits_per_second (self->pacer));
+      break;
+    case PROP_PACER:
+      g_value_set_object (value, self->pacer);
+      break;
+    case PROP_RATE_BASIS:
+      g_value_set_enum (value, self->rate_basis);
+      break;
+    case PROP_PACING_MODE:
+      g_value_set_enum (value, mctx_pacer_get_mode (self->pacer));
       break;
     case PROP_PROGRESS_INTERVAL:
       g_value_set_uint (value, self->progress_interval_ms);
@@ -205,6 +224,9 @@ mctx_paced_sender_set_property (GObject      *object,
       break;
     case PROP_STOP_ON_ERROR:
       mctx_paced_sender_set_stop_on_error (self, g_value_get_boolean (value));
+      break;
+    case PROP_RATE_BASIS:
+      mctx_paced_sender_set_rate_basis (self, g_value_get_enum (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -276,7 +298,8 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
   /**
    * MctxPacedSender:bits-per-second: (getter get_bits_per_second) (setter set_bits_per_second)
    *
-   * The payload bit rate; 0 for no bit-rate limit.
+   * The bit rate, of payloads or of datagrams on the wire
+   * ([property@Mctx.PacedSender:rate-basis]); 0 for no bit-rate limit.
    *
    * Since: 1.0
    */
@@ -353,6 +376,44 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
                          0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * MctxPacedSender:pacer: (getter get_pacer)
+   *
+   * The schedule: its [property@Mctx.Pacer:max-burst] and
+   * [property@Mctx.Pacer:catch-up] can be set, and its
+   * [property@Mctx.Pacer:skipped] read. The sender sets its rates.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PACER] =
+    g_param_spec_object ("pacer", NULL, NULL, MCTX_TYPE_PACER,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:rate-basis: (getter get_rate_basis) (setter set_rate_basis)
+   *
+   * What [property@Mctx.PacedSender:bits-per-second] counts: the payload
+   * (the default), or the datagram on the wire, with its UDP header and its
+   * IPv4 (20 bytes) or IPv6 (40 bytes) header.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_RATE_BASIS] =
+    g_param_spec_enum ("rate-basis", NULL, NULL, MCTX_TYPE_RATE_BASIS, MCTX_RATE_BASIS_PAYLOAD,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:pacing-mode: (getter get_pacing_mode)
+   *
+   * How the packets are spaced at the current rate: one wake-up per packet,
+   * one per small batch, or no rate at all.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PACING_MODE] =
+    g_param_spec_enum ("pacing-mode", NULL, NULL, MCTX_TYPE_PACING_MODE, MCTX_PACING_MODE_UNLIMITED,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -417,6 +478,7 @@ mctx_paced_sender_init (MctxPacedSender *self)
 {
   self->progress_interval_ms = 100;
   self->stop_on_error = TRUE;
+  self->pacer = mctx_pacer_new ();
 }
 
 /**
@@ -531,7 +593,7 @@ mctx_paced_sender_get_packets_per_second (MctxPacedSender *self)
 {
   g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0.0);
 
-  return self->packets_per_second;
+  return mctx_pacer_get_packets_per_second (self->pacer);
 }
 
 /**
@@ -552,10 +614,10 @@ mctx_paced_sender_set_packets_per_second (MctxPacedSender *self,
 {
   g_return_if_fail (MCTX_IS_PACED_SENDER (self));
 
-  if (self->packets_per_second == rate)
+  if (mctx_pacer_get_packets_per_second (self->pacer) == rate)
     return;
 
-  self->packets_per_second = rate;
+  mctx_pacer_set_packets_per_second (self->pacer, rate);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PACKETS_PER_SECOND]);
 }
 
@@ -574,7 +636,7 @@ mctx_paced_sender_get_bits_per_second (MctxPacedSender *self)
 {
   g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0.0);
 
-  return self->bits_per_second;
+  return mctx_pacer_get_bits_per_second (self->pacer);
 }
 
 /**
@@ -595,10 +657,10 @@ mctx_paced_sender_set_bits_per_second (MctxPacedSender *self,
 {
   g_return_if_fail (MCTX_IS_PACED_SENDER (self));
 
-  if (self->bits_per_second == rate)
+  if (mctx_pacer_get_bits_per_second (self->pacer) == rate)
     return;
 
-  self->bits_per_second = rate;
+  mctx_pacer_set_bits_per_second (self->pacer, rate);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BITS_PER_SECOND]);
 }
 
@@ -676,57 +738,6 @@ mctx_paced_sender_get_bytes_sent (MctxPacedSender *self)
   g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
 
   return self->bytes_sent;
-}
-
-/* The slowest rates whose intervals the schedule can hold: a packet a day,
- * a bit a second (64 KiB then take six days). 0 means no limit. */
-#define MIN_PACKETS_PER_SECOND (1.0 / 86400)
-#define MIN_BITS_PER_SECOND 1.0
-
-static gboolean
-rate_is_valid (double rate,
-               double minimum)
-{
-  return rate == 0.0 || (isfinite (rate) && rate >= minimum);
-}
-
-/* Checked before any rate becomes an interval, and again on every tick,
- * since a running sender takes new rates from the next packet on. */
-static gboolean
-check_rates (MctxPacedSender  *self,
-             GError          **error)
-{
-  if (!rate_is_valid (self->packets_per_second, MIN_PACKETS_PER_SECOND))
-    {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE,
-                   _("Invalid rate of %g packets per second: 0 (no limit) or at least one a day (%g)"),
-                   self->packets_per_second, MIN_PACKETS_PER_SECOND);
-      return FALSE;
-    }
-  if (!rate_is_valid (self->bits_per_second, MIN_BITS_PER_SECOND))
-    {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE,
-                   _("Invalid rate of %g bits per second: 0 (no limit) or at least 1"),
-                   self->bits_per_second);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* The time a packet of @size bytes occupies in the schedule. */
-static double
-interval_us (MctxPacedSender *self,
-             gsize            size)
-{
-  double by_packets = 0.0, by_bits = 0.0;
-
-  if (self->packets_per_second > 0.0)
-    by_packets = G_USEC_PER_SEC / self->packets_per_second;
-  if (self->bits_per_second > 0.0)
-    by_bits = (double) size * 8.0 * G_USEC_PER_SEC / self->bits_per_second;
-
-  return MAX (by_packets, by_bits);
 }
 
 static GBytes *
@@ -807,6 +818,96 @@ finish (MctxPacedSender *self,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The sender's timer: a timerfd in the main context, armed at an absolute
+ * time in nanoseconds. Unlike a main-loop timeout (milliseconds, with
+ * timer slack) it wakes the loop within microseconds of the time. */
+typedef struct {
+  GSource source;
+  int fd;
+  gpointer tag;
+} TimerSource;
+
+static gboolean
+timer_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     user_data)
+{
+  TimerSource *timer = (TimerSource *) source;
+  guint64 expirations;
+
+  if (timer->fd >= 0 && (g_source_query_unix_fd (source, timer->tag) & G_IO_IN))
+    while (read (timer->fd, &expirations, sizeof expirations) < 0 && errno == EINTR)
+      ;
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static void
+timer_finalize (GSource *source)
+{
+  TimerSource *timer = (TimerSource *) source;
+
+  if (timer->fd >= 0)
+    close (timer->fd);
+}
+
+static GSourceFuncs timer_funcs = {
+  .dispatch = timer_dispatch,
+  .finalize = timer_finalize,
+};
+
+static GSource *
+timer_source_new (void)
+{
+  GSource *source = g_source_new (&timer_funcs, sizeof (TimerSource));
+  TimerSource *timer = (TimerSource *) source;
+
+  /* Without a timerfd, the main loop's own timeout still works, at
+   * millisecond resolution. */
+  timer->fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (timer->fd >= 0)
+    timer->tag = g_source_add_unix_fd (source, timer->fd, G_IO_IN);
+  g_source_set_static_name (source, "MctxPacedSender");
+  return source;
+}
+
+/* Wakes at @when_us on the monotonic clock (g_get_monotonic_time()'s,
+ * CLOCK_MONOTONIC on Linux); at once for 0 or a time past. */
+static void
+timer_source_wake_at (GSource *source,
+                      gint64   when_us)
+{
+  TimerSource *timer = (TimerSource *) source;
+  struct itimerspec spec = { { 0, 0 }, { 0, 0 } };
+
+  if (when_us <= g_get_monotonic_time ())
+    {
+      g_source_set_ready_time (source, 0);
+      return;
+    }
+  if (timer->fd < 0)
+    {
+      g_source_set_ready_time (source, when_us);
+      return;
+    }
+
+  spec.it_value.tv_sec = when_us / G_USEC_PER_SEC;
+  spec.it_value.tv_nsec = (when_us % G_USEC_PER_SEC) * 1000;
+  timerfd_settime (timer->fd, TFD_TIMER_ABSTIME, &spec, NULL);
+  g_source_set_ready_time (source, -1);
+}
+
+static void
+timer_source_stop (GSource *source)
+{
+  TimerSource *timer = (TimerSource *) source;
+  struct itimerspec disarmed = { { 0, 0 }, { 0, 0 } };
+
+  if (timer->fd >= 0)
+    timerfd_settime (timer->fd, 0, &disarmed, NULL);
+  g_source_set_ready_time (source, -1);
+}
+
 static gboolean
 on_writable (MctxPublication *publication,
              GIOCondition     condition,
@@ -822,34 +923,53 @@ on_writable (MctxPublication *publication,
   return G_SOURCE_REMOVE;
 }
 
+/* The pacer counts the UDP and IP headers when the rate is on the wire. */
+static void
+apply_rate_basis (MctxPacedSender *self)
+{
+  guint overhead = 0;
+
+  if (self->rate_basis == MCTX_RATE_BASIS_WIRE)
+    {
+      GInetSocketAddress *destination = mctx_publication_get_destination (self->publication);
+      gboolean ipv6 = destination != NULL &&
+                      g_socket_address_get_family (G_SOCKET_ADDRESS (destination)) == G_SOCKET_FAMILY_IPV6;
+
+      overhead = 8 + (ipv6 ? 40 : 20);
+    }
+  mctx_pacer_set_overhead (self->pacer, overhead);
+}
+
 static gboolean
 on_timer (gpointer user_data)
 {
   GTask *task = user_data;
   MctxPacedSender *self = g_task_get_source_object (task);
   gint64 now = g_get_monotonic_time ();
-
   GError *cancelled = NULL;
   GError *invalid = NULL;
+  guint burst = 0;
 
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &cancelled))
     {
       finish (self, cancelled);
       return G_SOURCE_REMOVE;
     }
-  if (!check_rates (self, &invalid))
+  /* New rates apply from the next packet on; ones the schedule cannot
+   * hold end the run. */
+  if (!mctx_pacer_validate (self->pacer, &invalid))
     {
       finish (self, invalid);
       return G_SOURCE_REMOVE;
     }
+  apply_rate_basis (self);
 
-  for (guint burst = 0; self->next_due_us <= (double) now; )
+  for (;;)
     {
       GBytes *payloads[BATCH];
       GOutputVector vectors[BATCH];
       GError *error = NULL;
-      double due = self->next_due_us;
-      guint n = 0;
+      guint n = 0, due;
       gint sent;
 
       if (burst >= MAX_BURST)
@@ -859,24 +979,28 @@ on_timer (gpointer user_data)
           return G_SOURCE_CONTINUE;
         }
 
-      /* Everything due by now, up to a batch. */
-      while (n < BATCH && due <= (double) now)
-        {
-          GBytes *payload = next_payload (self);
-
-          if (payload == NULL)
-            break;
-          payloads[n] = payload;
-          vectors[n].buffer = g_bytes_get_data (payload, &vectors[n].size);
-          if (vectors[n].buffer == NULL)
-            vectors[n].buffer = "";
-          due += interval_us (self, vectors[n].size);
-          n++;
-        }
-      if (n == 0)
+      /* How many are due depends on the size, under a bit rate: the first
+       * payload is fetched to know. */
+      payloads[0] = next_payload (self);
+      if (payloads[0] == NULL)
         {
           finish (self, NULL);
           return G_SOURCE_REMOVE;
+        }
+      due = mctx_pacer_count_due (self->pacer, now, g_bytes_get_size (payloads[0]), BATCH);
+      if (due == 0)
+        {
+          requeue (self, payloads, 0, 1);
+          break;
+        }
+
+      for (n = 0; n < due; n++)
+        {
+          if (n > 0 && (payloads[n] = next_payload (self)) == NULL)
+            break;
+          vectors[n].buffer = g_bytes_get_data (payloads[n], &vectors[n].size);
+          if (vectors[n].buffer == NULL)
+            vectors[n].buffer = "";
         }
 
       sent = mctx_publication_send_batch (self->publication, vectors, n, &error);
@@ -886,7 +1010,7 @@ on_timer (gpointer user_data)
           requeue (self, payloads, 0, n);
           self->writable = mctx_publication_create_source (self->publication, NULL);
           g_task_attach_source (task, self->writable, (GSourceFunc) (void (*) (void)) on_writable);
-          g_source_set_ready_time (self->timer, -1);
+          timer_source_stop (self->timer);
           return G_SOURCE_CONTINUE;
         }
       if (sent < 0)
@@ -904,7 +1028,7 @@ on_timer (gpointer user_data)
                          self->packets_sent + self->send_errors, error);
           g_error_free (error);
           self->send_errors++;
-          self->next_due_us += interval_us (self, vectors[0].size);
+          mctx_pacer_advance (self->pacer, 1, vectors[0].size);
           g_bytes_unref (payloads[0]);
           burst++;
           if (run_complete (self))
@@ -921,7 +1045,7 @@ on_timer (gpointer user_data)
         {
           self->packets_sent++;
           self->bytes_sent += vectors[k].size;
-          self->next_due_us += interval_us (self, vectors[k].size);
+          mctx_pacer_advance (self->pacer, 1, vectors[k].size);
           g_bytes_unref (payloads[k]);
 
           if (g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE))
@@ -940,21 +1064,9 @@ on_timer (gpointer user_data)
       now - self->last_progress_us >= (gint64) self->progress_interval_ms * 1000)
     emit_progress (self, now);
 
-  g_source_set_ready_time (self->timer, (gint64) ceil (self->next_due_us));
+  timer_source_wake_at (self->timer, mctx_pacer_get_wake_time (self->pacer));
   return G_SOURCE_CONTINUE;
 }
-
-static gboolean
-timer_dispatch (GSource     *source,
-                GSourceFunc  callback,
-                gpointer     user_data)
-{
-  return callback (user_data);
-}
-
-static GSourceFuncs timer_funcs = {
-  .dispatch = timer_dispatch,
-};
 
 /**
  * mctx_paced_sender_run_async:
@@ -999,7 +1111,7 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
 
   /* Rates are checked here, not refused by their setters: a binding sees
    * a GError, where a critical would go unnoticed. */
-  if (!check_rates (self, &error))
+  if (!mctx_pacer_validate (self->pacer, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1012,10 +1124,10 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
   self->fetched = 0;
   self->exhausted = FALSE;
   self->last_progress_us = g_get_monotonic_time ();
-  self->next_due_us = (double) self->last_progress_us;
+  mctx_pacer_start (self->pacer, self->last_progress_us);
 
-  self->timer = g_source_new (&timer_funcs, sizeof (GSource));
-  g_source_set_static_name (self->timer, "MctxPacedSender");
+  self->timer = timer_source_new ();
+  g_source_set_priority (self->timer, io_priority);
   g_source_set_ready_time (self->timer, 0);
   if (cancellable != NULL)
     {
@@ -1110,4 +1222,83 @@ mctx_paced_sender_get_send_errors (MctxPacedSender *self)
   g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
 
   return self->send_errors;
+}
+
+/**
+ * mctx_paced_sender_get_pacer: (get-property pacer)
+ * @self: a paced sender
+ *
+ * Gets the schedule, to set its maximum burst and catch-up policy or read
+ * how many slots it dropped.
+ *
+ * Returns: (transfer none): the pacer
+ *
+ * Since: 1.0
+ */
+MctxPacer *
+mctx_paced_sender_get_pacer (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), NULL);
+
+  return self->pacer;
+}
+
+/**
+ * mctx_paced_sender_get_rate_basis: (get-property rate-basis)
+ * @self: a paced sender
+ *
+ * Gets what the bit rate counts.
+ *
+ * Returns: the rate basis
+ *
+ * Since: 1.0
+ */
+MctxRateBasis
+mctx_paced_sender_get_rate_basis (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), MCTX_RATE_BASIS_PAYLOAD);
+
+  return self->rate_basis;
+}
+
+/**
+ * mctx_paced_sender_set_rate_basis: (set-property rate-basis)
+ * @self: a paced sender
+ * @basis: what [property@Mctx.PacedSender:bits-per-second] counts
+ *
+ * Sets whether the bit rate counts payloads or datagrams on the wire. A
+ * running sender uses it from the next packet on.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_rate_basis (MctxPacedSender *self,
+                                  MctxRateBasis    basis)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+  g_return_if_fail (basis == MCTX_RATE_BASIS_PAYLOAD || basis == MCTX_RATE_BASIS_WIRE);
+
+  if (self->rate_basis == basis)
+    return;
+
+  self->rate_basis = basis;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE_BASIS]);
+}
+
+/**
+ * mctx_paced_sender_get_pacing_mode: (get-property pacing-mode)
+ * @self: a paced sender
+ *
+ * Gets how packets are spaced at the current rate, as its pacer does.
+ *
+ * Returns: the pacing mode
+ *
+ * Since: 1.0
+ */
+MctxPacingMode
+mctx_paced_sender_get_pacing_mode (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), MCTX_PACING_MODE_UNLIMITED);
+
+  return mctx_pacer_get_mode (self->pacer);
 }

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "mctx-version-macros.h"
+#include "mctx-pacer.h"
 #include "mctx-publication.h"
 
 G_BEGIN_DECLS
@@ -92,5 +93,15 @@ MCTX_AVAILABLE_IN_1_0
 gboolean         mctx_paced_sender_run_finish            (MctxPacedSender     *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
+
+MCTX_AVAILABLE_IN_1_0
+MctxPacer       *mctx_paced_sender_get_pacer             (MctxPacedSender     *self);
+MCTX_AVAILABLE_IN_1_0
+MctxRateBasis    mctx_paced_sender_get_rate_basis        (MctxPacedSender     *self);
+MCTX_AVAILABLE_IN_1_0
+void             mctx_paced_sender_set_rate_basis        (MctxPacedSender     *self,
+                                                          MctxRateBasis        basis);
+MCTX_AVAILABLE_IN_1_0
+MctxPacingMode   mctx_paced_sender_get_pacing_mode       (MctxPacedSender     *self);
 
 G_END_DECLS

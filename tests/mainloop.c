@@ -769,6 +769,93 @@ test_send_batch_async_cancelled (SlowLink      *link,
   g_clear_error (&batch.error);
 }
 
+static void
+record_time (MctxPacedSender *sender,
+             guint64          index,
+             guint64          bytes,
+             GArray          *times)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val (times, now);
+}
+
+static gboolean
+stall_loop (gpointer user_data)
+{
+  g_usleep (G_USEC_PER_SEC);
+  return G_SOURCE_REMOVE;
+}
+
+/* A main loop that stalls for a second: afterwards the sender sends at
+ * most max-burst late packets at once and drops the other missed slots. */
+static void
+test_paced_stall (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  MctxPacer *pacer = mctx_paced_sender_get_pacer (sender);
+  RunResult run = { 0 };
+  guint largest = 0;
+
+  g_test_summary ("After a 1 s stall of the main loop at 100 packets/s, no burst exceeds max-burst (8 here) and the "
+                  "missed slots are dropped and counted");
+
+  mctx_paced_sender_set_packets_per_second (sender, 100);
+  mctx_pacer_set_max_burst (pacer, 8);
+  g_assert_cmpint (mctx_paced_sender_get_pacing_mode (sender), ==, MCTX_PACING_MODE_PER_DATAGRAM);
+  g_signal_connect (sender, "packet-sent", G_CALLBACK (record_time), times);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, cancellable, on_run, &run);
+  g_timeout_add (55, stall_loop, NULL);
+  g_timeout_add (1300, cancel_later, cancellable);
+  iterate_until (&run.done);
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&run.error);
+
+  /* Bursts: packets sent within 2 ms of the first of their group. */
+  for (guint i = 0; i < times->len; )
+    {
+      guint j = i;
+
+      while (j < times->len && g_array_index (times, gint64, j) - g_array_index (times, gint64, i) < 2000)
+        j++;
+      largest = MAX (largest, j - i);
+      i = j;
+    }
+  g_test_message ("%u packets, largest burst %u, %" G_GUINT64_FORMAT " slots dropped",
+                  times->len, largest, mctx_pacer_get_skipped (pacer));
+  g_assert_cmpuint (largest, <=, 8);
+  g_assert_cmpuint (largest, >=, 2);
+  g_assert_cmpuint (mctx_pacer_get_skipped (pacer), >=, 80);
+}
+
+/* The rate basis decides what the pacer counts. */
+static void
+test_paced_rate_basis (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 3);
+  RunResult run = { 0 };
+
+  g_test_summary ("A wire bit rate counts the UDP and IPv4 headers (28 bytes a datagram); batched mode at high rates");
+
+  g_object_set (sender, "bits-per-second", 1e6, "rate-basis", MCTX_RATE_BASIS_WIRE, NULL);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (mctx_pacer_get_overhead (mctx_paced_sender_get_pacer (sender)), ==, 28);
+
+  /* The slower rate wins: 1 Mbit/s of 33-byte datagrams is per datagram. */
+  mctx_paced_sender_set_packets_per_second (sender, 100000);
+  g_assert_cmpint (mctx_paced_sender_get_pacing_mode (sender), ==, MCTX_PACING_MODE_PER_DATAGRAM);
+  mctx_paced_sender_set_bits_per_second (sender, 0);
+  g_assert_cmpint (mctx_paced_sender_get_pacing_mode (sender), ==, MCTX_PACING_MODE_BATCHED);
+}
+
 /* A send failure other than a full buffer ends the run with it. */
 static void
 test_paced_fails (Fixture       *fixture,
@@ -885,6 +972,10 @@ main (int    argc,
               slow_link_set_up, test_send_batch_async, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/send-batch-async-cancelled", SlowLink, NULL,
               slow_link_set_up, test_send_batch_async_cancelled, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/paced-stall", Fixture, NULL,
+              fixture_set_up, test_paced_stall, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-rate-basis", Fixture, NULL,
+              fixture_set_up, test_paced_rate_basis, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-fails", Fixture, NULL,
               fixture_set_up, test_paced_fails, fixture_tear_down);
 

@@ -1,17 +1,15 @@
 /* mctx-async-send: send UDP multicast datagrams from a GMainLoop
  *
- * The same command line as mctx-send, driven by the main loop: each packet
- * goes out through mctx_publication_send_async() on schedule, or, with
- * --rate, through an MctxPacedSender. When several packets are due at once
- * (interval 0, a late wake-up) they go in one non-blocking batched send,
- * and the main loop runs between batches.
+ * The same command line as mctx-send, driven by the main loop through an
+ * MctxPacedSender: the schedule (--rate, or one packet per INTERVAL_MS) is
+ * the library's pacer, which wakes at microsecond resolution and sends
+ * what is due at once in one batched send.
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
 #include "config.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 #include <glib-unix.h>
@@ -25,35 +23,12 @@ typedef struct {
   MctxToolReporter *reporter;
   GMainLoop *loop;
   GCancellable *cancellable;
-  guint64 next;             /* index of the next packet */
-  gint64 started_us;
-  double interval_us;
-  guint wait_id;            /* timeout until the next packet is due */
   MctxToolMetrics *metrics;
   guint sample_id;          /* timeout until the next sample is due */
   gint64 next_sample_us;
-  gboolean metrics_failed;
   gboolean interrupted;
   int status;
 } AsyncSend;
-
-static void send_next (AsyncSend *self);
-
-static gboolean
-send_when_due (gpointer user_data)
-{
-  AsyncSend *self = user_data;
-
-  self->wait_id = 0;
-  send_next (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-finished (AsyncSend *self)
-{
-  return self->interrupted || (self->options.count != 0 && self->next >= self->options.count);
-}
 
 static void
 stop (AsyncSend *self,
@@ -61,91 +36,6 @@ stop (AsyncSend *self,
 {
   self->status = status;
   g_main_loop_quit (self->loop);
-}
-
-static void
-on_sent (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  AsyncSend *self = user_data;
-  g_autoptr(MctxSendReport) report = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 due_us, now;
-
-  report = mctx_publication_send_finish (MCTX_PUBLICATION (object), result, &error);
-  if (report == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      stop (self, EXIT_SUCCESS);
-      return;
-    }
-
-  /* A failed send (a link down, a full interface queue) is counted, and
-   * the schedule goes on. */
-  if (report == NULL)
-    mctx_tool_reporter_error (self->reporter, self->next, error);
-  else
-    mctx_tool_reporter_packet (self->reporter, self->next, mctx_send_report_get_bytes_sent (report));
-  self->next++;
-
-  if (finished (self))
-    {
-      stop (self, EXIT_SUCCESS);
-      return;
-    }
-
-  /* Packet n is due at start + n intervals, however long sends took. */
-  due_us = self->started_us + (gint64) (self->next * self->interval_us);
-  now = g_get_monotonic_time ();
-  if (due_us <= now)
-    send_next (self);
-  else
-    self->wait_id = g_timeout_add ((guint) ((due_us - now + 999) / 1000), send_when_due, self);
-}
-
-/* Several packets due: one batched send, which never blocks. Returns FALSE
- * when the buffer was full, so that an async send waits for room. */
-static gboolean
-send_batch (AsyncSend *self,
-            guint      due)
-{
-  GOutputVector vectors[MCTX_TOOL_BATCH];
-  g_autoptr(GError) error = NULL;
-  gint sent;
-
-  for (guint i = 0; i < due; i++)
-    vectors[i].buffer = g_bytes_get_data (self->options.payload, &vectors[i].size);
-
-  sent = mctx_publication_send_batch (self->publication, vectors, due, &error);
-  if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    return FALSE;
-
-  for (gint k = 0; k < sent; k++)
-    mctx_tool_reporter_packet (self->reporter, self->next++, g_bytes_get_size (self->options.payload));
-  if (sent < 0)
-    mctx_tool_reporter_error (self->reporter, self->next++, error);
-  return TRUE;
-}
-
-static void
-send_next (AsyncSend *self)
-{
-  guint64 left = self->options.count == 0 ? MCTX_TOOL_BATCH : self->options.count - self->next;
-  guint due = mctx_tool_count_due (self->started_us, self->interval_us, self->next, g_get_monotonic_time (),
-                                   (guint) MIN (left, MCTX_TOOL_BATCH));
-
-  if (due > 1 && send_batch (self, due))
-    {
-      if (finished (self))
-        stop (self, EXIT_SUCCESS);
-      else
-        /* The rest of the main loop (signals, samples) runs first. */
-        self->wait_id = g_idle_add (send_when_due, self);
-      return;
-    }
-
-  mctx_publication_send_async (self->publication, self->options.payload, G_PRIORITY_DEFAULT,
-                               self->cancellable, on_sent, self);
 }
 
 static void
@@ -214,16 +104,10 @@ static void
 interrupt (AsyncSend *self,
            int        signum)
 {
+  /* The run ends at its next wake-up, reporting what went. */
   mctx_tool_note_interrupt (signum);
   self->interrupted = TRUE;
   g_cancellable_cancel (self->cancellable);
-
-  /* Between two packets nothing is in flight: stop now. */
-  if (self->wait_id != 0)
-    {
-      g_clear_handle_id (&self->wait_id, g_source_remove);
-      stop (self, EXIT_SUCCESS);
-    }
 }
 
 static gboolean
@@ -273,43 +157,33 @@ main (int    argc,
   self.loop = g_main_loop_new (NULL, FALSE);
   self.cancellable = g_cancellable_new ();
   self.reporter = mctx_tool_reporter_new (&self.options, self.publication);
-  self.started_us = g_get_monotonic_time ();
-  self.interval_us = (double) self.options.interval_ms * 1000;
 
   sigint_id = g_unix_signal_add (SIGINT, on_sigint, &self);
   sigterm_id = g_unix_signal_add (SIGTERM, on_sigterm, &self);
   if (mctx_tool_metrics_get_period (self.metrics) > 0)
     {
-      self.next_sample_us = self.started_us + mctx_tool_metrics_get_period (self.metrics);
+      self.next_sample_us = g_get_monotonic_time () + mctx_tool_metrics_get_period (self.metrics);
       schedule_sample (&self);
     }
 
-  if (self.options.rate > 0)
-    {
-      paced = mctx_paced_sender_new (self.publication, self.options.payload, self.options.count);
-      mctx_paced_sender_set_packets_per_second (paced, self.options.rate);
-      mctx_paced_sender_set_stop_on_error (paced, FALSE);
-      g_signal_connect (paced, "send-failed", G_CALLBACK (on_send_failed), &self);
-      if (self.options.json || !self.options.quiet)
-        g_signal_connect (paced, "packet-sent", G_CALLBACK (on_packet_sent), &self);
-      else
-        g_signal_connect (paced, "progress", G_CALLBACK (on_progress), &self);
-      mctx_paced_sender_run_async (paced, G_PRIORITY_DEFAULT, self.cancellable, on_run, &self);
-    }
+  paced = mctx_paced_sender_new (self.publication, self.options.payload, self.options.count);
+  mctx_paced_sender_set_packets_per_second (paced, mctx_tool_packets_per_second (&self.options));
+  mctx_paced_sender_set_stop_on_error (paced, FALSE);
+  mctx_tool_reporter_set_pacing_mode (self.reporter, mctx_paced_sender_get_pacing_mode (paced));
+  g_signal_connect (paced, "send-failed", G_CALLBACK (on_send_failed), &self);
+  if (self.options.json || !self.options.quiet)
+    g_signal_connect (paced, "packet-sent", G_CALLBACK (on_packet_sent), &self);
   else
-    /* From the loop: a first batch may finish the run, which quits it. */
-    self.wait_id = g_idle_add (send_when_due, &self);
+    g_signal_connect (paced, "progress", G_CALLBACK (on_progress), &self);
+  mctx_paced_sender_run_async (paced, G_PRIORITY_DEFAULT, self.cancellable, on_run, &self);
 
   g_main_loop_run (self.loop);
 
-  if (paced != NULL)
-    {
-      /* The paced sender counted what the signals may not have. */
-      if (self.options.quiet && !self.options.json)
-        mctx_tool_reporter_progress (self.reporter,
-                                     mctx_paced_sender_get_packets_sent (paced),
-                                     mctx_paced_sender_get_bytes_sent (paced));
-    }
+  /* The paced sender counted what the signals may not have. */
+  if (self.options.quiet && !self.options.json)
+    mctx_tool_reporter_progress (self.reporter,
+                                 mctx_paced_sender_get_packets_sent (paced),
+                                 mctx_paced_sender_get_bytes_sent (paced));
   if (self.status == EXIT_SUCCESS)
     {
       gboolean metrics_ok;
@@ -323,7 +197,6 @@ main (int    argc,
   g_clear_pointer (&self.metrics, mctx_tool_metrics_free);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
-  g_clear_handle_id (&self.wait_id, g_source_remove);
   mctx_tool_reporter_free (self.reporter);
   g_object_unref (self.cancellable);
   g_main_loop_unref (self.loop);

@@ -200,9 +200,9 @@ send_due (MctxRawPublication  *publication,
   return 0;
 }
 
-/* Sends @datagram COUNT times on the schedule the options give, reporting
- * each send; returns the exit status. It sleeps only when nothing is due,
- * and sends what is due at once in one batch. */
+/* Sends @datagram COUNT times on the schedule the options give (the
+ * library's pacer), reporting each send; returns the exit status. It
+ * sleeps only when nothing is due, and sends what is due in one batch. */
 static int
 send_repeatedly (MctxToolOptions    *options,
                  MctxRawPublication *publication,
@@ -211,37 +211,41 @@ send_repeatedly (MctxToolOptions    *options,
                  const char         *source_text)
 {
   g_autoptr(MctxToolReporter) reporter = NULL;
-  double interval_us;
-  gint64 started;
+  g_autoptr(MctxPacer) pacer = NULL;
+  gsize size = g_bytes_get_size (datagram);
 
   mctx_tool_catch_interrupts ();
 
+  pacer = mctx_tool_pacer_new (options);
   reporter = mctx_tool_reporter_new_for (options, destination_text, source_text,
                                          mctx_raw_publication_get_id (publication));
-  interval_us = options->rate > 0 ? G_USEC_PER_SEC / options->rate : (double) options->interval_ms * 1000;
-  started = g_get_monotonic_time ();
+  mctx_tool_reporter_set_pacing_mode (reporter, mctx_pacer_get_mode (pacer));
+  mctx_pacer_start (pacer, g_get_monotonic_time ());
 
   for (guint64 i = 0; !mctx_tool_interrupted () && (options->count == 0 || i < options->count); )
     {
       g_autoptr(GError) error = NULL;
       guint64 left = options->count == 0 ? MCTX_TOOL_BATCH : options->count - i;
-      guint due = mctx_tool_count_due (started, interval_us, i, g_get_monotonic_time (),
-                                       (guint) MIN (left, MCTX_TOOL_BATCH));
+      guint due = mctx_pacer_count_due (pacer, g_get_monotonic_time (), size, (guint) MIN (left, MCTX_TOOL_BATCH));
       gint sent;
 
       if (due == 0)
         {
-          mctx_tool_sleep_until (started + (gint64) (i * interval_us));
+          mctx_tool_sleep_until (mctx_pacer_get_wake_time (pacer));
           continue;
         }
 
-      /* A failure is counted and the schedule goes on; a datagram that
-       * went is reported even when a signal came meanwhile. */
+      /* A failure is counted and its slot given up; a datagram that went
+       * is reported even when a signal came meanwhile. */
       sent = send_due (publication, datagram, due, &error);
       for (gint k = 0; k < sent; k++)
-        mctx_tool_reporter_packet (reporter, i++, g_bytes_get_size (datagram));
+        mctx_tool_reporter_packet (reporter, i++, size);
+      mctx_pacer_advance (pacer, (guint) MAX (sent, 0), size);
       if (sent < 0)
-        mctx_tool_reporter_error (reporter, i++, error);
+        {
+          mctx_tool_reporter_error (reporter, i++, error);
+          mctx_pacer_advance (pacer, 1, size);
+        }
     }
 
   mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());

@@ -114,8 +114,8 @@ main (int    argc,
   g_autoptr(MctxContext) context = NULL;
   g_autoptr(MctxToolReporter) reporter = NULL;
   g_autoptr(MctxToolMetrics) metrics = NULL;
+  g_autoptr(MctxPacer) pacer = NULL;
   MctxPublication *publication;
-  double interval_us;
   gint64 started, next_sample_us;
   int status = EXIT_SUCCESS;
   gboolean metrics_failed = FALSE;
@@ -131,36 +131,43 @@ main (int    argc,
 
   mctx_tool_catch_interrupts ();
 
-  interval_us = options.rate > 0 ? G_USEC_PER_SEC / options.rate
-                                 : (double) options.interval_ms * 1000;
+  pacer = mctx_tool_pacer_new (&options);
   reporter = mctx_tool_reporter_new (&options, publication);
+  mctx_tool_reporter_set_pacing_mode (reporter, mctx_pacer_get_mode (pacer));
   started = g_get_monotonic_time ();
   next_sample_us = started + mctx_tool_metrics_get_period (metrics);
+  mctx_pacer_start (pacer, started);
 
   for (guint64 i = 0; !mctx_tool_interrupted () && (options.count == 0 || i < options.count); )
     {
       g_autoptr(GError) error = NULL;
       guint64 left = options.count == 0 ? MCTX_TOOL_BATCH : options.count - i;
+      gsize size = g_bytes_get_size (options.payload);
       guint due;
 
-      /* Packet i is due at start + i intervals, however long sends took. */
-      wait_until (started + (gint64) (i * interval_us), metrics, &next_sample_us);
+      /* The pacer says when; samples that fall due meanwhile are taken. */
+      wait_until (mctx_pacer_get_wake_time (pacer), metrics, &next_sample_us);
       if (mctx_tool_interrupted ())
         break;
+      due = mctx_pacer_count_due (pacer, g_get_monotonic_time (), size, (guint) MIN (left, MCTX_TOOL_BATCH));
+      if (due == 0)
+        continue;
 
       /* A failure (a link down, a full interface queue) is counted and
-       * the schedule goes on; a datagram that went is always reported,
-       * even when a signal came meanwhile. */
-      due = mctx_tool_count_due (started, interval_us, i, g_get_monotonic_time (),
-                                 (guint) MIN (left, MCTX_TOOL_BATCH));
+       * its slot given up; a datagram that went is always reported, even
+       * when a signal came meanwhile. */
       if (due > 1)
         {
           gint sent = send_due (publication, options.payload, due, &error);
 
           for (gint k = 0; k < sent; k++)
-            mctx_tool_reporter_packet (reporter, i++, g_bytes_get_size (options.payload));
+            mctx_tool_reporter_packet (reporter, i++, size);
+          mctx_pacer_advance (pacer, (guint) MAX (sent, 0), size);
           if (sent < 0)
-            mctx_tool_reporter_error (reporter, i++, error);
+            {
+              mctx_tool_reporter_error (reporter, i++, error);
+              mctx_pacer_advance (pacer, 1, size);
+            }
         }
       else
         {
@@ -170,6 +177,8 @@ main (int    argc,
             mctx_tool_reporter_packet (reporter, i++, (gsize) sent);
           else if (error != NULL)
             mctx_tool_reporter_error (reporter, i++, error);
+          if (sent >= 0 || error != NULL)
+            mctx_pacer_advance (pacer, 1, size);
         }
     }
 

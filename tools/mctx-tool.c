@@ -12,6 +12,7 @@
 #include <string.h>
 #include <locale.h>
 #include <math.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
@@ -75,23 +76,26 @@ mctx_tool_sleep_until (gint64 due_us)
     ;
 }
 
-guint
-mctx_tool_count_due (gint64   started_us,
-                     double   interval_us,
-                     guint64  next,
-                     gint64   now_us,
-                     guint    limit)
+double
+mctx_tool_packets_per_second (MctxToolOptions *options)
 {
-  double last_due;
+  if (options->rate > 0)
+    return options->rate;
+  if (options->interval_ms > 0)
+    return 1000.0 / (double) options->interval_ms;
+  return 0.0;
+}
 
-  if (now_us < started_us + (gint64) (next * interval_us))
-    return 0;
-  if (interval_us <= 0.0)
-    return limit;
+MctxPacer *
+mctx_tool_pacer_new (MctxToolOptions *options)
+{
+  MctxPacer *pacer = mctx_pacer_new ();
 
-  /* The index of the last datagram due by now. */
-  last_due = floor ((double) (now_us - started_us) / interval_us);
-  return (guint) MIN ((double) limit, last_due - (double) next + 1);
+  mctx_pacer_set_packets_per_second (pacer, mctx_tool_packets_per_second (options));
+  /* Sleeps end within microseconds of their time, not the default 50 µs
+   * of slack later. */
+  prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+  return pacer;
 }
 
 int
@@ -482,6 +486,7 @@ struct _MctxToolReporter
   gboolean line_drawn;
   gint64 last_progress_us;
   JsonGenerator *generator;
+  const char *pacing_mode;   /* NULL: not paced */
 };
 
 char *
@@ -704,6 +709,11 @@ mctx_tool_reporter_finish (MctxToolReporter *reporter,
       json_builder_add_int_value (builder, (gint64) reporter->errors);
       json_builder_set_member_name (builder, "interrupted");
       json_builder_add_boolean_value (builder, interrupted);
+      if (reporter->pacing_mode != NULL)
+        {
+          json_builder_set_member_name (builder, "pacing_mode");
+          json_builder_add_string_value (builder, reporter->pacing_mode);
+        }
       json_builder_end_object (builder);
       print_json (reporter, builder);
     }
@@ -711,9 +721,16 @@ mctx_tool_reporter_finish (MctxToolReporter *reporter,
     {
       if (interrupted)
         g_print (_("interrupted: "));
-      g_print (_("sent %llu packets, %llu bytes to %s\n"),
-               (unsigned long long) reporter->packets, (unsigned long long) reporter->bytes,
-               reporter->destination);
+      if (reporter->pacing_mode != NULL)
+        /* Translators: the last %s names the pacing mode, untranslated:
+         * unlimited, per-datagram or batched */
+        g_print (_("sent %llu packets, %llu bytes to %s; pacing: %s\n"),
+                 (unsigned long long) reporter->packets, (unsigned long long) reporter->bytes,
+                 reporter->destination, reporter->pacing_mode);
+      else
+        g_print (_("sent %llu packets, %llu bytes to %s\n"),
+                 (unsigned long long) reporter->packets, (unsigned long long) reporter->bytes,
+                 reporter->destination);
       if (reporter->errors > 0)
         g_print (_("%llu sends failed\n"), (unsigned long long) reporter->errors);
     }
@@ -791,7 +808,14 @@ build_flags (MctxToolOptions  *options,
   json_object_set_int_member (flags, "chunk_payload_bytes", (gint64) payload_size);
   json_object_set_string_member (flags, "pacing",
                                  options->rate > 0 || options->interval_ms > 0 ? "fixed-interval" : "none");
-  json_object_set_boolean_member (flags, "batch_send_enabled", FALSE);
+  {
+    g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+
+    mctx_pacer_set_packets_per_second (pacer, mctx_tool_packets_per_second (options));
+    json_object_set_string_member (flags, "pacing_mode", mctx_pacing_mode_to_string (mctx_pacer_get_mode (pacer)));
+  }
+  /* Datagrams due at once go in one batched send. */
+  json_object_set_boolean_member (flags, "batch_send_enabled", TRUE);
   json_object_set_boolean_member (flags, "loopback_enabled", !options->no_loopback);
   json_object_set_int_member (flags, "ttl_or_hops", options->ttl >= 0 ? options->ttl : 1);
   json_object_set_string_member (flags, "local_address", source);
@@ -974,4 +998,11 @@ mctx_tool_metrics_free (MctxToolMetrics *self)
   g_clear_object (&self->writer);
 #endif
   g_free (self);
+}
+
+void
+mctx_tool_reporter_set_pacing_mode (MctxToolReporter *reporter,
+                                    MctxPacingMode    mode)
+{
+  reporter->pacing_mode = mctx_pacing_mode_to_string (mode);
 }

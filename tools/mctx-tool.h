@@ -67,14 +67,12 @@ void                   mctx_tool_sleep_until      (gint64                  due_u
 /* Datagrams per batched send when several are due at once. */
 #define MCTX_TOOL_BATCH 64
 
-/* On the schedule where datagram i is due at @started_us + i ×
- * @interval_us: how many from @next on are due at @now_us, at most @limit
- * (and 0 when none is). */
-guint                  mctx_tool_count_due        (gint64                  started_us,
-                                                   double                  interval_us,
-                                                   guint64                 next,
-                                                   gint64                  now_us,
-                                                   guint                   limit);
+/* The packet rate the options ask for: --rate, else one packet per
+ * INTERVAL_MS; 0 for none. */
+double                 mctx_tool_packets_per_second (MctxToolOptions     *options);
+/* The library's pacer at that rate, the one the paced sender uses, and the
+ * thread's timer slack at its least. */
+MctxPacer             *mctx_tool_pacer_new        (MctxToolOptions        *options);
 
 /* Prints "<tool>: <message>" on stderr and returns @status. */
 int                    mctx_tool_fail           (int                     status,
@@ -107,6 +105,9 @@ void                   mctx_tool_reporter_progress (MctxToolReporter    *reporte
 void                   mctx_tool_reporter_finish (MctxToolReporter      *reporter,
                                                   gboolean               interrupted);
 void                   mctx_tool_reporter_free   (MctxToolReporter      *reporter);
+/* The pacing mode, for the summary and its JSON. */
+void                   mctx_tool_reporter_set_pacing_mode (MctxToolReporter *reporter,
+                                                           MctxPacingMode    mode);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxToolReporter, mctx_tool_reporter_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MctxToolOptions, mctx_tool_options_clear)

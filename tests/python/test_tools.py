@@ -83,7 +83,7 @@ class SenderTests:
         result = self.run_tool("239.1.2.3", str(port), "quiet", "2", "0",
                      "--bind", "127.0.0.1:43002", "--interface-name", "lo", "--quiet")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout, "sent 2 packets, 10 bytes to 239.1.2.3:%d\n" % port)
+        self.assertEqual(result.stdout, "sent 2 packets, 10 bytes to 239.1.2.3:%d; pacing: unlimited\n" % port)
         self.assertEqual(receive(receiver)[2], ("127.0.0.1", 43002))
         self.assertEqual(receive(receiver)[0], b"quiet")
         receiver.close()
@@ -205,7 +205,8 @@ class SenderTests:
                                "--interface", "127.0.0.1", "--quiet")
         elapsed = time.monotonic() - started
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout, "sent 300 packets, 1500 bytes to 239.1.2.3:%d\n" % port)
+        # 3000/s is one datagram per 333 µs: a wake-up each.
+        self.assertEqual(result.stdout, "sent 300 packets, 1500 bytes to 239.1.2.3:%d; pacing: per-datagram\n" % port)
         self.assertEqual(drain(receiver), 300)
         # Paced, not sent at once: 299 intervals of 1/3000 s lie between the
         # first and the last packet.
@@ -237,7 +238,7 @@ class SenderTests:
         finally:
             ip("link", "del", "fla")
         self.assertEqual(process.returncode, 1, err)
-        match = re.match(r"^sent (\d+) packets, \d+ bytes to 239\.1\.2\.3:5000\n(\d+) sends failed\n$", out)
+        match = re.match(r"^sent (\d+) packets, \d+ bytes to 239\.1\.2\.3:5000; pacing: \S+\n(\d+) sends failed\n$", out)
         self.assertIsNotNone(match, out)
         sent, failed = int(match.group(1)), int(match.group(2))
         self.assertGreater(failed, 5)
@@ -260,7 +261,7 @@ class SenderTests:
         out, err = process.communicate(timeout=10)
         # As a shell reports a run a signal ended.
         self.assertEqual(process.returncode, 128 + signum, err)
-        self.assertRegex(out, r"^interrupted: sent \d+ packets, \d+ bytes to 239\.1\.2\.3:%d\n$" % port)
+        self.assertRegex(out, r"^interrupted: sent \d+ packets, \d+ bytes to 239\.1\.2\.3:%d; pacing: per-datagram\n$" % port)
         sent = int(out.split()[2])
         self.assertEqual(drain(receiver) + 1, sent)
         receiver.close()
@@ -323,7 +324,7 @@ class MetricsFileTests:
             "multicast_source": "default", "multicast_interface": "127.0.0.1",
             "multicast_group": "239.1.2.3", "multicast_port": port,
             "publish_interval_ms": 25, "chunk_payload_bytes": 7,
-            "pacing": "fixed-interval", "batch_send_enabled": False,
+            "pacing": "fixed-interval", "pacing_mode": "per-datagram", "batch_send_enabled": True,
             "loopback_enabled": True, "ttl_or_hops": 1, "local_address": "127.0.0.1",
             "experiment": "baseline"})
 
@@ -468,8 +469,8 @@ class MetricsFileTests:
         self.assertEqual(result.returncode, 0, result.stderr)
         flags = self.read_jsonl(path)[0]["flags"]
         self.assertEqual((flags["multicast_source"], flags["multicast_interface"], flags["pacing"],
-                          flags["loopback_enabled"], flags["ttl_or_hops"]),
-                         ("127.0.0.1", "default", "none", False, 9))
+                          flags["pacing_mode"], flags["loopback_enabled"], flags["ttl_or_hops"]),
+                         ("127.0.0.1", "default", "none", "unlimited", False, 9))
 
     def test_node_id_from_environment(self):
         path = os.path.join(tempfile.mkdtemp(), "n.jsonl")

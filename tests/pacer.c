@@ -1,0 +1,176 @@
+/* pacer.c: the schedule of paced sending, on a clock the test sets
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <math.h>
+
+#include <mctx/mctx.h>
+
+#define START 1000000000    /* µs: any time will do */
+
+/* One wake-up per datagram at modest rates, at each due time. */
+static void
+test_per_datagram (void)
+{
+  g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+
+  g_test_summary ("At 1000 datagrams/s each datagram has its wake-up at its due time, and the schedule does not drift");
+
+  mctx_pacer_set_packets_per_second (pacer, 1000);
+  mctx_pacer_start (pacer, START);
+  g_assert_cmpint (mctx_pacer_get_mode (pacer), ==, MCTX_PACING_MODE_PER_DATAGRAM);
+
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, START, 100, 64), ==, 1);
+  mctx_pacer_advance (pacer, 1, 100);
+  g_assert_cmpint (mctx_pacer_get_wake_time (pacer), ==, START + 1000);
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, START + 999, 100, 64), ==, 0);
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, START + 1000, 100, 64), ==, 1);
+
+  /* A wake-up 300 µs late sends one; the next is still due on the grid. */
+  for (guint i = 1; i < 1000; i++)
+    {
+      g_assert_cmpuint (mctx_pacer_count_due (pacer, START + i * 1000 + 300, 100, 64), ==, 1);
+      mctx_pacer_advance (pacer, 1, 100);
+    }
+  g_assert_cmpint (mctx_pacer_get_wake_time (pacer), ==, START + 1000 * 1000);
+  g_assert_cmpuint (mctx_pacer_get_skipped (pacer), ==, 0);
+}
+
+/* At high rates a wake-up sends the datagrams due within its window,
+ * centred on it, so that each is within 20 µs of its time. */
+static void
+test_batched (void)
+{
+  g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+  gint64 wake;
+  guint due;
+
+  g_test_summary ("At 100 000 datagrams/s a wake-up sends the datagrams due within 40 µs, at the middle of that window");
+
+  mctx_pacer_set_packets_per_second (pacer, 100000);
+  mctx_pacer_start (pacer, START);
+  g_assert_cmpint (mctx_pacer_get_mode (pacer), ==, MCTX_PACING_MODE_BATCHED);
+
+  /* Due at START, +10, ... +40: five, sent at START + 20. */
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, START, 100, 64), ==, 3);
+  g_assert_cmpint (mctx_pacer_get_wake_time (pacer), ==, START + 20);
+  due = mctx_pacer_count_due (pacer, START + 20, 100, 64);
+  g_assert_cmpuint (due, ==, 5);
+  mctx_pacer_advance (pacer, due, 100);
+
+  /* The next window starts at +50: its wake-up is at +70. */
+  wake = mctx_pacer_get_wake_time (pacer);
+  g_assert_cmpint (wake, ==, START + 70);
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, wake - 1, 100, 64), ==, 4);
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, wake, 100, 2), ==, 2);
+
+  /* No rate: as many as the caller can take, 64 at most. */
+  mctx_pacer_set_packets_per_second (pacer, 0);
+  g_assert_cmpint (mctx_pacer_get_mode (pacer), ==, MCTX_PACING_MODE_UNLIMITED);
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, START, 100, 1000), ==, 64);
+  g_assert_cmpint (mctx_pacer_get_wake_time (pacer), ==, 0);
+  g_assert_cmpstr (mctx_pacing_mode_to_string (MCTX_PACING_MODE_BATCHED), ==, "batched");
+}
+
+/* After a stall, at most max-burst go at once; the older missed slots are
+ * dropped and the schedule keeps its phase. */
+static void
+test_catch_up_burst (void)
+{
+  g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+
+  g_test_summary ("After a 2 s stall at 100/s, 16 late datagrams go at once and 185 missed slots are dropped, on the grid");
+
+  g_assert_cmpuint (mctx_pacer_get_max_burst (pacer), ==, 16);
+  g_assert_cmpint (mctx_pacer_get_catch_up (pacer), ==, MCTX_CATCH_UP_BURST);
+  mctx_pacer_set_packets_per_second (pacer, 100);
+  mctx_pacer_start (pacer, START);
+
+  /* Slots at START, +10 ms, ..., +2 s: 201 are due. */
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, START + 2000000, 100, 1000), ==, 16);
+  g_assert_cmpuint (mctx_pacer_get_skipped (pacer), ==, 185);
+  mctx_pacer_advance (pacer, 16, 100);
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, START + 2000000, 100, 1000), ==, 0);
+  g_assert_cmpint (mctx_pacer_get_wake_time (pacer), ==, START + 2010000);
+
+  /* A smaller burst, set while running. */
+  mctx_pacer_set_max_burst (pacer, 3);
+  g_assert_cmpuint (mctx_pacer_count_due (pacer, START + 3000000, 100, 1000), ==, 3);
+  g_assert_cmpuint (mctx_pacer_get_skipped (pacer), ==, 185 + 97);
+}
+
+/* Catching up on everything: max-burst at a time, back to back. */
+static void
+test_catch_up_all (void)
+{
+  g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+  guint total = 0, due;
+
+  g_test_summary ("With catch-up ALL every missed slot is sent, 16 at a time, and none is dropped");
+
+  mctx_pacer_set_packets_per_second (pacer, 100);
+  mctx_pacer_set_catch_up (pacer, MCTX_CATCH_UP_ALL);
+  mctx_pacer_start (pacer, START);
+  while ((due = mctx_pacer_count_due (pacer, START + 2000000, 100, 1000)) > 0)
+    {
+      g_assert_cmpuint (due, <=, 16);
+      total += due;
+      mctx_pacer_advance (pacer, due, 100);
+    }
+  g_assert_cmpuint (total, ==, 201);
+  g_assert_cmpuint (mctx_pacer_get_skipped (pacer), ==, 0);
+}
+
+/* Bits per second count the payload plus the overhead, when set. */
+static void
+test_bit_rate (void)
+{
+  g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A bit rate spaces datagrams by their size plus the overhead; the slower rate wins; invalid rates are refused");
+
+  mctx_pacer_set_bits_per_second (pacer, 8000);
+  mctx_pacer_start (pacer, START);
+  mctx_pacer_advance (pacer, 1, 100);
+  g_assert_cmpint (mctx_pacer_get_wake_time (pacer), ==, START + 100000);
+
+  mctx_pacer_set_overhead (pacer, 28);
+  mctx_pacer_start (pacer, START);
+  mctx_pacer_advance (pacer, 1, 100);
+  g_assert_cmpint (mctx_pacer_get_wake_time (pacer), ==, START + 128000);
+
+  /* 1000 packets/s is faster than 128 ms a packet: the bit rate holds. */
+  mctx_pacer_set_packets_per_second (pacer, 1000);
+  mctx_pacer_start (pacer, START);
+  mctx_pacer_advance (pacer, 1, 100);
+  g_assert_cmpint (mctx_pacer_get_wake_time (pacer), ==, START + 128000);
+  g_assert_true (mctx_pacer_validate (pacer, &error));
+
+  mctx_pacer_set_packets_per_second (pacer, -1);
+  g_assert_false (mctx_pacer_validate (pacer, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE);
+  g_clear_error (&error);
+  mctx_pacer_set_packets_per_second (pacer, 0);
+  mctx_pacer_set_bits_per_second (pacer, NAN);
+  g_assert_false (mctx_pacer_validate (pacer, &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/mctx/pacer/per-datagram", test_per_datagram);
+  g_test_add_func ("/mctx/pacer/batched", test_batched);
+  g_test_add_func ("/mctx/pacer/catch-up-burst", test_catch_up_burst);
+  g_test_add_func ("/mctx/pacer/catch-up-all", test_catch_up_all);
+  g_test_add_func ("/mctx/pacer/bit-rate", test_bit_rate);
+
+  return g_test_run ();
+}
