@@ -1,56 +1,112 @@
 #!/usr/bin/python3
-# How well the paced senders hold their rate: mctx-async-send (MctxPacedSender
-# on a GMainLoop) and mctx-send (clock_nanosleep on an absolute schedule)
-# send N packets at R packets/s over lo; a receiver timestamps arrivals.
-# The achieved rate is (N - 1) / (last - first arrival).
+# How evenly the paced senders space datagrams: the library's
+# MctxPacedSender (a GMainLoop program), mctx-send, mctx-async-send and
+# mctx-raw-send send at 1 000, 10 000 and 100 000 datagrams/s over lo; a
+# receiver takes the kernel's timestamp of each arrival (SO_TIMESTAMPNS).
+# Two plain C loops are the references: one sleeps to each due time
+# (clock_nanosleep, timer slack 1 ns), one spins to it (a whole core).
+# For each: the achieved rate, the departure-time error of each datagram
+# against the ideal schedule with the constant offset removed (median,
+# 99th percentile, maximum), and the sender's CPU time per second.
 #
-# Run through bench/run.sh, which gives it a private network namespace.
+# Run through bench/run.sh (a network namespace of its own), as root:
+#   bench/run.sh /usr/bin/python3 bench/pacing.py
+# Builds _build-bench-throughput (release) when missing.
 #
 # SPDX-License-Identifier: BSD-2-Clause
 
 import os
-import select
 import socket
+import statistics
+import struct
 import subprocess
 import sys
 import time
 
-BUILD = os.environ.get("MCTX_BUILD_DIR", "_build")
-RATE = float(os.environ.get("MCTX_BENCH_RATE", "10000"))
-SECONDS = float(os.environ.get("MCTX_BENCH_SECONDS", "5"))
+BUILD = "_build-bench-throughput"
 GROUP = "239.1.2.3"
+RATES = [1000, 10000, 100000]
+SECONDS = float(os.environ.get("MCTX_BENCH_SECONDS", "3"))
+SO_TIMESTAMPNS = 35
+SO_RCVBUFFORCE = 33
 
 
-def measure(tool):
-    count = int(RATE * SECONDS)
-    receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-    receiver.bind((GROUP, 0))
-    receiver.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
-                        socket.inet_aton(GROUP) + socket.inet_aton("127.0.0.1"))
-    port = receiver.getsockname()[1]
+def build():
+    if not os.path.exists(os.path.join(BUILD, "build.ninja")):
+        subprocess.run(["meson", "setup", BUILD, "--buildtype=release", "-Ddocs=disabled"],
+                       check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["meson", "compile", "-C", BUILD], check=True, stdout=subprocess.DEVNULL)
 
-    process = subprocess.Popen([os.path.join(BUILD, "tools", tool), GROUP, str(port), "x" * 64,
-                                str(count), "--rate", str(RATE), "--interface", "127.0.0.1",
-                                "--quiet"], stdout=subprocess.DEVNULL)
-    arrivals = []
-    while len(arrivals) < count:
-        if not select.select([receiver], [], [], 2.0)[0]:
+
+def receiver():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 512 << 20)
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    sock.bind((GROUP, 0))
+    sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                    socket.inet_aton(GROUP) + socket.inet_aton("127.0.0.1"))
+    sock.settimeout(1.0)
+    return sock, sock.getsockname()[1]
+
+
+def arrivals(sock, count):
+    stamps = []
+    while len(stamps) < count:
+        try:
+            _data, ancillary, _flags, _address = sock.recvmsg(2048, 64)
+        except socket.timeout:
             break
-        receiver.recv(2048)
-        arrivals.append(time.monotonic())
-    process.wait()
-    receiver.close()
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                seconds, nanoseconds = struct.unpack("qq", data[:16])
+                stamps.append(seconds * 1_000_000_000 + nanoseconds)
+    return stamps
 
-    span = arrivals[-1] - arrivals[0]
-    achieved = (len(arrivals) - 1) / span
-    error = (achieved - RATE) / RATE * 100
-    print("%-16s target %8.0f pkt/s  sent %6d  received %6d  over %.3f s  achieved %9.1f pkt/s  error %+.2f %%"
-          % (tool, RATE, count, len(arrivals), span, achieved, error))
-    return abs(error) <= 1.0 and len(arrivals) == count
+
+def command(sender, rate, count, port):
+    tools = os.path.join(BUILD, "tools")
+    common = [GROUP, str(port), "x" * 19, str(count), "--rate", str(rate), "--quiet"]
+    bench = os.path.join(BUILD, "bench", "mctx-bench-throughput")
+    if sender == "MctxPacedSender":
+        return [bench, "paced", str(rate), str(count), str(port)]
+    if sender.startswith("plain "):
+        return [bench, "plain-paced", str(rate), str(count), str(port), sender.split()[1]]
+    if sender == "mctx-raw-send":
+        return [os.path.join(tools, sender), *common, "--interface-name", "lo", "--source", "127.0.0.1"]
+    return [os.path.join(tools, sender), *common, "--interface", "127.0.0.1"]
+
+
+def measure(sender, rate):
+    count = int(rate * SECONDS)
+    sock, port = receiver()
+    started = time.monotonic()
+    process = subprocess.Popen(command(sender, rate, count, port), stdout=subprocess.PIPE, text=True)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.monotonic() - started
+    out = process.stdout.read()
+    stamps = arrivals(sock, count)
+    sock.close()
+    if status != 0 or len(stamps) < 2:
+        return "%-16s %7d/s  failed (status %d, %d received)" % (sender, rate, status, len(stamps))
+
+    interval = 1e9 / rate
+    offsets = [stamp - i * interval for i, stamp in enumerate(stamps)]
+    base = statistics.median(offsets)
+    errors = sorted(abs(offset - base) / 1000 for offset in offsets)
+    achieved = (len(stamps) - 1) * 1e9 / (stamps[-1] - stamps[0])
+    mode = out.strip().rsplit(" ", 1)[-1] if "pacing" in out or "MODE" in out else "?"
+    cpu = (usage.ru_utime + usage.ru_stime) / elapsed
+    return ("%-16s %7d/s  achieved %10.1f/s (%+.3f %%)  error median %6.1f µs  p99 %7.1f µs  max %8.1f µs"
+            "  cpu %3.0f %%  received %d/%d  %s"
+            % (sender, rate, achieved, (achieved - rate) / rate * 100, errors[len(errors) // 2],
+               errors[int(len(errors) * 0.99)], errors[-1], cpu * 100, len(stamps), count, mode))
 
 
 if __name__ == "__main__":
-    ok = all([measure("mctx-async-send"), measure("mctx-send")])
-    print("within 1 %%: %s" % ("yes" if ok else "NO"))
-    sys.exit(0 if ok else 1)
+    build()
+    print("pacing over lo, %.0f s per run; %s" % (SECONDS, time.strftime("%Y-%m-%d")))
+    for rate in RATES:
+        for sender in ("plain sleep", "plain spin", "MctxPacedSender", "mctx-send", "mctx-async-send",
+                       "mctx-raw-send"):
+            print(measure(sender, rate), flush=True)
+    sys.exit(0)

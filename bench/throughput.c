@@ -12,6 +12,15 @@
  *                                         publications (sharing sockets),
  *                                         against a plain socket/connect
  *                                         loop
+ *   mctx-bench-throughput paced RATE N PORT
+ *                                         N datagrams at RATE per second
+ *                                         through an MctxPacedSender on a
+ *                                         GMainLoop, to 239.1.2.3:PORT
+ *   mctx-bench-throughput plain-paced RATE N PORT sleep|spin
+ *                                         the same with a plain send()
+ *                                         loop that sleeps to each due
+ *                                         time (clock_nanosleep, timer
+ *                                         slack 1 ns) or spins to it
  *   mctx-bench-throughput callgrind N    N sends each through
  *                                         bench_plain_send_loop() and
  *                                         bench_mctx_send_loop(), for
@@ -36,6 +45,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -536,6 +547,67 @@ bench_callgrind (guint64 n)
   bench_mctx_send_loop (publication, n);
 }
 
+static void
+on_paced_run (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!mctx_paced_sender_run_finish (MCTX_PACED_SENDER (object), result, &error))
+    g_error ("%s", error->message);
+  g_main_loop_quit (user_data);
+}
+
+static void
+bench_paced (double  rate,
+             guint64 n,
+             guint16 port)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GBytes) payload = g_bytes_new_static ("paced bench payload", 19);
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (add_udp (context, port, 1), payload, n);
+
+  mctx_paced_sender_set_packets_per_second (sender, rate);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_paced_run, loop);
+  g_main_loop_run (loop);
+  printf ("MODE %s\n", mctx_pacing_mode_to_string (mctx_paced_sender_get_pacing_mode (sender)));
+}
+
+/* The references for pacing: a plain loop that sleeps (or spins) to each
+ * datagram's due time and sends it. */
+static void
+bench_plain_paced (double      rate,
+                   guint64     n,
+                   guint16     port,
+                   gboolean    spin)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GSocket) socket = mctx_publication_steal_socket (add_udp (context, port, 1));
+  int fd = g_socket_get_fd (socket);
+  gint64 start = g_get_monotonic_time () * 1000;
+  double interval = 1e9 / rate;
+
+  prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+  for (guint64 i = 0; i < n; i++)
+    {
+      gint64 due = start + (gint64) (i * interval);
+
+      if (spin)
+        while (g_get_monotonic_time () * 1000 < due)
+          ;
+      else
+        {
+          struct timespec until = { due / 1000000000, due % 1000000000 };
+
+          clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL);
+        }
+      while (send (fd, "paced bench payload", 19, MSG_DONTWAIT) < 0 && errno == EAGAIN)
+        ;
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -544,7 +616,7 @@ main (int    argc,
 
   if (argc < 2)
     {
-      fprintf (stderr, "usage: %s udp|raw|scale|callgrind N [INTERFACE]\n", argv[0]);
+      fprintf (stderr, "usage: %s udp|raw|scale|paced|callgrind ...\n", argv[0]);
       return 2;
     }
 
@@ -554,6 +626,12 @@ main (int    argc,
     bench_raw (n, argv[3]);
   else if (g_str_equal (argv[1], "scale"))
     bench_scale ((guint) n, argc > 3 && g_str_equal (argv[3], "shared"));
+  else if (g_str_equal (argv[1], "paced") && argc > 4)
+    bench_paced (g_ascii_strtod (argv[2], NULL), g_ascii_strtoull (argv[3], NULL, 10),
+                 (guint16) g_ascii_strtoull (argv[4], NULL, 10));
+  else if (g_str_equal (argv[1], "plain-paced") && argc > 5)
+    bench_plain_paced (g_ascii_strtod (argv[2], NULL), g_ascii_strtoull (argv[3], NULL, 10),
+                       (guint16) g_ascii_strtoull (argv[4], NULL, 10), g_str_equal (argv[5], "spin"));
   else if (g_str_equal (argv[1], "callgrind"))
     bench_callgrind (n);
   else

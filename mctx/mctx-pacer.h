@@ -36,20 +36,22 @@ typedef enum {
 
 /**
  * MctxCatchUp:
- * @MCTX_CATCH_UP_BURST: after a stall, send at most
- *   [property@Mctx.Pacer:max-burst] of the late datagrams at once and drop
- *   the older missed slots, keeping the schedule's phase
- * @MCTX_CATCH_UP_ALL: send every missed slot, [property@Mctx.Pacer:max-burst]
- *   at a time back to back, until the schedule is met again
+ * @MCTX_CATCH_UP_BURST: send the late datagrams
+ *   [property@Mctx.Pacer:max-burst] at a time, one burst per interval,
+ *   until the schedule is met again: none is dropped, so the rate over the
+ *   run holds, and no burst is larger than the maximum
+ * @MCTX_CATCH_UP_DROP: send [property@Mctx.Pacer:max-burst] of the late
+ *   datagrams and drop the older missed slots, keeping the schedule's
+ *   phase: a live stream's choice, where late data is worth less
  *
- * What a [class@Mctx.Pacer] does with the slots it missed while its sender
- * could not run.
+ * What a [class@Mctx.Pacer] does when its sender falls behind by more than
+ * a burst, as after a stall of the main loop.
  *
  * Since: 1.0
  */
 typedef enum {
   MCTX_CATCH_UP_BURST,
-  MCTX_CATCH_UP_ALL,
+  MCTX_CATCH_UP_DROP,
 } MctxCatchUp;
 
 /**
@@ -122,6 +124,8 @@ void            mctx_pacer_advance               (MctxPacer   *self,
                                                   gsize        size);
 MCTX_AVAILABLE_IN_1_0
 gint64          mctx_pacer_get_wake_time         (MctxPacer   *self);
+MCTX_AVAILABLE_IN_1_0
+guint           mctx_pacer_get_wake_lead         (MctxPacer   *self);
 MCTX_AVAILABLE_IN_1_0
 const char     *mctx_pacing_mode_to_string       (MctxPacingMode mode);
 

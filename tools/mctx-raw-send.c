@@ -231,7 +231,7 @@ send_repeatedly (MctxToolOptions    *options,
 
       if (due == 0)
         {
-          mctx_tool_sleep_until (mctx_pacer_get_wake_time (pacer));
+          mctx_tool_wait_for_pacer (pacer);
           continue;
         }
 

@@ -143,10 +143,15 @@ main (int    argc,
       g_autoptr(GError) error = NULL;
       guint64 left = options.count == 0 ? MCTX_TOOL_BATCH : options.count - i;
       gsize size = g_bytes_get_size (options.payload);
+      gint64 wake;
       guint due;
 
-      /* The pacer says when; samples that fall due meanwhile are taken. */
-      wait_until (mctx_pacer_get_wake_time (pacer), metrics, &next_sample_us);
+      /* The pacer says when; samples that fall due meanwhile are taken.
+       * The last stretch spins (the pacer's lead). */
+      wake = mctx_pacer_get_wake_time (pacer);
+      wait_until (wake - mctx_pacer_get_wake_lead (pacer), metrics, &next_sample_us);
+      while (!mctx_tool_interrupted () && g_get_monotonic_time () < wake)
+        ;
       if (mctx_tool_interrupted ())
         break;
       due = mctx_pacer_count_due (pacer, g_get_monotonic_time (), size, (guint) MIN (left, MCTX_TOOL_BATCH));

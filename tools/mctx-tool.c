@@ -98,6 +98,17 @@ mctx_tool_pacer_new (MctxToolOptions *options)
   return pacer;
 }
 
+void
+mctx_tool_wait_for_pacer (MctxPacer *pacer)
+{
+  gint64 wake = mctx_pacer_get_wake_time (pacer);
+
+  /* Sleep until a little before, then spin: the pacer's lead. */
+  mctx_tool_sleep_until (wake - mctx_pacer_get_wake_lead (pacer));
+  while (!interrupt_received && g_get_monotonic_time () < wake)
+    ;
+}
+
 int
 mctx_tool_fail (int         status,
                 const char *format,

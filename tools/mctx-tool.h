@@ -73,6 +73,9 @@ double                 mctx_tool_packets_per_second (MctxToolOptions     *option
 /* The library's pacer at that rate, the one the paced sender uses, and the
  * thread's timer slack at its least. */
 MctxPacer             *mctx_tool_pacer_new        (MctxToolOptions        *options);
+/* Sleeps until the pacer's wake time, the last stretch spinning; a signal
+ * cuts it short. */
+void                   mctx_tool_wait_for_pacer   (MctxPacer              *pacer);
 
 /* Prints "<tool>: <message>" on stderr and returns @status. */
 int                    mctx_tool_fail           (int                     status,
