@@ -100,6 +100,9 @@ G_BEGIN_DECLS
  *   checksum is wrong
  * @MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS: a control datagram's source or
  *   destination address is unspecified (all zeros)
+ * @MCTX_ERROR_NOT_STAMPED: a payload does not start with a valid
+ *   [struct@Mctx.Stamp] header
+ * @MCTX_ERROR_INVALID_TRAFFIC_CLASS: a traffic class is above 255
  *
  * Error codes of the %MCTX_ERROR domain. Failures of the operating
  * system are reported in the %G_IO_ERROR domain instead; a publication
@@ -149,6 +152,8 @@ typedef enum {
   MCTX_ERROR_RAW_TOO_LARGE,
   MCTX_ERROR_RAW_HEADER_CHECKSUM,
   MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS,
+  MCTX_ERROR_NOT_STAMPED,
+  MCTX_ERROR_INVALID_TRAFFIC_CLASS,
 } MctxError;
 
 MCTX_AVAILABLE_IN_1_0

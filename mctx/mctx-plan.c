@@ -248,6 +248,8 @@ _mctx_publication_plan_resolve (MctxPublicationPlan    *plan,
   plan->ttl = mctx_publication_config_get_ttl (config);
   plan->loopback = mctx_publication_config_get_loopback (config);
   plan->shared = mctx_publication_config_get_shared_socket (config);
+  plan->traffic_class = mctx_publication_config_get_traffic_class (config);
+  plan->send_buffer_size = mctx_publication_config_get_send_buffer_size (config);
 
   if (plan->family == G_SOCKET_FAMILY_IPV6)
     resolved = resolve_ipv6 (plan, config, error);

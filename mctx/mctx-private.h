@@ -198,6 +198,8 @@ typedef struct {
   guint               ttl;
   gboolean            loopback;
   gboolean            shared;           /* an unconnected socket, shared */
+  guint               traffic_class;
+  guint               send_buffer_size; /* 0: the system's */
   MctxInterfaceCache *interfaces;       /* (nullable) the context's */
 } MctxPublicationPlan;
 

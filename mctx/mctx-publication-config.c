@@ -56,6 +56,8 @@ struct _MctxPublicationConfig
   guint ttl;
   gboolean loopback;
   gboolean shared_socket;
+  guint traffic_class;
+  guint send_buffer_size;
 };
 
 G_DEFINE_FINAL_TYPE (MctxPublicationConfig, mctx_publication_config, G_TYPE_OBJECT)
@@ -73,6 +75,8 @@ enum {
   PROP_TTL,
   PROP_LOOPBACK,
   PROP_SHARED_SOCKET,
+  PROP_TRAFFIC_CLASS,
+  PROP_SEND_BUFFER_SIZE,
   N_PROPS
 };
 
@@ -136,6 +140,12 @@ mctx_publication_config_get_property (GObject    *object,
     case PROP_SHARED_SOCKET:
       g_value_set_boolean (value, self->shared_socket);
       break;
+    case PROP_TRAFFIC_CLASS:
+      g_value_set_uint (value, self->traffic_class);
+      break;
+    case PROP_SEND_BUFFER_SIZE:
+      g_value_set_uint (value, self->send_buffer_size);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -183,6 +193,12 @@ mctx_publication_config_set_property (GObject      *object,
       break;
     case PROP_SHARED_SOCKET:
       mctx_publication_config_set_shared_socket (self, g_value_get_boolean (value));
+      break;
+    case PROP_TRAFFIC_CLASS:
+      mctx_publication_config_set_traffic_class (self, g_value_get_uint (value));
+      break;
+    case PROP_SEND_BUFFER_SIZE:
+      mctx_publication_config_set_send_buffer_size (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -352,6 +368,33 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * MctxPublicationConfig:traffic-class: (getter get_traffic_class) (setter set_traffic_class)
+   *
+   * The IPv4 type of service or IPv6 traffic class of the datagrams, 0 to
+   * 255: the DSCP in its upper six bits (`dscp << 2`), ECN in the lower two.
+   * A value above 255 is refused when the publication is created
+   * (%MCTX_ERROR_INVALID_TRAFFIC_CLASS).
+   *
+   * Since: 1.0
+   */
+  properties[PROP_TRAFFIC_CLASS] =
+    g_param_spec_uint ("traffic-class", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPublicationConfig:send-buffer-size: (getter get_send_buffer_size) (setter set_send_buffer_size)
+   *
+   * The socket's send buffer in bytes (`SO_SNDBUF`, which Linux doubles for
+   * its bookkeeping and bounds by `net.core.wmem_max`), or 0 for the
+   * system's default.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SEND_BUFFER_SIZE] =
+    g_param_spec_uint ("send-buffer-size", NULL, NULL, 0, G_MAXINT / 2, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -465,6 +508,8 @@ mctx_publication_config_copy (MctxPublicationConfig *self)
   copy->ttl = self->ttl;
   copy->loopback = self->loopback;
   copy->shared_socket = self->shared_socket;
+  copy->traffic_class = self->traffic_class;
+  copy->send_buffer_size = self->send_buffer_size;
 
   return copy;
 }
@@ -507,7 +552,9 @@ mctx_publication_config_equal (MctxPublicationConfig *self,
          g_strcmp0 (self->interface_name, other->interface_name) == 0 &&
          self->ttl == other->ttl &&
          self->loopback == other->loopback &&
-         self->shared_socket == other->shared_socket;
+         self->shared_socket == other->shared_socket &&
+         self->traffic_class == other->traffic_class &&
+         self->send_buffer_size == other->send_buffer_size;
 }
 
 /* The private helper both configuration types hash addresses with. */
@@ -557,6 +604,8 @@ mctx_publication_config_hash (MctxPublicationConfig *self)
   hash = hash * 31 + (self->interface_name != NULL ? g_str_hash (self->interface_name) : 0);
   hash = hash * 31 + (guint) self->ttl;
   hash = hash * 2 + (self->loopback ? 1 : 0);
+  hash = hash * 31 + self->traffic_class;
+  hash = hash * 31 + self->send_buffer_size;
   return hash * 2 + (self->shared_socket ? 1 : 0);
 }
 
@@ -619,6 +668,10 @@ mctx_publication_config_to_string (MctxPublicationConfig *self)
   g_string_append_printf (string, " ttl %u", self->ttl);
   if (!self->loopback)
     g_string_append (string, " no-loopback");
+  if (self->traffic_class != 0)
+    g_string_append_printf (string, " tclass 0x%02x", self->traffic_class);
+  if (self->send_buffer_size != 0)
+    g_string_append_printf (string, " sndbuf %u", self->send_buffer_size);
   if (self->shared_socket)
     g_string_append (string, " shared");
 
@@ -743,6 +796,14 @@ mctx_publication_config_validate (MctxPublicationConfig  *self,
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_TTL,
                    _("Invalid TTL %u: it must be between 0 and 255"), self->ttl);
+      return FALSE;
+    }
+
+  if (self->traffic_class > 255)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_TRAFFIC_CLASS,
+                   _("Invalid traffic class %u: it must be between 0 and 255 (DSCP 0 to 63, shifted left by 2)"),
+                   self->traffic_class);
       return FALSE;
     }
 
@@ -1406,4 +1467,86 @@ mctx_publication_config_set_shared_socket (MctxPublicationConfig *self,
 
   self->shared_socket = shared;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARED_SOCKET]);
+}
+
+/**
+ * mctx_publication_config_get_traffic_class: (get-property traffic-class)
+ * @self: a configuration
+ *
+ * Gets the IPv4 type of service or IPv6 traffic class.
+ *
+ * Returns: the traffic class
+ *
+ * Since: 1.0
+ */
+guint
+mctx_publication_config_get_traffic_class (MctxPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
+
+  return self->traffic_class;
+}
+
+/**
+ * mctx_publication_config_set_traffic_class: (set-property traffic-class)
+ * @self: a configuration
+ * @traffic_class: the IPv4 type of service or IPv6 traffic class, 0 to 255
+ *
+ * Sets the traffic class of the datagrams; see
+ * [property@Mctx.PublicationConfig:traffic-class].
+ *
+ * Since: 1.0
+ */
+void
+mctx_publication_config_set_traffic_class (MctxPublicationConfig *self,
+                                           guint                  traffic_class)
+{
+  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
+
+  if (self->traffic_class == traffic_class)
+    return;
+
+  self->traffic_class = traffic_class;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAFFIC_CLASS]);
+}
+
+/**
+ * mctx_publication_config_get_send_buffer_size: (get-property send-buffer-size)
+ * @self: a configuration
+ *
+ * Gets the send buffer size asked for.
+ *
+ * Returns: the size in bytes, or 0 for the system's default
+ *
+ * Since: 1.0
+ */
+guint
+mctx_publication_config_get_send_buffer_size (MctxPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
+
+  return self->send_buffer_size;
+}
+
+/**
+ * mctx_publication_config_set_send_buffer_size: (set-property send-buffer-size)
+ * @self: a configuration
+ * @size: the send buffer in bytes, or 0 for the system's default
+ *
+ * Sets the socket's send buffer size.
+ *
+ * Since: 1.0
+ */
+void
+mctx_publication_config_set_send_buffer_size (MctxPublicationConfig *self,
+                                              guint                  size)
+{
+  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
+  g_return_if_fail (size <= G_MAXINT / 2);
+
+  if (self->send_buffer_size == size)
+    return;
+
+  self->send_buffer_size = size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEND_BUFFER_SIZE]);
 }

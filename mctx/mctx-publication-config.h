@@ -118,6 +118,16 @@ MCTX_AVAILABLE_IN_1_0
 void                   mctx_publication_config_set_loopback     (MctxPublicationConfig *self,
                                                                  gboolean               loopback);
 MCTX_AVAILABLE_IN_1_0
+guint                  mctx_publication_config_get_traffic_class (MctxPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void                   mctx_publication_config_set_traffic_class (MctxPublicationConfig *self,
+                                                                  guint                  traffic_class);
+MCTX_AVAILABLE_IN_1_0
+guint                  mctx_publication_config_get_send_buffer_size (MctxPublicationConfig *self);
+MCTX_AVAILABLE_IN_1_0
+void                   mctx_publication_config_set_send_buffer_size (MctxPublicationConfig *self,
+                                                                     guint                  size);
+MCTX_AVAILABLE_IN_1_0
 gboolean               mctx_publication_config_get_shared_socket (MctxPublicationConfig *self);
 MCTX_AVAILABLE_IN_1_0
 void                   mctx_publication_config_set_shared_socket (MctxPublicationConfig *self,

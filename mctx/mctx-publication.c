@@ -480,6 +480,30 @@ bind_or_connect (int                  fd,
     return _mctx_set_io_error (error, saved_errno, _("Could not connect to %s"), text);
 }
 
+/* The traffic class and send buffer, when the configuration sets them. */
+static gboolean
+set_traffic_options (int                   fd,
+                     MctxPublicationPlan  *plan,
+                     GError              **error)
+{
+  int traffic_class = (int) plan->traffic_class;
+  int buffer = (int) plan->send_buffer_size;
+
+  if (traffic_class != 0)
+    {
+      gboolean ipv6 = plan->family == G_SOCKET_FAMILY_IPV6;
+
+      if (!_mctx_set_socket_option (fd, ipv6 ? IPPROTO_IPV6 : IPPROTO_IP, ipv6 ? IPV6_TCLASS : IP_TOS,
+                                    &traffic_class, sizeof traffic_class, ipv6 ? "IPV6_TCLASS" : "IP_TOS", error))
+        return FALSE;
+    }
+  if (buffer != 0 &&
+      !_mctx_set_socket_option (fd, SOL_SOCKET, SO_SNDBUF, &buffer, sizeof buffer, "SO_SNDBUF", error))
+    return FALSE;
+
+  return TRUE;
+}
+
 static gboolean
 configure_socket (int                   fd,
                   MctxPublicationPlan  *plan,
@@ -487,6 +511,7 @@ configure_socket (int                   fd,
                   GError              **error)
 {
   if (!set_multicast_options (fd, plan, error) ||
+      !set_traffic_options (fd, plan, error) ||
       !_mctx_socket_enable_recverr (fd, plan->family, error))
     return FALSE;
 
@@ -550,6 +575,8 @@ typedef struct {
   int recverr;
   int ipv6_interface;
   struct in_addr ipv4_interface;
+  int traffic_class;
+  int send_buffer;
 } SocketState;
 
 static void
@@ -569,6 +596,10 @@ socket_state_save (int             fd,
   getsockopt (fd, level, ipv6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP, &state->loop, &size);
   size = sizeof (int);
   getsockopt (fd, level, ipv6 ? IPV6_RECVERR : IP_RECVERR, &state->recverr, &size);
+  size = sizeof (int);
+  getsockopt (fd, level, ipv6 ? IPV6_TCLASS : IP_TOS, &state->traffic_class, &size);
+  size = sizeof (int);
+  getsockopt (fd, SOL_SOCKET, SO_SNDBUF, &state->send_buffer, &size);
   if (ipv6)
     {
       size = sizeof (int);
@@ -588,12 +619,17 @@ socket_state_restore (int                 fd,
 {
   gboolean ipv6 = family == G_SOCKET_FAMILY_IPV6;
   int level = ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
+  int state_buffer;
 
   if (state->flags >= 0)
     fcntl (fd, F_SETFL, state->flags);
   setsockopt (fd, level, ipv6 ? IPV6_MULTICAST_HOPS : IP_MULTICAST_TTL, &state->ttl, sizeof (int));
   setsockopt (fd, level, ipv6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP, &state->loop, sizeof (int));
   setsockopt (fd, level, ipv6 ? IPV6_RECVERR : IP_RECVERR, &state->recverr, sizeof (int));
+  setsockopt (fd, level, ipv6 ? IPV6_TCLASS : IP_TOS, &state->traffic_class, sizeof (int));
+  /* The kernel reports the doubled size: halve it to put it back. */
+  state_buffer = state->send_buffer / 2;
+  setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &state_buffer, sizeof (int));
   if (ipv6)
     setsockopt (fd, level, IPV6_MULTICAST_IF, &state->ipv6_interface, sizeof (int));
   else
@@ -752,8 +788,8 @@ socket_key (MctxPublicationPlan *plan)
   g_autofree char *interface = plan->ipv4_interface != NULL ?
     g_inet_address_to_string (plan->ipv4_interface) : g_strdup ("-");
 
-  return g_strdup_printf ("%d %s %u %s %u %d", plan->family, bind, plan->ifindex, interface,
-                          plan->ttl, plan->loopback);
+  return g_strdup_printf ("%d %s %u %s %u %d %u %u", plan->family, bind, plan->ifindex, interface,
+                          plan->ttl, plan->loopback, plan->traffic_class, plan->send_buffer_size);
 }
 
 /* A publication on its pool's socket for @plan, made when there is none. */

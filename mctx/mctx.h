@@ -21,6 +21,7 @@
 #include "mctx-publication-config.h"
 #include "mctx-send-outcome.h"
 #include "mctx-send-report.h"
+#include "mctx-stamp.h"
 #include "mctx-metrics-delta.h"
 #include "mctx-metrics-sampler.h"
 #include "mctx-metrics-snapshot.h"
