@@ -25,6 +25,7 @@ typedef struct {
   GCancellable *cancellable;
   MctxToolMetrics *metrics;
   guint sample_id;          /* timeout until the next sample is due */
+  guint duration_id;        /* timeout that ends a --duration run */
   gint64 next_sample_us;
   gboolean interrupted;
   int status;
@@ -36,6 +37,35 @@ stop (AsyncSend *self,
 {
   self->status = status;
   g_main_loop_quit (self->loop);
+}
+
+/* Stamped payloads: a new header (sequence, send time) for each packet. */
+static GBytes *
+stamped_payload (MctxPacedSender *sender,
+                 guint64          index,
+                 gpointer         user_data)
+{
+  AsyncSend *self = user_data;
+  guint8 *buffer;
+  gsize len;
+
+  if (self->options.count != 0 && index >= self->options.count)
+    return NULL;
+  buffer = g_malloc (self->options.size);
+
+  mctx_tool_payload (&self->options, index, buffer, &len);
+  return g_bytes_new_take (buffer, len);
+}
+
+/* --duration: the run ends, as after an interrupt but without one. */
+static gboolean
+on_duration_over (gpointer user_data)
+{
+  AsyncSend *self = user_data;
+
+  self->duration_id = 0;
+  g_cancellable_cancel (self->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -166,8 +196,14 @@ main (int    argc,
       schedule_sample (&self);
     }
 
-  paced = mctx_paced_sender_new (self.publication, self.options.payload, self.options.count);
+  if (self.options.size > 0)
+    paced = mctx_paced_sender_new_with_func (self.publication, stamped_payload, &self, NULL);
+  else
+    paced = mctx_paced_sender_new (self.publication, self.options.payload, self.options.count);
   mctx_paced_sender_set_packets_per_second (paced, mctx_tool_packets_per_second (&self.options));
+  mctx_paced_sender_set_bits_per_second (paced, self.options.bitrate);
+  if (self.options.duration_us > 0)
+    self.duration_id = g_timeout_add ((guint) MIN (self.options.duration_us / 1000, G_MAXUINT), on_duration_over, &self);
   mctx_paced_sender_set_stop_on_error (paced, FALSE);
   mctx_tool_reporter_set_pacing_mode (self.reporter, mctx_paced_sender_get_pacing_mode (paced));
   g_signal_connect (paced, "send-failed", G_CALLBACK (on_send_failed), &self);
@@ -194,6 +230,7 @@ main (int    argc,
     }
 
   g_clear_handle_id (&self.sample_id, g_source_remove);
+  g_clear_handle_id (&self.duration_id, g_source_remove);
   g_clear_pointer (&self.metrics, mctx_tool_metrics_free);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);

@@ -171,13 +171,15 @@ add_publication (MctxRawContext            *context,
 static gint
 send_due (MctxRawPublication  *publication,
           GBytes              *datagram,
+          GPtrArray           *stamped,
           guint                due,
           GError             **error)
 {
   GOutputVector vectors[MCTX_TOOL_BATCH];
 
   for (guint i = 0; i < due; i++)
-    vectors[i].buffer = g_bytes_get_data (datagram, &vectors[i].size);
+    vectors[i].buffer = g_bytes_get_data (stamped != NULL ? g_ptr_array_index (stamped, i) : datagram,
+                                          &vectors[i].size);
 
   while (!mctx_tool_interrupted ())
     {
@@ -203,16 +205,23 @@ send_due (MctxRawPublication  *publication,
 /* Sends @datagram COUNT times on the schedule the options give (the
  * library's pacer), reporting each send; returns the exit status. It
  * sleeps only when nothing is due, and sends what is due in one batch. */
+/* Builds datagram @index of a stamped run. */
+typedef GBytes *(*StampFunc) (guint64  index,
+                              gpointer data);
+
 static int
 send_repeatedly (MctxToolOptions    *options,
                  MctxRawPublication *publication,
                  GBytes             *datagram,
+                 StampFunc           stamp,
+                 gpointer            stamp_data,
                  const char         *destination_text,
                  const char         *source_text)
 {
   g_autoptr(MctxToolReporter) reporter = NULL;
   g_autoptr(MctxPacer) pacer = NULL;
   gsize size = g_bytes_get_size (datagram);
+  gint64 started;
 
   mctx_tool_catch_interrupts ();
 
@@ -220,11 +229,14 @@ send_repeatedly (MctxToolOptions    *options,
   reporter = mctx_tool_reporter_new_for (options, destination_text, source_text,
                                          mctx_raw_publication_get_id (publication));
   mctx_tool_reporter_set_pacing_mode (reporter, mctx_pacer_get_mode (pacer));
-  mctx_pacer_start (pacer, g_get_monotonic_time ());
+  started = g_get_monotonic_time ();
+  mctx_pacer_start (pacer, started);
 
-  for (guint64 i = 0; !mctx_tool_interrupted () && (options->count == 0 || i < options->count); )
+  for (guint64 i = 0; !mctx_tool_interrupted () && !mctx_tool_duration_over (options, started) &&
+                      (options->count == 0 || i < options->count); )
     {
       g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) stamped = NULL;
       guint64 left = options->count == 0 ? MCTX_TOOL_BATCH : options->count - i;
       guint due = mctx_pacer_count_due (pacer, g_get_monotonic_time (), size, (guint) MIN (left, MCTX_TOOL_BATCH));
       gint sent;
@@ -235,9 +247,17 @@ send_repeatedly (MctxToolOptions    *options,
           continue;
         }
 
+      /* Stamped payloads: each datagram is built with its own header. */
+      if (stamp != NULL)
+        {
+          stamped = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+          for (guint k = 0; k < due; k++)
+            g_ptr_array_add (stamped, stamp (i + k, stamp_data));
+        }
+
       /* A failure is counted and its slot given up; a datagram that went
        * is reported even when a signal came meanwhile. */
-      sent = send_due (publication, datagram, due, &error);
+      sent = send_due (publication, datagram, stamped, due, &error);
       for (gint k = 0; k < sent; k++)
         mctx_tool_reporter_packet (reporter, i++, size);
       mctx_pacer_advance (pacer, (guint) MAX (sent, 0), size);
@@ -292,6 +312,31 @@ read_datagram (const char  *path,
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
+/* What a stamped raw run builds each datagram from. */
+typedef struct {
+  MctxToolOptions *options;
+  GInetAddress *source;
+  guint16 source_port;
+  GInetAddress *group;
+} StampedRun;
+
+static GBytes *
+build_stamped (guint64  index,
+               gpointer data)
+{
+  StampedRun *run = data;
+  MctxToolOptions *options = run->options;
+  g_autofree guint8 *payload = g_malloc (options->size);
+  gsize len;
+
+  mctx_tool_payload (options, index, payload, &len);
+  /* Checked once already, with the first payload: this cannot fail. */
+  return mctx_raw_build_udp_datagram (run->source, run->source_port, run->group, (guint16) options->port,
+                                      (guint8) (options->ttl >= 0 ? options->ttl : 1),
+                                      (guint8) (options->dscp >= 0 ? options->dscp << 2 : 0), 0,
+                                      payload, len, NULL);
+}
+
 /* --ip-datagram FILE: a complete datagram of any protocol, through a
  * control publication pinned to the interface the options name. */
 static int
@@ -318,6 +363,10 @@ send_control (MctxToolOptions *options)
     ignored = "--ttl";
   else if (opt_route_selected)
     ignored = "--route-selected";
+  else if (options->size > 0)
+    ignored = "--size";
+  else if (options->dscp >= 0)
+    ignored = "--dscp";
   if (ignored != NULL)
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
                            _("%s does not apply to --ip-datagram: the datagram is sent exactly as it is in the file"),
@@ -354,7 +403,7 @@ send_control (MctxToolOptions *options)
     source_text = g_inet_address_to_string (source);
   }
 
-  return send_repeatedly (options, publication, datagram, destination_text, source_text);
+  return send_repeatedly (options, publication, datagram, NULL, NULL, destination_text, source_text);
 }
 
 int
@@ -458,12 +507,22 @@ main (int    argc,
 
   payload = g_bytes_get_data (options.payload, &payload_len);
   datagram = mctx_raw_build_udp_datagram (source, source_port, group, (guint16) options.port,
-                                          (guint8) (options.ttl >= 0 ? options.ttl : 1), 0, 0,
+                                          (guint8) (options.ttl >= 0 ? options.ttl : 1),
+                                          (guint8) (options.dscp >= 0 ? options.dscp << 2 : 0), 0,
                                           payload, payload_len, &error);
   if (datagram == NULL)
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
 
+  if (options.sndbuf > 0)
+    setsockopt (mctx_raw_publication_get_fd (publication), SOL_SOCKET, SO_SNDBUF, &options.sndbuf,
+                sizeof options.sndbuf);
+
   destination_text = mctx_tool_describe (group, (guint16) options.port);
   source_text = mctx_tool_describe (source, source_port);
-  return send_repeatedly (&options, publication, datagram, destination_text, source_text);
+  {
+    StampedRun run = { &options, source, source_port, group };
+
+    return send_repeatedly (&options, publication, datagram, options.size > 0 ? build_stamped : NULL, &run,
+                            destination_text, source_text);
+  }
 }

@@ -16,51 +16,15 @@
 
 #include "mctx-tool.h"
 
-/* Sends one datagram, waiting for room in the send buffer when it is full. */
-static gssize
-send_one (MctxPublication  *publication,
-          GBytes           *payload,
-          GError          **error)
-{
-  gsize len;
-  const guint8 *data = g_bytes_get_data (payload, &len);
-
-  while (!mctx_tool_interrupted ())
-    {
-      GError *local_error = NULL;
-      gssize sent = mctx_publication_send (publication, data, len, &local_error);
-
-      if (sent >= 0)
-        return sent;
-
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, local_error);
-          return -1;
-        }
-
-      g_clear_error (&local_error);
-      g_socket_condition_timed_wait (mctx_publication_get_socket (publication),
-                                     G_IO_OUT, G_USEC_PER_SEC / 10, NULL, NULL);
-    }
-
-  return -1;   /* interrupted: nothing was sent, and it is no error */
-}
-
-/* Sends @due copies of the payload in one batch, waiting for room in the
- * send buffer when it is full: how many went, -1 with @error when the
- * first could not, 0 when interrupted. */
+/* Sends the due datagrams in one batch, waiting for room in the send
+ * buffer when it is full: how many went, -1 with @error when the first
+ * could not, 0 when interrupted. */
 static gint
-send_due (MctxPublication  *publication,
-          GBytes           *payload,
-          guint             due,
-          GError          **error)
+send_due (MctxPublication      *publication,
+          const GOutputVector  *vectors,
+          guint                 due,
+          GError              **error)
 {
-  GOutputVector vectors[MCTX_TOOL_BATCH];
-
-  for (guint i = 0; i < due; i++)
-    vectors[i].buffer = g_bytes_get_data (payload, &vectors[i].size);
-
   while (!mctx_tool_interrupted ())
     {
       GError *local_error = NULL;
@@ -115,6 +79,7 @@ main (int    argc,
   g_autoptr(MctxToolReporter) reporter = NULL;
   g_autoptr(MctxToolMetrics) metrics = NULL;
   g_autoptr(MctxPacer) pacer = NULL;
+  g_autofree guint8 *buffers = NULL;
   MctxPublication *publication;
   gint64 started, next_sample_us;
   int status = EXIT_SUCCESS;
@@ -138,13 +103,19 @@ main (int    argc,
   next_sample_us = started + mctx_tool_metrics_get_period (metrics);
   mctx_pacer_start (pacer, started);
 
-  for (guint64 i = 0; !mctx_tool_interrupted () && (options.count == 0 || i < options.count); )
+  /* Stamped payloads differ: a buffer each for a batch. */
+  buffers = g_malloc ((gsize) MCTX_TOOL_BATCH * MAX (options.size, 1));
+
+  for (guint64 i = 0; !mctx_tool_interrupted () && !mctx_tool_duration_over (&options, started) &&
+                      (options.count == 0 || i < options.count); )
     {
       g_autoptr(GError) error = NULL;
       guint64 left = options.count == 0 ? MCTX_TOOL_BATCH : options.count - i;
       gsize size = g_bytes_get_size (options.payload);
+      GOutputVector vectors[MCTX_TOOL_BATCH];
       gint64 wake;
       guint due;
+      gint sent;
 
       /* The pacer says when; samples that fall due meanwhile are taken.
        * The last stretch spins (the pacer's lead). */
@@ -152,38 +123,27 @@ main (int    argc,
       wait_until (wake - mctx_pacer_get_wake_lead (pacer), metrics, &next_sample_us);
       while (!mctx_tool_interrupted () && g_get_monotonic_time () < wake)
         ;
-      if (mctx_tool_interrupted ())
+      if (mctx_tool_interrupted () || mctx_tool_duration_over (&options, started))
         break;
       due = mctx_pacer_count_due (pacer, g_get_monotonic_time (), size, (guint) MIN (left, MCTX_TOOL_BATCH));
       if (due == 0)
         continue;
 
+      for (guint k = 0; k < due; k++)
+        vectors[k].buffer = mctx_tool_payload (&options, i + k, buffers + k * MAX (options.size, 1),
+                                               &vectors[k].size);
+
       /* A failure (a link down, a full interface queue) is counted and
        * its slot given up; a datagram that went is always reported, even
        * when a signal came meanwhile. */
-      if (due > 1)
+      sent = send_due (publication, vectors, due, &error);
+      for (gint k = 0; k < sent; k++)
+        mctx_tool_reporter_packet (reporter, i++, size);
+      mctx_pacer_advance (pacer, (guint) MAX (sent, 0), size);
+      if (sent < 0)
         {
-          gint sent = send_due (publication, options.payload, due, &error);
-
-          for (gint k = 0; k < sent; k++)
-            mctx_tool_reporter_packet (reporter, i++, size);
-          mctx_pacer_advance (pacer, (guint) MAX (sent, 0), size);
-          if (sent < 0)
-            {
-              mctx_tool_reporter_error (reporter, i++, error);
-              mctx_pacer_advance (pacer, 1, size);
-            }
-        }
-      else
-        {
-          gssize sent = send_one (publication, options.payload, &error);
-
-          if (sent >= 0)
-            mctx_tool_reporter_packet (reporter, i++, (gsize) sent);
-          else if (error != NULL)
-            mctx_tool_reporter_error (reporter, i++, error);
-          if (sent >= 0 || error != NULL)
-            mctx_pacer_advance (pacer, 1, size);
+          mctx_tool_reporter_error (reporter, i++, error);
+          mctx_pacer_advance (pacer, 1, size);
         }
     }
 

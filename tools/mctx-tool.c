@@ -76,11 +76,38 @@ mctx_tool_sleep_until (gint64 due_us)
     ;
 }
 
+const guint8 *
+mctx_tool_payload (MctxToolOptions *options,
+                   guint64          index,
+                   guint8          *buffer,
+                   gsize           *len)
+{
+  g_autoptr(MctxStamp) stamp = NULL;
+
+  if (options->size == 0)
+    return g_bytes_get_data (options->payload, len);
+
+  stamp = mctx_stamp_new (options->stream_id, index, mctx_stamp_now (), MCTX_STAMP_FLAG_NONE);
+  mctx_stamp_write (stamp, buffer, options->size);
+  *len = options->size;
+  return buffer;
+}
+
+gboolean
+mctx_tool_duration_over (MctxToolOptions *options,
+                         gint64           started_us)
+{
+  return options->duration_us > 0 && g_get_monotonic_time () - started_us >= options->duration_us;
+}
+
 double
 mctx_tool_packets_per_second (MctxToolOptions *options)
 {
   if (options->rate > 0)
     return options->rate;
+  /* A bit rate alone sets the pace: the default interval does not. */
+  if (options->bitrate > 0)
+    return 0.0;
   if (options->interval_ms > 0)
     return 1000.0 / (double) options->interval_ms;
   return 0.0;
@@ -92,6 +119,7 @@ mctx_tool_pacer_new (MctxToolOptions *options)
   MctxPacer *pacer = mctx_pacer_new ();
 
   mctx_pacer_set_packets_per_second (pacer, mctx_tool_packets_per_second (options));
+  mctx_pacer_set_bits_per_second (pacer, options->bitrate);
   /* Sleeps end within microseconds of their time, not the default 50 µs
    * of slack later. */
   prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
@@ -172,12 +200,100 @@ on_int_option (const char  *name,
                GError     **error)
 {
   MctxToolOptions *options = data;
+  int number;
 
   if (g_str_equal (name, "--ttl"))
     return parse_int_option (name, value, 0, 255, &options->ttl, error);
   if (g_str_equal (name, "--source-port"))
     return parse_int_option (name, value, 0, 65535, &options->source_port, error);
+  if (g_str_equal (name, "--dscp"))
+    return parse_int_option (name, value, 0, 63, &options->dscp, error);
+  if (g_str_equal (name, "--sndbuf"))
+    return parse_int_option (name, value, 1024, G_MAXINT / 2, &options->sndbuf, error);
+  if (g_str_equal (name, "--size"))
+    {
+      /* The stamp's header, up to the largest UDP payload. */
+      if (!parse_int_option (name, value, MCTX_STAMP_SIZE, 65507, &number, error))
+        return FALSE;
+      options->size = (guint) number;
+      return TRUE;
+    }
   return parse_int_option (name, value, 1, G_MAXINT, &options->interface_index, error);
+}
+
+static gboolean
+on_stream_id_option (const char  *name,
+                     const char  *value,
+                     gpointer     data,
+                     GError     **error)
+{
+  MctxToolOptions *options = data;
+  guint64 number;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT32, &number, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid %s “%s”: expected a number from %lld to %lld"),
+                   name, value, 0LL, (long long) G_MAXUINT32);
+      return FALSE;
+    }
+  options->stream_id = (guint32) number;
+  return TRUE;
+}
+
+/* Seconds, from a millisecond to ten years, checked before conversion. */
+static gboolean
+on_duration_option (const char  *name,
+                    const char  *value,
+                    gpointer     data,
+                    GError     **error)
+{
+  MctxToolOptions *options = data;
+  char *end = NULL;
+  double seconds = g_ascii_strtod (value, &end);
+
+  if (end == value || *end != '\0' || !isfinite (seconds) || seconds < 0.001 || seconds > 315360000.0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid %s “%s”: expected seconds from 0.001 to 315360000"), name, value);
+      return FALSE;
+    }
+
+  options->duration_us = (gint64) (seconds * G_USEC_PER_SEC);
+  return TRUE;
+}
+
+/* Bits per second with an optional k, M or G (powers of 1000). */
+static gboolean
+on_bitrate_option (const char  *name,
+                   const char  *value,
+                   gpointer     data,
+                   GError     **error)
+{
+  MctxToolOptions *options = data;
+  char *end = NULL;
+  double rate = g_ascii_strtod (value, &end);
+
+  if (end != value && *end != '\0' && end[1] == '\0')
+    {
+      switch (*end)
+        {
+        case 'k': case 'K': rate *= 1e3; end++; break;
+        case 'M': rate *= 1e6; end++; break;
+        case 'G': rate *= 1e9; end++; break;
+        default: break;
+        }
+    }
+  if (end == value || *end != '\0' || !isfinite (rate) || rate < 1.0 || rate > 1e12)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid %s “%s”: expected bits per second from 1 to 1000G, such as 500k or 10M"),
+                   name, value);
+      return FALSE;
+    }
+
+  options->bitrate = rate;
+  return TRUE;
 }
 
 /* The slowest and fastest rates the tools can keep: one packet an hour, and
@@ -301,6 +417,21 @@ mctx_tool_init (MctxToolOptions     *options,
       N_("Do not deliver to members on this host"), NULL },
     { "rate", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_rate_option),
       N_("Send this many packets per second (instead of INTERVAL_MS)"), N_("PPS") },
+    { "bitrate", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_bitrate_option),
+      N_("Send this many payload bits per second, with k, M or G (with --rate, the slower wins)"), N_("BPS") },
+    { "duration", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_duration_option),
+      N_("Send for this many seconds (COUNT then defaults to no limit)"), N_("SECONDS") },
+    { "size", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+      N_("Send stamped payloads of this size (an mctx header with stream, sequence and send time, then filler); "
+         "PAYLOAD is then left out"), N_("BYTES") },
+    { "stream-id", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_stream_id_option),
+      N_("The stream id in stamped payloads (default: random)"), N_("ID") },
+    { "dscp", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+      N_("Mark datagrams with this DSCP (0 to 63) in the IPv4 TOS or IPv6 traffic class"), N_("DSCP") },
+    { "sndbuf", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+      N_("Use a socket send buffer of this many bytes"), N_("BYTES") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
+      N_("Print the version and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Print one JSON object per packet and a JSON summary"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
@@ -312,6 +443,7 @@ mctx_tool_init (MctxToolOptions     *options,
   g_autofree char *description = NULL;
   GOptionGroup *main_group;
   guint64 port;
+  int payload_args;
 
   setlocale (LC_ALL, "");
   /* MCTX_LOCALEDIR: the build tree's catalogs, when running uninstalled. */
@@ -328,6 +460,9 @@ mctx_tool_init (MctxToolOptions     *options,
     .ttl = -1,
     .count = 1,
     .interval_ms = 1000,
+    .dscp = -1,
+    .sndbuf = -1,
+    .stream_id = g_random_int (),
   };
 
   context = g_option_context_new (_("GROUP PORT PAYLOAD [COUNT] [INTERVAL_MS] — send UDP multicast"));
@@ -367,11 +502,21 @@ mctx_tool_init (MctxToolOptions     *options,
         break;
       }
 
+  if (options->version)
+    {
+      g_print ("%s %s\n", name, MCTX_VERSION_S);
+      exit (0);
+    }
+
   if (options->json && options->quiet)
     {
       mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("--json and --quiet cannot be combined"));
       return FALSE;
     }
+
+  /* A duration stands for the count unless one is given. */
+  if (options->duration_us > 0)
+    options->count = 0;
 
   if (options->datagram_file != NULL)
     {
@@ -385,25 +530,42 @@ mctx_tool_init (MctxToolOptions     *options,
              (*argc <= 2 || parse_number ((*argv)[2], _("interval"), 3600 * 1000, &options->interval_ms));
     }
 
-  if (*argc < 4)
+  /* With --size the payload is generated: GROUP PORT [COUNT] [INTERVAL_MS]. */
+  payload_args = options->size > 0 ? 0 : 1;
+  if (*argc < 3 + payload_args)
     {
-      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Missing arguments: GROUP PORT PAYLOAD are required (see --help)"));
+      if (payload_args)
+        mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Missing arguments: GROUP PORT PAYLOAD are required (see --help)"));
+      else
+        mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Missing arguments: GROUP PORT are required (see --help)"));
       return FALSE;
     }
-  if (*argc > 6)
+  if (*argc > 5 + payload_args)
     {
-      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Too many arguments: “%s”"), (*argv)[6]);
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("Too many arguments: “%s”"), (*argv)[5 + payload_args]);
       return FALSE;
     }
 
   if (!parse_number ((*argv)[2], _("port"), G_MAXUINT, &port) ||
-      (*argc > 4 && !parse_number ((*argv)[4], _("count"), G_MAXUINT64, &options->count)) ||
-      (*argc > 5 && !parse_number ((*argv)[5], _("interval"), 3600 * 1000, &options->interval_ms)))
+      (*argc > 3 + payload_args &&
+       !parse_number ((*argv)[3 + payload_args], _("count"), G_MAXUINT64, &options->count)) ||
+      (*argc > 4 + payload_args &&
+       !parse_number ((*argv)[4 + payload_args], _("interval"), 3600 * 1000, &options->interval_ms)))
     return FALSE;
 
   options->group = (*argv)[1];
   options->port = (guint) port;
-  options->payload = g_bytes_new ((*argv)[3], strlen ((*argv)[3]));
+  if (payload_args)
+    options->payload = g_bytes_new ((*argv)[3], strlen ((*argv)[3]));
+  else
+    {
+      /* A first stamped payload, for what needs its size. */
+      g_autofree guint8 *first = g_malloc (options->size);
+      gsize len;
+
+      mctx_tool_payload (options, 0, first, &len);
+      options->payload = g_bytes_new_take (g_steal_pointer (&first), len);
+    }
 
   return TRUE;
 }
@@ -450,6 +612,10 @@ build_config (MctxToolOptions  *options,
   if (options->ttl >= 0)
     mctx_publication_config_set_ttl (config, (guint) options->ttl);
   mctx_publication_config_set_loopback (config, !options->no_loopback);
+  if (options->dscp >= 0)
+    mctx_publication_config_set_traffic_class (config, (guint) options->dscp << 2);
+  if (options->sndbuf > 0)
+    mctx_publication_config_set_send_buffer_size (config, (guint) options->sndbuf);
 
   if (!mctx_publication_config_validate (config, error))
     return NULL;
@@ -555,12 +721,65 @@ static void
 print_json (MctxToolReporter *reporter,
             JsonBuilder      *builder)
 {
+  g_autofree char *text = mctx_tool_json_text (reporter->generator, builder);
+
+  g_print ("%s\n", text);
+}
+
+char *
+mctx_tool_json_text (JsonGenerator *generator,
+                     JsonBuilder   *builder)
+{
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
   g_autofree char *text = NULL;
+  GString *out;
+  gboolean in_string = FALSE;
 
-  json_generator_set_root (reporter->generator, root);
-  text = json_generator_to_data (reporter->generator, NULL);
-  g_print ("%s\n", text);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, NULL);
+
+  /* json-glib prints doubles with 17 digits (0.1 as 0.10000000000000001):
+   * each number outside strings is printed again with the shortest of 15
+   * digits that reads back the same for such values. */
+  out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; )
+    {
+      if (in_string)
+        {
+          g_string_append_c (out, *p);
+          if (*p == '\\' && p[1] != '\0')
+            g_string_append_c (out, *++p);
+          else if (*p == '"')
+            in_string = FALSE;
+          p++;
+        }
+      else if (*p == '"')
+        {
+          in_string = TRUE;
+          g_string_append_c (out, *p++);
+        }
+      else if (*p == '-' || g_ascii_isdigit (*p))
+        {
+          const char *start = p;
+          gboolean fractional = FALSE;
+
+          while (*p == '-' || *p == '+' || *p == '.' || *p == 'e' || *p == 'E' || g_ascii_isdigit (*p))
+            fractional |= *p == '.' || *p == 'e' || *p == 'E', p++;
+          if (fractional)
+            {
+              char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+              g_ascii_formatd (number, sizeof number, "%.15g", g_ascii_strtod (start, NULL));
+              g_string_append (out, number);
+            }
+          else
+            g_string_append_len (out, start, p - start);
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+
+  return g_string_free (out, FALSE);
 }
 
 /* A JSON line about packet @index, left open for more members. */

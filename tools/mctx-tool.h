@@ -5,6 +5,7 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <mctx/mctx.h>
 
 G_BEGIN_DECLS
@@ -26,6 +27,13 @@ typedef struct {
   gboolean quiet;
   gboolean json;
   double rate;
+  double bitrate;         /* payload bits per second, 0: none */
+  guint size;             /* stamped payloads of this size, 0: PAYLOAD */
+  guint32 stream_id;
+  gint64 duration_us;     /* 0: COUNT decides */
+  int dscp;               /* -1: unset */
+  int sndbuf;             /* -1: unset */
+  gboolean version;
   /* mctx-raw-send --ip-datagram: the positional arguments are then only
    * [COUNT] [INTERVAL_MS], and group, port and payload stay unset. */
   char *datagram_file;
@@ -67,6 +75,16 @@ void                   mctx_tool_sleep_until      (gint64                  due_u
 /* Datagrams per batched send when several are due at once. */
 #define MCTX_TOOL_BATCH 64
 
+/* Payload @index of the run: the literal PAYLOAD, or a stamped payload of
+ * --size bytes written into @buffer (which holds that many). */
+const guint8          *mctx_tool_payload          (MctxToolOptions        *options,
+                                                   guint64                 index,
+                                                   guint8                 *buffer,
+                                                   gsize                  *len);
+/* Whether --duration has run out since @started_us. */
+gboolean               mctx_tool_duration_over    (MctxToolOptions        *options,
+                                                   gint64                  started_us);
+
 /* The packet rate the options ask for: --rate, else one packet per
  * INTERVAL_MS; 0 for none. */
 double                 mctx_tool_packets_per_second (MctxToolOptions     *options);
@@ -76,6 +94,11 @@ MctxPacer             *mctx_tool_pacer_new        (MctxToolOptions        *optio
 /* Sleeps until the pacer's wake time, the last stretch spinning; a signal
  * cuts it short. */
 void                   mctx_tool_wait_for_pacer   (MctxPacer              *pacer);
+
+/* The builder's JSON, numbers without float noise (0.1, not
+ * 0.10000000000000001). */
+char                  *mctx_tool_json_text        (JsonGenerator          *generator,
+                                                   JsonBuilder            *builder);
 
 /* Prints "<tool>: <message>" on stderr and returns @status. */
 int                    mctx_tool_fail           (int                     status,

@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
 import time
@@ -773,6 +774,171 @@ class MctxRawSendTest(unittest.TestCase):
                 else:
                     self.assertEqual(result.returncode, 2, result.stderr)
                     self.assertIn(message, lines[0])
+
+
+def stamp(stream_id, sequence, size=64, send_time_ns=None, flags=0):
+    """A stamped payload, built from the documented layout (doc/tools.md)."""
+    if send_time_ns is None:
+        send_time_ns = time.time_ns()
+    header = b"MCTX" + struct.pack("!BBHIQqI", 1, flags, 32, stream_id, sequence, send_time_ns, 0)
+    return header + bytes(i % 251 for i in range(32, size))
+
+
+class MctxRecvTest(unittest.TestCase):
+    """mctx-recv against the senders, and against datagrams lost, repeated
+    and reordered on purpose."""
+
+    RECV = os.environ["MCTX_RECV"]
+
+    def start_receiver(self, *args, port=None):
+        if port is None:
+            probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            probe.bind(("239.1.2.3", 0))
+            port = probe.getsockname()[1]
+            probe.close()
+        process = subprocess.Popen([self.RECV, "239.1.2.3", str(port), "--interface", "127.0.0.1", "--json",
+                                    "--idle-timeout", "2", *args],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        return process, port
+
+    def summary(self, process):
+        out, err = process.communicate(timeout=30)
+        rows = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual(rows[-1]["type"], "summary", err)
+        return process.returncode, rows[-1], err
+
+    def test_senders_and_receiver_agree(self):
+        for tool in (os.environ["MCTX_SEND"], os.environ["MCTX_ASYNC_SEND"]):
+            with self.subTest(tool=os.path.basename(tool)):
+                process, port = self.start_receiver("--count", "500")
+                result = subprocess.run([tool, "239.1.2.3", str(port), "500", "0", "--size", "120", "--rate",
+                                         "20000", "--stream-id", "42", "--interface", "127.0.0.1", "--quiet"],
+                                        capture_output=True, text=True, timeout=30)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertIn("sent 500 packets, 60000 bytes", result.stdout)
+                status, summary, err = self.summary(process)
+                self.assertEqual(status, 0, err)
+                self.assertEqual((summary["received"], summary["bytes"], summary["lost"], summary["duplicated"],
+                                  summary["reordered"]), (500, 60000, 0, 0, 0))
+                self.assertEqual(summary["streams"][0]["stream_id"], 42)
+                self.assertGreater(summary["delay_us"], 0)
+
+    def test_lost_duplicated_reordered(self):
+        process, port = self.start_receiver()
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        # 4 is lost, 2 comes late (reordered) and twice (duplicated).
+        for sequence in (0, 1, 3, 2, 2, 5, 6):
+            sender.sendto(stamp(7, sequence), ("239.1.2.3", port))
+        sender.sendto(b"not stamped", ("239.1.2.3", port))
+        sender.close()
+        status, summary, err = self.summary(process)
+        self.assertEqual(status, 0, err)
+        self.assertEqual((summary["received"], summary["lost"], summary["duplicated"], summary["reordered"]),
+                         (8, 1, 1, 1))
+        streams = {row["stream_id"]: row for row in summary["streams"]}
+        self.assertEqual((streams[7]["received"], streams[None]["received"], streams[None]["lost"]), (7, 1, 0))
+
+    def overflow(self, *receiver_args):
+        """The receiver is stopped while 2000 datagrams arrive: its small
+        buffer overflows, and the kernel drops what does not fit. A last
+        datagram from the same sender and stream, after it resumes, makes
+        the tail's losses visible."""
+        process, port = self.start_receiver("--rcvbuf", "4096", *receiver_args)
+        process.send_signal(signal.SIGSTOP)
+        result = subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", str(port), "2000", "0", "--size", "100",
+                                 "--stream-id", "9", "--source-port", "45001", "--interface", "127.0.0.1",
+                                 "--quiet"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        process.send_signal(signal.SIGCONT)
+        time.sleep(0.3)
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sender.bind(("127.0.0.1", 45001))
+        sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        sender.sendto(stamp(9, 2000, 100), ("239.1.2.3", port))
+        sender.close()
+        return self.summary(process)
+
+    def test_loss_after_the_sender(self):
+        status, summary, err = self.overflow()
+        self.assertEqual(status, 0, err)
+        self.assertGreater(summary["lost"], 1000)
+        self.assertEqual(summary["received"] + summary["lost"], 2001)
+        self.assertEqual(summary["duplicated"], 0)
+
+        # The same loss against --max-loss: a non-zero exit, one line.
+        status, summary, err = self.overflow("--max-loss", "1")
+        self.assertEqual(status, 1, err)
+        self.assertRegex(err, r"^mctx-recv: Lost [\d.]+ % of the stamped datagrams, more than --max-loss 1 %\n$")
+
+    def test_dscp_in_capture(self):
+        capture = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+        capture.bind(("lo", 0))
+        capture.settimeout(2)
+        result = subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", "5000", "marked", "--dscp", "46",
+                                 "--sndbuf", "65536", "--interface", "127.0.0.1", "--quiet"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        while True:
+            packet = capture.recv(2048)
+            if packet[16:20] == socket.inet_aton("239.1.2.3") and packet[28:] == b"marked":
+                break
+        # DSCP 46 (expedited forwarding) in the upper six bits of the TOS.
+        self.assertEqual(packet[1], 46 << 2)
+        capture.close()
+
+    def test_duration_and_bitrate(self):
+        receiver, port = ipv4_receiver("239.1.2.3")
+        started = time.monotonic()
+        result = subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", str(port), "--size", "125",
+                                 "--bitrate", "100k", "--duration", "0.5", "--interface", "127.0.0.1", "--json"],
+                                capture_output=True, text=True, timeout=30)
+        elapsed = time.monotonic() - started
+        self.assertEqual(result.returncode, 0, result.stderr)
+        summary = json.loads(result.stdout.splitlines()[-1])
+        # 100 kbit/s of 125-byte payloads: 100 a second, for half a second.
+        self.assertTrue(45 <= summary["packets"] <= 55, summary)
+        self.assertLess(elapsed, 2)
+        self.assertEqual(drain(receiver), summary["packets"])
+        # Numbers as printed, not with float noise.
+        self.assertNotRegex(result.stdout, r"\d\.\d{16}")
+        receiver.close()
+
+    def test_version(self):
+        for tool in (self.RECV, os.environ["MCTX_SEND"]):
+            result = subprocess.run([tool, "--version"], capture_output=True, text=True, timeout=30)
+            self.assertEqual(result.returncode, 0)
+            self.assertRegex(result.stdout, r"^mctx-\S+ \d+\.\d+\.\d+\n$")
+
+    def test_bad_arguments(self):
+        send = os.environ["MCTX_SEND"]
+        cases = [
+            ([send, "239.1.2.3", "5000", "--size", "31"], "Invalid --size “31”"),
+            ([send, "239.1.2.3", "5000", "x", "--bitrate", "5X"], "Invalid --bitrate “5X”"),
+            ([send, "239.1.2.3", "5000", "x", "--bitrate", "0"], "Invalid --bitrate “0”"),
+            ([send, "239.1.2.3", "5000", "x", "--duration", "-1"], "Invalid --duration “-1”"),
+            ([send, "239.1.2.3", "5000", "x", "--dscp", "64"], "Invalid --dscp “64”"),
+            ([send, "239.1.2.3", "5000", "x", "--sndbuf", "10"], "Invalid --sndbuf “10”"),
+            ([send, "239.1.2.3", "--size", "100"], "Missing arguments: GROUP PORT are required"),
+            ([self.RECV, "239.1.2.3"], "Expected GROUP PORT pairs"),
+            ([self.RECV, "10.0.0.1", "5000"], "is not a multicast group"),
+            ([self.RECV, "239.1.2.3", "0"], "Invalid port “0”"),
+            ([self.RECV, "239.1.2.3", "5000", "--max-loss", "200"], "Invalid --max-loss 200"),
+            ([self.RECV, "239.1.2.3", "5000", "--interval", "0"], "Invalid --interval"),
+            ([self.RECV, "239.1.2.3", "5000", "--rcvbuf", "10"], "Invalid --rcvbuf 10"),
+            ([self.RECV, "239.1.2.3", "5000", "--interface-name", "nosuch0"], "No network interface is named"),
+            ([self.RECV, "239.1.2.3", "5000", "--source", "fd00::1"], "Invalid source “fd00::1”"),
+            ([self.RECV, "239.1.2.3", "5000", "--frobnicate"], "Unknown option"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args[1:]):
+                result = subprocess.run(args, capture_output=True, text=True, timeout=30)
+                lines = result.stderr.splitlines()
+                self.assertEqual(len(lines), 1, result.stderr)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn(message, lines[0])
 
 
 class MctxSendTest(SenderTests, unittest.TestCase):

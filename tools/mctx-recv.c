@@ -1,0 +1,748 @@
+/* mctx-recv: receive multicast and tell what arrived
+ *
+ * Joins one or more groups (ASM, or SSM with --source), counts datagrams
+ * and bytes per sender and stream, and for stamped payloads (MctxStamp,
+ * mctx-send --size) the lost, duplicated and reordered datagrams, the
+ * one-way delay and the interarrival jitter of RFC 3550.
+ *
+ * SPDX-License-Identifier: BSD-2-Clause
+ */
+
+#include "config.h"
+
+#include <errno.h>
+#include <ifaddrs.h>
+#include <locale.h>
+#include <math.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <mctx/mctx.h>
+
+#include "mctx-tool.h"
+
+#define EXIT_USAGE 2
+#define EXIT_RUNTIME 1
+/* Sequence numbers remembered per stream, to tell repeats from late ones. */
+#define SEEN_WINDOW 65536
+
+typedef struct {
+  char *sender;             /* address:port */
+  gboolean stamped;
+  guint32 stream_id;
+  guint64 received;         /* every datagram, repeats included */
+  guint64 bytes;
+  guint64 unique;
+  guint64 first_sequence;
+  guint64 highest_sequence;
+  guint64 duplicated;
+  guint64 reordered;
+  double jitter_us;         /* RFC 3550 §6.4.1, in microseconds */
+  double previous_transit_us;
+  double delay_sum_us;
+  guint64 *seen;            /* sequence + 1 at sequence % SEEN_WINDOW */
+} Stream;
+
+typedef struct {
+  GMainLoop *loop;
+  GHashTable *streams;      /* sender/stream → Stream */
+  GPtrArray *sockets;       /* file descriptors, as pointers */
+  guint64 received;
+  guint64 bytes;
+  guint64 count;            /* stop after this many, 0: no limit */
+  gint64 started_us;
+  gint64 last_arrival_us;
+  gint64 idle_timeout_us;
+  double max_loss;          /* percent, < 0: none */
+  gboolean json;
+  gboolean quiet;
+  gboolean terminal;
+  gboolean interrupted;
+  int signal_number;
+  JsonGenerator *generator;
+} Receiver;
+
+static char *opt_source;
+static char *opt_interface;
+static int opt_interface_index = -1;
+static char *opt_interface_name;
+static guint64 opt_count;
+static double opt_duration;
+static double opt_idle_timeout;
+static double opt_interval = 1.0;
+static double opt_max_loss = -1.0;
+static int opt_rcvbuf = -1;
+static gboolean opt_json;
+static gboolean opt_quiet;
+static gboolean opt_version;
+
+static int
+fail (int         status,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static int
+fail (int         status,
+      const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("mctx-recv: %s\n", message);
+  return status;
+}
+
+static void
+stream_free (gpointer data)
+{
+  Stream *stream = data;
+
+  g_free (stream->sender);
+  g_free (stream->seen);
+  g_free (stream);
+}
+
+static guint64
+stream_lost (Stream *stream)
+{
+  guint64 expected;
+
+  if (!stream->stamped || stream->unique == 0)
+    return 0;
+  expected = stream->highest_sequence - stream->first_sequence + 1;
+  return expected > stream->unique ? expected - stream->unique : 0;
+}
+
+/* One stamped datagram: repeats, late arrivals, transit and jitter. */
+static void
+stream_account (Stream          *stream,
+                const MctxStamp *stamp,
+                gint64           arrival_ns)
+{
+  guint64 sequence = mctx_stamp_get_sequence (stamp);
+  double transit_us = (double) (arrival_ns - mctx_stamp_get_send_time (stamp)) / 1000.0;
+  guint64 *slot = &stream->seen[sequence % SEEN_WINDOW];
+
+  if (*slot == sequence + 1)
+    {
+      stream->duplicated++;
+      return;
+    }
+
+  if (stream->unique == 0)
+    stream->first_sequence = stream->highest_sequence = sequence;
+  else if (sequence > stream->highest_sequence)
+    stream->highest_sequence = sequence;
+  else
+    stream->reordered++;
+  /* A datagram before the first one seen widens the stream backwards. */
+  if (sequence < stream->first_sequence)
+    stream->first_sequence = sequence;
+
+  *slot = sequence + 1;
+  if (stream->unique > 0)
+    stream->jitter_us += (fabs (transit_us - stream->previous_transit_us) - stream->jitter_us) / 16;
+  stream->previous_transit_us = transit_us;
+  stream->delay_sum_us += transit_us;
+  stream->unique++;
+}
+
+static Stream *
+lookup_stream (Receiver    *self,
+               const char  *sender,
+               MctxStamp   *stamp)
+{
+  g_autofree char *key = stamp != NULL ? g_strdup_printf ("%s/%u", sender, mctx_stamp_get_stream_id (stamp))
+                                       : g_strdup_printf ("%s/-", sender);
+  Stream *stream = g_hash_table_lookup (self->streams, key);
+
+  if (stream == NULL)
+    {
+      stream = g_new0 (Stream, 1);
+      stream->sender = g_strdup (sender);
+      stream->stamped = stamp != NULL;
+      if (stamp != NULL)
+        {
+          stream->stream_id = mctx_stamp_get_stream_id (stamp);
+          stream->seen = g_new0 (guint64, SEEN_WINDOW);
+        }
+      g_hash_table_insert (self->streams, g_steal_pointer (&key), stream);
+    }
+  return stream;
+}
+
+typedef struct {
+  guint64 received, bytes, lost, duplicated, reordered, unique;
+  double jitter_us, delay_sum_us;
+  guint stamped_streams;
+} Totals;
+
+static void
+add_totals (Totals *totals,
+            Stream *stream)
+{
+  totals->received += stream->received;
+  totals->bytes += stream->bytes;
+  totals->lost += stream_lost (stream);
+  totals->duplicated += stream->duplicated;
+  totals->reordered += stream->reordered;
+  totals->unique += stream->unique;
+  totals->delay_sum_us += stream->delay_sum_us;
+  if (stream->stamped)
+    {
+      totals->jitter_us = MAX (totals->jitter_us, stream->jitter_us);
+      totals->stamped_streams++;
+    }
+}
+
+static Totals
+compute_totals (Receiver *self)
+{
+  Totals totals = { 0 };
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->streams);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    add_totals (&totals, value);
+  return totals;
+}
+
+static double
+loss_percent (const Totals *totals)
+{
+  guint64 expected = totals->unique + totals->lost;
+
+  return expected > 0 ? 100.0 * (double) totals->lost / (double) expected : 0.0;
+}
+
+/* Microseconds to one decimal, so that JSON carries no float noise. */
+static double
+tenths (double value)
+{
+  return round (value * 10) / 10;
+}
+
+static void
+add_counts (JsonBuilder  *builder,
+            const Totals *totals)
+{
+  json_builder_set_member_name (builder, "received");
+  json_builder_add_int_value (builder, (gint64) totals->received);
+  json_builder_set_member_name (builder, "bytes");
+  json_builder_add_int_value (builder, (gint64) totals->bytes);
+  json_builder_set_member_name (builder, "lost");
+  json_builder_add_int_value (builder, (gint64) totals->lost);
+  json_builder_set_member_name (builder, "duplicated");
+  json_builder_add_int_value (builder, (gint64) totals->duplicated);
+  json_builder_set_member_name (builder, "reordered");
+  json_builder_add_int_value (builder, (gint64) totals->reordered);
+  json_builder_set_member_name (builder, "jitter_us");
+  json_builder_add_double_value (builder, tenths (totals->jitter_us));
+  json_builder_set_member_name (builder, "delay_us");
+  json_builder_add_double_value (builder, tenths (totals->unique > 0 ? totals->delay_sum_us / totals->unique : 0));
+}
+
+static void
+print_builder (Receiver    *self,
+               JsonBuilder *builder)
+{
+  g_autofree char *text = mctx_tool_json_text (self->generator, builder);
+
+  g_print ("%s\n", text);
+}
+
+static void
+report (Receiver *self,
+        gboolean  final)
+{
+  Totals totals = compute_totals (self);
+  double elapsed = (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC;
+
+  if (self->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      GHashTableIter iter;
+      gpointer value;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, final ? "summary" : "interval");
+      json_builder_set_member_name (builder, "elapsed_secs");
+      json_builder_add_double_value (builder, round (elapsed * 1000) / 1000);
+      add_counts (builder, &totals);
+      if (final)
+        {
+          json_builder_set_member_name (builder, "interrupted");
+          json_builder_add_boolean_value (builder, self->interrupted);
+          json_builder_set_member_name (builder, "streams");
+          json_builder_begin_array (builder);
+          g_hash_table_iter_init (&iter, self->streams);
+          while (g_hash_table_iter_next (&iter, NULL, &value))
+            {
+              Stream *stream = value;
+              Totals one = { 0 };
+
+              add_totals (&one, stream);
+              json_builder_begin_object (builder);
+              json_builder_set_member_name (builder, "sender");
+              json_builder_add_string_value (builder, stream->sender);
+              json_builder_set_member_name (builder, "stream_id");
+              if (stream->stamped)
+                json_builder_add_int_value (builder, stream->stream_id);
+              else
+                json_builder_add_null_value (builder);
+              add_counts (builder, &one);
+              json_builder_end_object (builder);
+            }
+          json_builder_end_array (builder);
+        }
+      json_builder_end_object (builder);
+      print_builder (self, builder);
+      return;
+    }
+
+  if (!final)
+    {
+      /* A live line on a terminal only. */
+      if (self->terminal && !self->quiet)
+        g_printerr (_("\r%llu datagrams  %.1f Mbit/s  lost %llu  jitter %.1f µs  %.1f s "),
+                    (unsigned long long) totals.received,
+                    elapsed > 0 ? totals.bytes * 8 / elapsed / 1e6 : 0.0,
+                    (unsigned long long) totals.lost, totals.jitter_us, elapsed);
+      return;
+    }
+
+  if (self->terminal && !self->quiet)
+    g_printerr ("\r\033[K");
+  if (self->interrupted)
+    g_print (_("interrupted: "));
+  g_print (_("received %llu datagrams, %llu payload bytes; lost %llu (%.2f %%), duplicated %llu, reordered %llu, "
+             "jitter %.1f µs, delay %.1f µs\n"),
+           (unsigned long long) totals.received, (unsigned long long) totals.bytes,
+           (unsigned long long) totals.lost, loss_percent (&totals), (unsigned long long) totals.duplicated,
+           (unsigned long long) totals.reordered, totals.jitter_us,
+           totals.unique > 0 ? totals.delay_sum_us / totals.unique : 0.0);
+}
+
+static void
+finish (Receiver *self)
+{
+  g_main_loop_quit (self->loop);
+}
+
+static gboolean
+on_readable (int           fd,
+             GIOCondition  condition,
+             gpointer      user_data)
+{
+  Receiver *self = user_data;
+
+  /* Everything queued, then back to the loop. */
+  for (guint i = 0; i < 256; i++)
+    {
+      guint8 data[65536];
+      union {
+        struct cmsghdr align;
+        char buffer[256];
+      } control;
+      struct sockaddr_storage from;
+      struct iovec part = { data, sizeof data };
+      struct msghdr message = {
+        .msg_name = &from, .msg_namelen = sizeof from,
+        .msg_iov = &part, .msg_iovlen = 1,
+        .msg_control = &control, .msg_controllen = sizeof control,
+      };
+      g_autoptr(GSocketAddress) sender_address = NULL;
+      g_autoptr(MctxStamp) stamp = NULL;
+      g_autofree char *sender = NULL;
+      gint64 arrival_ns = mctx_stamp_now ();
+      Stream *stream;
+      gssize n = recvmsg (fd, &message, MSG_DONTWAIT);
+
+      if (n < 0)
+        break;
+
+      for (struct cmsghdr *header = CMSG_FIRSTHDR (&message); header != NULL;
+           header = CMSG_NXTHDR (&message, header))
+        if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_TIMESTAMPNS)
+          {
+            struct timespec stamp_time;
+
+            memcpy (&stamp_time, CMSG_DATA (header), sizeof stamp_time);
+            arrival_ns = (gint64) stamp_time.tv_sec * 1000000000 + stamp_time.tv_nsec;
+          }
+
+      sender_address = g_socket_address_new_from_native (&from, message.msg_namelen);
+      sender = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (sender_address));
+      stamp = mctx_stamp_parse (data, (gsize) n, NULL);
+      stream = lookup_stream (self, sender, stamp);
+      stream->received++;
+      stream->bytes += (guint64) n;
+      if (stamp != NULL)
+        stream_account (stream, stamp, arrival_ns);
+      self->received++;
+      self->last_arrival_us = g_get_monotonic_time ();
+
+      if (self->count != 0 && self->received >= self->count)
+        {
+          finish (self);
+          return G_SOURCE_REMOVE;
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_interval (gpointer user_data)
+{
+  Receiver *self = user_data;
+
+  if (self->idle_timeout_us > 0)
+    {
+      gint64 since = self->last_arrival_us != 0 ? self->last_arrival_us : self->started_us;
+
+      if (g_get_monotonic_time () - since >= self->idle_timeout_us)
+        {
+          finish (self);
+          return G_SOURCE_CONTINUE;
+        }
+    }
+  report (self, FALSE);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_duration (gpointer user_data)
+{
+  finish (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  Receiver *self = user_data;
+
+  self->interrupted = TRUE;
+  finish (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  ((Receiver *) user_data)->signal_number = SIGTERM;
+  return on_signal (user_data);
+}
+
+static gboolean
+on_sigint (gpointer user_data)
+{
+  ((Receiver *) user_data)->signal_number = SIGINT;
+  return on_signal (user_data);
+}
+
+/* The index of the interface that has @address; 0 when none. */
+static guint
+interface_of (GInetAddress *address)
+{
+  struct ifaddrs *list = NULL;
+  guint index = 0;
+
+  if (getifaddrs (&list) != 0)
+    return 0;
+  for (struct ifaddrs *ifa = list; ifa != NULL && index == 0; ifa = ifa->ifa_next)
+    {
+      g_autoptr(GSocketAddress) candidate = NULL;
+
+      if (ifa->ifa_addr == NULL ||
+          (ifa->ifa_addr->sa_family != AF_INET && ifa->ifa_addr->sa_family != AF_INET6))
+        continue;
+      candidate = g_socket_address_new_from_native (ifa->ifa_addr, ifa->ifa_addr->sa_family == AF_INET6 ?
+                                                    sizeof (struct sockaddr_in6) : sizeof (struct sockaddr_in));
+      if (G_IS_INET_SOCKET_ADDRESS (candidate) &&
+          g_inet_address_equal (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (candidate)), address))
+        index = if_nametoindex (ifa->ifa_name);
+    }
+  freeifaddrs (list);
+  return index;
+}
+
+/* A socket bound to GROUP:PORT and joined to it (with the source, SSM). */
+static int
+open_group (const char  *group_text,
+            const char  *port_text,
+            guint        ifindex,
+            int         *status)
+{
+  g_autoptr(GInetAddress) group = g_inet_address_new_from_string (group_text);
+  g_autoptr(GInetAddress) source = NULL;
+  g_autoptr(GSocketAddress) bind_address = NULL;
+  struct sockaddr_storage native;
+  guint64 port;
+  int fd, on = 1, level;
+
+  if (group == NULL || !g_inet_address_get_is_multicast (group))
+    {
+      *status = fail (EXIT_USAGE, _("%s is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"), group_text);
+      return -1;
+    }
+  if (!g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &port, NULL))
+    {
+      *status = fail (EXIT_USAGE, _("Invalid port “%s”: expected a number from 1 to 65535"), port_text);
+      return -1;
+    }
+  if (opt_source != NULL)
+    {
+      source = g_inet_address_new_from_string (opt_source);
+      if (source == NULL || g_inet_address_get_family (source) != g_inet_address_get_family (group))
+        {
+          *status = fail (EXIT_USAGE, _("Invalid source “%s”: not an address of group %s’s family"),
+                          opt_source, group_text);
+          return -1;
+        }
+    }
+
+  fd = socket (g_inet_address_get_family (group) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET,
+               SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      *status = fail (EXIT_RUNTIME, _("Could not create a socket: %s"), g_strerror (errno));
+      return -1;
+    }
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  setsockopt (fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  if (opt_rcvbuf > 0)
+    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &opt_rcvbuf, sizeof opt_rcvbuf);
+
+  /* Bound to the group, the socket gets only that group's datagrams. */
+  bind_address = g_inet_socket_address_new (group, (guint16) port);
+  g_socket_address_to_native (bind_address, &native, sizeof native, NULL);
+  if (bind (fd, (struct sockaddr *) &native, (socklen_t) g_socket_address_get_native_size (bind_address)) != 0)
+    {
+      *status = fail (EXIT_RUNTIME, _("Could not bind to %s port %s: %s"), group_text, port_text, g_strerror (errno));
+      close (fd);
+      return -1;
+    }
+
+  level = g_inet_address_get_family (group) == G_SOCKET_FAMILY_IPV6 ? IPPROTO_IPV6 : IPPROTO_IP;
+  if (source != NULL)
+    {
+      struct group_source_req request = { .gsr_interface = ifindex };
+      g_autoptr(GSocketAddress) group_address = g_inet_socket_address_new (group, 0);
+      g_autoptr(GSocketAddress) source_address = g_inet_socket_address_new (source, 0);
+
+      g_socket_address_to_native (group_address, &request.gsr_group, sizeof request.gsr_group, NULL);
+      g_socket_address_to_native (source_address, &request.gsr_source, sizeof request.gsr_source, NULL);
+      if (setsockopt (fd, level, MCAST_JOIN_SOURCE_GROUP, &request, sizeof request) != 0)
+        {
+          *status = fail (EXIT_RUNTIME, _("Could not join %s from %s: %s"), group_text, opt_source, g_strerror (errno));
+          close (fd);
+          return -1;
+        }
+    }
+  else
+    {
+      struct group_req request = { .gr_interface = ifindex };
+      g_autoptr(GSocketAddress) group_address = g_inet_socket_address_new (group, 0);
+
+      g_socket_address_to_native (group_address, &request.gr_group, sizeof request.gr_group, NULL);
+      if (setsockopt (fd, level, MCAST_JOIN_GROUP, &request, sizeof request) != 0)
+        {
+          *status = fail (EXIT_RUNTIME, _("Could not join %s: %s"), group_text, g_strerror (errno));
+          close (fd);
+          return -1;
+        }
+    }
+
+  return fd;
+}
+
+static gboolean
+parse_seconds (const char *name,
+               double      value,
+               int        *status)
+{
+  if (value != 0 && (!isfinite (value) || value < 0.001 || value > 315360000.0))
+    {
+      *status = fail (EXIT_USAGE, _("Invalid %s %g: expected seconds from 0.001 to 315360000"), name, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const GOptionEntry entries[] = {
+    { "source", 0, 0, G_OPTION_ARG_STRING, &opt_source,
+      N_("Receive only from this source (SSM)"), N_("ADDRESS") },
+    { "interface", 0, 0, G_OPTION_ARG_STRING, &opt_interface,
+      N_("Join on the interface with this address"), N_("ADDRESS") },
+    { "interface-index", 0, 0, G_OPTION_ARG_INT, &opt_interface_index,
+      N_("Join on the interface with this index"), N_("INDEX") },
+    { "interface-name", 0, 0, G_OPTION_ARG_STRING, &opt_interface_name,
+      N_("Join on the interface with this name"), N_("NAME") },
+    { "count", 0, 0, G_OPTION_ARG_INT64, &opt_count,
+      N_("Stop after this many datagrams"), N_("N") },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &opt_duration,
+      N_("Stop after this many seconds"), N_("SECONDS") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_idle_timeout,
+      N_("Stop when nothing arrived for this many seconds"), N_("SECONDS") },
+    { "interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt_interval,
+      N_("Report every this many seconds (default 1)"), N_("SECONDS") },
+    { "max-loss", 0, 0, G_OPTION_ARG_DOUBLE, &opt_max_loss,
+      N_("Exit with status 1 when more than this percentage of stamped datagrams was lost"), N_("PERCENT") },
+    { "rcvbuf", 0, 0, G_OPTION_ARG_INT, &opt_rcvbuf,
+      N_("Use a socket receive buffer of this many bytes"), N_("BYTES") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
+      N_("Print one JSON object per interval and a JSON summary"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
+      N_("Print only the summary"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  Receiver self = { 0 };
+  guint ifindex = 0, interval_id, duration_id = 0, sigint_id, sigterm_id;
+  GArray *watches;
+  int status = 0;
+  Totals totals;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("MCTX_LOCALEDIR") != NULL ? g_getenv ("MCTX_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("mctx-recv");
+
+  context = g_option_context_new (_("GROUP PORT [GROUP PORT…] — receive multicast and count what arrived"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context,
+    _("Joins each GROUP (with --source, the source-specific channel) and counts the datagrams that arrive, per "
+      "sender and stream. Stamped payloads (mctx-send --size) also give the lost, duplicated and reordered "
+      "datagrams, the one-way delay (on one clock: the same host, or synchronized hosts) and the interarrival "
+      "jitter of RFC 3550.\n\nExamples:\n"
+      "  mctx-recv 239.1.2.3 5000 --count 1000\n"
+      "  mctx-recv ff3e::8000:1234 5000 --source fd00::10 --interface-name eth0 --json\n"
+      "  mctx-recv 239.1.2.3 5000 239.1.2.4 5000 --duration 10 --max-loss 0.1"));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail (EXIT_USAGE, "%s", error->message);
+  if (opt_version)
+    {
+      g_print ("mctx-recv %s\n", MCTX_VERSION_S);
+      return 0;
+    }
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--"))
+      {
+        memmove (argv + i, argv + i + 1, (gsize) (argc - i) * sizeof (char *));
+        argc--;
+        break;
+      }
+  if (argc < 3 || (argc - 1) % 2 != 0)
+    return fail (EXIT_USAGE, _("Expected GROUP PORT pairs (see --help)"));
+  if (opt_json && opt_quiet)
+    return fail (EXIT_USAGE, _("--json and --quiet cannot be combined"));
+  if (!parse_seconds ("--duration", opt_duration, &status) ||
+      !parse_seconds ("--idle-timeout", opt_idle_timeout, &status) ||
+      !parse_seconds ("--interval", opt_interval, &status) || opt_interval == 0)
+    return status != 0 ? status : fail (EXIT_USAGE, _("Invalid --interval 0: expected seconds from 0.001"));
+  if (opt_max_loss != -1.0 && (!isfinite (opt_max_loss) || opt_max_loss < 0 || opt_max_loss > 100))
+    return fail (EXIT_USAGE, _("Invalid --max-loss %g: expected a percentage from 0 to 100"), opt_max_loss);
+  if (opt_rcvbuf != -1 && opt_rcvbuf < 1024)
+    return fail (EXIT_USAGE, _("Invalid --rcvbuf %d: expected at least 1024 bytes"), opt_rcvbuf);
+  if (opt_interface_index != -1 && opt_interface_index < 1)
+    return fail (EXIT_USAGE, _("Invalid --interface-index %d: interface indexes start at 1"), opt_interface_index);
+
+  if (opt_interface_index > 0)
+    ifindex = (guint) opt_interface_index;
+  if (opt_interface_name != NULL && (ifindex = if_nametoindex (opt_interface_name)) == 0)
+    return fail (EXIT_USAGE, _("No network interface is named “%s”"), opt_interface_name);
+  if (opt_interface != NULL)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (opt_interface);
+
+      if (address == NULL || (ifindex = interface_of (address)) == 0)
+        return fail (EXIT_USAGE, _("Address %s is not assigned to any local interface"), opt_interface);
+    }
+
+  self.sockets = g_ptr_array_new ();
+  for (int i = 1; i + 1 < argc; i += 2)
+    {
+      int fd = open_group (argv[i], argv[i + 1], ifindex, &status);
+
+      if (fd < 0)
+        return status;
+      g_ptr_array_add (self.sockets, GINT_TO_POINTER (fd));
+    }
+
+  self.loop = g_main_loop_new (NULL, FALSE);
+  self.streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stream_free);
+  self.generator = json_generator_new ();
+  self.count = opt_count;
+  self.json = opt_json;
+  self.quiet = opt_quiet;
+  self.terminal = isatty (STDERR_FILENO);
+  self.idle_timeout_us = (gint64) (opt_idle_timeout * G_USEC_PER_SEC);
+  self.started_us = g_get_monotonic_time ();
+
+  watches = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < self.sockets->len; i++)
+    {
+      guint id = g_unix_fd_add (GPOINTER_TO_INT (g_ptr_array_index (self.sockets, i)), G_IO_IN, on_readable, &self);
+
+      g_array_append_val (watches, id);
+    }
+  interval_id = g_timeout_add ((guint) (opt_interval * 1000), on_interval, &self);
+  if (opt_duration > 0)
+    duration_id = g_timeout_add ((guint) (opt_duration * 1000), on_duration, &self);
+  sigint_id = g_unix_signal_add (SIGINT, on_sigint, &self);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_sigterm, &self);
+
+  g_main_loop_run (self.loop);
+
+  report (&self, TRUE);
+  totals = compute_totals (&self);
+
+  g_source_remove (interval_id);
+  if (duration_id != 0 && g_main_context_find_source_by_id (NULL, duration_id) != NULL)
+    g_source_remove (duration_id);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  for (guint i = 0; i < watches->len; i++)
+    if (g_main_context_find_source_by_id (NULL, g_array_index (watches, guint, i)) != NULL)
+      g_source_remove (g_array_index (watches, guint, i));
+  g_array_unref (watches);
+  for (guint i = 0; i < self.sockets->len; i++)
+    close (GPOINTER_TO_INT (g_ptr_array_index (self.sockets, i)));
+  g_ptr_array_unref (self.sockets);
+  g_hash_table_unref (self.streams);
+  g_object_unref (self.generator);
+  g_main_loop_unref (self.loop);
+  g_free (opt_source);
+  g_free (opt_interface);
+  g_free (opt_interface_name);
+
+  if (self.interrupted)
+    return 128 + self.signal_number;
+  if (opt_max_loss >= 0 && loss_percent (&totals) > opt_max_loss)
+    return fail (EXIT_RUNTIME, _("Lost %.2f %% of the stamped datagrams, more than --max-loss %g %%"),
+                 loss_percent (&totals), opt_max_loss);
+  return 0;
+}
