@@ -317,7 +317,9 @@ report (Receiver *self,
     {
       /* A live line on a terminal only. */
       if (self->terminal && !self->quiet)
-        g_printerr (_("\r%llu datagrams  %.1f Mbit/s  lost %llu  jitter %.1f µs  %.1f s "),
+        g_printerr ("\r");
+      if (self->terminal && !self->quiet)
+        g_printerr (_("%llu datagrams  %.1f Mbit/s  lost %llu  jitter %.1f µs  %.1f s "),
                     (unsigned long long) totals.received,
                     elapsed > 0 ? totals.bytes * 8 / elapsed / 1e6 : 0.0,
                     (unsigned long long) totals.lost, totals.jitter_us, elapsed);
