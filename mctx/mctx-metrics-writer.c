@@ -203,8 +203,9 @@ mctx_metrics_writer_class_init (MctxMetricsWriterClass *klass)
   /**
    * MctxMetricsWriter:flags:
    *
-   * Extra header flags. `transport` (`udp-multicast`) and `role` (`sender`)
-   * are always written and win over flags of the same name.
+   * Extra header flags. `transport` (`udp-multicast`) and `role` are always
+   * written and win over flags of the same name; `role` is `sender`, or
+   * `receiver` when these flags say so (as `mctx-recv`'s do).
    *
    * Since: 1.0
    */
@@ -449,7 +450,12 @@ build_header (MctxMetricsWriter  *self,
     }
 
   json_object_set_string_member (flags, "transport", "udp-multicast");
-  json_object_set_string_member (flags, "role", "sender");
+  /* A receiver says so; anything else is a sender's file. */
+  if (self->flags != NULL && g_strcmp0 (json_object_get_string_member_with_default (self->flags, "role", NULL),
+                                        "receiver") == 0)
+    json_object_set_string_member (flags, "role", "receiver");
+  else
+    json_object_set_string_member (flags, "role", "sender");
   if (self->flags != NULL)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), self->flags);
@@ -973,6 +979,49 @@ mctx_metrics_writer_write_sample (MctxMetricsWriter  *self,
   json_object_set_double_member (row, "packets_per_sec", mctx_metrics_delta_get_packets_per_second (delta));
   json_object_set_double_member (row, "bytes_per_sec", mctx_metrics_delta_get_bytes_per_second (delta));
   json_object_set_double_member (row, "send_errors_per_sec", mctx_metrics_delta_get_send_errors_per_second (delta));
+
+  return write_line (self, row, error);
+}
+
+/**
+ * mctx_metrics_writer_write_row:
+ * @self: a writer
+ * @row: a sample of the program's own, such as a receiver's counts
+ * @error: return location for a #GError
+ *
+ * Appends one sample line of any members, in one write, for programs whose
+ * counts are not a context's (`mctx-recv` writes its received, lost and
+ * jitter figures so). A row carrying one of the header's members (`schema`,
+ * `node_id`, …) is refused, as in an existing file, so that the file stays
+ * one header and its samples.
+ *
+ * Returns: %TRUE on success; %FALSE with
+ *   %MCTX_ERROR_INVALID_METRICS_HEADER for a header member, or a
+ *   %G_IO_ERROR
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_metrics_writer_write_row (MctxMetricsWriter  *self,
+                               JsonObject         *row,
+                               GError            **error)
+{
+  g_return_val_if_fail (MCTX_IS_METRICS_WRITER (self), FALSE);
+  g_return_val_if_fail (row != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The metrics writer of %s is closed"), self->path);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (header_members); i++)
+    if (json_object_has_member (row, header_members[i]))
+      {
+        g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER,
+                     _("A sample cannot carry the header member “%s”"), header_members[i]);
+        return FALSE;
+      }
 
   return write_line (self, row, error);
 }

@@ -54,6 +54,10 @@ gboolean           mctx_metrics_writer_write_sample (MctxMetricsWriter  *self,
                                                      MctxMetricsDelta   *delta,
                                                      GError            **error);
 MCTX_AVAILABLE_IN_1_0
+gboolean           mctx_metrics_writer_write_row    (MctxMetricsWriter  *self,
+                                                     JsonObject         *row,
+                                                     GError            **error);
+MCTX_AVAILABLE_IN_1_0
 void               mctx_metrics_writer_close        (MctxMetricsWriter  *self);
 
 MCTX_AVAILABLE_IN_1_0

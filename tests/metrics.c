@@ -454,7 +454,7 @@ test_writer_header_and_samples (void)
   g_test_summary ("Header and samples, parsed back field by field.");
 
   json_object_set_string_member (flags, "experiment", "baseline");
-  json_object_set_string_member (flags, "role", "receiver");   /* built-ins win */
+  json_object_set_string_member (flags, "role", "observer");   /* built-ins win; "receiver" alone is kept */
   json_object_set_int_member (flags, "run", 7);
 
   g_unsetenv ("MCTX_METRICS_NODE_ID");

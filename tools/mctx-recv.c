@@ -50,6 +50,8 @@ typedef struct {
   guint64 *seen;            /* sequence + 1 at sequence % SEEN_WINDOW */
 } Stream;
 
+typedef struct _Totals Totals;
+
 typedef struct {
   GMainLoop *loop;
   GHashTable *streams;      /* sender/stream → Stream */
@@ -67,6 +69,10 @@ typedef struct {
   gboolean interrupted;
   int signal_number;
   JsonGenerator *generator;
+  MctxMetricsWriter *metrics;   /* MCTX_METRICS_SUMMARY_FILE, or NULL */
+  Totals *metrics_last;         /* the totals of the last sample */
+  gint64 metrics_last_us;
+  gboolean metrics_failed;
 } Receiver;
 
 static char *opt_source;
@@ -182,11 +188,11 @@ lookup_stream (Receiver    *self,
   return stream;
 }
 
-typedef struct {
+struct _Totals {
   guint64 received, bytes, lost, duplicated, reordered, unique;
   double jitter_us, delay_sum_us;
   guint stamped_streams;
-} Totals;
+};
 
 static void
 add_totals (Totals *totals,
@@ -336,6 +342,109 @@ report (Receiver *self,
            (unsigned long long) totals.lost, loss_percent (&totals), (unsigned long long) totals.duplicated,
            (unsigned long long) totals.reordered, totals.jitter_us,
            totals.unique > 0 ? totals.delay_sum_us / totals.unique : 0.0);
+}
+
+/* One row of the metrics file: totals, and what changed since the last. */
+static void
+write_metrics (Receiver *self)
+{
+  g_autoptr(JsonObject) row = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  Totals totals = compute_totals (self);
+  gint64 now = g_get_monotonic_time ();
+  struct {
+    const char *name;
+    guint64 total, before;
+  } counters[] = {
+    { "datagrams_received", totals.received, self->metrics_last->received },
+    { "bytes_received", totals.bytes, self->metrics_last->bytes },
+    { "datagrams_lost", totals.lost, self->metrics_last->lost },
+    { "datagrams_duplicated", totals.duplicated, self->metrics_last->duplicated },
+    { "datagrams_reordered", totals.reordered, self->metrics_last->reordered },
+  };
+
+  if (self->metrics == NULL || self->metrics_failed)
+    return;
+
+  json_object_set_double_member (row, "ts", g_get_real_time () / (double) G_USEC_PER_SEC);
+  json_object_set_double_member (row, "interval_secs", (now - self->metrics_last_us) / (double) G_USEC_PER_SEC);
+  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+    {
+      g_autofree char *total = g_strconcat (counters[i].name, "_total", NULL);
+      g_autofree char *delta = g_strconcat (counters[i].name, "_delta", NULL);
+
+      json_object_set_int_member (row, total, (gint64) counters[i].total);
+      json_object_set_int_member (row, delta, (gint64) (counters[i].total - counters[i].before));
+    }
+  json_object_set_double_member (row, "jitter_us", tenths (totals.jitter_us));
+  json_object_set_double_member (row, "delay_us", tenths (totals.unique > 0 ? totals.delay_sum_us / totals.unique : 0));
+
+  /* A failed write is reported once; receiving goes on. */
+  if (!mctx_metrics_writer_write_row (self->metrics, row, &error))
+    {
+      fail (EXIT_RUNTIME, "%s", error->message);
+      self->metrics_failed = TRUE;
+    }
+  *self->metrics_last = totals;
+  self->metrics_last_us = now;
+}
+
+static gboolean
+on_metrics_due (gpointer user_data)
+{
+  write_metrics (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/* MCTX_METRICS_SUMMARY_FILE and friends, as for the senders. */
+static gboolean
+open_metrics (Receiver  *self,
+              gint64    *period_us,
+              int       *status)
+{
+  const char *file = g_getenv ("MCTX_METRICS_SUMMARY_FILE");
+  const char *secs = g_getenv ("MCTX_METRICS_SUMMARY_SECS");
+  g_autofree char *secs_text = g_strstrip (g_strdup (secs != NULL ? secs : ""));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) flags = NULL;
+  const char *extra = g_getenv ("MCTX_METRICS_FLAGS_JSON");
+
+  *period_us = 0;
+  if (file == NULL || file[0] == '\0')
+    return TRUE;
+  if (!mctx_tool_parse_period (secs_text, period_us))
+    {
+      *status = fail (EXIT_USAGE, _("Invalid MCTX_METRICS_SUMMARY_SECS “%s”: expected 0 (no periodic samples) "
+                                    "or seconds from 0.001 to 86400, in steps of a microsecond"), secs);
+      return FALSE;
+    }
+
+#ifdef MCTX_HAS_METRICS
+  flags = extra != NULL && extra[0] != '\0' ? mctx_tool_parse_flags_json (extra, &error) : json_object_new ();
+  if (flags == NULL)
+    {
+      *status = fail (EXIT_USAGE, "%s", error->message);
+      return FALSE;
+    }
+#else
+  (void) extra;
+  flags = json_object_new ();
+#endif
+  json_object_set_string_member (flags, "transport", "udp-multicast");
+  json_object_set_string_member (flags, "role", "receiver");
+  if (opt_source != NULL)
+    json_object_set_string_member (flags, "multicast_source", opt_source);
+
+  self->metrics = mctx_metrics_writer_new (file, "mctx/mctx-recv", NULL, flags, &error);
+  if (self->metrics == NULL)
+    {
+      *status = fail (error->domain == MCTX_ERROR || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
+                      ? EXIT_USAGE : EXIT_RUNTIME, "%s", error->message);
+      return FALSE;
+    }
+  self->metrics_last = g_new0 (Totals, 1);
+  self->metrics_last_us = g_get_monotonic_time ();
+  return TRUE;
 }
 
 static void
@@ -624,6 +733,8 @@ main (int    argc,
   Receiver self = { 0 };
   guint ifindex = 0, interval_id, duration_id = 0, sigint_id, sigterm_id;
   GArray *watches;
+  gint64 metrics_period_us = 0;
+  guint metrics_id = 0;
   int status = 0;
   Totals totals;
 
@@ -703,6 +814,10 @@ main (int    argc,
   self.terminal = isatty (STDERR_FILENO);
   self.idle_timeout_us = (gint64) (opt_idle_timeout * G_USEC_PER_SEC);
   self.started_us = g_get_monotonic_time ();
+  if (!open_metrics (&self, &metrics_period_us, &status))
+    return status;
+  if (metrics_period_us > 0)
+    metrics_id = g_timeout_add ((guint) MAX (metrics_period_us / 1000, 1), on_metrics_due, &self);
 
   watches = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; i < self.sockets->len; i++)
@@ -721,6 +836,16 @@ main (int    argc,
 
   report (&self, TRUE);
   totals = compute_totals (&self);
+  if (self.metrics != NULL)
+    {
+      /* The final sample, then the file is closed. */
+      write_metrics (&self);
+      mctx_metrics_writer_close (self.metrics);
+      g_clear_object (&self.metrics);
+      g_free (self.metrics_last);
+    }
+  if (metrics_id != 0)
+    g_source_remove (metrics_id);
 
   g_source_remove (interval_id);
   if (duration_id != 0 && g_main_context_find_source_by_id (NULL, duration_id) != NULL)
@@ -743,6 +868,8 @@ main (int    argc,
 
   if (self.interrupted)
     return 128 + self.signal_number;
+  if (self.metrics_failed)
+    return EXIT_RUNTIME;
   if (opt_max_loss >= 0 && loss_percent (&totals) > opt_max_loss)
     return fail (EXIT_RUNTIME, _("Lost %.2f %% of the stamped datagrams, more than --max-loss %g %%"),
                  loss_percent (&totals), opt_max_loss);

@@ -873,6 +873,30 @@ class MctxRecvTest(unittest.TestCase):
         self.assertEqual(status, 1, err)
         self.assertRegex(err, r"^mctx-recv: Lost [\d.]+ % of the stamped datagrams, more than --max-loss 1 %\n$")
 
+    @unittest.skipUnless(os.environ.get("MCTX_HAS_METRICS") == "1", "built without metrics")
+    def test_metrics_file(self):
+        path = os.path.join(tempfile.mkdtemp(), "receiver-1", "network.jsonl")
+        env = dict(os.environ, MCTX_METRICS_SUMMARY_FILE=path, MCTX_METRICS_SUMMARY_SECS="0.2")
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.bind(("239.1.2.3", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        process = subprocess.Popen([self.RECV, "239.1.2.3", str(port), "--interface", "127.0.0.1", "--count", "50",
+                                    "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", str(port), "50", "0", "--size", "64", "--rate", "100",
+                        "--interface", "127.0.0.1", "--quiet"], check=True, capture_output=True, timeout=30)
+        out, err = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 0, err)
+        with open(path) as jsonl:
+            header, *rows = (json.loads(line) for line in jsonl)
+        self.assertEqual((header["schema"], header["node_id"], header["producer"], header["flags"]["role"]),
+                         ("heimdall-jsonl-v1", "receiver-1", "mctx/mctx-recv", "receiver"))
+        self.assertGreaterEqual(len(rows), 2)
+        self.assertEqual(rows[-1]["datagrams_received_total"], 50)
+        self.assertEqual(sum(row["datagrams_received_delta"] for row in rows), 50)
+        self.assertEqual(rows[-1]["datagrams_lost_total"], 0)
+
     def test_dscp_in_capture(self):
         capture = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
         capture.bind(("lo", 0))
