@@ -229,6 +229,7 @@ send_repeatedly (MctxToolOptions    *options,
   reporter = mctx_tool_reporter_new_for (options, destination_text, source_text,
                                          mctx_raw_publication_get_id (publication));
   mctx_tool_reporter_set_pacing_mode (reporter, mctx_pacer_get_mode (pacer));
+  mctx_tool_reporter_set_datagram_bytes (reporter, TRUE);
   started = g_get_monotonic_time ();
   mctx_pacer_start (pacer, started);
 

@@ -336,9 +336,11 @@ report (Receiver *self,
     g_printerr ("\r\033[K");
   if (self->interrupted)
     g_print (_("interrupted: "));
-  g_print (_("received %llu datagrams, %llu payload bytes; lost %llu (%.2f %%), duplicated %llu, reordered %llu, "
+  g_print (ngettext ("received %llu datagram", "received %llu datagrams", totals.received),
+           (unsigned long long) totals.received);
+  g_print (_(", %llu payload bytes; lost %llu (%.2f %%), duplicated %llu, reordered %llu, "
              "jitter %.1f µs, delay %.1f µs\n"),
-           (unsigned long long) totals.received, (unsigned long long) totals.bytes,
+           (unsigned long long) totals.bytes,
            (unsigned long long) totals.lost, loss_percent (&totals), (unsigned long long) totals.duplicated,
            (unsigned long long) totals.reordered, totals.jitter_us,
            totals.unique > 0 ? totals.delay_sum_us / totals.unique : 0.0);

@@ -441,6 +441,8 @@ mctx_tool_init (MctxToolOptions     *options,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *description = NULL;
+  g_autofree char *examples = NULL;
+  const char *how;
   GOptionGroup *main_group;
   guint64 port;
   int payload_args;
@@ -465,7 +467,14 @@ mctx_tool_init (MctxToolOptions     *options,
     .stream_id = g_random_int (),
   };
 
-  context = g_option_context_new (_("GROUP PORT PAYLOAD [COUNT] [INTERVAL_MS] — send UDP multicast"));
+  if (g_str_equal (name, "mctx-raw-send"))
+    context = g_option_context_new (_("GROUP PORT PAYLOAD [COUNT] [INTERVAL_MS] — send complete UDP-in-IP "
+                                      "datagrams through a raw socket"));
+  else if (g_str_equal (name, "mctx-async-send"))
+    context = g_option_context_new (_("GROUP PORT PAYLOAD [COUNT] [INTERVAL_MS] — send UDP multicast from a "
+                                      "GLib main loop"));
+  else
+    context = g_option_context_new (_("GROUP PORT PAYLOAD [COUNT] [INTERVAL_MS] — send UDP multicast"));
   /* The callbacks get the options as their data. */
   main_group = g_option_group_new (NULL, NULL, NULL, options, NULL);
   g_option_group_add_entries (main_group, entries);
@@ -474,7 +483,17 @@ mctx_tool_init (MctxToolOptions     *options,
   g_option_group_set_translation_domain (main_group, GETTEXT_PACKAGE);
   g_option_context_set_main_group (context, main_group);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  description = g_strdup_printf (
+  if (g_str_equal (name, "mctx-raw-send"))
+    how = _("mctx-raw-send builds each datagram itself and sends it through a raw publication "
+            "(CAP_NET_RAW): --source is the source address written into the datagram, which need not be "
+            "this host's, and --source-port its UDP source port; --bind, --interface, --interface-index and "
+            "--interface-name only choose the interface the datagram leaves through.");
+  else if (g_str_equal (name, "mctx-async-send"))
+    how = _("mctx-async-send runs a GLib main loop and sends through an MctxPacedSender, waiting for the "
+            "socket without blocking the loop.");
+  else
+    how = _("mctx-send is a plain loop over non-blocking sends, sleeping until each datagram is due.");
+  examples = g_strdup_printf (
     _("Sends PAYLOAD to GROUP:PORT COUNT times (default 1; 0 sends until "
       "interrupted), INTERVAL_MS apart (default 1000).\n\nExamples:\n"
       "  %s 239.1.2.3 5000 hello\n"
@@ -482,6 +501,7 @@ mctx_tool_init (MctxToolOptions     *options,
       "  %s ff32::8000:1234 5000 hello-v6 --source fe80::1234 --interface-index 7\n"
       "  %s 239.1.2.3 5000 stream 10000 --rate 1000 --quiet"),
     name, name, name, name);
+  description = g_strconcat (how, "\n\n", examples, NULL);
   g_option_context_set_description (context, description);
 
   if (!check_negative_positionals (*argc, *argv, entries, extra_entries))
@@ -664,6 +684,7 @@ struct _MctxToolReporter
   gint64 last_progress_us;
   JsonGenerator *generator;
   const char *pacing_mode;   /* NULL: not paced */
+  gboolean datagram_bytes;   /* bytes of whole datagrams, not payloads */
 };
 
 char *
@@ -904,8 +925,9 @@ mctx_tool_reporter_progress (MctxToolReporter *reporter,
 
   g_printerr ("\r\033[K");
   /* Translators: a live progress line on a terminal */
-  g_printerr (_("%llu packets  %s  %.0f pkt/s  %.1f s%s"),
-              (unsigned long long) packets, size, rate, elapsed, eta != NULL ? eta : "");
+  g_printerr (_("%llu packets  %s  %.0f pkt/s  %.1f Mbit/s  %.1f s%s"),
+              (unsigned long long) packets, size, rate, elapsed > 0 ? bytes * 8 / elapsed / 1e6 : 0.0,
+              elapsed, eta != NULL ? eta : "");
 }
 
 void
@@ -949,20 +971,26 @@ mctx_tool_reporter_finish (MctxToolReporter *reporter,
     }
   else if (reporter->options->quiet || interrupted || reporter->errors > 0)
     {
-      if (interrupted)
-        g_print (_("interrupted: "));
-      if (reporter->pacing_mode != NULL)
-        /* Translators: the last %s names the pacing mode, untranslated:
-         * unlimited, per-datagram or batched */
-        g_print (_("sent %llu packets, %llu bytes to %s; pacing: %s\n"),
-                 (unsigned long long) reporter->packets, (unsigned long long) reporter->bytes,
-                 reporter->destination, reporter->pacing_mode);
+      g_autoptr(GString) line = g_string_new (interrupted ? _("interrupted: ") : "");
+      unsigned long long packets = reporter->packets, bytes = reporter->bytes;
+
+      g_string_append_printf (line, ngettext ("sent %llu packet", "sent %llu packets", packets), packets);
+      /* The bytes counted are payloads, or for raw datagrams the whole
+       * datagram: say which. */
+      if (reporter->datagram_bytes)
+        g_string_append_printf (line, ngettext (", %llu datagram byte to %s", ", %llu datagram bytes to %s", bytes),
+                                bytes, reporter->destination);
       else
-        g_print (_("sent %llu packets, %llu bytes to %s\n"),
-                 (unsigned long long) reporter->packets, (unsigned long long) reporter->bytes,
-                 reporter->destination);
+        g_string_append_printf (line, ngettext (", %llu payload byte to %s", ", %llu payload bytes to %s", bytes),
+                                bytes, reporter->destination);
+      if (reporter->pacing_mode != NULL)
+        /* Translators: %s names the pacing mode, untranslated: unlimited,
+         * per-datagram or batched */
+        g_string_append_printf (line, _("; pacing: %s"), reporter->pacing_mode);
+      g_print ("%s\n", line->str);
       if (reporter->errors > 0)
-        g_print (_("%llu sends failed\n"), (unsigned long long) reporter->errors);
+        g_print (ngettext ("%llu send failed\n", "%llu sends failed\n", reporter->errors),
+                 (unsigned long long) reporter->errors);
     }
 }
 
@@ -1228,6 +1256,13 @@ mctx_tool_metrics_free (MctxToolMetrics *self)
   g_clear_object (&self->writer);
 #endif
   g_free (self);
+}
+
+void
+mctx_tool_reporter_set_datagram_bytes (MctxToolReporter *reporter,
+                                       gboolean          datagram_bytes)
+{
+  reporter->datagram_bytes = datagram_bytes;
 }
 
 void

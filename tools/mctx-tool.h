@@ -131,6 +131,9 @@ void                   mctx_tool_reporter_progress (MctxToolReporter    *reporte
 void                   mctx_tool_reporter_finish (MctxToolReporter      *reporter,
                                                   gboolean               interrupted);
 void                   mctx_tool_reporter_free   (MctxToolReporter      *reporter);
+/* Whether the bytes counted are whole datagrams (raw) or payloads. */
+void                   mctx_tool_reporter_set_datagram_bytes (MctxToolReporter *reporter,
+                                                              gboolean          datagram_bytes);
 /* The pacing mode, for the summary and its JSON. */
 void                   mctx_tool_reporter_set_pacing_mode (MctxToolReporter *reporter,
                                                            MctxPacingMode    mode);

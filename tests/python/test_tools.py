@@ -84,7 +84,7 @@ class SenderTests:
         result = self.run_tool("239.1.2.3", str(port), "quiet", "2", "0",
                      "--bind", "127.0.0.1:43002", "--interface-name", "lo", "--quiet")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertEqual(result.stdout, "sent 2 packets, 10 bytes to 239.1.2.3:%d; pacing: unlimited\n" % port)
+        self.assertEqual(result.stdout, "sent 2 packets, 10 payload bytes to 239.1.2.3:%d; pacing: unlimited\n" % port)
         self.assertEqual(receive(receiver)[2], ("127.0.0.1", 43002))
         self.assertEqual(receive(receiver)[0], b"quiet")
         receiver.close()
@@ -207,7 +207,7 @@ class SenderTests:
         elapsed = time.monotonic() - started
         self.assertEqual(result.returncode, 0, result.stderr)
         # 3000/s is one datagram per 333 µs: a wake-up each.
-        self.assertEqual(result.stdout, "sent 300 packets, 1500 bytes to 239.1.2.3:%d; pacing: per-datagram\n" % port)
+        self.assertEqual(result.stdout, "sent 300 packets, 1500 payload bytes to 239.1.2.3:%d; pacing: per-datagram\n" % port)
         self.assertEqual(drain(receiver), 300)
         # Paced, not sent at once: 299 intervals of 1/3000 s lie between the
         # first and the last packet.
@@ -239,7 +239,7 @@ class SenderTests:
         finally:
             ip("link", "del", "fla")
         self.assertEqual(process.returncode, 1, err)
-        match = re.match(r"^sent (\d+) packets, \d+ bytes to 239\.1\.2\.3:5000; pacing: \S+\n(\d+) sends failed\n$", out)
+        match = re.match(r"^sent (\d+) packets, \d+ payload bytes to 239\.1\.2\.3:5000; pacing: \S+\n(\d+) sends? failed\n$", out)
         self.assertIsNotNone(match, out)
         sent, failed = int(match.group(1)), int(match.group(2))
         self.assertGreater(failed, 5)
@@ -262,7 +262,7 @@ class SenderTests:
         out, err = process.communicate(timeout=10)
         # As a shell reports a run a signal ended.
         self.assertEqual(process.returncode, 128 + signum, err)
-        self.assertRegex(out, r"^interrupted: sent \d+ packets, \d+ bytes to 239\.1\.2\.3:%d; pacing: per-datagram\n$" % port)
+        self.assertRegex(out, r"^interrupted: sent \d+ packets?, \d+ payload bytes to 239\.1\.2\.3:%d; pacing: per-datagram\n$" % port)
         sent = int(out.split()[2])
         self.assertEqual(drain(receiver) + 1, sent)
         receiver.close()
@@ -279,7 +279,7 @@ class SenderTests:
         self.assertEqual(tty.returncode, 0)
         screen = tty.stdout.decode()
         self.assertRegex(screen, r"\r\x1b\[K\d+ packets .* pkt/s .* s  ETA [0-9.]+ s")
-        self.assertIn("sent 600 packets, 600 bytes to 239.1.2.3:5000", screen)
+        self.assertIn("sent 600 packets, 600 payload bytes to 239.1.2.3:5000", screen)
 
 
 @unittest.skipUnless(os.environ.get("MCTX_HAS_METRICS") == "1", "built without metrics")
@@ -816,7 +816,7 @@ class MctxRecvTest(unittest.TestCase):
                                          "20000", "--stream-id", "42", "--interface", "127.0.0.1", "--quiet"],
                                         capture_output=True, text=True, timeout=30)
                 self.assertEqual(result.returncode, 0, result.stderr)
-                self.assertIn("sent 500 packets, 60000 bytes", result.stdout)
+                self.assertIn("sent 500 packets, 60000 payload bytes", result.stdout)
                 status, summary, err = self.summary(process)
                 self.assertEqual(status, 0, err)
                 self.assertEqual((summary["received"], summary["bytes"], summary["lost"], summary["duplicated"],
