@@ -194,6 +194,15 @@ const tests = {
             assertEqual(receive(socket), text, 'async batched payload');
     },
 
+    'stamps from GJS'() {
+        const stamp = Mctx.Stamp.new(5, 99, Mctx.stamp_now(), Mctx.StampFlags.NONE);
+        const payload = stamp.build(64).toArray();
+        assertEqual(payload.length, 64, 'payload size');
+        const parsed = Mctx.Stamp.parse(payload);
+        assertEqual(parsed.get_sequence(), 99, 'sequence');
+        assertEqual(parsed.get_stream_id(), 5, 'stream id');
+    },
+
     'a publication only comes from a context'() {
         // GJS does not initialize GInitables it constructs: init() and
         // every send say what to do instead.

@@ -70,6 +70,19 @@ class OverridesTest(unittest.TestCase):
             self.context.send_batch([(12345, b"x")])
         self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.PUBLICATION_NOT_FOUND))
 
+    def test_stamps(self):
+        stamp = Mctx.Stamp.new(5, 99, Mctx.stamp_now(), Mctx.StampFlags.LAST)
+        payload = stamp.build(100).get_data()
+        self.assertEqual((len(payload), payload[:4]), (100, b"MCTX"))
+        parsed = Mctx.Stamp.parse(payload)
+        self.assertEqual((parsed.get_stream_id(), parsed.get_sequence(), parsed.get_flags()),
+                         (5, 99, Mctx.StampFlags.LAST))
+        with self.assertRaises(GLib.Error) as caught:
+            Mctx.Stamp.parse(b"not a stamped payload at all, no")
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.NOT_STAMPED))
+        config = Mctx.PublicationConfig(GROUP, 5000, traffic_class=46 << 2, send_buffer_size=65536)
+        self.assertEqual((config.props.traffic_class, config.props.send_buffer_size), (184, 65536))
+
     def test_config_keywords(self):
         config = Mctx.PublicationConfig("ff3e::8000:1234", 5000, source="fd00::10",
                                         interface_name="eth0", ttl=4, loopback=False)

@@ -873,6 +873,41 @@ class MctxRecvTest(unittest.TestCase):
         self.assertEqual(status, 1, err)
         self.assertRegex(err, r"^mctx-recv: Lost [\d.]+ % of the stamped datagrams, more than --max-loss 1 %\n$")
 
+    def test_queue_drops_after_the_sender(self):
+        # A token bucket with a short queue on the way out drops datagrams:
+        # the sender reports each as a failed send (mctx never counts a
+        # dropped datagram as sent), and the receiver counts it as lost.
+        ip("link", "add", "lqa", "type", "veth", "peer", "name", "lqb")
+        try:
+            for command in (["link", "set", "lqa", "up"], ["link", "set", "lqb", "up"],
+                            ["address", "add", "192.0.2.11/24", "dev", "lqa"],
+                            ["address", "add", "192.0.2.12/24", "dev", "lqb"]):
+                ip(*command)
+            # The datagrams come back in on lqb from this host's own address.
+            for setting in ("net.ipv4.conf.lqb.accept_local=1", "net.ipv4.conf.lqb.rp_filter=0",
+                            "net.ipv4.conf.all.rp_filter=0"):
+                subprocess.run(["sysctl", "-qw", setting], check=True)
+            subprocess.run(["tc", "qdisc", "add", "dev", "lqa", "root", "tbf", "rate", "1mbit", "burst", "3000",
+                            "limit", "3000"], check=True)
+            process = subprocess.Popen([self.RECV, "239.1.2.3", "5011", "--interface-name", "lqb", "--json",
+                                        "--idle-timeout", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       text=True)
+            time.sleep(0.3)
+            result = subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", "5011", "300", "0", "--size", "200",
+                                     "--interface-name", "lqa", "--no-loopback", "--json", "--stream-id", "3"],
+                                    capture_output=True, text=True, timeout=30)
+            sent = json.loads(result.stdout.splitlines()[-1])
+            status, summary, err = self.summary(process)
+        finally:
+            ip("link", "del", "lqa")
+        self.assertEqual(status, 0, err)
+        self.assertGreater(sent["errors"], 0, result.stderr)
+        self.assertEqual(sent["packets"] + sent["errors"], 300)
+        self.assertEqual(summary["received"], sent["packets"])
+        # Losses are seen between the first and last datagram that came.
+        self.assertLessEqual(summary["lost"], sent["errors"])
+        self.assertGreater(summary["lost"], 0)
+
     @unittest.skipUnless(os.environ.get("MCTX_HAS_METRICS") == "1", "built without metrics")
     def test_metrics_file(self):
         path = os.path.join(tempfile.mkdtemp(), "receiver-1", "network.jsonl")
