@@ -873,6 +873,34 @@ class MctxRecvTest(unittest.TestCase):
         self.assertEqual(status, 1, err)
         self.assertRegex(err, r"^mctx-recv: Lost [\d.]+ % of the stamped datagrams, more than --max-loss 1 %\n$")
 
+    def test_ipv6_ssm_and_several_groups(self):
+        # IPv6 on a veth pair: an SSM channel from the sender's address and
+        # an ASM group at once; a second sender's datagrams to the SSM
+        # group are not let in.
+        ip("link", "add", "lva", "type", "veth", "peer", "name", "lvb")
+        try:
+            for command in (["link", "set", "lva", "up"], ["link", "set", "lvb", "up"],
+                            ["address", "add", "fd00:7::1/64", "dev", "lva", "nodad"],
+                            ["address", "add", "fd00:7::2/64", "dev", "lva", "nodad"]):
+                ip(*command)
+            process = subprocess.Popen([self.RECV, "ff3e::8000:7", "5012", "ff3e::8000:8", "5013",
+                                        "--source", "fd00:7::1", "--interface-name", "lva", "--json",
+                                        "--idle-timeout", "2", "--count", "20"],
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            time.sleep(0.3)
+            send = os.environ["MCTX_SEND"]
+            for group, port, source in (("ff3e::8000:7", "5012", "fd00:7::1"), ("ff3e::8000:8", "5013", "fd00:7::1"),
+                                        ("ff3e::8000:7", "5012", "fd00:7::2")):
+                subprocess.run([send, group, port, "10", "0", "--size", "64", "--source", source,
+                                "--interface-name", "lva", "--quiet"], check=True, capture_output=True, timeout=30)
+            status, summary, err = self.summary(process)
+        finally:
+            ip("link", "del", "lva")
+        self.assertEqual(status, 0, err)
+        self.assertEqual((summary["received"], summary["lost"]), (20, 0))
+        self.assertEqual(len(summary["streams"]), 2)
+        self.assertTrue(all(row["sender"].startswith("[fd00:7::1]:") for row in summary["streams"]), summary)
+
     def test_queue_drops_after_the_sender(self):
         # A token bucket with a short queue on the way out drops datagrams:
         # the sender reports each as a failed send (mctx never counts a
