@@ -199,15 +199,14 @@ send_or_complete (GTask *task)
   return TRUE;
 }
 
+/* A waiting send woke: FALSE when it ended here, cancelled or without a
+ * socket; TRUE when it should try again. */
 static gboolean
-on_writable (MctxPublication *self,
-             GIOCondition     condition,
-             gpointer         user_data)
+waiting_send_goes_on (MctxPublication *self,
+                      GTask           *task)
 {
-  GTask *task = user_data;
-
   if (g_task_return_error_if_cancelled (task))
-    return G_SOURCE_REMOVE;
+    return FALSE;
 
   if (mctx_publication_get_fd (self) < 0)
     {
@@ -215,8 +214,21 @@ on_writable (MctxPublication *self,
                                _("Publication %u to %s lost its socket while a send was waiting"),
                                mctx_publication_get_id (self),
                                _mctx_publication_get_destination_text (self));
-      return G_SOURCE_REMOVE;
+      return FALSE;
     }
+
+  return TRUE;
+}
+
+static gboolean
+on_writable (MctxPublication *self,
+             GIOCondition     condition,
+             gpointer         user_data)
+{
+  GTask *task = user_data;
+
+  if (!waiting_send_goes_on (self, task))
+    return G_SOURCE_REMOVE;
 
   return send_or_complete (task) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
@@ -355,17 +367,8 @@ on_batch_writable (MctxPublication *self,
 {
   GTask *task = user_data;
 
-  if (g_task_return_error_if_cancelled (task))
+  if (!waiting_send_goes_on (self, task))
     return G_SOURCE_REMOVE;
-
-  if (mctx_publication_get_fd (self) < 0)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                               _("Publication %u to %s lost its socket while a send was waiting"),
-                               mctx_publication_get_id (self),
-                               _mctx_publication_get_destination_text (self));
-      return G_SOURCE_REMOVE;
-    }
 
   return send_batch_or_complete (task) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }

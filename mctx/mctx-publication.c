@@ -1337,6 +1337,74 @@ mctx_publication_send_batch (MctxPublication      *self,
   return sent;
 }
 
+/* Fills @vectors with the next @count datagrams; called in order. */
+typedef void (*FillVectors) (gpointer        data,
+                             guint           first,
+                             guint           count,
+                             GOutputVector  *vectors);
+
+/* Sends @n datagrams a chunk at a time, so that nothing is allocated: how
+ * many went, or -1 with @error when the first could not. */
+static gint
+send_in_chunks (MctxPublication  *self,
+                guint             n,
+                FillVectors       fill,
+                gpointer          data,
+                GError          **error)
+{
+  GOutputVector vectors[BATCH_CHUNK];
+  guint done = 0;
+
+  while (done < n)
+    {
+      guint chunk = MIN (n - done, BATCH_CHUNK);
+      gint sent;
+
+      fill (data, done, chunk, vectors);
+      sent = mctx_publication_send_batch (self, vectors, chunk, done == 0 ? error : NULL);
+      if (sent < 0)
+        return done == 0 ? -1 : (gint) done;
+      done += (guint) sent;
+      if ((guint) sent < chunk)
+        break;
+    }
+
+  return (gint) done;
+}
+
+static void
+fill_from_bytes (gpointer       data,
+                 guint          first,
+                 guint          count,
+                 GOutputVector *vectors)
+{
+  GBytes *const *datagrams = data;
+
+  for (guint i = 0; i < count; i++)
+    vectors[i].buffer = g_bytes_get_data (datagrams[first + i], &vectors[i].size);
+}
+
+typedef struct {
+  const guint8 *data;
+  const gsize *sizes;
+  gsize offset;
+} Packed;
+
+static void
+fill_from_packed (gpointer       data,
+                  guint          first,
+                  guint          count,
+                  GOutputVector *vectors)
+{
+  Packed *packed = data;
+
+  for (guint i = 0; i < count; i++)
+    {
+      vectors[i] = (GOutputVector) { packed->data + packed->offset, packed->sizes[first + i] };
+      packed->offset += packed->sizes[first + i];
+    }
+}
+
 /**
  * mctx_publication_send_bytes_batch:
  * @self: a publication
@@ -1359,29 +1427,9 @@ mctx_publication_send_bytes_batch (MctxPublication  *self,
                                    guint             n_datagrams,
                                    GError          **error)
 {
-  GOutputVector vectors[BATCH_CHUNK];
-  guint done = 0;
-
   g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
 
-  /* A chunk at a time, so that nothing is allocated. */
-  while (done < n_datagrams)
-    {
-      guint chunk = MIN (n_datagrams - done, BATCH_CHUNK);
-      gint sent;
-
-      for (guint i = 0; i < chunk; i++)
-        vectors[i].buffer = g_bytes_get_data (datagrams[done + i], &vectors[i].size);
-
-      sent = mctx_publication_send_batch (self, vectors, chunk, done == 0 ? error : NULL);
-      if (sent < 0)
-        return done == 0 ? -1 : (gint) done;
-      done += (guint) sent;
-      if ((guint) sent < chunk)
-        break;
-    }
-
-  return (gint) done;
+  return send_in_chunks (self, n_datagrams, fill_from_bytes, (gpointer) datagrams, error);
 }
 
 /**
@@ -1412,9 +1460,8 @@ mctx_publication_send_packed (MctxPublication  *self,
                               guint             n_datagrams,
                               GError          **error)
 {
-  GOutputVector vectors[BATCH_CHUNK];
-  gsize offset = 0, total = 0;
-  guint done = 0;
+  Packed packed = { data, sizes, 0 };
+  gsize total = 0;
 
   g_return_val_if_fail (data != NULL || len == 0, -1);
   g_return_val_if_fail (sizes != NULL || n_datagrams == 0, -1);
@@ -1437,26 +1484,7 @@ mctx_publication_send_packed (MctxPublication  *self,
       return -1;
     }
 
-  while (done < n_datagrams)
-    {
-      guint chunk = MIN (n_datagrams - done, BATCH_CHUNK);
-      gint sent;
-
-      for (guint i = 0; i < chunk; i++)
-        {
-          vectors[i] = (GOutputVector) { data + offset, sizes[done + i] };
-          offset += sizes[done + i];
-        }
-
-      sent = mctx_publication_send_batch (self, vectors, chunk, done == 0 ? error : NULL);
-      if (sent < 0)
-        return done == 0 ? -1 : (gint) done;
-      done += (guint) sent;
-      if ((guint) sent < chunk)
-        break;
-    }
-
-  return (gint) done;
+  return send_in_chunks (self, n_datagrams, fill_from_packed, &packed, error);
 }
 
 /* Sends a run of datagrams for publications that share one socket (or are
