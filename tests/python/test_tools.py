@@ -888,12 +888,22 @@ class MctxRecvTest(unittest.TestCase):
                                         "--idle-timeout", "2", "--count", "20"],
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             time.sleep(0.3)
+            capture = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x86dd))
+            capture.bind(("lvb", 0))
+            capture.settimeout(2)
             send = os.environ["MCTX_SEND"]
             for group, port, source in (("ff3e::8000:7", "5012", "fd00:7::1"), ("ff3e::8000:8", "5013", "fd00:7::1"),
                                         ("ff3e::8000:7", "5012", "fd00:7::2")):
-                subprocess.run([send, group, port, "10", "0", "--size", "64", "--source", source,
+                subprocess.run([send, group, port, "10", "0", "--size", "64", "--source", source, "--dscp", "10",
                                 "--interface-name", "lva", "--quiet"], check=True, capture_output=True, timeout=30)
             status, summary, err = self.summary(process)
+            # The DSCP in the IPv6 traffic class: version 6, class 10 << 2.
+            while True:
+                packet = capture.recv(2048)
+                if packet[6] == 17:
+                    break
+            capture.close()
+            self.assertEqual(((packet[0] & 0x0f) << 4) | (packet[1] >> 4), 10 << 2)
         finally:
             ip("link", "del", "lva")
         self.assertEqual(status, 0, err)
