@@ -325,7 +325,8 @@ report (Receiver *self,
       if (self->terminal && !self->quiet)
         g_printerr ("\r");
       if (self->terminal && !self->quiet)
-        g_printerr (_("%llu datagrams  %.1f Mbit/s  lost %llu  jitter %.1f µs  %.1f s "),
+        g_printerr (ngettext ("%llu datagram  %.1f Mbit/s  lost %llu  jitter %.1f µs  %.1f s ",
+                              "%llu datagrams  %.1f Mbit/s  lost %llu  jitter %.1f µs  %.1f s ", totals.received),
                     (unsigned long long) totals.received,
                     elapsed > 0 ? totals.bytes * 8 / elapsed / 1e6 : 0.0,
                     (unsigned long long) totals.lost, totals.jitter_us, elapsed);

@@ -925,7 +925,8 @@ mctx_tool_reporter_progress (MctxToolReporter *reporter,
 
   g_printerr ("\r\033[K");
   /* Translators: a live progress line on a terminal */
-  g_printerr (_("%llu packets  %s  %.0f pkt/s  %.1f Mbit/s  %.1f s%s"),
+  g_printerr (ngettext ("%llu packet  %s  %.0f pkt/s  %.1f Mbit/s  %.1f s%s",
+                        "%llu packets  %s  %.0f pkt/s  %.1f Mbit/s  %.1f s%s", packets),
               (unsigned long long) packets, size, rate, elapsed > 0 ? bytes * 8 / elapsed / 1e6 : 0.0,
               elapsed, eta != NULL ? eta : "");
 }
