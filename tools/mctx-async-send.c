@@ -173,7 +173,7 @@ main (int    argc,
   guint sigint_id, sigterm_id;
 
   if (!mctx_tool_init (&self.options, "mctx-async-send", NULL, &argc, &argv))
-    return MCTX_TOOL_EXIT_USAGE;
+    return mctx_tool_init_status (&self.options);
 
   context = mctx_context_new ();
   self.publication = mctx_tool_add_publication (&self.options, context, &self.status);

@@ -441,7 +441,7 @@ main (int    argc,
   gsize payload_len;
 
   if (!mctx_tool_init (&options, "mctx-raw-send", raw_entries, &argc, &argv))
-    return MCTX_TOOL_EXIT_USAGE;
+    return mctx_tool_init_status (&options);
 
   if (options.datagram_file != NULL)
     return send_control (&options);

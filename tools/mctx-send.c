@@ -86,7 +86,7 @@ main (int    argc,
   gboolean metrics_failed = FALSE;
 
   if (!mctx_tool_init (&options, "mctx-send", NULL, &argc, &argv))
-    return MCTX_TOOL_EXIT_USAGE;
+    return mctx_tool_init_status (&options);
 
   context = mctx_context_new ();
   publication = mctx_tool_add_publication (&options, context, &status);

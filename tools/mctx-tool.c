@@ -522,10 +522,11 @@ mctx_tool_init (MctxToolOptions     *options,
         break;
       }
 
+  /* Printed here; the caller exits with success (mctx_tool_init_status()). */
   if (options->version)
     {
       g_print ("%s %s\n", name, MCTX_VERSION_S);
-      exit (0);
+      return FALSE;
     }
 
   if (options->json && options->quiet)
@@ -1271,4 +1272,10 @@ mctx_tool_reporter_set_pacing_mode (MctxToolReporter *reporter,
                                     MctxPacingMode    mode)
 {
   reporter->pacing_mode = mctx_pacing_mode_to_string (mode);
+}
+
+int
+mctx_tool_init_status (MctxToolOptions *options)
+{
+  return options->version ? EXIT_SUCCESS : MCTX_TOOL_EXIT_USAGE;
 }

@@ -54,6 +54,9 @@ gboolean               mctx_tool_init           (MctxToolOptions        *options
                                                  int                    *argc,
                                                  char                 ***argv);
 void                   mctx_tool_options_clear  (MctxToolOptions        *options);
+/* The exit status after mctx_tool_init() returned FALSE: success after
+ * --version, else a usage error. */
+int                    mctx_tool_init_status    (MctxToolOptions        *options);
 
 /* Adds the publication the options describe. On failure prints one line
  * and sets *status to the exit status. */
