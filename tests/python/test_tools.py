@@ -734,6 +734,23 @@ class MctxRawSendTest(unittest.TestCase):
                     self.assertTrue(lines[0].startswith("mctx-raw-send: "), lines[0])
                     self.assertIn(message, lines[0])
 
+    def test_stamped_raw_datagrams(self):
+        # Each raw datagram is built with its own stamp: the receiver sees
+        # the foreign source's stream whole and in order.
+        receiver = subprocess.Popen([os.environ["MCTX_RECV"], "239.1.2.3", "5014", "--interface-name", "rsb",
+                                     "--count", "20", "--idle-timeout", "3", "--json"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        result = self.run_tool("239.1.2.3", "5014", "20", "0", "--size", "80", "--source", "198.51.100.7",
+                               "--source-port", "4000", "--interface", "192.0.2.1", "--no-loopback", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("sent 20 packets, 2160 datagram bytes", result.stdout)
+        out, err = receiver.communicate(timeout=30)
+        summary = json.loads(out.splitlines()[-1])
+        self.assertEqual((summary["received"], summary["bytes"], summary["lost"], summary["reordered"]),
+                         (20, 1600, 0, 0), err)
+        self.assertEqual(summary["streams"][0]["sender"], "198.51.100.7:4000")
+
     def test_without_cap_net_raw(self):
         result = self.run_tool("239.1.2.3", "5000", "x", "--interface", "192.0.2.1",
                                prefix=("setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw"))
