@@ -953,7 +953,7 @@ on_timer (gpointer user_data)
 
   /* Woken early on purpose (the pacer's lead): spin to the time, which
    * takes the latency of waking an idle processor out of the schedule. */
-  if (self->wake_us > now && self->wake_us - now <= 1000)
+  if (self->wake_us > now && self->wake_us - now <= (gint64) mctx_pacer_get_wake_lead (self->pacer))
     {
       while ((now = g_get_monotonic_time ()) < self->wake_us)
         ;
