@@ -1229,9 +1229,13 @@ mctx_tool_metrics_sample (MctxToolMetrics *self)
       g_autofree char *bytes = g_format_size (mctx_metrics_snapshot_get_bytes_sent (now));
       g_autofree char *rate = g_format_size ((guint64) mctx_metrics_delta_get_bytes_per_second (delta));
 
+      guint64 packets = mctx_metrics_snapshot_get_packets_sent (now);
+
       /* Translators: a periodic metrics summary on the terminal */
-      g_printerr (_("metrics: %llu packets (+%llu), %s, %.1f pkt/s, %s/s, %llu errors (+%llu) over %.2f s\n"),
-                  (unsigned long long) mctx_metrics_snapshot_get_packets_sent (now),
+      g_printerr (ngettext ("metrics: %llu packet (+%llu), %s, %.1f pkt/s, %s/s, %llu errors (+%llu) over %.2f s\n",
+                            "metrics: %llu packets (+%llu), %s, %.1f pkt/s, %s/s, %llu errors (+%llu) over %.2f s\n",
+                            packets),
+                  (unsigned long long) packets,
                   (unsigned long long) mctx_metrics_delta_get_packets_sent (delta),
                   bytes, mctx_metrics_delta_get_packets_per_second (delta), rate,
                   (unsigned long long) mctx_metrics_snapshot_get_send_errors (now),
