@@ -39,7 +39,11 @@ struct _MctxContext
 {
   GObject parent_instance;
 
-  GPtrArray *publications;   /* (element-type MctxPublication) in id order */
+  /* In id order, which is the order they were added: a balanced tree, so
+   * that adding, finding (through by_id) and removing take O(log n), and a
+   * list model position is found as fast. */
+  GSequence *publications;   /* (element-type MctxPublication) owned */
+  GHashTable *by_id;         /* id → its GSequenceIter */
   GHashTable *by_config;     /* its own configuration → publication: duplicates */
   MctxInterfaceCache *interfaces;
   MctxSocketPool *pool;      /* shared sockets */
@@ -83,9 +87,15 @@ mctx_context_get_item_type (GListModel *model)
 }
 
 static guint
+count_publications (MctxContext *self)
+{
+  return (guint) g_sequence_get_length (self->publications);
+}
+
+static guint
 mctx_context_get_n_items (GListModel *model)
 {
-  return MCTX_CONTEXT (model)->publications->len;
+  return count_publications (MCTX_CONTEXT (model));
 }
 
 static gpointer
@@ -94,10 +104,10 @@ mctx_context_get_item (GListModel *model,
 {
   MctxContext *self = MCTX_CONTEXT (model);
 
-  if (position >= self->publications->len)
+  if (position >= count_publications (self))
     return NULL;
 
-  return g_object_ref (g_ptr_array_index (self->publications, position));
+  return g_object_ref (g_sequence_get (g_sequence_get_iter_at_pos (self->publications, (gint) position)));
 }
 
 static void
@@ -115,12 +125,14 @@ mctx_context_dispose (GObject *object)
 
   /* Publications the caller still holds lose their sockets with the
    * context, as with mctx_context_remove_publication(). */
-  while (self->publications->len > 0)
+  while (count_publications (self) > 0)
     {
-      g_autoptr(MctxPublication) publication = NULL;
+      GSequenceIter *last = g_sequence_iter_prev (g_sequence_get_end_iter (self->publications));
+      g_autoptr(MctxPublication) publication = g_object_ref (g_sequence_get (last));
 
       METRICS_LOCK (self);
-      publication = g_ptr_array_steal_index (self->publications, self->publications->len - 1);
+      g_hash_table_remove (self->by_id, GUINT_TO_POINTER (mctx_publication_get_id (publication)));
+      g_sequence_remove (last);
       METRICS_UNLOCK (self);
       g_hash_table_remove (self->by_config, _mctx_publication_get_config (publication));
       _mctx_socket_pool_release (self->pool, publication);
@@ -136,7 +148,8 @@ mctx_context_finalize (GObject *object)
 {
   MctxContext *self = MCTX_CONTEXT (object);
 
-  g_ptr_array_unref (self->publications);
+  g_sequence_free (self->publications);
+  g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->by_config);
   _mctx_interface_cache_free (self->interfaces);
   _mctx_socket_pool_free (self->pool);
@@ -158,7 +171,7 @@ mctx_context_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_N_PUBLICATIONS:
-      g_value_set_uint (value, self->publications->len);
+      g_value_set_uint (value, count_publications (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -194,7 +207,8 @@ mctx_context_class_init (MctxContextClass *klass)
 static void
 mctx_context_init (MctxContext *self)
 {
-  self->publications = g_ptr_array_new_with_free_func (g_object_unref);
+  self->publications = g_sequence_new (g_object_unref);
+  self->by_id = g_hash_table_new (NULL, NULL);
   self->by_config = g_hash_table_new ((GHashFunc) mctx_publication_config_hash,
                                       (GEqualFunc) mctx_publication_config_equal);
   self->interfaces = _mctx_interface_cache_new ();
@@ -220,31 +234,11 @@ mctx_context_new (void)
   return g_object_new (MCTX_TYPE_CONTEXT, NULL);
 }
 
-static gboolean
+static GSequenceIter *
 find_publication (MctxContext *self,
-                  guint        id,
-                  guint       *position)
+                  guint        id)
 {
-  /* Ids grow with position, so a binary search finds them. */
-  guint low = 0, high = self->publications->len;
-
-  while (low < high)
-    {
-      guint middle = low + (high - low) / 2;
-      guint middle_id = mctx_publication_get_id (g_ptr_array_index (self->publications, middle));
-
-      if (middle_id == id)
-        {
-          *position = middle;
-          return TRUE;
-        }
-      if (middle_id < id)
-        low = middle + 1;
-      else
-        high = middle;
-    }
-
-  return FALSE;
+  return g_hash_table_lookup (self->by_id, GUINT_TO_POINTER (id));
 }
 
 static gboolean
@@ -273,7 +267,8 @@ insert_publication (MctxContext     *self,
 
   self->next_id++;
   METRICS_LOCK (self);
-  g_ptr_array_add (self->publications, publication);
+  g_hash_table_insert (self->by_id, GUINT_TO_POINTER (mctx_publication_get_id (publication)),
+                       g_sequence_append (self->publications, publication));
   /* Keyed by the publication's own copy, which never changes. */
   g_hash_table_insert (self->by_config, _mctx_publication_get_config (publication), publication);
 #ifdef MCTX_ENABLE_METRICS
@@ -281,7 +276,7 @@ insert_publication (MctxContext     *self,
 #endif
   METRICS_UNLOCK (self);
 
-  g_list_model_items_changed (G_LIST_MODEL (self), self->publications->len - 1, 0, 1);
+  g_list_model_items_changed (G_LIST_MODEL (self), count_publications (self) - 1, 0, 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PUBLICATIONS]);
 
   return publication;
@@ -406,14 +401,12 @@ MctxPublication *
 mctx_context_get_publication (MctxContext *self,
                               guint        id)
 {
-  guint position;
+  GSequenceIter *iter;
 
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
 
-  if (!find_publication (self, id, &position))
-    return NULL;
-
-  return g_ptr_array_index (self->publications, position);
+  iter = find_publication (self, id);
+  return iter != NULL ? g_sequence_get (iter) : NULL;
 }
 
 static MctxPublication *
@@ -422,17 +415,21 @@ steal_publication (MctxContext  *self,
                    GError      **error)
 {
   MctxPublication *publication;
+  GSequenceIter *iter = find_publication (self, id);
   guint position;
 
-  if (!find_publication (self, id, &position))
+  if (iter == NULL)
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND,
                    _("No publication has id %u"), id);
       return NULL;
     }
 
+  position = (guint) g_sequence_iter_get_position (iter);
+  publication = g_object_ref (g_sequence_get (iter));
   METRICS_LOCK (self);
-  publication = g_ptr_array_steal_index (self->publications, position);
+  g_hash_table_remove (self->by_id, GUINT_TO_POINTER (id));
+  g_sequence_remove (iter);
   g_hash_table_remove (self->by_config, _mctx_publication_get_config (publication));
   _mctx_socket_pool_release (self->pool, publication);
 #ifdef MCTX_ENABLE_METRICS
@@ -529,9 +526,10 @@ mctx_context_list_publications (MctxContext *self)
 
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
 
-  list = g_ptr_array_new_full (self->publications->len, g_object_unref);
-  for (guint i = 0; i < self->publications->len; i++)
-    g_ptr_array_add (list, g_object_ref (g_ptr_array_index (self->publications, i)));
+  list = g_ptr_array_new_full (count_publications (self), g_object_unref);
+  for (GSequenceIter *iter = g_sequence_get_begin_iter (self->publications); !g_sequence_iter_is_end (iter);
+       iter = g_sequence_iter_next (iter))
+    g_ptr_array_add (list, g_object_ref (g_sequence_get (iter)));
 
   return list;
 }
@@ -551,7 +549,7 @@ mctx_context_get_n_publications (MctxContext *self)
 {
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), 0);
 
-  return self->publications->len;
+  return count_publications (self);
 }
 
 static MctxPublication *
@@ -652,12 +650,12 @@ mctx_context_send_batch (MctxContext          *self,
 
       while (done + length < n_datagrams && length < RUN_MAX)
         {
-          guint position;
+          GSequenceIter *iter = find_publication (self, ids[done + length]);
           MctxPublication *publication;
 
-          if (!find_publication (self, ids[done + length], &position))
+          if (iter == NULL)
             break;
-          publication = g_ptr_array_index (self->publications, position);
+          publication = g_sequence_get (iter);
           if (length > 0 && !_mctx_publication_shares_socket (run[0], publication))
             break;
           run[length++] = publication;
@@ -791,9 +789,10 @@ mctx_context_send_all (MctxContext   *self,
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  for (guint i = 0; i < self->publications->len; i++)
+  for (GSequenceIter *iter = g_sequence_get_begin_iter (self->publications); !g_sequence_iter_is_end (iter);
+       iter = g_sequence_iter_next (iter))
     {
-      MctxPublication *publication = g_ptr_array_index (self->publications, i);
+      MctxPublication *publication = g_sequence_get (iter);
 
       if (mctx_publication_send (publication, data, len,
                                        first_error == NULL ? &first_error : NULL) >= 0)
@@ -832,10 +831,11 @@ mctx_context_send_to_all (MctxContext  *self,
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
   g_return_val_if_fail (data != NULL || len == 0, NULL);
 
-  outcomes = g_ptr_array_new_full (self->publications->len, (GDestroyNotify) mctx_send_outcome_unref);
-  for (guint i = 0; i < self->publications->len; i++)
+  outcomes = g_ptr_array_new_full (count_publications (self), (GDestroyNotify) mctx_send_outcome_unref);
+  for (GSequenceIter *iter = g_sequence_get_begin_iter (self->publications); !g_sequence_iter_is_end (iter);
+       iter = g_sequence_iter_next (iter))
     {
-      MctxPublication *publication = g_ptr_array_index (self->publications, i);
+      MctxPublication *publication = g_sequence_get (iter);
       GError *error = NULL;
       gssize sent = mctx_publication_send (publication, data != NULL ? data : (const guint8 *) "", len, &error);
 
@@ -875,17 +875,18 @@ mctx_context_snapshot_metrics (MctxContext *self)
 
   METRICS_LOCK (self);
   total = self->departed;
-  for (guint i = 0; i < self->publications->len; i++)
+  for (GSequenceIter *iter = g_sequence_get_begin_iter (self->publications); !g_sequence_iter_is_end (iter);
+       iter = g_sequence_iter_next (iter))
     {
       MctxMetricsCounters counters;
 
-      _mctx_publication_read_counters (g_ptr_array_index (self->publications, i), &counters);
+      _mctx_publication_read_counters (g_sequence_get (iter), &counters);
       _mctx_metrics_counters_add (&total, &counters);
     }
   snapshot = _mctx_metrics_snapshot_new (MCTX_METRICS_KIND_CONTEXT, 0,
                                          g_get_real_time (), g_get_monotonic_time (),
                                          &total, self->publications_added,
-                                         self->publications_removed, self->publications->len);
+                                         self->publications_removed, count_publications (self));
   METRICS_UNLOCK (self);
 
   return snapshot;
