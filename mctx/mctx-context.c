@@ -599,9 +599,6 @@ mctx_context_send (MctxContext   *self,
   return mctx_publication_send (publication, data, len, error);
 }
 
-/* Datagrams per run of mctx_context_send_batch(). */
-#define RUN_MAX 64
-
 /**
  * mctx_context_send_batch: (skip)
  * @self: a context
@@ -635,7 +632,7 @@ mctx_context_send_batch (MctxContext          *self,
                          guint                 n_datagrams,
                          GError              **error)
 {
-  MctxPublication *run[RUN_MAX];
+  MctxPublication *run[MCTX_BATCH_MAX];
   guint done = 0;
 
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), -1);
@@ -648,7 +645,7 @@ mctx_context_send_batch (MctxContext          *self,
       guint length = 0;
       gint sent;
 
-      while (done + length < n_datagrams && length < RUN_MAX)
+      while (done + length < n_datagrams && length < MCTX_BATCH_MAX)
         {
           GSequenceIter *iter = find_publication (self, ids[done + length]);
           MctxPublication *publication;
@@ -681,6 +678,23 @@ mctx_context_send_batch (MctxContext          *self,
   return (gint) done;
 }
 
+typedef struct {
+  MctxContext *context;
+  const guint *ids;
+} SendTarget;
+
+static gint
+send_chunk (gpointer              data,
+            guint                 first,
+            const GOutputVector  *vectors,
+            guint                 count,
+            GError              **error)
+{
+  SendTarget *target = data;
+
+  return mctx_context_send_batch (target->context, target->ids + first, vectors, count, error);
+}
+
 /**
  * mctx_context_send_bytes_batch:
  * @self: a context
@@ -703,28 +717,11 @@ mctx_context_send_bytes_batch (MctxContext     *self,
                                guint            n_datagrams,
                                GError         **error)
 {
-  GOutputVector vectors[RUN_MAX];
-  guint done = 0;
+  SendTarget target = { self, ids };
 
   g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
 
-  while (done < n_datagrams)
-    {
-      guint chunk = MIN (n_datagrams - done, RUN_MAX);
-      gint sent;
-
-      for (guint i = 0; i < chunk; i++)
-        vectors[i].buffer = g_bytes_get_data (datagrams[done + i], &vectors[i].size);
-
-      sent = mctx_context_send_batch (self, ids + done, vectors, chunk, done == 0 ? error : NULL);
-      if (sent < 0)
-        return done == 0 ? -1 : (gint) done;
-      done += (guint) sent;
-      if ((guint) sent < chunk)
-        break;
-    }
-
-  return (gint) done;
+  return _mctx_send_in_chunks (&target, send_chunk, n_datagrams, _mctx_fill_chunk_from_bytes, (gpointer) datagrams, error);
 }
 
 /**

@@ -102,6 +102,35 @@ gssize                 _mctx_socket_send_segmented       (int                   
                                                           socklen_t              to_len,
                                                           int                   *saved_errno);
 
+/* Datagrams per sendmmsg() call: enough to amortize the system call, few
+ * enough for the stack. */
+#define MCTX_BATCH_MAX 64
+
+/* The binding forms of the batched sends (#GBytes, packed buffers) hand
+ * their datagrams to the vector form MCTX_BATCH_MAX at a time, so that
+ * nothing is allocated. @fill puts the datagrams from @first on into
+ * @vectors, called in order; @send sends them in one batch. */
+typedef void (*MctxFillChunkFunc) (gpointer        fill_data,
+                                   guint           first,
+                                   guint           count,
+                                   GOutputVector  *vectors);
+typedef gint (*MctxSendChunkFunc) (gpointer              target,
+                                   guint                 first,
+                                   const GOutputVector  *vectors,
+                                   guint                 count,
+                                   GError              **error);
+
+gint                   _mctx_send_in_chunks              (gpointer               target,
+                                                          MctxSendChunkFunc      send,
+                                                          guint                  n_datagrams,
+                                                          MctxFillChunkFunc      fill,
+                                                          gpointer               fill_data,
+                                                          GError               **error);
+void                   _mctx_fill_chunk_from_bytes       (gpointer               datagrams,
+                                                          guint                  first,
+                                                          guint                  count,
+                                                          GOutputVector         *vectors);
+
 /* A publication's descriptor, kept open for every send in flight: senders
  * hold the lock for reading while they use the descriptor, and whoever
  * closes it takes the lock for writing first, so a number the kernel hands

@@ -1211,10 +1211,6 @@ mctx_publication_send (MctxPublication  *self,
   return sent;
 }
 
-/* Datagrams per sendmmsg() call: enough to amortize the system call, few
- * enough for the stack. */
-#define BATCH_CHUNK 64
-
 /* The largest UDP payload of one send: a 65535-byte IPv4 datagram less
  * its headers. Segmented sends stay within it, and within the kernel's
  * 64 segments per send. */
@@ -1245,13 +1241,13 @@ send_vectors (int                    fd,
               guint64               *bytes,
               int                   *saved_errno)
 {
-  struct mmsghdr messages[BATCH_CHUNK];
-  struct iovec parts[BATCH_CHUNK];
+  struct mmsghdr messages[MCTX_BATCH_MAX];
+  struct iovec parts[MCTX_BATCH_MAX];
   guint done = 0;
 
   while (done < n_datagrams)
     {
-      guint chunk = MIN (n_datagrams - done, BATCH_CHUNK);
+      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX);
       int sent;
 
       for (guint i = 0; i < chunk; i++)
@@ -1337,51 +1333,14 @@ mctx_publication_send_batch (MctxPublication      *self,
   return sent;
 }
 
-/* Fills @vectors with the next @count datagrams; called in order. */
-typedef void (*FillVectors) (gpointer        data,
-                             guint           first,
-                             guint           count,
-                             GOutputVector  *vectors);
-
-/* Sends @n datagrams a chunk at a time, so that nothing is allocated: how
- * many went, or -1 with @error when the first could not. */
 static gint
-send_in_chunks (MctxPublication  *self,
-                guint             n,
-                FillVectors       fill,
-                gpointer          data,
-                GError          **error)
+send_chunk (gpointer              target,
+            guint                 first G_GNUC_UNUSED,
+            const GOutputVector  *vectors,
+            guint                 count,
+            GError              **error)
 {
-  GOutputVector vectors[BATCH_CHUNK];
-  guint done = 0;
-
-  while (done < n)
-    {
-      guint chunk = MIN (n - done, BATCH_CHUNK);
-      gint sent;
-
-      fill (data, done, chunk, vectors);
-      sent = mctx_publication_send_batch (self, vectors, chunk, done == 0 ? error : NULL);
-      if (sent < 0)
-        return done == 0 ? -1 : (gint) done;
-      done += (guint) sent;
-      if ((guint) sent < chunk)
-        break;
-    }
-
-  return (gint) done;
-}
-
-static void
-fill_from_bytes (gpointer       data,
-                 guint          first,
-                 guint          count,
-                 GOutputVector *vectors)
-{
-  GBytes *const *datagrams = data;
-
-  for (guint i = 0; i < count; i++)
-    vectors[i].buffer = g_bytes_get_data (datagrams[first + i], &vectors[i].size);
+  return mctx_publication_send_batch (target, vectors, count, error);
 }
 
 typedef struct {
@@ -1429,7 +1388,7 @@ mctx_publication_send_bytes_batch (MctxPublication  *self,
 {
   g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
 
-  return send_in_chunks (self, n_datagrams, fill_from_bytes, (gpointer) datagrams, error);
+  return _mctx_send_in_chunks (self, send_chunk, n_datagrams, _mctx_fill_chunk_from_bytes, (gpointer) datagrams, error);
 }
 
 /**
@@ -1484,7 +1443,7 @@ mctx_publication_send_packed (MctxPublication  *self,
       return -1;
     }
 
-  return send_in_chunks (self, n_datagrams, fill_from_packed, &packed, error);
+  return _mctx_send_in_chunks (self, send_chunk, n_datagrams, fill_from_packed, &packed, error);
 }
 
 /* Sends a run of datagrams for publications that share one socket (or are
@@ -1496,14 +1455,14 @@ _mctx_publication_send_run (MctxPublication     **publications,
                             guint                 n,
                             GError              **error)
 {
-  struct mmsghdr messages[BATCH_CHUNK];
-  struct iovec parts[BATCH_CHUNK];
-  MctxPublication *held[BATCH_CHUNK];
+  struct mmsghdr messages[MCTX_BATCH_MAX];
+  struct iovec parts[MCTX_BATCH_MAX];
+  MctxPublication *held[MCTX_BATCH_MAX];
   guint n_held = 0, usable = 0;
   int fd = -1, saved_errno = 0;
   gint sent = -1;
 
-  g_return_val_if_fail (n <= BATCH_CHUNK, -1);
+  g_return_val_if_fail (n <= MCTX_BATCH_MAX, -1);
 
   /* Each publication's guard is held once, however often it appears; the
    * run ends before one that lost its socket. */

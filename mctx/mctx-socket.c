@@ -133,6 +133,19 @@ _mctx_socket_drain_errors (int fd)
   return remote;
 }
 
+/* After a failed send, with errno as it left it: saves errno, and says
+ * whether the failure was an ICMP error about an earlier datagram (drained
+ * now), so that sending once more is right. A full buffer never is. */
+static gboolean
+failed_for_earlier_datagram (int  fd,
+                             int *saved_errno)
+{
+  *saved_errno = errno;
+  if (*saved_errno == EAGAIN || *saved_errno == EWOULDBLOCK)
+    return FALSE;
+  return _mctx_socket_drain_errors (fd);
+}
+
 /* Sends on a descriptor, to @to when it is not connected; after a failure
  * that an ICMP message about an earlier datagram caused, sends once more:
  * that failure was not this datagram's. */
@@ -152,14 +165,8 @@ _mctx_socket_send (int                     fd,
         sent = sendto (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, to, to_len);
       while (G_UNLIKELY (sent < 0 && errno == EINTR));
 
-      if (G_LIKELY (sent >= 0))
-        return sent;
-
-      *saved_errno = errno;
-      if (*saved_errno == EAGAIN || *saved_errno == EWOULDBLOCK)
-        return -1;
-      if (!_mctx_socket_drain_errors (fd))
-        return -1;
+      if (G_LIKELY (sent >= 0) || !failed_for_earlier_datagram (fd, saved_errno))
+        break;
     }
 
   return sent;
@@ -182,14 +189,8 @@ _mctx_socket_send_messages (int             fd,
         sent = sendmmsg (fd, messages, count, MSG_DONTWAIT | MSG_NOSIGNAL);
       while (G_UNLIKELY (sent < 0 && errno == EINTR));
 
-      if (G_LIKELY (sent >= 0))
-        return sent;
-
-      *saved_errno = errno;
-      if (*saved_errno == EAGAIN || *saved_errno == EWOULDBLOCK)
-        return -1;
-      if (!_mctx_socket_drain_errors (fd))
-        return -1;
+      if (G_LIKELY (sent >= 0) || !failed_for_earlier_datagram (fd, saved_errno))
+        break;
     }
 
   return sent;
@@ -258,17 +259,59 @@ _mctx_socket_send_segmented (int                     fd,
         sent = sendmsg (fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
       while (G_UNLIKELY (sent < 0 && errno == EINTR));
 
-      if (G_LIKELY (sent >= 0))
-        return sent;
-
-      *saved_errno = errno;
-      if (*saved_errno == EAGAIN || *saved_errno == EWOULDBLOCK)
-        return -1;
-      if (!_mctx_socket_drain_errors (fd))
-        return -1;
+      if (G_LIKELY (sent >= 0) || !failed_for_earlier_datagram (fd, saved_errno))
+        break;
     }
 
   return sent;
+}
+
+/* How many went, or -1 with @error when the first chunk failed; later
+ * failures end the run with the count so far, as a short batch does. */
+gint
+_mctx_send_in_chunks (gpointer            target,
+                      MctxSendChunkFunc   send,
+                      guint               n_datagrams,
+                      MctxFillChunkFunc   fill,
+                      gpointer            fill_data,
+                      GError            **error)
+{
+  GOutputVector vectors[MCTX_BATCH_MAX];
+  guint done = 0;
+
+  while (done < n_datagrams)
+    {
+      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX);
+      gint sent;
+
+      fill (fill_data, done, chunk, vectors);
+      sent = send (target, done, vectors, chunk, done == 0 ? error : NULL);
+      if (sent < 0)
+        return done == 0 ? -1 : (gint) done;
+      done += (guint) sent;
+      if ((guint) sent < chunk)
+        break;
+    }
+
+  return (gint) done;
+}
+
+/* @datagrams is a #GBytes array. An empty #GBytes may have no data at all;
+ * its vector still points somewhere. */
+void
+_mctx_fill_chunk_from_bytes (gpointer       datagrams,
+                             guint          first,
+                             guint          count,
+                             GOutputVector *vectors)
+{
+  GBytes *const *bytes = datagrams;
+
+  for (guint i = 0; i < count; i++)
+    {
+      vectors[i].buffer = g_bytes_get_data (bytes[first + i], &vectors[i].size);
+      if (vectors[i].buffer == NULL)
+        vectors[i].buffer = "";
+    }
 }
 
 void

@@ -575,9 +575,6 @@ typedef struct {
   guint ifindex;
 } RawSlot;
 
-/* Datagrams per sendmmsg() call. */
-#define BATCH_CHUNK 64
-
 static gboolean
 address_ipv6 (MctxRawPublication  *self,
               const guint8        *data,
@@ -807,8 +804,8 @@ mctx_raw_publication_send_batch (MctxRawPublication   *self,
                                  guint                 n_datagrams,
                                  GError              **error)
 {
-  struct mmsghdr messages[BATCH_CHUNK];
-  RawSlot slots[BATCH_CHUNK];
+  struct mmsghdr messages[MCTX_BATCH_MAX];
+  RawSlot slots[MCTX_BATCH_MAX];
   GError *refused = NULL;
   guint done = 0;
   int fd, saved_errno = 0, sent = 0;
@@ -827,7 +824,7 @@ mctx_raw_publication_send_batch (MctxRawPublication   *self,
 
   while (done < n_datagrams && refused == NULL)
     {
-      guint chunk = MIN (n_datagrams - done, BATCH_CHUNK), prepared = 0;
+      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX), prepared = 0;
 
       while (prepared < chunk &&
              prepare (self, datagrams[done + prepared].buffer, datagrams[done + prepared].size,
@@ -857,6 +854,16 @@ mctx_raw_publication_send_batch (MctxRawPublication   *self,
   return -1;
 }
 
+static gint
+send_chunk (gpointer              target,
+            guint                 first G_GNUC_UNUSED,
+            const GOutputVector  *vectors,
+            guint                 count,
+            GError              **error)
+{
+  return mctx_raw_publication_send_batch (target, vectors, count, error);
+}
+
 /**
  * mctx_raw_publication_send_bytes_batch:
  * @self: a raw publication
@@ -877,32 +884,9 @@ mctx_raw_publication_send_bytes_batch (MctxRawPublication  *self,
                                        guint                n_datagrams,
                                        GError             **error)
 {
-  GOutputVector vectors[BATCH_CHUNK];
-  guint done = 0;
-
   g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
 
-  while (done < n_datagrams)
-    {
-      guint chunk = MIN (n_datagrams - done, BATCH_CHUNK);
-      gint sent;
-
-      for (guint i = 0; i < chunk; i++)
-        {
-          vectors[i].buffer = g_bytes_get_data (datagrams[done + i], &vectors[i].size);
-          if (vectors[i].buffer == NULL)
-            vectors[i].buffer = "";
-        }
-
-      sent = mctx_raw_publication_send_batch (self, vectors, chunk, done == 0 ? error : NULL);
-      if (sent < 0)
-        return done == 0 ? -1 : (gint) done;
-      done += (guint) sent;
-      if ((guint) sent < chunk)
-        break;
-    }
-
-  return (gint) done;
+  return _mctx_send_in_chunks (self, send_chunk, n_datagrams, _mctx_fill_chunk_from_bytes, (gpointer) datagrams, error);
 }
 
 /**
