@@ -66,6 +66,28 @@ else
 fi
 [ "$missing" = 0 ] || exit 1
 
+# The install says when the overrides went where the interpreter does not
+# look: not for a directory on its path, always for one that is not.
+notice=$source/build-aux/python-path-notice.py
+site=$(dirname "$(dirname "$(dirname "$overrides")")")
+python=${MCTX_PYTHON:-python3}
+[ -z "$(PYTHONPATH=$site "$python" "$notice" "$site")" ] || { echo "FAIL: notice for a searched directory"; exit 1; }
+said=$(PYTHONPATH= "$python" "$notice" "$site")
+case $said in
+  *"set PYTHONPATH=$site "*) echo "notice: $said" ;;
+  *) echo "FAIL: no notice for $site: '$said'"; exit 1 ;;
+esac
+
+# A program run through `meson devenv` uses this build, overrides
+# included (a positional constructor is theirs).
+meson devenv -C "$build" "$python" -c '
+from gi.repository import Mctx
+config = Mctx.PublicationConfig("239.1.2.3", 5000)
+assert config.get_port() == 5000, config
+assert hasattr(Mctx, "_overrides_module"), "no overrides"
+print("devenv: overrides found")
+'
+
 # Consumers see only the installed tree: its pkg-config file, relocated
 # into the DESTDIR, its library, typelib and overrides.
 work=$destdir/examples
