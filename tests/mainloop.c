@@ -279,10 +279,6 @@ slow_link_set_up (SlowLink      *link,
   mctx_test_peer_enter (link->peer);
   link->remote = mctx_test_receiver_ipv4 (GROUP, "198.51.100.2", 0, &port);
   mctx_test_peer_leave (link->peer);
-  {
-    int rcvbuf = 4 << 20;
-    setsockopt (link->remote, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
-  }
 
   config = mctx_publication_config_new (GROUP, port, &error);
   g_assert_no_error (error);
@@ -494,11 +490,9 @@ test_paced_exact_count (Fixture       *fixture,
   g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 200);
   RunResult run = { 0 };
   gint64 started;
-  int rcvbuf = 1 << 20;
 
   g_test_summary ("The exact count goes out, paced: packet n is not sent before its time.");
 
-  setsockopt (fixture->receiver, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   mctx_paced_sender_set_packets_per_second (sender, 2000);
   mctx_paced_sender_set_progress_interval (sender, 10);
   g_signal_connect (sender, "progress", G_CALLBACK (on_progress), &run);
