@@ -37,7 +37,9 @@
  * [property@Mctx.Pacer:max-burst]. [property@Mctx.Pacer:catch-up] decides:
  * send them that many at a time, one burst per interval, until the
  * schedule is met (the default), or send that many and drop the older
- * missed slots (counted in [property@Mctx.Pacer:skipped]).
+ * missed slots (counted in [property@Mctx.Pacer:skipped]). Either way a
+ * full burst is followed by an interval without datagrams, so no more than
+ * max-burst leave within one interval.
  *
  * Times are microseconds on the monotonic clock (g_get_monotonic_time()).
  *
@@ -421,23 +423,22 @@ mctx_pacer_count_due (MctxPacer *self,
     return 0;
 
   due = floor ((horizon - self->next_due_us) / interval) + 1;
-  if (due > self->max_burst)
+  if (due > self->max_burst && self->catch_up == MCTX_CATCH_UP_DROP)
     {
-      if (self->catch_up == MCTX_CATCH_UP_DROP)
-        {
-          /* The oldest missed slots go; the newest max-burst are still
-           * near their time. The schedule keeps its phase. */
-          double dropped = due - self->max_burst;
+      /* The oldest missed slots go; the newest max-burst are still near
+       * their time. The schedule keeps its phase. */
+      double dropped = due - self->max_burst;
 
-          self->next_due_us += dropped * interval;
-          self->skipped += (guint64) dropped;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SKIPPED]);
-        }
-      else
-        /* One burst now, the next an interval later: behind schedule, the
-         * sender catches up at max-burst times the rate. */
-        self->not_before_us = now_us + (gint64) ceil (interval);
+      self->next_due_us += dropped * interval;
+      self->skipped += (guint64) dropped;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SKIPPED]);
     }
+  if (due > 1 && due >= self->max_burst)
+    /* A full burst: the next datagram waits an interval, even one due
+     * sooner, or it would leave right behind the burst and make it one
+     * larger. Behind schedule, the sender catches up at max-burst times
+     * the rate. */
+    self->not_before_us = now_us + (gint64) ceil (interval);
 
   return (guint) MIN (MIN (due, (double) self->max_burst), (double) limit);
 }

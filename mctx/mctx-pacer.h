@@ -42,7 +42,8 @@ typedef enum {
  *   run holds, and no burst is larger than the maximum
  * @MCTX_CATCH_UP_DROP: send [property@Mctx.Pacer:max-burst] of the late
  *   datagrams and drop the older missed slots, keeping the schedule's
- *   phase: a live stream's choice, where late data is worth less
+ *   phase (the next datagram goes an interval after the burst): a live
+ *   stream's choice, where late data is worth less
  *
  * What a [class@Mctx.Pacer] does when its sender falls behind by more than
  * a burst, as after a stall of the main loop.

@@ -149,6 +149,50 @@ test_catch_up_drop (void)
   g_assert_cmpuint (mctx_pacer_get_skipped (pacer), ==, 185 + 97);
 }
 
+/* Whatever the policy, and wherever a stall ends between two slots, no
+ * more than max-burst datagrams leave within one interval. */
+static void
+test_catch_up_window (gconstpointer data)
+{
+  MctxCatchUp catch_up = GPOINTER_TO_INT (data);
+
+  g_test_summary ("After stalls that end anywhere between two slots, any max-burst + 1 consecutive datagrams span "
+                  "at least one interval, with either catch-up policy");
+
+  for (gint64 offset = 0; offset < 10000; offset += 250)
+    {
+      g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+      g_autoptr(GArray) sent = g_array_new (FALSE, FALSE, sizeof (gint64));
+      gint64 now = START + 1000000 + offset;
+
+      mctx_pacer_set_packets_per_second (pacer, 100);
+      mctx_pacer_set_max_burst (pacer, 4);
+      mctx_pacer_set_catch_up (pacer, catch_up);
+      mctx_pacer_start (pacer, START);
+
+      while (now < START + 3000000)
+        {
+          guint due = mctx_pacer_count_due (pacer, now, 100, 1000);
+
+          for (guint i = 0; i < due; i++)
+            g_array_append_val (sent, now);
+          mctx_pacer_advance (pacer, due, 100);
+          if (due == 0)
+            now = mctx_pacer_get_wake_time (pacer);
+        }
+
+      g_assert_cmpuint (sent->len, >, 100);
+      for (guint i = 0; i + 4 < sent->len; i++)
+        {
+          gint64 span = g_array_index (sent, gint64, i + 4) - g_array_index (sent, gint64, i);
+
+          if (span < 10000)
+            g_error ("stall ending %" G_GINT64_FORMAT " us after a slot: datagrams %u to %u within %" G_GINT64_FORMAT
+                     " us", offset, i, i + 4, span);
+        }
+    }
+}
+
 /* Bits per second count the payload plus the overhead, when set. */
 static void
 test_bit_rate (void)
@@ -195,6 +239,10 @@ main (int    argc,
   g_test_add_func ("/mctx/pacer/batched", test_batched);
   g_test_add_func ("/mctx/pacer/catch-up-burst", test_catch_up_burst);
   g_test_add_func ("/mctx/pacer/catch-up-drop", test_catch_up_drop);
+  g_test_add_data_func ("/mctx/pacer/catch-up-window/burst", GINT_TO_POINTER (MCTX_CATCH_UP_BURST),
+                        test_catch_up_window);
+  g_test_add_data_func ("/mctx/pacer/catch-up-window/drop", GINT_TO_POINTER (MCTX_CATCH_UP_DROP),
+                        test_catch_up_window);
   g_test_add_func ("/mctx/pacer/bit-rate", test_bit_rate);
 
   return g_test_run ();
