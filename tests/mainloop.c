@@ -56,9 +56,16 @@ assert_receives (int          fd,
 {
   MctxTestDatagram datagram;
 
+  g_autofree char *text = NULL;
+  gsize len;
+
   g_assert_true (mctx_test_receive (fd, WAIT_MS, &datagram));
-  g_assert_cmpmem (datagram.data, datagram.len, payload, strlen (payload));
+  /* As text, so that a failure shows what came instead. */
+  text = g_strndup ((const char *) datagram.data, datagram.len);
+  len = datagram.len;
   mctx_test_datagram_clear (&datagram);
+  g_assert_cmpstr (text, ==, payload);
+  g_assert_cmpuint (len, ==, strlen (payload));
 }
 
 static void
