@@ -5,9 +5,13 @@
 # receiver takes the kernel's timestamp of each arrival (SO_TIMESTAMPNS).
 # Two plain C loops are the references: one sleeps to each due time
 # (clock_nanosleep, timer slack 1 ns), one spins to it (a whole core).
+# At 1 000 and 10 000/s each mctx sender runs twice: with the pacer's
+# default lead, and spinning 100 µs (at most half the interval) before each
+# datagram ("spin", MctxPacer:spin, the tools' --spin).
 # For each: the achieved rate, the departure-time error of each datagram
 # against the ideal schedule with the constant offset removed (median,
 # 99th percentile, maximum), and the sender's CPU time per second.
+# MCTX_BENCH_RATES (comma-separated) and MCTX_BENCH_SECONDS narrow a run.
 #
 # Run through bench/run.sh (a network namespace of its own), as root:
 #   bench/run.sh /usr/bin/python3 bench/pacing.py
@@ -25,8 +29,9 @@ import time
 
 BUILD = "_build-bench-throughput"
 GROUP = "239.1.2.3"
-RATES = [1000, 10000, 100000]
+RATES = [int(rate) for rate in os.environ.get("MCTX_BENCH_RATES", "1000,10000,100000").split(",")]
 SECONDS = float(os.environ.get("MCTX_BENCH_SECONDS", "3"))
+SPIN = 100
 SO_TIMESTAMPNS = 35
 SO_RCVBUFFORCE = 33
 
@@ -65,10 +70,16 @@ def arrivals(sock, count):
 
 def command(sender, rate, count, port):
     tools = os.path.join(BUILD, "tools")
+    # "NAME spin" is NAME with its pacer spinning SPIN µs (at most half the
+    # interval) instead of the default lead.
+    spin = sender.endswith(" spin") and not sender.startswith("plain ")
+    sender = sender.removesuffix(" spin") if spin else sender
     common = [GROUP, str(port), "x" * 19, str(count), "--rate", str(rate), "--quiet"]
+    if spin:
+        common += ["--spin", str(SPIN)]
     bench = os.path.join(BUILD, "bench", "mctx-bench-throughput")
     if sender == "MctxPacedSender":
-        return [bench, "paced", str(rate), str(count), str(port)]
+        return [bench, "paced", str(rate), str(count), str(port)] + ([str(SPIN)] if spin else [])
     if sender.startswith("plain "):
         return [bench, "plain-paced", str(rate), str(count), str(port), sender.split()[1]]
     if sender == "mctx-raw-send":
@@ -87,7 +98,7 @@ def measure(sender, rate):
     stamps = arrivals(sock, count)
     sock.close()
     if status != 0 or len(stamps) < 2:
-        return "%-16s %7d/s  failed (status %d, %d received)" % (sender, rate, status, len(stamps))
+        return "%-21s %7d/s  failed (status %d, %d received)" % (sender, rate, status, len(stamps))
 
     interval = 1e9 / rate
     offsets = [stamp - i * interval for i, stamp in enumerate(stamps)]
@@ -96,7 +107,7 @@ def measure(sender, rate):
     achieved = (len(stamps) - 1) * 1e9 / (stamps[-1] - stamps[0])
     mode = out.strip().rsplit(" ", 1)[-1] if "pacing" in out or "MODE" in out else "?"
     cpu = (usage.ru_utime + usage.ru_stime) / elapsed
-    return ("%-16s %7d/s  achieved %10.1f/s (%+.3f %%)  error median %6.1f µs  p99 %7.1f µs  max %8.1f µs"
+    return ("%-21s %7d/s  achieved %10.1f/s (%+.3f %%)  error median %6.1f µs  p99 %7.1f µs  max %8.1f µs"
             "  cpu %3.0f %%  received %d/%d  %s"
             % (sender, rate, achieved, (achieved - rate) / rate * 100, errors[len(errors) // 2],
                errors[int(len(errors) * 0.99)], errors[-1], cpu * 100, len(stamps), count, mode))
@@ -106,7 +117,10 @@ if __name__ == "__main__":
     build()
     print("pacing over lo, %.0f s per run; %s" % (SECONDS, time.strftime("%Y-%m-%d")))
     for rate in RATES:
-        for sender in ("plain sleep", "plain spin", "MctxPacedSender", "mctx-send", "mctx-async-send",
-                       "mctx-raw-send"):
+        senders = ["plain sleep", "plain spin", "MctxPacedSender", "mctx-send", "mctx-async-send", "mctx-raw-send"]
+        # Spinning longer matters where a wake-up goes to each datagram.
+        if rate <= 10000:
+            senders += [name + " spin" for name in senders[2:]]
+        for sender in senders:
             print(measure(sender, rate), flush=True)
     sys.exit(0)

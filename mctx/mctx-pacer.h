@@ -104,6 +104,11 @@ MCTX_AVAILABLE_IN_1_0
 void            mctx_pacer_set_catch_up          (MctxPacer   *self,
                                                   MctxCatchUp  catch_up);
 MCTX_AVAILABLE_IN_1_0
+int             mctx_pacer_get_spin              (MctxPacer   *self);
+MCTX_AVAILABLE_IN_1_0
+void            mctx_pacer_set_spin              (MctxPacer   *self,
+                                                  int          spin_us);
+MCTX_AVAILABLE_IN_1_0
 MctxPacingMode  mctx_pacer_get_mode              (MctxPacer   *self);
 MCTX_AVAILABLE_IN_1_0
 guint64         mctx_pacer_get_skipped           (MctxPacer   *self);

@@ -39,6 +39,40 @@ test_per_datagram (void)
   g_assert_cmpuint (mctx_pacer_get_skipped (pacer), ==, 0);
 }
 
+/* The lead a sender spins for: the default, the application's, never. */
+static void
+test_spin (void)
+{
+  g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+
+  g_test_summary ("The wake lead is a fifth of the interval up to 50 µs by default, the spin set (at most half the "
+                  "interval) otherwise, none with spin 0 or batched wake-ups");
+
+  g_assert_cmpint (mctx_pacer_get_spin (pacer), <, 0);
+  mctx_pacer_set_packets_per_second (pacer, 1000);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 50);
+  mctx_pacer_set_packets_per_second (pacer, 10000);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 20);
+
+  g_object_set (pacer, "spin", 100, NULL);
+  g_assert_cmpint (mctx_pacer_get_spin (pacer), ==, 100);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 50);
+  mctx_pacer_set_packets_per_second (pacer, 1000);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 100);
+  mctx_pacer_set_spin (pacer, 0);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 0);
+
+  /* Any negative value is the default. */
+  mctx_pacer_set_spin (pacer, -7);
+  g_assert_cmpint (mctx_pacer_get_spin (pacer), ==, -1);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 50);
+
+  mctx_pacer_set_spin (pacer, 100);
+  mctx_pacer_set_packets_per_second (pacer, 100000);
+  g_assert_cmpint (mctx_pacer_get_mode (pacer), ==, MCTX_PACING_MODE_BATCHED);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 0);
+}
+
 /* At high rates a wake-up sends the datagrams due within its window,
  * centred on it, so that each is within 20 µs of its time. */
 static void
@@ -236,6 +270,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/mctx/pacer/per-datagram", test_per_datagram);
+  g_test_add_func ("/mctx/pacer/spin", test_spin);
   g_test_add_func ("/mctx/pacer/batched", test_batched);
   g_test_add_func ("/mctx/pacer/catch-up-burst", test_catch_up_burst);
   g_test_add_func ("/mctx/pacer/catch-up-drop", test_catch_up_drop);

@@ -120,6 +120,7 @@ mctx_tool_pacer_new (MctxToolOptions *options)
 
   mctx_pacer_set_packets_per_second (pacer, mctx_tool_packets_per_second (options));
   mctx_pacer_set_bits_per_second (pacer, options->bitrate);
+  mctx_pacer_set_spin (pacer, options->spin_us);
   /* Sleeps end within microseconds of their time, not the default 50 µs
    * of slack later. */
   prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
@@ -210,6 +211,8 @@ on_int_option (const char  *name,
     return parse_int_option (name, value, 0, 63, &options->dscp, error);
   if (g_str_equal (name, "--sndbuf"))
     return parse_int_option (name, value, 1024, G_MAXINT / 2, &options->sndbuf, error);
+  if (g_str_equal (name, "--spin"))
+    return parse_int_option (name, value, 0, 1000000, &options->spin_us, error);
   if (g_str_equal (name, "--size"))
     {
       /* The stamp's header, up to the largest UDP payload. */
@@ -430,6 +433,9 @@ mctx_tool_init (MctxToolOptions     *options,
       N_("Mark datagrams with this DSCP (0 to 63) in the IPv4 TOS or IPv6 traffic class"), N_("DSCP") },
     { "sndbuf", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
       N_("Use a socket send buffer of this many bytes"), N_("BYTES") },
+    { "spin", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+      N_("Spin this many microseconds before each datagram instead of sleeping: more even spacing for processor "
+         "time (default: a fifth of the interval, at most 50; 0: never)"), N_("USEC") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Print the version and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
@@ -464,6 +470,7 @@ mctx_tool_init (MctxToolOptions     *options,
     .interval_ms = 1000,
     .dscp = -1,
     .sndbuf = -1,
+    .spin_us = -1,
     .stream_id = g_random_int (),
   };
 

@@ -33,6 +33,7 @@ typedef struct {
   gint64 duration_us;     /* 0: COUNT decides */
   int dscp;               /* -1: unset */
   int sndbuf;             /* -1: unset */
+  int spin_us;            /* -1: the pacer's default */
   gboolean version;
   /* mctx-raw-send --ip-datagram: the positional arguments are then only
    * [COUNT] [INTERVAL_MS], and group, port and payload stay unset. */

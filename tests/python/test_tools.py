@@ -66,6 +66,29 @@ class SenderTests:
     def run_tool(self, *args):
         return subprocess.run([self.TOOL, *args], capture_output=True, text=True, timeout=30)
 
+    def cpu_seconds(self, *args):
+        process = subprocess.Popen([self.TOOL, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        self.assertEqual(process.returncode, 0, process.stderr.read())
+        process.stdout.close()
+        process.stderr.close()
+        return usage.ru_utime + usage.ru_stime
+
+    def test_spin(self):
+        receiver, port = ipv4_receiver("239.1.2.3")
+        receiver.setsockopt(socket.SOL_SOCKET, 33, 4 << 20)  # SO_RCVBUFFORCE: room for a run
+        common = ("239.1.2.3", str(port), "spun", "300", "--rate", "1000", "--interface", "127.0.0.1", "--quiet")
+        # 0.3 s at 1000/s: spinning 600 µs of each 1 ms keeps the sender
+        # busy most of the run; never spinning leaves it idle.
+        spinning = self.cpu_seconds(*common, "--spin", "600")
+        self.assertEqual(drain(receiver), 300)
+        sleeping = self.cpu_seconds(*common, "--spin", "0")
+        self.assertEqual(drain(receiver), 300)
+        self.assertGreater(spinning, 0.1, (spinning, sleeping))
+        self.assertGreater(spinning, 3 * sleeping, (spinning, sleeping))
+        receiver.close()
+
     def test_ipv4_send(self):
         receiver, port = ipv4_receiver("239.1.2.3")
         result = self.run_tool("239.1.2.3", str(port), "hello", "3", "10",
@@ -1035,6 +1058,8 @@ class MctxRecvTest(unittest.TestCase):
             ([send, "239.1.2.3", "5000", "x", "--duration", "-1"], "Invalid --duration “-1”"),
             ([send, "239.1.2.3", "5000", "x", "--dscp", "64"], "Invalid --dscp “64”"),
             ([send, "239.1.2.3", "5000", "x", "--sndbuf", "10"], "Invalid --sndbuf “10”"),
+            ([send, "239.1.2.3", "5000", "x", "--spin", "-1"], "Invalid --spin “-1”"),
+            ([send, "239.1.2.3", "5000", "x", "--spin", "1000001"], "Invalid --spin “1000001”"),
             ([send, "239.1.2.3", "--size", "100"], "Missing arguments: GROUP PORT are required"),
             ([self.RECV, "239.1.2.3"], "Expected GROUP PORT pairs"),
             ([self.RECV, "10.0.0.1", "5000"], "is not a multicast group"),
