@@ -81,6 +81,8 @@ esac
 # A program run through `meson devenv` uses this build, overrides
 # included (a positional constructor is theirs).
 meson devenv -C "$build" "$python" -c '
+import gi
+gi.require_version("Mctx", "1.0")
 from gi.repository import Mctx
 config = Mctx.PublicationConfig("239.1.2.3", 5000)
 assert config.get_port() == 5000, config
