@@ -270,6 +270,38 @@ class Ipv6Test(unittest.TestCase):
         other.close()
 
 
+class PacerTest(unittest.TestCase):
+    """The schedule the paced sender and the tools share, driven by hand
+    as a program with its own send loop would."""
+
+    def test_schedule(self):
+        pacer = Mctx.Pacer(packets_per_second=1000, max_burst=4, catch_up=Mctx.CatchUp.DROP)
+        self.assertEqual(pacer.props.mode, Mctx.PacingMode.PER_DATAGRAM)
+        pacer.start(1_000_000)
+        self.assertEqual(pacer.count_due(1_000_000, 100, 64), 1)
+        pacer.advance(1, 100)
+        self.assertEqual(pacer.get_wake_time(), 1_001_000)
+        # 20 ms late: four go, the older slots are dropped, and the next
+        # waits an interval after the burst.
+        self.assertEqual(pacer.count_due(1_020_500, 100, 64), 4)
+        self.assertEqual(pacer.props.skipped, 16)
+        pacer.advance(4, 100)
+        self.assertEqual(pacer.get_wake_time(), 1_021_500)
+
+    def test_spin(self):
+        pacer = Mctx.Pacer(packets_per_second=1000)
+        self.assertEqual(pacer.props.spin, -1)
+        self.assertEqual(pacer.get_wake_lead(), 50)
+        pacer.props.spin = 300
+        self.assertEqual(pacer.get_wake_lead(), 300)
+        pacer.props.packets_per_second = 2000
+        self.assertEqual(pacer.get_wake_lead(), 250)
+        # Every value is valid: any negative one is the default.
+        pacer.set_spin(-40)
+        self.assertEqual(pacer.get_spin(), -1)
+        self.assertEqual(pacer.get_wake_lead(), 50)
+
+
 if __name__ == "__main__":
     assert_private_namespace()
     unittest.main(verbosity=2)
