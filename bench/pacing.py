@@ -7,7 +7,9 @@
 # (clock_nanosleep, timer slack 1 ns), one spins to it (a whole core).
 # At 1 000 and 10 000/s each mctx sender runs twice: with the pacer's
 # default lead, and spinning 100 µs (at most half the interval) before each
-# datagram ("spin", MctxPacer:spin, the tools' --spin).
+# datagram ("spin", MctxPacer:spin, the tools' --spin). At 100 000/s the
+# UDP senders run a second time sending each due batch as one segmented
+# send ("gso", MctxPacedSender:segmented, the tools' --gso).
 # For each: the achieved rate, the departure-time error of each datagram
 # against the ideal schedule with the constant offset removed (median,
 # 99th percentile, maximum), and the sender's CPU time per second.
@@ -71,15 +73,20 @@ def arrivals(sock, count):
 def command(sender, rate, count, port):
     tools = os.path.join(BUILD, "tools")
     # "NAME spin" is NAME with its pacer spinning SPIN µs (at most half the
-    # interval) instead of the default lead.
+    # interval) instead of the default lead; "NAME gso" sends what is due
+    # together as one segmented send.
     spin = sender.endswith(" spin") and not sender.startswith("plain ")
-    sender = sender.removesuffix(" spin") if spin else sender
+    gso = sender.endswith(" gso")
+    if spin or gso:
+        sender = sender.rsplit(" ", 1)[0]
     common = [GROUP, str(port), "x" * 19, str(count), "--rate", str(rate), "--quiet"]
     if spin:
         common += ["--spin", str(SPIN)]
+    if gso:
+        common += ["--gso"]
     bench = os.path.join(BUILD, "bench", "mctx-bench-throughput")
     if sender == "MctxPacedSender":
-        return [bench, "paced", str(rate), str(count), str(port)] + ([str(SPIN)] if spin else [])
+        return [bench, "paced", str(rate), str(count), str(port), str(SPIN if spin else -1)] + (["gso"] if gso else [])
     if sender.startswith("plain "):
         return [bench, "plain-paced", str(rate), str(count), str(port), sender.split()[1]]
     if sender == "mctx-raw-send":
@@ -118,9 +125,12 @@ if __name__ == "__main__":
     print("pacing over lo, %.0f s per run; %s" % (SECONDS, time.strftime("%Y-%m-%d")))
     for rate in RATES:
         senders = ["plain sleep", "plain spin", "MctxPacedSender", "mctx-send", "mctx-async-send", "mctx-raw-send"]
-        # Spinning longer matters where a wake-up goes to each datagram.
+        # Spinning longer matters where a wake-up goes to each datagram,
+        # segmented sends where several go at once (not raw ones).
         if rate <= 10000:
             senders += [name + " spin" for name in senders[2:]]
+        else:
+            senders += [name + " gso" for name in senders[2:5]]
         for sender in senders:
             print(measure(sender, rate), flush=True)
     sys.exit(0)

@@ -12,11 +12,13 @@
  *                                         publications (sharing sockets),
  *                                         against a plain socket/connect
  *                                         loop
- *   mctx-bench-throughput paced RATE N PORT [SPIN]
+ *   mctx-bench-throughput paced RATE N PORT [SPIN [gso]]
  *                                         N datagrams at RATE per second
  *                                         through an MctxPacedSender on a
  *                                         GMainLoop, to 239.1.2.3:PORT;
- *                                         its pacer spinning SPIN µs
+ *                                         its pacer spinning SPIN µs (-1:
+ *                                         the default), segmented sends
+ *                                         with gso
  *   mctx-bench-throughput plain-paced RATE N PORT sleep|spin
  *                                         the same with a plain send()
  *                                         loop that sleeps to each due
@@ -564,7 +566,8 @@ static void
 bench_paced (double  rate,
              guint64 n,
              guint16 port,
-             int     spin_us)
+             int     spin_us,
+             gboolean segmented)
 {
   g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -573,6 +576,7 @@ bench_paced (double  rate,
 
   mctx_paced_sender_set_packets_per_second (sender, rate);
   mctx_pacer_set_spin (mctx_paced_sender_get_pacer (sender), spin_us);
+  mctx_paced_sender_set_segmented (sender, segmented);
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_paced_run, loop);
   g_main_loop_run (loop);
   printf ("MODE %s\n", mctx_pacing_mode_to_string (mctx_paced_sender_get_pacing_mode (sender)));
@@ -631,7 +635,8 @@ main (int    argc,
     bench_scale ((guint) n, argc > 3 && g_str_equal (argv[3], "shared"));
   else if (g_str_equal (argv[1], "paced") && argc > 4)
     bench_paced (g_ascii_strtod (argv[2], NULL), g_ascii_strtoull (argv[3], NULL, 10),
-                 (guint16) g_ascii_strtoull (argv[4], NULL, 10), argc > 5 ? atoi (argv[5]) : -1);
+                 (guint16) g_ascii_strtoull (argv[4], NULL, 10), argc > 5 ? atoi (argv[5]) : -1,
+                 argc > 6 && g_str_equal (argv[6], "gso"));
   else if (g_str_equal (argv[1], "plain-paced") && argc > 5)
     bench_plain_paced (g_ascii_strtod (argv[2], NULL), g_ascii_strtoull (argv[3], NULL, 10),
                        (guint16) g_ascii_strtoull (argv[4], NULL, 10), g_str_equal (argv[5], "spin"));

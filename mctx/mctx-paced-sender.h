@@ -79,6 +79,11 @@ void             mctx_paced_sender_set_stop_on_error     (MctxPacedSender     *s
 MCTX_AVAILABLE_IN_1_0
 gboolean         mctx_paced_sender_get_stop_on_error     (MctxPacedSender     *self);
 MCTX_AVAILABLE_IN_1_0
+void             mctx_paced_sender_set_segmented         (MctxPacedSender     *self,
+                                                          gboolean             segmented);
+MCTX_AVAILABLE_IN_1_0
+gboolean         mctx_paced_sender_get_segmented         (MctxPacedSender     *self);
+MCTX_AVAILABLE_IN_1_0
 guint64          mctx_paced_sender_get_send_errors       (MctxPacedSender     *self);
 MCTX_AVAILABLE_IN_1_0
 guint64          mctx_paced_sender_get_bytes_sent        (MctxPacedSender     *self);

@@ -1547,6 +1547,13 @@ _mctx_publication_shares_socket (MctxPublication *a,
  * went; if none did, it fails with %G_IO_ERROR_WOULD_BLOCK. It never
  * blocks.
  *
+ * A segmented send is one packet for the queueing layer, dropped or queued
+ * whole, and reported as such. A queueing discipline that cuts it up again
+ * can drop some of its datagrams without the send failing, and they are
+ * counted as sent: `tbf`, when the send is larger than its burst, does. In
+ * that test, 40 datagrams were reported sent while `tbf` dropped 38. Where
+ * every drop must be seen, use mctx_publication_send_batch().
+ *
  * Returns: the number of datagrams sent, or -1 with @error set
  *
  * Since: 1.0

@@ -7,6 +7,7 @@
 
 #include <math.h>
 
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -679,6 +680,103 @@ test_paced_batches_in_order (SlowLink      *link,
     }
 }
 
+/* The UDP datagrams this namespace's sockets handed to IPv4: a segmented
+ * send counts once, however many datagrams it carries. */
+static guint64
+udp_out_datagrams (void)
+{
+  g_autofree char *snmp = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) names = NULL;
+  g_auto(GStrv) values = NULL;
+  guint i = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/net/snmp", &snmp, NULL, NULL));
+  lines = g_strsplit (snmp, "\n", -1);
+  while (lines[i] != NULL && !g_str_has_prefix (lines[i], "Udp:"))
+    i++;
+  g_assert_nonnull (lines[i]);
+  g_assert_nonnull (lines[i + 1]);
+  names = g_strsplit (lines[i], " ", -1);
+  values = g_strsplit (lines[i + 1], " ", -1);
+  for (guint k = 0; names[k] != NULL && values[k] != NULL; k++)
+    if (g_str_equal (names[k], "OutDatagrams"))
+      return g_ascii_strtoull (values[k], NULL, 10);
+  g_assert_not_reached ();
+}
+
+/* Segmented, the datagrams due together leave in one send each; batched,
+ * the kernel takes each on its own. Both arrive whole and in order. */
+static void
+test_paced_segmented (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  gboolean segmented = GPOINTER_TO_INT (data);
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new_with_func (fixture->publication, numbered_until_300,
+                                                                       NULL, NULL);
+  RunResult run = { 0 };
+  guint64 before, sends;
+
+  g_test_summary ("Unpaced, with segmented sends 300 numbered datagrams leave in a few UDP sends (64 each) and "
+                  "arrive in order; as batches the kernel counts 300");
+
+  g_assert_false (mctx_paced_sender_get_segmented (sender));
+  g_object_set (sender, "segmented", segmented, NULL);
+  before = udp_out_datagrams ();
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+  sends = udp_out_datagrams () - before;
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 300);
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("packet %03u", i);
+
+      assert_receives (fixture->receiver, expected);
+    }
+  g_test_message ("300 datagrams in %" G_GUINT64_FORMAT " UDP sends", sends);
+  if (segmented)
+    g_assert_cmpuint (sends, <=, 30);
+  else
+    g_assert_cmpuint (sends, ==, 300);
+}
+
+/* Datagrams larger than the MTU cannot be segmented: the run falls back
+ * to batches, and the kernel fragments each as usual. */
+static void
+test_paced_segmented_falls_back (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(MctxPacedSender) sender = NULL;
+  g_autofree guint8 *bytes = g_malloc (1600);
+  RunResult run = { 0 };
+
+  g_test_summary ("With segmented sends asked for, 1600-byte datagrams on a 1500-byte MTU go as batches: all 20 "
+                  "arrive whole");
+
+  memset (bytes, 'm', 1600);
+  payload = g_bytes_new_take (g_steal_pointer (&bytes), 1600);
+  sender = mctx_paced_sender_new (fixture->publication, payload, 20);
+  mctx_paced_sender_set_segmented (sender, TRUE);
+  mctx_test_run ("ip link set lo mtu 1500");
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+  mctx_test_run ("ip link set lo mtu 65536");
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 20);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      MctxTestDatagram datagram;
+
+      g_assert_true (mctx_test_receive (fixture->receiver, WAIT_MS, &datagram));
+      g_assert_cmpint (datagram.len, ==, 1600);
+      mctx_test_datagram_clear (&datagram);
+    }
+}
+
 typedef struct {
   gboolean done;
   gboolean ok;
@@ -966,6 +1064,12 @@ main (int    argc,
               fixture_set_up, test_paced_cancel, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-would-block", SlowLink, NULL,
               slow_link_set_up, test_paced_would_block, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/paced-segmented", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_paced_segmented, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-batched-sends", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_paced_segmented, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-segmented-falls-back", Fixture, NULL,
+              fixture_set_up, test_paced_segmented_falls_back, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-batches-in-order", SlowLink, NULL,
               slow_link_set_up, test_paced_batches_in_order, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/send-batch-async", SlowLink, NULL,

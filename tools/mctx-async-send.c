@@ -203,6 +203,7 @@ main (int    argc,
   mctx_paced_sender_set_packets_per_second (paced, mctx_tool_packets_per_second (&self.options));
   mctx_paced_sender_set_bits_per_second (paced, self.options.bitrate);
   mctx_pacer_set_spin (mctx_paced_sender_get_pacer (paced), self.options.spin_us);
+  mctx_paced_sender_set_segmented (paced, self.options.gso);
   if (self.options.duration_us > 0)
     self.duration_id = g_timeout_add ((guint) MIN (self.options.duration_us / 1000, G_MAXUINT), on_duration_over, &self);
   mctx_paced_sender_set_stop_on_error (paced, FALSE);

@@ -442,6 +442,8 @@ main (int    argc,
 
   if (!mctx_tool_init (&options, "mctx-raw-send", raw_entries, &argc, &argv))
     return mctx_tool_init_status (&options);
+  if (options.gso)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("--gso is for UDP sockets: raw datagrams go whole"));
 
   if (options.datagram_file != NULL)
     return send_control (&options);

@@ -436,6 +436,9 @@ mctx_tool_init (MctxToolOptions     *options,
     { "spin", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
       N_("Spin this many microseconds before each datagram instead of sleeping: more even spacing for processor "
          "time (default: a fifth of the interval, at most 50; 0: never)"), N_("USEC") },
+    { "gso", 0, 0, G_OPTION_ARG_NONE, &options->gso,
+      N_("Send datagrams that are due together as one segmented send (UDP GSO): less processor time at high "
+         "rates, but a tbf queue that splits it may drop some unreported"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Print the version and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,

@@ -34,6 +34,7 @@ typedef struct {
   int dscp;               /* -1: unset */
   int sndbuf;             /* -1: unset */
   int spin_us;            /* -1: the pacer's default */
+  gboolean gso;           /* due datagrams as one segmented send */
   gboolean version;
   /* mctx-raw-send --ip-datagram: the positional arguments are then only
    * [COUNT] [INTERVAL_MS], and group, port and payload stay unset. */
