@@ -11,10 +11,9 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
-
-#include <string.h>
 
 #include "mctx-tool.h"
 
