@@ -116,8 +116,6 @@ static guint signals[N_SIGNALS];
 
 /* How many packets one dispatch sends at most before yielding. */
 #define MAX_BURST 256
-/* How many packets one batched send takes at most. */
-#define BATCH 64
 
 #define RUN_ASYNC_TAG ((gpointer) (guintptr) mctx_paced_sender_run_async)
 
@@ -1072,8 +1070,8 @@ on_timer (gpointer user_data)
 
   for (;;)
     {
-      GBytes *payloads[BATCH];
-      GOutputVector vectors[BATCH];
+      GBytes *payloads[MCTX_BATCH_MAX];
+      GOutputVector vectors[MCTX_BATCH_MAX];
       GError *error = NULL;
       guint n = 0, due;
       gint sent;
@@ -1093,7 +1091,7 @@ on_timer (gpointer user_data)
           finish (self, NULL);
           return G_SOURCE_REMOVE;
         }
-      due = mctx_pacer_count_due (self->pacer, now, g_bytes_get_size (payloads[0]), BATCH);
+      due = mctx_pacer_count_due (self->pacer, now, g_bytes_get_size (payloads[0]), MCTX_BATCH_MAX);
       if (due == 0)
         {
           requeue (self, payloads, 0, 1);

@@ -86,8 +86,6 @@ static GParamSpec *properties[N_PROPS];
 /* The window of one batched wake-up: each datagram leaves within half of
  * it of its time. */
 #define BATCH_WINDOW_US 40.0
-/* Datagrams per call without a rate. */
-#define UNLIMITED_BATCH 64
 #define DEFAULT_MAX_BURST 16
 /* The most a per-datagram wake-up comes early, to spin, unless the
  * application chose its own (MctxPacer:spin). */
@@ -444,7 +442,7 @@ mctx_pacer_count_due (MctxPacer *self,
   self->last_size = size;
   interval = interval_us (self, size);
   if (interval <= 0.0)
-    return MIN (limit, UNLIMITED_BATCH);
+    return MIN (limit, MCTX_BATCH_MAX);  /* without a rate: a batch per call */
 
   /* A batched wake-up sends what is due by the end of its window. */
   horizon = (double) now_us + window_us (self, interval) / 2;

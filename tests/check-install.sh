@@ -98,7 +98,7 @@ sed "s|^prefix=.*|prefix=$destdir$prefix|" "$destdir$libdir/pkgconfig/mctx-1.pc"
 export PKG_CONFIG_PATH="$work/pkgconfig"
 export LD_LIBRARY_PATH="$destdir$libdir"
 export GI_TYPELIB_PATH="$destdir$libdir/girepository-1.0"
-export PYTHONPATH="$(dirname "$(dirname "$(dirname "$overrides")")")"
+export PYTHONPATH="$site"
 # Where GJS looks for the overrides, relocated into the DESTDIR.
 export GJS_PATH="$destdir$datadir/gjs-1.0"
 
@@ -118,6 +118,6 @@ export MCTX_EXAMPLES_DIR="$source/examples"
 
 # Python from a virtual environment that sees the system's site packages
 # (PyGObject comes from there): the examples run with its interpreter.
-"${MCTX_PYTHON:-python3}" -m venv --system-site-packages --without-pip "$work/venv"
+"$python" -m venv --system-site-packages --without-pip "$work/venv"
 "$work/venv/bin/python" -c 'import sys; assert sys.prefix != sys.base_prefix, "not a virtual environment"'
 exec "$work/venv/bin/python" "$source/tests/python/test_examples.py"

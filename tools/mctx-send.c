@@ -176,14 +176,7 @@ main (int    argc,
        * its slot given up; a datagram that went is always reported, even
        * when a signal came meanwhile. */
       sent = send_due (publication, vectors, due, joined, &segmenting, &error);
-      for (gint k = 0; k < sent; k++)
-        mctx_tool_reporter_packet (reporter, i++, size);
-      mctx_pacer_advance (pacer, (guint) MAX (sent, 0), size);
-      if (sent < 0)
-        {
-          mctx_tool_reporter_error (reporter, i++, error);
-          mctx_pacer_advance (pacer, 1, size);
-        }
+      mctx_tool_reporter_sent (reporter, pacer, &i, sent, size, error);
     }
 
   mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());

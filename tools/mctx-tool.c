@@ -903,6 +903,24 @@ mctx_tool_reporter_error (MctxToolReporter *reporter,
     }
 }
 
+void
+mctx_tool_reporter_sent (MctxToolReporter *reporter,
+                         MctxPacer        *pacer,
+                         guint64          *index,
+                         gint              sent,
+                         gsize             size,
+                         const GError     *error)
+{
+  for (gint k = 0; k < sent; k++)
+    mctx_tool_reporter_packet (reporter, (*index)++, size);
+  mctx_pacer_advance (pacer, (guint) MAX (sent, 0), size);
+  if (sent < 0)
+    {
+      mctx_tool_reporter_error (reporter, (*index)++, error);
+      mctx_pacer_advance (pacer, 1, size);
+    }
+}
+
 guint64
 mctx_tool_reporter_get_errors (MctxToolReporter *reporter)
 {

@@ -130,6 +130,15 @@ void                   mctx_tool_reporter_error  (MctxToolReporter      *reporte
                                                   guint64                index,
                                                   const GError          *error);
 guint64                mctx_tool_reporter_get_errors (MctxToolReporter  *reporter);
+/* After a batch of @size-byte datagrams from *@index on: reports the @sent
+ * that went and moves the pacer past them; when none went (@sent -1), the
+ * failure is reported and its slot given up. Advances *@index alike. */
+void                   mctx_tool_reporter_sent   (MctxToolReporter      *reporter,
+                                                  MctxPacer             *pacer,
+                                                  guint64               *index,
+                                                  gint                   sent,
+                                                  gsize                  size,
+                                                  const GError          *error);
 void                   mctx_tool_reporter_progress (MctxToolReporter    *reporter,
                                                     guint64              packets,
                                                     guint64              bytes);
