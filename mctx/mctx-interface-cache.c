@@ -35,6 +35,7 @@ struct _MctxInterfaceCache
   int monitor;              /* -1: not open yet, or unavailable */
   gboolean monitor_failed;
   gboolean valid;
+  gint64 listed_at;         /* monotonic time of the last list */
   GArray *addresses;        /* (element-type CachedAddress) */
 };
 
@@ -144,6 +145,14 @@ list_addresses (GArray  *addresses,
   return TRUE;
 }
 
+static gboolean
+list_addresses_into_cache (MctxInterfaceCache  *cache,
+                           GError             **error)
+{
+  cache->listed_at = g_get_monotonic_time ();
+  return list_addresses (cache->addresses, error);
+}
+
 /* Finds the interface @address is assigned to in @addresses. A link-local
  * address can be on several interfaces; @preferred (when not 0) picks
  * among them. */
@@ -195,6 +204,8 @@ _mctx_resolve_address_interface (GInetAddress        *address,
     }
   else
     {
+      gint64 lookup_start = g_get_monotonic_time ();
+
       _mctx_mutex_lock (&cache->lock);
 
       /* The monitor opens before the first list, so that no change made
@@ -208,9 +219,18 @@ _mctx_resolve_address_interface (GInetAddress        *address,
       if (cache->monitor < 0 || _mctx_netlink_monitor_changed (cache->monitor))
         cache->valid = FALSE;
       if (!cache->valid)
-        cache->valid = list_addresses (cache->addresses, error);
+        cache->valid = list_addresses_into_cache (cache, error);
 
       found = cache->valid ? find_interface (cache->addresses, address, preferred) : 0;
+      /* The kernel announces some changes late: an IPv6 address added with
+       * nodad is notified from the DAD work, which waits for the RTNL lock
+       * that another namespace may hold. A miss on a list older than this
+       * lookup is checked against a new one before it is believed. */
+      if (found == 0 && cache->valid && cache->listed_at < lookup_start)
+        {
+          cache->valid = list_addresses_into_cache (cache, error);
+          found = cache->valid ? find_interface (cache->addresses, address, preferred) : 0;
+        }
       _mctx_mutex_unlock (&cache->lock);
 
       if (!cache->valid)

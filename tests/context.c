@@ -5,7 +5,10 @@
 
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -836,6 +839,76 @@ test_interface_changes (void)
   g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 2);
 }
 
+/* Adds @text/64 to @ifindex with nodad, through rtnetlink from this process
+ * so that nothing runs between the add and the caller's next step. */
+static void
+add_address_nodad (guint       ifindex,
+                   const char *text)
+{
+  struct {
+    struct nlmsghdr header;
+    struct ifaddrmsg message;
+    struct rtattr attribute;
+    struct in6_addr address;
+  } request = {
+    .header = { .nlmsg_len = sizeof request, .nlmsg_type = RTM_NEWADDR,
+                .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL },
+    .message = { .ifa_family = AF_INET6, .ifa_prefixlen = 64, .ifa_flags = IFA_F_NODAD,
+                 .ifa_index = ifindex },
+    .attribute = { .rta_len = RTA_LENGTH (sizeof (struct in6_addr)), .rta_type = IFA_LOCAL },
+  };
+  struct {
+    struct nlmsghdr header;
+    struct nlmsgerr error;
+  } reply;
+  int fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (inet_pton (AF_INET6, text, &request.address), ==, 1);
+  g_assert_cmpint (send (fd, &request, sizeof request, 0), ==, sizeof request);
+  g_assert_cmpint (recv (fd, &reply, sizeof reply, 0), >=, (gssize) sizeof reply);
+  g_assert_cmpint (reply.header.nlmsg_type, ==, NLMSG_ERROR);
+  g_assert_cmpint (reply.error.error, ==, 0);
+  close (fd);
+}
+
+/* The kernel announces an IPv6 address added with nodad only later, from
+ * its address-configuration work (which waits for the RTNL lock when other
+ * namespaces hold it): an add that comes first must still find it. */
+static void
+test_late_address_notification (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  guint ifindex;
+
+  g_test_summary ("An address the kernel has not yet announced is found by the add right after it appeared");
+
+  mctx_test_run ("ip link add lna type veth peer name lnb");
+  mctx_test_run ("ip link set lna up");
+  mctx_test_run ("ip link set lnb up");
+  ifindex = if_nametoindex ("lna");
+  g_assert_cmpuint (ifindex, !=, 0);
+
+  /* The context has a list from before each address. */
+  g_assert_null (add_via (context, 6100, "fd21::ffff", &error));
+  g_assert_error (error, MCTX_ERROR, MCTX_ERROR_ADDRESS_NOT_LOCAL);
+  g_clear_error (&error);
+
+  for (guint i = 1; i <= 200; i++)
+    {
+      g_autofree char *address = g_strdup_printf ("fd21::%x", i);
+      MctxPublication *publication;
+
+      add_address_nodad (ifindex, address);
+      publication = add_via (context, (guint16) (6100 + i), address, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, ifindex);
+    }
+
+  mctx_test_run ("ip link del lna");
+}
+
 /* Thousands of publications: duplicates are found by hash, whatever was
  * added and removed before. */
 static void
@@ -886,6 +959,7 @@ main (int    argc,
   mctx_test_init_netns (&argc, &argv);
 
   g_test_add_func ("/mctx/context/interface-changes", test_interface_changes);
+  g_test_add_func ("/mctx/context/late-address-notification", test_late_address_notification);
   g_test_add_func ("/mctx/context/duplicates-at-scale", test_duplicates_at_scale);
 
   g_test_add_func ("/mctx/context/ids", test_ids);
