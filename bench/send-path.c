@@ -47,7 +47,7 @@ main (int    argc,
   double quick[ROUNDS], reported[ROUNDS], syscall[ROUNDS];
   int fd;
 
-  config = mctx_publication_config_new ("239.1.2.3", 5000, &error);
+  config = mctx_udp_publication_config_new ("239.1.2.3", 5000, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
   g_assert_no_error (error);

@@ -258,7 +258,7 @@ add_udp (MctxContext *context,
          guint16      port,
          int          ttl)
 {
-  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (GROUP, port, NULL);
+  g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (GROUP, port, NULL);
   g_autoptr(GError) error = NULL;
   MctxPublication *publication;
 
@@ -338,7 +338,7 @@ bench_raw (guint64     n,
            const char *interface_name)
 {
   g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
-  g_autoptr(MctxRawPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(MctxPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GInetAddress) source = g_inet_address_new_from_string ("198.51.100.7");
   g_autoptr(GInetAddress) group = g_inet_address_new_from_string (GROUP);
   g_autoptr(GBytes) datagram = NULL;
@@ -362,7 +362,7 @@ bench_raw (guint64     n,
   datagram = mctx_raw_build_udp_datagram (source, 4000, group, port, 8, 0, 0, (const guint8 *) "raw bench", 9, &error);
   g_assert_no_error (error);
   data = g_bytes_get_data (datagram, &len);
-  mctx_raw_publication_config_set_interface_name (config, interface_name);
+  mctx_publication_config_set_interface_name (config, interface_name);
   publication = mctx_raw_context_add_publication (context, config, &error);
   if (publication == NULL)
     g_error ("%s", error->message);
@@ -465,13 +465,13 @@ bench_scale (guint    max,
         {
           g_autofree char *group = g_strdup_printf ("239.%u.%u.%u", 10 + added / 65536, (added / 256) % 256,
                                                      added % 256);
-          g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, 5000, NULL);
+          g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (group, 5000, NULL);
           g_autoptr(GError) error = NULL;
           gboolean timed = added + 1000 >= checkpoint;
           gint64 start;
 
           mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", NULL);
-          mctx_publication_config_set_shared_socket (config, shared);
+          mctx_udp_publication_config_set_shared_socket (MCTX_UDP_PUBLICATION_CONFIG (config), shared);
           start = g_get_monotonic_time ();
           if (mctx_context_add_publication (context, config, &error) == NULL)
             g_error ("%s", error->message);

@@ -16,12 +16,12 @@ add (MctxContext  *context,
      gboolean      shared,
      GError      **error)
 {
-  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, 5000, error);
+  g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (group, 5000, error);
 
   if (config == NULL ||
       !mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", error))
     return NULL;
-  mctx_publication_config_set_shared_socket (config, shared);
+  mctx_udp_publication_config_set_shared_socket (MCTX_UDP_PUBLICATION_CONFIG (config), shared);
   return mctx_context_add_publication (context, config, error);
 }
 

@@ -38,7 +38,7 @@ main (void)
   g_autoptr(GError) error = NULL;
   MctxPublication *publication;
 
-  config = mctx_publication_config_new ("239.1.2.3", 5000, &error);
+  config = mctx_udp_publication_config_new ("239.1.2.3", 5000, &error);
   if (config == NULL ||
       !mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error) ||
       (publication = mctx_context_add_publication (context, config, &error)) == NULL)

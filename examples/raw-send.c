@@ -13,7 +13,7 @@ int
 main (void)
 {
   g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
-  g_autoptr(MctxRawPublicationConfig) config = NULL;
+  g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GInetAddress) source = g_inet_address_new_from_string ("198.51.100.7");
   g_autoptr(GInetAddress) group = g_inet_address_new_from_string ("239.1.2.3");
   g_autoptr(GBytes) datagram = NULL;
@@ -24,8 +24,8 @@ main (void)
   const char payload[] = "hello raw";
 
   config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
-  mctx_raw_publication_config_set_loopback (config, TRUE);
-  if (!mctx_raw_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error) ||
+  mctx_publication_config_set_loopback (config, TRUE);
+  if (!mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error) ||
       (publication = mctx_raw_context_add_publication (context, config, &error)) == NULL)
     goto fail;
 

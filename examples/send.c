@@ -19,7 +19,7 @@ main (void)
   MctxPublication *publication;
   const char payload[] = "hello multicast";
 
-  config = mctx_publication_config_new ("239.1.2.3", 5000, &error);
+  config = mctx_udp_publication_config_new ("239.1.2.3", 5000, &error);
   if (config == NULL ||
       !mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error))
     goto fail;

@@ -8,7 +8,7 @@
 import Mctx from 'gi://Mctx?version=1.0';
 
 const context = new Mctx.Context();
-const config = Mctx.PublicationConfig.new('239.1.2.3', 5000);
+const config = Mctx.UdpPublicationConfig.new('239.1.2.3', 5000);
 config.set_outgoing_interface_string('127.0.0.1');
 config.ttl = 8;
 

@@ -10,7 +10,7 @@ gi.require_version("Mctx", "1.0")
 from gi.repository import Mctx  # noqa: E402
 
 context = Mctx.Context()
-config = Mctx.PublicationConfig.new("239.1.2.3", 5000)
+config = Mctx.UdpPublicationConfig.new("239.1.2.3", 5000)
 config.set_outgoing_interface_string("127.0.0.1")
 config.props.ttl = 8
 

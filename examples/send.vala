@@ -6,7 +6,7 @@
 int main () {
     try {
         var context = new Mctx.Context ();
-        var config = new Mctx.PublicationConfig ("239.1.2.3", 5000);
+        var config = new Mctx.UdpPublicationConfig ("239.1.2.3", 5000);
         config.set_outgoing_interface_string ("127.0.0.1");
         config.ttl = 8;
 

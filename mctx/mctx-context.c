@@ -26,7 +26,7 @@
  * MctxPublication *publication;
  * gssize sent;
  *
- * config = mctx_publication_config_new ("239.1.2.3", 5000, &error);
+ * config = mctx_udp_publication_config_new ("239.1.2.3", 5000, &error);
  * mctx_publication_config_set_ttl (config, 8);
  * publication = mctx_context_add_publication (context, config, &error);
  * sent = mctx_publication_send (publication, data, len, &error);
@@ -209,8 +209,8 @@ mctx_context_init (MctxContext *self)
 {
   self->publications = g_sequence_new (g_object_unref);
   self->by_id = g_hash_table_new (NULL, NULL);
-  self->by_config = g_hash_table_new ((GHashFunc) mctx_publication_config_hash,
-                                      (GEqualFunc) mctx_publication_config_equal);
+  self->by_config = g_hash_table_new ((GHashFunc) _mctx_publication_config_hash,
+                                      (GEqualFunc) _mctx_publication_config_equal);
   self->interfaces = _mctx_interface_cache_new ();
   self->pool = _mctx_socket_pool_new ();
   self->next_id = 1;
@@ -252,7 +252,7 @@ check_not_duplicate (MctxContext            *self,
   if (publication == NULL)
     return TRUE;
 
-  text = mctx_publication_config_to_string (config);
+  text = _mctx_publication_config_to_string (config);
   g_set_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION,
                _("Publication %u already sends %s"), mctx_publication_get_id (publication), text);
   return FALSE;
@@ -305,7 +305,7 @@ mctx_context_add_publication (MctxContext            *self,
                               GError                **error)
 {
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (MCTX_IS_UDP_PUBLICATION_CONFIG (config), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!check_not_duplicate (self, config, error))
@@ -342,7 +342,7 @@ mctx_context_add_publication_with_socket (MctxContext            *self,
                                           GError                **error)
 {
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (MCTX_IS_UDP_PUBLICATION_CONFIG (config), NULL);
   g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -375,7 +375,7 @@ mctx_context_add_publication_with_fd (MctxContext            *self,
                                       GError                **error)
 {
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (MCTX_IS_UDP_PUBLICATION_CONFIG (config), NULL);
   g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -610,7 +610,7 @@ mctx_context_send (MctxContext   *self,
  *
  * Sends each datagram through the publication its id names, in order.
  * Consecutive datagrams for publications that share a socket
- * ([property@Mctx.PublicationConfig:shared-socket]), or for one
+ * ([property@Mctx.UdpPublicationConfig:shared-socket]), or for one
  * publication, go out together: up to 64 datagrams for as many groups in
  * one `sendmmsg()` system call. Each is counted in its publication's
  * metrics.

@@ -47,11 +47,11 @@ _mctx_socket_address_to_string (GSocketAddress *address)
   return g_strdup_printf ("[%s]:%u", host, g_inet_socket_address_get_port (inet));
 }
 
-/* Resolves an interface given by name and/or index (-1: none) to its
+/* Resolves an interface given by name and/or index (0: none) to its
  * index; 0 when neither is given, or with @error set. */
 guint
 _mctx_resolve_interface_selector (const char  *name,
-                                  int          index,
+                                  guint        index,
                                   GError     **error)
 {
   guint by_name = 0;
@@ -67,23 +67,23 @@ _mctx_resolve_interface_selector (const char  *name,
         }
     }
 
-  if (index > 0)
+  if (index != 0)
     {
       char buffer[IF_NAMESIZE];
 
-      if (if_indextoname ((unsigned int) index, buffer) == NULL)
+      if (if_indextoname (index, buffer) == NULL)
         {
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
-                       _("No network interface has index %d"), index);
+                       _("No network interface has index %u"), index);
           return 0;
         }
-      if (by_name != 0 && by_name != (guint) index)
+      if (by_name != 0 && by_name != index)
         {
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH,
-                       _("Interface “%s” has index %u, not %d"), name, by_name, index);
+                       _("Interface “%s” has index %u, not %u"), name, by_name, index);
           return 0;
         }
-      return (guint) index;
+      return index;
     }
 
   return by_name;
@@ -119,11 +119,12 @@ resolve_ipv6 (MctxPublicationPlan    *plan,
               MctxPublicationConfig  *config,
               GError                **error)
 {
-  GInetAddress *group = mctx_publication_config_get_group (config);
-  GInetAddress *source = mctx_publication_config_get_source_address (config);
+  MctxUdpPublicationConfig *udp = MCTX_UDP_PUBLICATION_CONFIG (config);
+  GInetAddress *group = mctx_udp_publication_config_get_group (udp);
+  GInetAddress *source = mctx_udp_publication_config_get_source_address (udp);
   GInetAddress *interface = mctx_publication_config_get_outgoing_interface (config);
-  guint16 source_port = (guint16) mctx_publication_config_get_source_port (config);
-  guint16 port = (guint16) mctx_publication_config_get_port (config);
+  guint16 source_port = (guint16) mctx_udp_publication_config_get_source_port (udp);
+  guint16 port = (guint16) mctx_udp_publication_config_get_port (udp);
   GError *local_error = NULL;
   GInetAddress *bind_host = NULL;
   guint selected;
@@ -190,11 +191,12 @@ resolve_ipv4 (MctxPublicationPlan    *plan,
               MctxPublicationConfig  *config,
               GError                **error)
 {
-  GInetAddress *group = mctx_publication_config_get_group (config);
-  GInetAddress *source = mctx_publication_config_get_source_address (config);
+  MctxUdpPublicationConfig *udp = MCTX_UDP_PUBLICATION_CONFIG (config);
+  GInetAddress *group = mctx_udp_publication_config_get_group (udp);
+  GInetAddress *source = mctx_udp_publication_config_get_source_address (udp);
   GInetAddress *interface = mctx_publication_config_get_outgoing_interface (config);
-  guint16 source_port = (guint16) mctx_publication_config_get_source_port (config);
-  guint16 port = (guint16) mctx_publication_config_get_port (config);
+  guint16 source_port = (guint16) mctx_udp_publication_config_get_source_port (udp);
+  guint16 port = (guint16) mctx_udp_publication_config_get_port (udp);
   GError *local_error = NULL;
 
   plan->ifindex = _mctx_resolve_interface_selector (mctx_publication_config_get_interface_name (config),
@@ -236,6 +238,7 @@ _mctx_publication_plan_resolve (MctxPublicationPlan    *plan,
                                 MctxInterfaceCache     *interfaces,
                                 GError                **error)
 {
+  MctxUdpPublicationConfig *udp = MCTX_UDP_PUBLICATION_CONFIG (config);
   gboolean resolved;
 
   memset (plan, 0, sizeof *plan);
@@ -244,10 +247,12 @@ _mctx_publication_plan_resolve (MctxPublicationPlan    *plan,
   if (!mctx_publication_config_validate (config, error))
     return FALSE;
 
-  plan->family = g_inet_address_get_family (mctx_publication_config_get_group (config));
-  plan->ttl = mctx_publication_config_get_ttl (config);
+  plan->family = g_inet_address_get_family (mctx_udp_publication_config_get_group (udp));
+  /* -1 leaves the TTL alone: the system's multicast default, 1, set on
+   * purpose all the same. */
+  plan->ttl = (guint) MAX (mctx_publication_config_get_ttl (config), 1);
   plan->loopback = mctx_publication_config_get_loopback (config);
-  plan->shared = mctx_publication_config_get_shared_socket (config);
+  plan->shared = mctx_udp_publication_config_get_shared_socket (udp);
   plan->traffic_class = mctx_publication_config_get_traffic_class (config);
   plan->send_buffer_size = mctx_publication_config_get_send_buffer_size (config);
 

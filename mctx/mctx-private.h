@@ -191,6 +191,27 @@ GInetSocketAddress    *_mctx_inet_socket_address_new     (GInetAddress          
                                                           guint32                scope_id);
 
 guint                  _mctx_inet_address_hash           (GInetAddress          *address);
+GInetAddress          *_mctx_parse_address               (const char            *text,
+                                                          const char            *what,
+                                                          GError               **error);
+void                   _mctx_append_address              (GString               *string,
+                                                          GInetAddress          *address,
+                                                          guint                  port);
+
+/* mctx-publication-config.c: what the kinds of configuration share. */
+gboolean               _mctx_publication_config_equal    (MctxPublicationConfig *self,
+                                                          MctxPublicationConfig *other);
+guint                  _mctx_publication_config_hash     (MctxPublicationConfig *self);
+char                  *_mctx_publication_config_to_string (MctxPublicationConfig *self);
+GSocketFamily          _mctx_publication_config_get_family (MctxPublicationConfig *self);
+gboolean               _mctx_publication_config_has_interface (MctxPublicationConfig *self);
+GInetAddress          *_mctx_publication_config_get_bind_host (MctxPublicationConfig *self);
+guint                  _mctx_publication_config_get_bind_port (MctxPublicationConfig *self);
+guint32                _mctx_publication_config_get_bind_scope_id (MctxPublicationConfig *self);
+gboolean               _mctx_publication_config_set_bind (MctxPublicationConfig *self,
+                                                          GInetAddress          *host,
+                                                          guint                  port,
+                                                          guint32                scope_id);
 
 /* mctx-interface-cache.c: the host's addresses, listed again only after
  * a change; netlink monitors of the network configuration. */
@@ -207,7 +228,7 @@ guint                  _mctx_resolve_address_interface   (GInetAddress          
                                                           MctxInterfaceCache    *cache,
                                                           GError               **error);
 guint                  _mctx_resolve_interface_selector  (const char            *name,
-                                                          int                    index,
+                                                          guint                  index,
                                                           GError               **error);
 gboolean               _mctx_check_same_interface        (GInetAddress          *address,
                                                           const char            *what,

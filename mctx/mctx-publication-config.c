@@ -1,39 +1,33 @@
-/* mctx-publication-config.c: one multicast destination and how to reach it
+/* mctx-publication-config.c: how a publication leaves the host
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
 #include "config.h"
 
+#include <net/if.h>
+#include <string.h>
+
 #include "mctx-private.h"
 
 /**
  * MctxPublicationConfig:
  *
- * One multicast destination and how to reach it: the group and port, and
- * optionally the exact source address and port to bind, the outgoing
- * interface (by address, index or name), the TTL or hop limit, and whether
- * the host's own members receive the packets.
+ * What every kind of publication shares: how its datagrams leave the host.
+ * That is the egress interface (by address, index or name, which must
+ * agree when several are set), the local address to bind, the TTL or hop
+ * limit, whether the host's own members receive the datagrams, the traffic
+ * class and the send buffer.
  *
  * A configuration is a plain value object: it creates no socket.
  * [method@Mctx.PublicationConfig.validate] checks it without touching the
  * system; [method@Mctx.Context.add_publication] resolves it against the
  * host's interfaces and creates a ready publication from a copy of it.
  *
- * ## Source address and outgoing interface
- *
- * The source address is the exact local address that is bound before the
- * socket is connected: receivers that filter on a source (SSM) see it. The
- * outgoing interface is where multicast leaves the host.
- *
- * For IPv4, the source is bound as given and the interface sets
- * `IP_MULTICAST_IF` (by address, or by index with `ip_mreqn`).
- *
- * For IPv6, a source address is bound and also resolved to its interface,
- * which becomes `IPV6_MULTICAST_IF`. An outgoing-interface address without a
- * source is bound as the source. An interface index or name alone selects
- * the egress interface and binds nothing. A source and an interface that
- * resolve to different interfaces are refused.
+ * The kinds are [class@Mctx.UdpPublicationConfig], one multicast group
+ * and port, and [class@Mctx.RawPublicationConfig], complete IP datagrams.
+ * Their constructors return this type, as GIO's socket address
+ * constructors return a [class@Gio.SocketAddress].
  *
  * Threads: a configuration is for one thread at a time. A publication keeps
  * its own copy, so changing or freeing the configuration afterwards, from
@@ -42,39 +36,33 @@
  * Since: 1.0
  */
 
-struct _MctxPublicationConfig
+typedef struct
 {
-  GObject parent_instance;
+  /* The bind address in parts, so that a UDP source port can be set
+   * before its address, and a raw bind address keeps its scope. */
+  GInetAddress *bind_host;
+  guint bind_port;
+  guint32 bind_scope_id;
 
-  GInetAddress *group;
-  guint port;
-  GInetAddress *source_address;
-  guint source_port;
   GInetAddress *outgoing_interface;
-  int interface_index;
+  guint interface_index;
   char *interface_name;
-  guint ttl;
+  int ttl;
   gboolean loopback;
-  gboolean shared_socket;
   guint traffic_class;
   guint send_buffer_size;
-};
+} MctxPublicationConfigPrivate;
 
-G_DEFINE_FINAL_TYPE (MctxPublicationConfig, mctx_publication_config, G_TYPE_OBJECT)
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (MctxPublicationConfig, mctx_publication_config, G_TYPE_OBJECT)
 
 enum {
   PROP_0,
-  PROP_GROUP,
-  PROP_PORT,
-  PROP_SOURCE_ADDRESS,
-  PROP_SOURCE_PORT,
   PROP_BIND_ADDRESS,
   PROP_OUTGOING_INTERFACE,
   PROP_INTERFACE_INDEX,
   PROP_INTERFACE_NAME,
   PROP_TTL,
   PROP_LOOPBACK,
-  PROP_SHARED_SOCKET,
   PROP_TRAFFIC_CLASS,
   PROP_SEND_BUFFER_SIZE,
   N_PROPS
@@ -82,17 +70,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-#define DEFAULT_TTL 1
+#define PRIV(self) ((MctxPublicationConfigPrivate *) mctx_publication_config_get_instance_private (self))
 
 static void
 mctx_publication_config_finalize (GObject *object)
 {
-  MctxPublicationConfig *self = MCTX_PUBLICATION_CONFIG (object);
+  MctxPublicationConfigPrivate *priv = PRIV (MCTX_PUBLICATION_CONFIG (object));
 
-  g_clear_object (&self->group);
-  g_clear_object (&self->source_address);
-  g_clear_object (&self->outgoing_interface);
-  g_clear_pointer (&self->interface_name, g_free);
+  g_clear_object (&priv->bind_host);
+  g_clear_object (&priv->outgoing_interface);
+  g_clear_pointer (&priv->interface_name, g_free);
 
   G_OBJECT_CLASS (mctx_publication_config_parent_class)->finalize (object);
 }
@@ -104,47 +91,33 @@ mctx_publication_config_get_property (GObject    *object,
                                       GParamSpec *pspec)
 {
   MctxPublicationConfig *self = MCTX_PUBLICATION_CONFIG (object);
+  MctxPublicationConfigPrivate *priv = PRIV (self);
 
   switch (prop_id)
     {
-    case PROP_GROUP:
-      g_value_set_object (value, self->group);
-      break;
-    case PROP_PORT:
-      g_value_set_uint (value, self->port);
-      break;
-    case PROP_SOURCE_ADDRESS:
-      g_value_set_object (value, self->source_address);
-      break;
-    case PROP_SOURCE_PORT:
-      g_value_set_uint (value, self->source_port);
-      break;
     case PROP_BIND_ADDRESS:
       g_value_take_object (value, mctx_publication_config_dup_bind_address (self));
       break;
     case PROP_OUTGOING_INTERFACE:
-      g_value_set_object (value, self->outgoing_interface);
+      g_value_set_object (value, priv->outgoing_interface);
       break;
     case PROP_INTERFACE_INDEX:
-      g_value_set_int (value, self->interface_index);
+      g_value_set_uint (value, priv->interface_index);
       break;
     case PROP_INTERFACE_NAME:
-      g_value_set_string (value, self->interface_name);
+      g_value_set_string (value, priv->interface_name);
       break;
     case PROP_TTL:
-      g_value_set_uint (value, self->ttl);
+      g_value_set_int (value, priv->ttl);
       break;
     case PROP_LOOPBACK:
-      g_value_set_boolean (value, self->loopback);
-      break;
-    case PROP_SHARED_SOCKET:
-      g_value_set_boolean (value, self->shared_socket);
+      g_value_set_boolean (value, priv->loopback);
       break;
     case PROP_TRAFFIC_CLASS:
-      g_value_set_uint (value, self->traffic_class);
+      g_value_set_uint (value, priv->traffic_class);
       break;
     case PROP_SEND_BUFFER_SIZE:
-      g_value_set_uint (value, self->send_buffer_size);
+      g_value_set_uint (value, priv->send_buffer_size);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -161,18 +134,6 @@ mctx_publication_config_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_GROUP:
-      mctx_publication_config_set_group (self, g_value_get_object (value));
-      break;
-    case PROP_PORT:
-      mctx_publication_config_set_port (self, g_value_get_uint (value));
-      break;
-    case PROP_SOURCE_ADDRESS:
-      mctx_publication_config_set_source_address (self, g_value_get_object (value));
-      break;
-    case PROP_SOURCE_PORT:
-      mctx_publication_config_set_source_port (self, g_value_get_uint (value));
-      break;
     case PROP_BIND_ADDRESS:
       mctx_publication_config_set_bind_address (self, g_value_get_object (value));
       break;
@@ -180,19 +141,16 @@ mctx_publication_config_set_property (GObject      *object,
       mctx_publication_config_set_outgoing_interface (self, g_value_get_object (value));
       break;
     case PROP_INTERFACE_INDEX:
-      mctx_publication_config_set_interface_index (self, g_value_get_int (value));
+      mctx_publication_config_set_interface_index (self, g_value_get_uint (value));
       break;
     case PROP_INTERFACE_NAME:
       mctx_publication_config_set_interface_name (self, g_value_get_string (value));
       break;
     case PROP_TTL:
-      mctx_publication_config_set_ttl (self, g_value_get_uint (value));
+      mctx_publication_config_set_ttl (self, g_value_get_int (value));
       break;
     case PROP_LOOPBACK:
       mctx_publication_config_set_loopback (self, g_value_get_boolean (value));
-      break;
-    case PROP_SHARED_SOCKET:
-      mctx_publication_config_set_shared_socket (self, g_value_get_boolean (value));
       break;
     case PROP_TRAFFIC_CLASS:
       mctx_publication_config_set_traffic_class (self, g_value_get_uint (value));
@@ -217,64 +175,13 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
   object_class->set_property = mctx_publication_config_set_property;
 
   /**
-   * MctxPublicationConfig:group: (getter get_group) (setter set_group)
+   * MctxPublicationConfig:bind-address: (getter dup_bind_address) (setter set_bind_address)
    *
-   * The multicast group to send to: IPv4 `224.0.0.0/4` or IPv6 `ff00::/8`.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_GROUP] =
-    g_param_spec_object ("group", NULL, NULL,
-                         G_TYPE_INET_ADDRESS,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * MctxPublicationConfig:port: (getter get_port) (setter set_port)
-   *
-   * The destination UDP port, 1 to 65535. Other values are kept and refused
-   * by validation, so that bindings get an error rather than a warning.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_PORT] =
-    g_param_spec_uint ("port", NULL, NULL,
-                       0, G_MAXUINT, 0,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * MctxPublicationConfig:source-address: (getter get_source_address) (setter set_source_address)
-   *
-   * The exact local address to bind, which receivers see as the packets'
-   * source; %NULL to let the kernel choose. For IPv6 it also selects the
-   * outgoing interface: the one the address is assigned to.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_SOURCE_ADDRESS] =
-    g_param_spec_object ("source-address", NULL, NULL,
-                         G_TYPE_INET_ADDRESS,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * MctxPublicationConfig:source-port: (getter get_source_port) (setter set_source_port)
-   *
-   * The local UDP port to bind, 0 for one the kernel chooses.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_SOURCE_PORT] =
-    g_param_spec_uint ("source-port", NULL, NULL,
-                       0, G_MAXUINT, 0,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * MctxPublicationConfig:bind-address:
-   *
-   * The source address and port together, as the socket address bound
-   * before connecting; %NULL when no source address is set. Reading it
-   * gives a new #GInetSocketAddress; setting it sets
-   * [property@Mctx.PublicationConfig:source-address] and
-   * [property@Mctx.PublicationConfig:source-port], and %NULL clears both.
+   * The local socket address to bind before sending; %NULL for none.
+   * A UDP publication binds it exactly, so receivers see it as the
+   * datagrams' source (see [property@Mctx.UdpPublicationConfig:source-address]).
+   * A raw publication egresses through the interface it is assigned to,
+   * and its port must be 0. An IPv6 link-local address keeps its scope id.
    *
    * Since: 1.0
    */
@@ -286,9 +193,10 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
   /**
    * MctxPublicationConfig:outgoing-interface: (getter get_outgoing_interface) (setter set_outgoing_interface)
    *
-   * The address of the interface that multicast leaves through. For IPv4
-   * it sets `IP_MULTICAST_IF`; for IPv6 it is resolved to its interface,
-   * and bound as the source when no source address is set.
+   * The address of the interface that datagrams leave through. For IPv4
+   * UDP it sets `IP_MULTICAST_IF`; otherwise it is resolved to its
+   * interface, and a UDP publication over IPv6 binds it as the source when
+   * no bind address is set.
    *
    * Since: 1.0
    */
@@ -300,20 +208,21 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
   /**
    * MctxPublicationConfig:interface-index: (getter get_interface_index) (setter set_interface_index)
    *
-   * The index of the interface that multicast leaves through, or -1 for
-   * none. 0 is not an interface and is refused by validation.
+   * The index of the interface that datagrams leave through, or 0 for
+   * none. Interface indexes are #guint everywhere in mctx, and 0 is never
+   * an interface.
    *
    * Since: 1.0
    */
   properties[PROP_INTERFACE_INDEX] =
-    g_param_spec_int ("interface-index", NULL, NULL,
-                      G_MININT, G_MAXINT, -1,
-                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_uint ("interface-index", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * MctxPublicationConfig:interface-name: (getter get_interface_name) (setter set_interface_name)
    *
-   * The name of the interface that multicast leaves through, such as
+   * The name of the interface that datagrams leave through, such as
    * `eth0`, or %NULL. It is resolved to an index when the publication is
    * created.
    *
@@ -327,20 +236,24 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
   /**
    * MctxPublicationConfig:ttl: (getter get_ttl) (setter set_ttl)
    *
-   * The IPv4 multicast TTL or IPv6 multicast hop limit. The default, 1,
-   * keeps packets on the local network.
+   * The IPv4 TTL or IPv6 hop limit, 0 to 255, or -1 to leave it alone. A
+   * UDP configuration starts at 1, which keeps packets on the local
+   * network; a raw one at -1, the datagrams' own. Other values are kept
+   * and refused by validation (%MCTX_ERROR_INVALID_TTL).
    *
    * Since: 1.0
    */
   properties[PROP_TTL] =
-    g_param_spec_uint ("ttl", NULL, NULL,
-                       0, G_MAXUINT, DEFAULT_TTL,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_int ("ttl", NULL, NULL,
+                      G_MININT, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * MctxPublicationConfig:loopback: (getter get_loopback) (setter set_loopback)
    *
-   * Whether members of the group on the sending host receive the packets.
+   * Whether members of the group on the sending host receive the
+   * datagrams. UDP configurations start with it on; raw ones off, since
+   * IPv6 raw datagrams leave at the link layer and cannot loop back.
    *
    * Since: 1.0
    */
@@ -350,31 +263,13 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxPublicationConfig:shared-socket: (getter get_shared_socket) (setter set_shared_socket)
-   *
-   * Whether the publication may share one unconnected socket with the
-   * other publications of its context that send alike: the same family,
-   * source address and port, interface, TTL and loopback. Each datagram
-   * then names its group (`sendto()`), so that a process can drive
-   * 100 000 groups with a few descriptors, and
-   * [method@Mctx.Context.send_bytes_batch] carries datagrams for many
-   * groups in one system call. Off by default. A shared socket cannot be
-   * stolen, and caller-provided sockets are never shared.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_SHARED_SOCKET] =
-    g_param_spec_boolean ("shared-socket", NULL, NULL,
-                          FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  /**
    * MctxPublicationConfig:traffic-class: (getter get_traffic_class) (setter set_traffic_class)
    *
    * The IPv4 type of service or IPv6 traffic class of the datagrams, 0 to
    * 255: the DSCP in its upper six bits (`dscp << 2`), ECN in the lower two.
-   * A value above 255 is refused when the publication is created
-   * (%MCTX_ERROR_INVALID_TRAFFIC_CLASS).
+   * A value above 255 is refused by validation
+   * (%MCTX_ERROR_INVALID_TRAFFIC_CLASS). Raw datagrams carry their own, so
+   * a raw configuration refuses any but 0.
    *
    * Since: 1.0
    */
@@ -401,117 +296,10 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
 static void
 mctx_publication_config_init (MctxPublicationConfig *self)
 {
-  self->interface_index = -1;
-  self->ttl = DEFAULT_TTL;
-  self->loopback = TRUE;
-}
+  MctxPublicationConfigPrivate *priv = PRIV (self);
 
-static GInetAddress *
-parse_address (const char  *text,
-               const char  *what,
-               GError     **error)
-{
-  GInetAddress *address = g_inet_address_new_from_string (text);
-
-  if (address == NULL)
-    g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS,
-                 /* Translators: the first %s is what the address is for
-                  * ("group", "source address", …), the second what was given. */
-                 _("Invalid %s “%s”: not an IP address"), what, text);
-
-  return address;
-}
-
-/**
- * mctx_publication_config_new:
- * @group: the multicast group, as a string such as `239.1.2.3` or
- *   `ff3e::8000:1234`
- * @port: the destination UDP port
- * @error: return location for a #GError
- *
- * Creates a configuration for sending to @group and @port. Only the syntax
- * of @group is checked here; [method@Mctx.PublicationConfig.validate] checks
- * the rest.
- *
- * Returns: (transfer full): a new configuration, or %NULL if @group is not an
- *   IP address
- *
- * Since: 1.0
- */
-MctxPublicationConfig *
-mctx_publication_config_new (const char  *group,
-                             guint        port,
-                             GError     **error)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  g_return_val_if_fail (group != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  _mctx_ensure_i18n ();
-
-  address = parse_address (group, _("group"), error);
-  if (address == NULL)
-    return NULL;
-
-  return mctx_publication_config_new_for_address (address, port);
-}
-
-/**
- * mctx_publication_config_new_for_address:
- * @group: the multicast group
- * @port: the destination UDP port
- *
- * Creates a configuration for sending to @group and @port.
- *
- * Returns: (transfer full): a new configuration
- *
- * Since: 1.0
- */
-MctxPublicationConfig *
-mctx_publication_config_new_for_address (GInetAddress *group,
-                                         guint         port)
-{
-  g_return_val_if_fail (G_IS_INET_ADDRESS (group), NULL);
-
-  return g_object_new (MCTX_TYPE_PUBLICATION_CONFIG,
-                       "group", group,
-                       "port", port,
-                       NULL);
-}
-
-/**
- * mctx_publication_config_copy:
- * @self: a configuration
- *
- * Creates an independent copy of @self.
- *
- * Returns: (transfer full): the copy
- *
- * Since: 1.0
- */
-MctxPublicationConfig *
-mctx_publication_config_copy (MctxPublicationConfig *self)
-{
-  MctxPublicationConfig *copy;
-
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
-
-  copy = g_object_new (MCTX_TYPE_PUBLICATION_CONFIG, NULL);
-  g_set_object (&copy->group, self->group);
-  copy->port = self->port;
-  g_set_object (&copy->source_address, self->source_address);
-  copy->source_port = self->source_port;
-  g_set_object (&copy->outgoing_interface, self->outgoing_interface);
-  copy->interface_index = self->interface_index;
-  copy->interface_name = g_strdup (self->interface_name);
-  copy->ttl = self->ttl;
-  copy->loopback = self->loopback;
-  copy->shared_socket = self->shared_socket;
-  copy->traffic_class = self->traffic_class;
-  copy->send_buffer_size = self->send_buffer_size;
-
-  return copy;
+  priv->ttl = -1;
+  priv->loopback = TRUE;
 }
 
 static gboolean
@@ -524,40 +312,23 @@ addresses_equal (GInetAddress *a,
   return g_inet_address_equal (a, b);
 }
 
-/**
- * mctx_publication_config_equal:
- * @self: a configuration
- * @other: another configuration
- *
- * Compares every setting of two configurations. A context refuses a
- * configuration equal to one it already publishes.
- *
- * Returns: %TRUE if @self and @other configure the same publication
- *
- * Since: 1.0
- */
-gboolean
-mctx_publication_config_equal (MctxPublicationConfig *self,
-                               MctxPublicationConfig *other)
+GInetAddress *
+_mctx_parse_address (const char  *text,
+                     const char  *what,
+                     GError     **error)
 {
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (other), FALSE);
+  GInetAddress *address = g_inet_address_new_from_string (text);
 
-  return addresses_equal (self->group, other->group) &&
-         self->port == other->port &&
-         addresses_equal (self->source_address, other->source_address) &&
-         self->source_port == other->source_port &&
-         addresses_equal (self->outgoing_interface, other->outgoing_interface) &&
-         self->interface_index == other->interface_index &&
-         g_strcmp0 (self->interface_name, other->interface_name) == 0 &&
-         self->ttl == other->ttl &&
-         self->loopback == other->loopback &&
-         self->shared_socket == other->shared_socket &&
-         self->traffic_class == other->traffic_class &&
-         self->send_buffer_size == other->send_buffer_size;
+  if (address == NULL)
+    g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS,
+                 /* Translators: the first %s is what the address is for
+                  * ("group", "source address", …), the second what was given. */
+                 _("Invalid %s “%s”: not an IP address"), what, text);
+
+  return address;
 }
 
-/* The private helper both configuration types hash addresses with. */
+/* The private helper every configuration hashes addresses with. */
 guint
 _mctx_inet_address_hash (GInetAddress *address)
 {
@@ -576,43 +347,87 @@ _mctx_inet_address_hash (GInetAddress *address)
 }
 
 /**
- * mctx_publication_config_hash:
+ * mctx_publication_config_copy:
  * @self: a configuration
  *
- * A hash of everything [method@Mctx.PublicationConfig.equal] compares: equal
- * configurations hash alike, so that configurations can key a #GHashTable
- * (with mctx_publication_config_equal()), as a context's duplicate check
- * does.
+ * Creates an independent copy of @self, of the same kind.
  *
- * Returns: the hash
+ * Returns: (transfer full): the copy
  *
  * Since: 1.0
  */
-guint
-mctx_publication_config_hash (MctxPublicationConfig *self)
+MctxPublicationConfig *
+mctx_publication_config_copy (MctxPublicationConfig *self)
 {
-  guint hash;
+  MctxPublicationConfigPrivate *priv, *copy_priv;
+  MctxPublicationConfig *copy;
 
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
 
-  hash = _mctx_inet_address_hash (self->group);
-  hash = hash * 31 + self->port;
-  hash = hash * 31 + _mctx_inet_address_hash (self->source_address);
-  hash = hash * 31 + self->source_port;
-  hash = hash * 31 + _mctx_inet_address_hash (self->outgoing_interface);
-  hash = hash * 31 + (guint) self->interface_index;
-  hash = hash * 31 + (self->interface_name != NULL ? g_str_hash (self->interface_name) : 0);
-  hash = hash * 31 + (guint) self->ttl;
-  hash = hash * 2 + (self->loopback ? 1 : 0);
-  hash = hash * 31 + self->traffic_class;
-  hash = hash * 31 + self->send_buffer_size;
-  return hash * 2 + (self->shared_socket ? 1 : 0);
+  copy = g_object_new (G_OBJECT_TYPE (self), NULL);
+  priv = PRIV (self);
+  copy_priv = PRIV (copy);
+  g_set_object (&copy_priv->bind_host, priv->bind_host);
+  copy_priv->bind_port = priv->bind_port;
+  copy_priv->bind_scope_id = priv->bind_scope_id;
+  g_set_object (&copy_priv->outgoing_interface, priv->outgoing_interface);
+  copy_priv->interface_index = priv->interface_index;
+  copy_priv->interface_name = g_strdup (priv->interface_name);
+  copy_priv->ttl = priv->ttl;
+  copy_priv->loopback = priv->loopback;
+  copy_priv->traffic_class = priv->traffic_class;
+  copy_priv->send_buffer_size = priv->send_buffer_size;
+
+  MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->copy_into (self, copy);
+  return copy;
 }
 
-static void
-append_address (GString      *string,
-                GInetAddress *address,
-                guint         port)
+/* Every setting of two configurations of one kind; a context refuses a
+ * configuration equal to one it already publishes. */
+gboolean
+_mctx_publication_config_equal (MctxPublicationConfig *self,
+                                MctxPublicationConfig *other)
+{
+  MctxPublicationConfigPrivate *a = PRIV (self), *b = PRIV (other);
+
+  return G_OBJECT_TYPE (self) == G_OBJECT_TYPE (other) &&
+         addresses_equal (a->bind_host, b->bind_host) &&
+         a->bind_port == b->bind_port &&
+         a->bind_scope_id == b->bind_scope_id &&
+         addresses_equal (a->outgoing_interface, b->outgoing_interface) &&
+         a->interface_index == b->interface_index &&
+         g_strcmp0 (a->interface_name, b->interface_name) == 0 &&
+         a->ttl == b->ttl &&
+         a->loopback == b->loopback &&
+         a->traffic_class == b->traffic_class &&
+         a->send_buffer_size == b->send_buffer_size &&
+         MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->equal (self, other);
+}
+
+/* A hash of everything _mctx_publication_config_equal() compares. */
+guint
+_mctx_publication_config_hash (MctxPublicationConfig *self)
+{
+  MctxPublicationConfigPrivate *priv = PRIV (self);
+  guint hash = (guint) G_OBJECT_TYPE (self);
+
+  hash = hash * 31 + _mctx_inet_address_hash (priv->bind_host);
+  hash = hash * 31 + priv->bind_port;
+  hash = hash * 31 + priv->bind_scope_id;
+  hash = hash * 31 + _mctx_inet_address_hash (priv->outgoing_interface);
+  hash = hash * 31 + priv->interface_index;
+  hash = hash * 31 + (priv->interface_name != NULL ? g_str_hash (priv->interface_name) : 0);
+  hash = hash * 31 + (guint) priv->ttl;
+  hash = hash * 2 + (priv->loopback ? 1 : 0);
+  hash = hash * 31 + priv->traffic_class;
+  hash = hash * 31 + priv->send_buffer_size;
+  return hash * 31 + MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->hash (self);
+}
+
+void
+_mctx_append_address (GString      *string,
+                      GInetAddress *address,
+                      guint         port)
 {
   g_autofree char *text = g_inet_address_to_string (address);
 
@@ -622,60 +437,101 @@ append_address (GString      *string,
     g_string_append_printf (string, "%s:%u", text, port);
 }
 
-/**
- * mctx_publication_config_to_string:
- * @self: a configuration
- *
- * Describes @self in one line, for messages and logs, such as
- * `239.1.2.3:5000 from 192.0.2.7:0 via 192.0.2.7 ttl 8`.
- *
- * Returns: (transfer full): the description
- *
- * Since: 1.0
- */
+/* @self in one line, for messages, such as
+ * `239.1.2.3:5000 from 192.0.2.7:0 via 192.0.2.7 ttl 8`. */
 char *
-mctx_publication_config_to_string (MctxPublicationConfig *self)
+_mctx_publication_config_to_string (MctxPublicationConfig *self)
 {
-  GString *string;
+  MctxPublicationConfigPrivate *priv = PRIV (self);
+  GString *string = g_string_new (NULL);
 
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
+  MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->describe (self, string);
 
-  string = g_string_new (NULL);
-
-  if (self->group != NULL)
-    append_address (string, self->group, self->port);
-  else
-    g_string_append_printf (string, "(no group):%u", self->port);
-
-  if (self->source_address != NULL)
+  if (priv->bind_host != NULL)
     {
       g_string_append (string, " from ");
-      append_address (string, self->source_address, self->source_port);
+      _mctx_append_address (string, priv->bind_host, priv->bind_port);
     }
-  else if (self->source_port != 0)
-    g_string_append_printf (string, " from port %u", self->source_port);
+  else if (priv->bind_port != 0)
+    g_string_append_printf (string, " from port %u", priv->bind_port);
 
-  if (self->outgoing_interface != NULL)
+  if (priv->outgoing_interface != NULL)
     {
-      g_autofree char *text = g_inet_address_to_string (self->outgoing_interface);
+      g_autofree char *text = g_inet_address_to_string (priv->outgoing_interface);
       g_string_append_printf (string, " via %s", text);
     }
-  if (self->interface_name != NULL)
-    g_string_append_printf (string, " dev %s", self->interface_name);
-  if (self->interface_index >= 0)
-    g_string_append_printf (string, " ifindex %d", self->interface_index);
+  if (priv->interface_name != NULL)
+    g_string_append_printf (string, " dev %s", priv->interface_name);
+  if (priv->interface_index != 0)
+    g_string_append_printf (string, " ifindex %u", priv->interface_index);
 
-  g_string_append_printf (string, " ttl %u", self->ttl);
-  if (!self->loopback)
+  if (priv->ttl >= 0)
+    g_string_append_printf (string, " ttl %d", priv->ttl);
+  if (!priv->loopback)
     g_string_append (string, " no-loopback");
-  if (self->traffic_class != 0)
-    g_string_append_printf (string, " tclass 0x%02x", self->traffic_class);
-  if (self->send_buffer_size != 0)
-    g_string_append_printf (string, " sndbuf %u", self->send_buffer_size);
-  if (self->shared_socket)
-    g_string_append (string, " shared");
+  if (priv->traffic_class != 0)
+    g_string_append_printf (string, " tclass 0x%02x", priv->traffic_class);
+  if (priv->send_buffer_size != 0)
+    g_string_append_printf (string, " sndbuf %u", priv->send_buffer_size);
 
   return g_string_free (string, FALSE);
+}
+
+GSocketFamily
+_mctx_publication_config_get_family (MctxPublicationConfig *self)
+{
+  return MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->get_family (self);
+}
+
+gboolean
+_mctx_publication_config_has_interface (MctxPublicationConfig *self)
+{
+  MctxPublicationConfigPrivate *priv = PRIV (self);
+
+  return priv->bind_host != NULL || priv->outgoing_interface != NULL ||
+         priv->interface_index != 0 || priv->interface_name != NULL;
+}
+
+GInetAddress *
+_mctx_publication_config_get_bind_host (MctxPublicationConfig *self)
+{
+  return PRIV (self)->bind_host;
+}
+
+guint
+_mctx_publication_config_get_bind_port (MctxPublicationConfig *self)
+{
+  return PRIV (self)->bind_port;
+}
+
+guint32
+_mctx_publication_config_get_bind_scope_id (MctxPublicationConfig *self)
+{
+  return PRIV (self)->bind_scope_id;
+}
+
+/* Sets the bind address in parts; TRUE when it changed, so that the
+ * caller notifies what it changed. */
+gboolean
+_mctx_publication_config_set_bind (MctxPublicationConfig *self,
+                                   GInetAddress          *host,
+                                   guint                  port,
+                                   guint32                scope_id)
+{
+  MctxPublicationConfigPrivate *priv = PRIV (self);
+  gboolean host_changed = !addresses_equal (priv->bind_host, host) || priv->bind_scope_id != scope_id;
+  gboolean port_changed = priv->bind_port != port;
+
+  if (!host_changed && !port_changed)
+    return FALSE;
+
+  g_set_object (&priv->bind_host, host);
+  priv->bind_port = port;
+  priv->bind_scope_id = host != NULL ? scope_id : 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIND_ADDRESS]);
+  if (MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->bind_changed != NULL)
+    MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->bind_changed (self, host_changed, port_changed);
+  return TRUE;
 }
 
 static gboolean
@@ -685,16 +541,50 @@ address_is_unusable (GInetAddress *address)
          g_inet_address_get_is_multicast (address);
 }
 
+static gboolean
+check_egress_address (GInetAddress   *address,
+                      GSocketFamily   family,
+                      int             unusable_code,
+                      int             family_code,
+                      const char     *what,
+                      GError        **error)
+{
+  g_autofree char *text = NULL;
+
+  if (address == NULL)
+    return TRUE;
+
+  text = g_inet_address_to_string (address);
+  if (address_is_unusable (address))
+    {
+      g_set_error (error, MCTX_ERROR, unusable_code,
+                   /* Translators: "The bind address 224.0.0.1 must be…" */
+                   _("The %s %s must be a unicast address, not unspecified or multicast"), what, text);
+      return FALSE;
+    }
+  if (family != G_SOCKET_FAMILY_INVALID && g_inet_address_get_family (address) != family)
+    {
+      g_set_error (error, MCTX_ERROR, family_code,
+                   /* Translators: "The source address 192.0.2.1 is not of the same
+                    * address family (IPv6) as the publication" */
+                   _("The %s %s is not of the same address family (%s) as the publication"), what, text,
+                   family == G_SOCKET_FAMILY_IPV6 ? "IPv6" : "IPv4");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * mctx_publication_config_validate:
  * @self: a configuration
  * @error: return location for a #GError
  *
- * Checks @self without touching the system: a multicast group, ports in
- * range, usable source and interface addresses of the group's family, an
- * interface index other than 0, and an interface for interface-local and
- * link-local IPv6 groups. Whether addresses are assigned to this host is
- * checked when a publication is created.
+ * Checks @self without touching the system: egress addresses that are
+ * unicast and of the publication's family, a TTL and traffic class in
+ * range, a non-empty interface name, and what the kind itself needs (see
+ * [class@Mctx.UdpPublicationConfig] and [class@Mctx.RawPublicationConfig]).
+ * Whether addresses are assigned to this host, and names
+ * and indexes to interfaces, is checked when a publication is created.
  *
  * Returns: %TRUE if @self is valid, %FALSE with @error set otherwise
  *
@@ -704,398 +594,82 @@ gboolean
 mctx_publication_config_validate (MctxPublicationConfig  *self,
                                   GError                **error)
 {
-  g_autofree char *group_text = NULL;
+  MctxPublicationConfigClass *klass;
+  MctxPublicationConfigPrivate *priv;
   GSocketFamily family;
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->group == NULL)
-    {
-      g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_MISSING_GROUP,
-                           _("The configuration has no multicast group"));
-      return FALSE;
-    }
+  klass = MCTX_PUBLICATION_CONFIG_GET_CLASS (self);
+  priv = PRIV (self);
 
-  group_text = g_inet_address_to_string (self->group);
-  family = g_inet_address_get_family (self->group);
+  /* The kind first: it says which family the egress must be of. */
+  if (!klass->validate (self, error))
+    return FALSE;
+  family = klass->get_family (self);
 
-  if (!g_inet_address_get_is_multicast (self->group))
-    {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_NOT_MULTICAST,
-                   _("%s is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"),
-                   group_text);
-      return FALSE;
-    }
-
-  if (self->port == 0 || self->port > G_MAXUINT16)
-    {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_PORT,
-                   _("Invalid destination port %u: it must be between 1 and 65535"),
-                   self->port);
-      return FALSE;
-    }
-
-  if (self->source_port > G_MAXUINT16)
+  if (priv->bind_port > G_MAXUINT16)
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_SOURCE_PORT,
-                   _("Invalid source port %u: it must be between 0 and 65535"),
-                   self->source_port);
+                   _("Invalid source port %u: it must be between 0 and 65535"), priv->bind_port);
       return FALSE;
     }
+  if (!check_egress_address (priv->bind_host, family, MCTX_ERROR_INVALID_SOURCE_ADDRESS,
+                             MCTX_ERROR_SOURCE_FAMILY_MISMATCH, _("source address"), error) ||
+      !check_egress_address (priv->outgoing_interface, family, MCTX_ERROR_INVALID_INTERFACE_ADDRESS,
+                             MCTX_ERROR_INTERFACE_FAMILY_MISMATCH, _("interface address"), error))
+    return FALSE;
 
-  if (self->source_address != NULL)
-    {
-      g_autofree char *text = g_inet_address_to_string (self->source_address);
-
-      if (address_is_unusable (self->source_address))
-        {
-          g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_SOURCE_ADDRESS,
-                       _("Invalid source address %s: it must be a unicast address, not unspecified or multicast"),
-                       text);
-          return FALSE;
-        }
-      if (g_inet_address_get_family (self->source_address) != family)
-        {
-          g_set_error (error, MCTX_ERROR, MCTX_ERROR_SOURCE_FAMILY_MISMATCH,
-                       _("Source address %s is not of the same address family as group %s"),
-                       text, group_text);
-          return FALSE;
-        }
-    }
-
-  if (self->outgoing_interface != NULL)
-    {
-      g_autofree char *text = g_inet_address_to_string (self->outgoing_interface);
-
-      if (address_is_unusable (self->outgoing_interface))
-        {
-          g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_ADDRESS,
-                       _("Invalid interface address %s: it must be a unicast address, not unspecified or multicast"),
-                       text);
-          return FALSE;
-        }
-      if (g_inet_address_get_family (self->outgoing_interface) != family)
-        {
-          g_set_error (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_FAMILY_MISMATCH,
-                       _("Interface address %s is not of the same address family as group %s"),
-                       text, group_text);
-          return FALSE;
-        }
-    }
-
-  if (self->interface_index == 0 || self->interface_index < -1)
-    {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_INTERFACE_INDEX,
-                   _("Invalid interface index %d: interface indexes start at 1"),
-                   self->interface_index);
-      return FALSE;
-    }
-
-  if (self->ttl > 255)
+  if (priv->ttl < -1 || priv->ttl > 255)
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_TTL,
-                   _("Invalid TTL %u: it must be between 0 and 255"), self->ttl);
+                   _("Invalid TTL %d: it must be between 0 and 255, or -1 to leave it alone"), priv->ttl);
       return FALSE;
     }
 
-  if (self->traffic_class > 255)
+  if (priv->traffic_class > 255)
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_TRAFFIC_CLASS,
                    _("Invalid traffic class %u: it must be between 0 and 255 (DSCP 0 to 63, shifted left by 2)"),
-                   self->traffic_class);
+                   priv->traffic_class);
       return FALSE;
     }
 
-  if (self->interface_name != NULL && self->interface_name[0] == '\0')
+  if (priv->interface_name != NULL && priv->interface_name[0] == '\0')
     {
       g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
                            _("The interface name is empty"));
       return FALSE;
     }
 
-  if (mctx_address_scope_needs_interface (self->group) &&
-      self->source_address == NULL &&
-      self->outgoing_interface == NULL &&
-      self->interface_index < 0 &&
-      self->interface_name == NULL)
-    {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_SCOPE_NEEDS_INTERFACE,
-                   _("Group %s is interface-local or link-local: set a source address, an outgoing interface, an interface index or an interface name"),
-                   group_text);
-      return FALSE;
-    }
-
   return TRUE;
-}
-
-/**
- * mctx_publication_config_get_group: (get-property group)
- * @self: a configuration
- *
- * Gets the multicast group.
- *
- * Returns: (transfer none) (nullable): the group
- *
- * Since: 1.0
- */
-GInetAddress *
-mctx_publication_config_get_group (MctxPublicationConfig *self)
-{
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
-
-  return self->group;
-}
-
-/**
- * mctx_publication_config_set_group: (set-property group)
- * @self: a configuration
- * @group: (nullable): the multicast group
- *
- * Sets the multicast group.
- *
- * Since: 1.0
- */
-void
-mctx_publication_config_set_group (MctxPublicationConfig *self,
-                                   GInetAddress          *group)
-{
-  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
-  g_return_if_fail (group == NULL || G_IS_INET_ADDRESS (group));
-
-  if (addresses_equal (self->group, group))
-    return;
-
-  g_set_object (&self->group, group);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GROUP]);
-}
-
-/**
- * mctx_publication_config_set_group_string:
- * @self: a configuration
- * @group: the multicast group, as a string
- * @error: return location for a #GError
- *
- * Sets the multicast group from a string such as `239.1.2.3`.
- *
- * Returns: %TRUE on success, %FALSE if @group is not an IP address
- *
- * Since: 1.0
- */
-gboolean
-mctx_publication_config_set_group_string (MctxPublicationConfig  *self,
-                                          const char             *group,
-                                          GError                **error)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
-  g_return_val_if_fail (group != NULL, FALSE);
-
-  address = parse_address (group, _("group"), error);
-  if (address == NULL)
-    return FALSE;
-
-  mctx_publication_config_set_group (self, address);
-  return TRUE;
-}
-
-/**
- * mctx_publication_config_is_ssm:
- * @self: a configuration
- *
- * Tells whether the group is a source-specific multicast group; see
- * [func@Mctx.address_is_ssm].
- *
- * Returns: %TRUE if the group is an SSM group
- *
- * Since: 1.0
- */
-gboolean
-mctx_publication_config_is_ssm (MctxPublicationConfig *self)
-{
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
-
-  return self->group != NULL && mctx_address_is_ssm (self->group);
-}
-
-/**
- * mctx_publication_config_get_port: (get-property port)
- * @self: a configuration
- *
- * Gets the destination UDP port.
- *
- * Returns: the port
- *
- * Since: 1.0
- */
-guint
-mctx_publication_config_get_port (MctxPublicationConfig *self)
-{
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
-
-  return self->port;
-}
-
-/**
- * mctx_publication_config_set_port: (set-property port)
- * @self: a configuration
- * @port: the destination UDP port
- *
- * Sets the destination UDP port.
- *
- * Since: 1.0
- */
-void
-mctx_publication_config_set_port (MctxPublicationConfig *self,
-                                  guint                  port)
-{
-  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
-
-  if (self->port == port)
-    return;
-
-  self->port = port;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PORT]);
-}
-
-/**
- * mctx_publication_config_get_source_address: (get-property source-address)
- * @self: a configuration
- *
- * Gets the source address to bind.
- *
- * Returns: (transfer none) (nullable): the source address
- *
- * Since: 1.0
- */
-GInetAddress *
-mctx_publication_config_get_source_address (MctxPublicationConfig *self)
-{
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
-
-  return self->source_address;
-}
-
-/**
- * mctx_publication_config_set_source_address: (set-property source-address)
- * @self: a configuration
- * @address: (nullable): the source address, or %NULL for none
- *
- * Sets the exact source address to bind.
- *
- * Since: 1.0
- */
-void
-mctx_publication_config_set_source_address (MctxPublicationConfig *self,
-                                            GInetAddress          *address)
-{
-  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
-  g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
-
-  if (addresses_equal (self->source_address, address))
-    return;
-
-  g_set_object (&self->source_address, address);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_ADDRESS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIND_ADDRESS]);
-}
-
-/**
- * mctx_publication_config_set_source_address_string:
- * @self: a configuration
- * @address: (nullable): the source address as a string, or %NULL for none
- * @error: return location for a #GError
- *
- * Sets the exact source address to bind from a string such as `fd00::1`.
- *
- * Returns: %TRUE on success, %FALSE if @address is not an IP address
- *
- * Since: 1.0
- */
-gboolean
-mctx_publication_config_set_source_address_string (MctxPublicationConfig  *self,
-                                                   const char             *address,
-                                                   GError                **error)
-{
-  g_autoptr(GInetAddress) parsed = NULL;
-
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
-
-  if (address != NULL)
-    {
-      parsed = parse_address (address, _("source address"), error);
-      if (parsed == NULL)
-        return FALSE;
-    }
-
-  mctx_publication_config_set_source_address (self, parsed);
-  return TRUE;
-}
-
-/**
- * mctx_publication_config_get_source_port: (get-property source-port)
- * @self: a configuration
- *
- * Gets the local UDP port to bind.
- *
- * Returns: the source port, 0 if the kernel chooses it
- *
- * Since: 1.0
- */
-guint
-mctx_publication_config_get_source_port (MctxPublicationConfig *self)
-{
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
-
-  return self->source_port;
-}
-
-/**
- * mctx_publication_config_set_source_port: (set-property source-port)
- * @self: a configuration
- * @port: the source port, 0 for one the kernel chooses
- *
- * Sets the local UDP port to bind.
- *
- * Since: 1.0
- */
-void
-mctx_publication_config_set_source_port (MctxPublicationConfig *self,
-                                         guint                  port)
-{
-  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
-
-  if (self->source_port == port)
-    return;
-
-  self->source_port = port;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE_PORT]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BIND_ADDRESS]);
 }
 
 /**
  * mctx_publication_config_dup_bind_address: (get-property bind-address)
  * @self: a configuration
  *
- * Gets the source address and port together, as the socket address the
- * publication binds.
+ * Gets the local socket address to bind.
  *
  * Returns: (transfer full) (nullable): a new socket address, or %NULL when
- *   no source address is set
+ *   no bind address is set
  *
  * Since: 1.0
  */
 GInetSocketAddress *
 mctx_publication_config_dup_bind_address (MctxPublicationConfig *self)
 {
+  MctxPublicationConfigPrivate *priv;
+
   g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
 
-  if (self->source_address == NULL)
+  priv = PRIV (self);
+  if (priv->bind_host == NULL)
     return NULL;
 
-  return G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (self->source_address,
-                                                           (guint16) MIN (self->source_port, G_MAXUINT16)));
+  return _mctx_inet_socket_address_new (priv->bind_host, (guint16) MIN (priv->bind_port, G_MAXUINT16),
+                                        priv->bind_scope_id);
 }
 
 /**
@@ -1103,8 +677,8 @@ mctx_publication_config_dup_bind_address (MctxPublicationConfig *self)
  * @self: a configuration
  * @address: (nullable): the local socket address to bind, or %NULL for none
  *
- * Sets the source address and the source port together from one socket
- * address; %NULL clears both.
+ * Sets the local socket address to bind, with its port and, for IPv6
+ * link-local addresses, its scope id.
  *
  * Since: 1.0
  */
@@ -1115,23 +689,99 @@ mctx_publication_config_set_bind_address (MctxPublicationConfig *self,
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
   g_return_if_fail (address == NULL || G_IS_INET_SOCKET_ADDRESS (address));
 
-  g_object_freeze_notify (G_OBJECT (self));
-  mctx_publication_config_set_source_address (self, address != NULL ? g_inet_socket_address_get_address (address) : NULL);
-  mctx_publication_config_set_source_port (self, address != NULL ? g_inet_socket_address_get_port (address) : 0);
-  g_object_thaw_notify (G_OBJECT (self));
+  if (address == NULL)
+    _mctx_publication_config_set_bind (self, NULL, 0, 0);
+  else
+    _mctx_publication_config_set_bind (self, g_inet_socket_address_get_address (address),
+                                       g_inet_socket_address_get_port (address),
+                                       g_socket_address_get_family (G_SOCKET_ADDRESS (address)) == G_SOCKET_FAMILY_IPV6
+                                         ? g_inet_socket_address_get_scope_id (address) : 0);
+}
+
+/* Parses `ADDRESS`, `ADDRESS:PORT`, `[IPV6]:PORT`, each IPv6 address with
+ * an optional `%SCOPE` (an interface name or index). */
+static GInetSocketAddress *
+parse_bind_address (const char  *text,
+                    GError     **error)
+{
+  g_autofree char *host_text = NULL;
+  const char *port_text = NULL;
+  const char *colon = strrchr (text, ':');
+  g_autoptr(GInetAddress) host = NULL;
+  char *percent;
+  guint64 port = 0, scope_id = 0;
+
+  if (text[0] == '[')
+    {
+      const char *bracket = strchr (text, ']');
+
+      if (bracket != NULL && bracket[1] == ':')
+        {
+          host_text = g_strndup (text + 1, bracket - text - 1);
+          port_text = bracket + 2;
+        }
+    }
+  else if (colon != NULL && strchr (text, ':') == colon)
+    {
+      host_text = g_strndup (text, colon - text);
+      port_text = colon + 1;
+    }
+  else
+    host_text = g_strdup (text);
+
+  percent = host_text != NULL ? strchr (host_text, '%') : NULL;
+  if (percent != NULL)
+    *percent = '\0';
+  if (host_text != NULL && host_text[0] != '\0' &&
+      (port_text == NULL || g_ascii_string_to_unsigned (port_text, 10, 0, G_MAXUINT16, &port, NULL)))
+    host = g_inet_address_new_from_string (host_text);
+
+  if (host == NULL)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS,
+                   _("Invalid bind address “%s”: expected ADDRESS or ADDRESS:PORT, with IPv6 addresses in brackets when a port follows"),
+                   text);
+      return NULL;
+    }
+
+  if (percent != NULL)
+    {
+      const char *scope = percent + 1;
+
+      if (g_inet_address_get_family (host) != G_SOCKET_FAMILY_IPV6)
+        {
+          g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS,
+                       _("Invalid bind address “%s”: only IPv6 addresses have a scope"), text);
+          return NULL;
+        }
+      if (!g_ascii_string_to_unsigned (scope, 10, 1, G_MAXUINT32, &scope_id, NULL))
+        {
+          scope_id = if_nametoindex (scope);
+          if (scope_id == 0)
+            {
+              g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
+                           _("No network interface is named “%s” (in the scope of “%s”)"), scope, text);
+              return NULL;
+            }
+        }
+    }
+
+  return _mctx_inet_socket_address_new (host, (guint16) port, (guint32) scope_id);
 }
 
 /**
  * mctx_publication_config_set_bind_address_string:
  * @self: a configuration
- * @address: the local socket address, as `192.0.2.7:4000` or
- *   `[fd00::1]:4000`
+ * @address: the local address, as `192.0.2.7`, `192.0.2.7:4000`,
+ *   `fe80::1%eth0` or `[fd00::1]:4000`
  * @error: return location for a #GError
  *
- * Sets the source address and the source port together from a string.
+ * Sets the local socket address to bind from a string. The port is
+ * optional (0), and an IPv6 address may name its scope by interface name
+ * or index after a `%`.
  *
- * Returns: %TRUE on success, %FALSE if @address is not an IP address with a
- *   port
+ * Returns: %TRUE on success, %FALSE with @error set if @address cannot be
+ *   parsed
  *
  * Since: 1.0
  */
@@ -1140,53 +790,17 @@ mctx_publication_config_set_bind_address_string (MctxPublicationConfig  *self,
                                                  const char             *address,
                                                  GError                **error)
 {
-  g_autoptr(GInetAddress) host = NULL;
-  const char *colon;
-  const char *port_text;
-  g_autofree char *host_text = NULL;
-  guint64 port;
+  g_autoptr(GInetSocketAddress) parsed = NULL;
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
   g_return_val_if_fail (address != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  colon = strrchr (address, ':');
-  if (address[0] == '[')
-    {
-      const char *bracket = strchr (address, ']');
+  parsed = parse_bind_address (address, error);
+  if (parsed == NULL)
+    return FALSE;
 
-      if (bracket != NULL && bracket[1] == ':')
-        {
-          host_text = g_strndup (address + 1, bracket - address - 1);
-          port_text = bracket + 2;
-        }
-      else
-        port_text = NULL;
-    }
-  else if (colon != NULL && strchr (address, ':') == colon)
-    {
-      host_text = g_strndup (address, colon - address);
-      port_text = colon + 1;
-    }
-  else
-    port_text = NULL;
-
-  if (host_text != NULL)
-    host = g_inet_address_new_from_string (host_text);
-
-  if (host == NULL || port_text == NULL ||
-      !g_ascii_string_to_unsigned (port_text, 10, 0, G_MAXUINT16, &port, NULL))
-    {
-      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS,
-                   _("Invalid bind address “%s”: expected ADDRESS:PORT, with IPv6 addresses in brackets"),
-                   address);
-      return FALSE;
-    }
-
-  g_object_freeze_notify (G_OBJECT (self));
-  mctx_publication_config_set_source_address (self, host);
-  mctx_publication_config_set_source_port (self, (guint) port);
-  g_object_thaw_notify (G_OBJECT (self));
-
+  mctx_publication_config_set_bind_address (self, parsed);
   return TRUE;
 }
 
@@ -1205,7 +819,7 @@ mctx_publication_config_get_outgoing_interface (MctxPublicationConfig *self)
 {
   g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
 
-  return self->outgoing_interface;
+  return PRIV (self)->outgoing_interface;
 }
 
 /**
@@ -1213,7 +827,7 @@ mctx_publication_config_get_outgoing_interface (MctxPublicationConfig *self)
  * @self: a configuration
  * @address: (nullable): the interface address, or %NULL for none
  *
- * Sets the address of the interface that multicast leaves through.
+ * Sets the address of the interface that datagrams leave through.
  *
  * Since: 1.0
  */
@@ -1221,13 +835,16 @@ void
 mctx_publication_config_set_outgoing_interface (MctxPublicationConfig *self,
                                                 GInetAddress          *address)
 {
+  MctxPublicationConfigPrivate *priv;
+
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
   g_return_if_fail (address == NULL || G_IS_INET_ADDRESS (address));
 
-  if (addresses_equal (self->outgoing_interface, address))
+  priv = PRIV (self);
+  if (addresses_equal (priv->outgoing_interface, address))
     return;
 
-  g_set_object (&self->outgoing_interface, address);
+  g_set_object (&priv->outgoing_interface, address);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTGOING_INTERFACE]);
 }
 
@@ -1252,10 +869,11 @@ mctx_publication_config_set_outgoing_interface_string (MctxPublicationConfig  *s
   g_autoptr(GInetAddress) parsed = NULL;
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (address != NULL)
     {
-      parsed = parse_address (address, _("interface address"), error);
+      parsed = _mctx_parse_address (address, _("interface address"), error);
       if (parsed == NULL)
         return FALSE;
     }
@@ -1270,37 +888,40 @@ mctx_publication_config_set_outgoing_interface_string (MctxPublicationConfig  *s
  *
  * Gets the index of the outgoing interface.
  *
- * Returns: the interface index, or -1 if none is set
+ * Returns: the interface index, or 0 if none is set
  *
  * Since: 1.0
  */
-int
+guint
 mctx_publication_config_get_interface_index (MctxPublicationConfig *self)
 {
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), -1);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
 
-  return self->interface_index;
+  return PRIV (self)->interface_index;
 }
 
 /**
  * mctx_publication_config_set_interface_index: (set-property interface-index)
  * @self: a configuration
- * @index: the interface index, or -1 for none
+ * @index: the interface index, or 0 for none
  *
- * Sets the index of the interface that multicast leaves through.
+ * Sets the index of the interface that datagrams leave through.
  *
  * Since: 1.0
  */
 void
 mctx_publication_config_set_interface_index (MctxPublicationConfig *self,
-                                             int                    index)
+                                             guint                  index)
 {
+  MctxPublicationConfigPrivate *priv;
+
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
 
-  if (self->interface_index == index)
+  priv = PRIV (self);
+  if (priv->interface_index == index)
     return;
 
-  self->interface_index = index;
+  priv->interface_index = index;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE_INDEX]);
 }
 
@@ -1310,7 +931,7 @@ mctx_publication_config_set_interface_index (MctxPublicationConfig *self,
  *
  * Gets the name of the outgoing interface.
  *
- * Returns: (transfer none) (nullable): the interface name
+ * Returns: (nullable): the interface name
  *
  * Since: 1.0
  */
@@ -1319,15 +940,15 @@ mctx_publication_config_get_interface_name (MctxPublicationConfig *self)
 {
   g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), NULL);
 
-  return self->interface_name;
+  return PRIV (self)->interface_name;
 }
 
 /**
  * mctx_publication_config_set_interface_name: (set-property interface-name)
  * @self: a configuration
- * @name: (nullable): the interface name, such as `eth0`, or %NULL for none
+ * @name: (nullable): the interface name, or %NULL for none
  *
- * Sets the name of the interface that multicast leaves through.
+ * Sets the name of the interface that datagrams leave through.
  *
  * Since: 1.0
  */
@@ -1335,13 +956,16 @@ void
 mctx_publication_config_set_interface_name (MctxPublicationConfig *self,
                                             const char            *name)
 {
+  MctxPublicationConfigPrivate *priv;
+
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
 
-  if (g_strcmp0 (self->interface_name, name) == 0)
+  priv = PRIV (self);
+  if (g_strcmp0 (priv->interface_name, name) == 0)
     return;
 
-  g_free (self->interface_name);
-  self->interface_name = g_strdup (name);
+  g_free (priv->interface_name);
+  priv->interface_name = g_strdup (name);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERFACE_NAME]);
 }
 
@@ -1349,39 +973,42 @@ mctx_publication_config_set_interface_name (MctxPublicationConfig *self,
  * mctx_publication_config_get_ttl: (get-property ttl)
  * @self: a configuration
  *
- * Gets the multicast TTL (IPv4) or hop limit (IPv6).
+ * Gets the TTL or hop limit.
  *
- * Returns: the TTL
+ * Returns: the TTL, or -1 when it is left alone
  *
  * Since: 1.0
  */
-guint
+int
 mctx_publication_config_get_ttl (MctxPublicationConfig *self)
 {
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), DEFAULT_TTL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), -1);
 
-  return self->ttl;
+  return PRIV (self)->ttl;
 }
 
 /**
  * mctx_publication_config_set_ttl: (set-property ttl)
  * @self: a configuration
- * @ttl: the TTL or hop limit, 0 to 255
+ * @ttl: the TTL or hop limit, 0 to 255, or -1 to leave it alone
  *
- * Sets the multicast TTL (IPv4) or hop limit (IPv6).
+ * Sets the IPv4 TTL or IPv6 hop limit.
  *
  * Since: 1.0
  */
 void
 mctx_publication_config_set_ttl (MctxPublicationConfig *self,
-                                 guint                  ttl)
+                                 int                    ttl)
 {
+  MctxPublicationConfigPrivate *priv;
+
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
 
-  if (self->ttl == ttl)
+  priv = PRIV (self);
+  if (priv->ttl == ttl)
     return;
 
-  self->ttl = ttl;
+  priv->ttl = ttl;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TTL]);
 }
 
@@ -1389,26 +1016,27 @@ mctx_publication_config_set_ttl (MctxPublicationConfig *self,
  * mctx_publication_config_get_loopback: (get-property loopback)
  * @self: a configuration
  *
- * Gets whether members on the sending host receive the packets.
+ * Gets whether the host's own group members receive the datagrams.
  *
- * Returns: %TRUE if multicast loopback is on
+ * Returns: %TRUE if datagrams loop back to this host
  *
  * Since: 1.0
  */
 gboolean
 mctx_publication_config_get_loopback (MctxPublicationConfig *self)
 {
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), TRUE);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
 
-  return self->loopback;
+  return PRIV (self)->loopback;
 }
 
 /**
  * mctx_publication_config_set_loopback: (set-property loopback)
  * @self: a configuration
- * @loopback: whether members on the sending host receive the packets
+ * @loopback: whether datagrams loop back to this host
  *
- * Sets multicast loopback.
+ * Sets whether members of the group on the sending host receive the
+ * datagrams.
  *
  * Since: 1.0
  */
@@ -1416,64 +1044,24 @@ void
 mctx_publication_config_set_loopback (MctxPublicationConfig *self,
                                       gboolean               loopback)
 {
+  MctxPublicationConfigPrivate *priv;
+
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
 
+  priv = PRIV (self);
   loopback = !!loopback;
-  if (self->loopback == loopback)
+  if (priv->loopback == loopback)
     return;
 
-  self->loopback = loopback;
+  priv->loopback = loopback;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOPBACK]);
-}
-
-/**
- * mctx_publication_config_get_shared_socket: (get-property shared-socket)
- * @self: a configuration
- *
- * Gets whether the publication may share its socket.
- *
- * Returns: %TRUE if the socket may be shared
- *
- * Since: 1.0
- */
-gboolean
-mctx_publication_config_get_shared_socket (MctxPublicationConfig *self)
-{
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
-
-  return self->shared_socket;
-}
-
-/**
- * mctx_publication_config_set_shared_socket: (set-property shared-socket)
- * @self: a configuration
- * @shared: whether the publication may share one unconnected socket with
- *   publications that send alike
- *
- * Sets whether the publication may share its socket; see
- * [property@Mctx.PublicationConfig:shared-socket].
- *
- * Since: 1.0
- */
-void
-mctx_publication_config_set_shared_socket (MctxPublicationConfig *self,
-                                           gboolean               shared)
-{
-  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
-
-  shared = !!shared;
-  if (self->shared_socket == shared)
-    return;
-
-  self->shared_socket = shared;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARED_SOCKET]);
 }
 
 /**
  * mctx_publication_config_get_traffic_class: (get-property traffic-class)
  * @self: a configuration
  *
- * Gets the IPv4 type of service or IPv6 traffic class.
+ * Gets the traffic class (IPv4 type of service).
  *
  * Returns: the traffic class
  *
@@ -1484,16 +1072,15 @@ mctx_publication_config_get_traffic_class (MctxPublicationConfig *self)
 {
   g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
 
-  return self->traffic_class;
+  return PRIV (self)->traffic_class;
 }
 
 /**
  * mctx_publication_config_set_traffic_class: (set-property traffic-class)
  * @self: a configuration
- * @traffic_class: the IPv4 type of service or IPv6 traffic class, 0 to 255
+ * @traffic_class: the traffic class, 0 to 255 (`dscp << 2`, plus ECN)
  *
- * Sets the traffic class of the datagrams; see
- * [property@Mctx.PublicationConfig:traffic-class].
+ * Sets the IPv4 type of service or IPv6 traffic class of the datagrams.
  *
  * Since: 1.0
  */
@@ -1501,12 +1088,15 @@ void
 mctx_publication_config_set_traffic_class (MctxPublicationConfig *self,
                                            guint                  traffic_class)
 {
+  MctxPublicationConfigPrivate *priv;
+
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
 
-  if (self->traffic_class == traffic_class)
+  priv = PRIV (self);
+  if (priv->traffic_class == traffic_class)
     return;
 
-  self->traffic_class = traffic_class;
+  priv->traffic_class = traffic_class;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAFFIC_CLASS]);
 }
 
@@ -1514,7 +1104,7 @@ mctx_publication_config_set_traffic_class (MctxPublicationConfig *self,
  * mctx_publication_config_get_send_buffer_size: (get-property send-buffer-size)
  * @self: a configuration
  *
- * Gets the send buffer size asked for.
+ * Gets the requested send buffer size.
  *
  * Returns: the size in bytes, or 0 for the system's default
  *
@@ -1525,15 +1115,15 @@ mctx_publication_config_get_send_buffer_size (MctxPublicationConfig *self)
 {
   g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), 0);
 
-  return self->send_buffer_size;
+  return PRIV (self)->send_buffer_size;
 }
 
 /**
  * mctx_publication_config_set_send_buffer_size: (set-property send-buffer-size)
  * @self: a configuration
- * @size: the send buffer in bytes, or 0 for the system's default
+ * @size: the size in bytes, or 0 for the system's default
  *
- * Sets the socket's send buffer size.
+ * Sets the socket's send buffer size (`SO_SNDBUF`).
  *
  * Since: 1.0
  */
@@ -1541,12 +1131,15 @@ void
 mctx_publication_config_set_send_buffer_size (MctxPublicationConfig *self,
                                               guint                  size)
 {
+  MctxPublicationConfigPrivate *priv;
+
   g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
   g_return_if_fail (size <= G_MAXINT / 2);
 
-  if (self->send_buffer_size == size)
+  priv = PRIV (self);
+  if (priv->send_buffer_size == size)
     return;
 
-  self->send_buffer_size = size;
+  priv->send_buffer_size = size;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEND_BUFFER_SIZE]);
 }

@@ -1,4 +1,4 @@
-/* mctx-publication-config.h: one multicast destination and how to reach it
+/* mctx-publication-config.h: how a publication leaves the host
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -18,119 +18,91 @@ G_BEGIN_DECLS
 #define MCTX_TYPE_PUBLICATION_CONFIG (mctx_publication_config_get_type ())
 
 MCTX_AVAILABLE_IN_1_0
-G_DECLARE_FINAL_TYPE (MctxPublicationConfig, mctx_publication_config, MCTX, PUBLICATION_CONFIG, GObject)
+G_DECLARE_DERIVABLE_TYPE (MctxPublicationConfig, mctx_publication_config, MCTX, PUBLICATION_CONFIG, GObject)
+
+/**
+ * MctxPublicationConfigClass:
+ *
+ * The class of publication configurations. Its virtual functions are
+ * private: the kinds of configuration are the library's own.
+ *
+ * Since: 1.0
+ */
+struct _MctxPublicationConfigClass
+{
+  GObjectClass parent_class;
+
+  /*< private >*/
+  GSocketFamily (*get_family)  (MctxPublicationConfig  *self);
+  gboolean      (*validate)    (MctxPublicationConfig  *self,
+                                GError                **error);
+  gboolean      (*equal)       (MctxPublicationConfig  *self,
+                                MctxPublicationConfig  *other);
+  guint         (*hash)        (MctxPublicationConfig  *self);
+  void          (*copy_into)   (MctxPublicationConfig  *self,
+                                MctxPublicationConfig  *copy);
+  void          (*describe)    (MctxPublicationConfig  *self,
+                                GString                *description);
+  void          (*bind_changed) (MctxPublicationConfig *self,
+                                gboolean               host_changed,
+                                gboolean               port_changed);
+
+  gpointer padding[8];
+};
 
 MCTX_AVAILABLE_IN_1_0
-MctxPublicationConfig *mctx_publication_config_new              (const char            *group,
-                                                                 guint                  port,
-                                                                 GError               **error);
+MctxPublicationConfig *mctx_publication_config_copy                         (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-MctxPublicationConfig *mctx_publication_config_new_for_address  (GInetAddress          *group,
-                                                                 guint                  port);
-MCTX_AVAILABLE_IN_1_0
-MctxPublicationConfig *mctx_publication_config_copy             (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_equal            (MctxPublicationConfig *self,
-                                                                 MctxPublicationConfig *other);
-MCTX_AVAILABLE_IN_1_0
-guint                  mctx_publication_config_hash        (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-char                  *mctx_publication_config_to_string        (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_validate         (MctxPublicationConfig *self,
-                                                                 GError               **error);
+gboolean               mctx_publication_config_validate                     (MctxPublicationConfig  *self,
+                                                                             GError                **error);
 
 MCTX_AVAILABLE_IN_1_0
-GInetAddress          *mctx_publication_config_get_group        (MctxPublicationConfig *self);
+GInetAddress          *mctx_publication_config_get_outgoing_interface        (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_group        (MctxPublicationConfig *self,
-                                                                 GInetAddress          *group);
+void                   mctx_publication_config_set_outgoing_interface        (MctxPublicationConfig  *self,
+                                                                             GInetAddress           *address);
 MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_set_group_string (MctxPublicationConfig *self,
-                                                                 const char            *group,
-                                                                 GError               **error);
+gboolean               mctx_publication_config_set_outgoing_interface_string (MctxPublicationConfig  *self,
+                                                                             const char             *address,
+                                                                             GError                **error);
 MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_is_ssm           (MctxPublicationConfig *self);
-
+guint                  mctx_publication_config_get_interface_index           (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-guint                  mctx_publication_config_get_port         (MctxPublicationConfig *self);
+void                   mctx_publication_config_set_interface_index           (MctxPublicationConfig  *self,
+                                                                             guint                   index);
 MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_port         (MctxPublicationConfig *self,
-                                                                 guint                  port);
-
+const char            *mctx_publication_config_get_interface_name            (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-GInetAddress          *mctx_publication_config_get_source_address        (MctxPublicationConfig *self);
+void                   mctx_publication_config_set_interface_name            (MctxPublicationConfig  *self,
+                                                                             const char             *name);
 MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_source_address        (MctxPublicationConfig *self,
-                                                                          GInetAddress          *address);
+GInetSocketAddress    *mctx_publication_config_dup_bind_address              (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_set_source_address_string (MctxPublicationConfig *self,
-                                                                          const char            *address,
-                                                                          GError               **error);
-
+void                   mctx_publication_config_set_bind_address              (MctxPublicationConfig  *self,
+                                                                             GInetSocketAddress     *address);
 MCTX_AVAILABLE_IN_1_0
-guint                  mctx_publication_config_get_source_port  (MctxPublicationConfig *self);
+gboolean               mctx_publication_config_set_bind_address_string       (MctxPublicationConfig  *self,
+                                                                             const char             *address,
+                                                                             GError                **error);
 MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_source_port  (MctxPublicationConfig *self,
-                                                                 guint                  port);
-
+int                    mctx_publication_config_get_ttl                       (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-GInetSocketAddress    *mctx_publication_config_dup_bind_address        (MctxPublicationConfig *self);
+void                   mctx_publication_config_set_ttl                       (MctxPublicationConfig  *self,
+                                                                             int                     ttl);
 MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_bind_address        (MctxPublicationConfig *self,
-                                                                        GInetSocketAddress    *address);
+gboolean               mctx_publication_config_get_loopback                  (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_set_bind_address_string (MctxPublicationConfig *self,
-                                                                        const char            *address,
-                                                                        GError               **error);
-
+void                   mctx_publication_config_set_loopback                  (MctxPublicationConfig  *self,
+                                                                             gboolean                loopback);
 MCTX_AVAILABLE_IN_1_0
-GInetAddress          *mctx_publication_config_get_outgoing_interface        (MctxPublicationConfig *self);
+guint                  mctx_publication_config_get_traffic_class             (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_outgoing_interface        (MctxPublicationConfig *self,
-                                                                              GInetAddress          *address);
+void                   mctx_publication_config_set_traffic_class             (MctxPublicationConfig  *self,
+                                                                             guint                   traffic_class);
 MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_set_outgoing_interface_string (MctxPublicationConfig *self,
-                                                                              const char            *address,
-                                                                              GError               **error);
-
+guint                  mctx_publication_config_get_send_buffer_size          (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
-int                    mctx_publication_config_get_interface_index (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_interface_index (MctxPublicationConfig *self,
-                                                                    int                    index);
-
-MCTX_AVAILABLE_IN_1_0
-const char            *mctx_publication_config_get_interface_name (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_interface_name (MctxPublicationConfig *self,
-                                                                   const char            *name);
-
-MCTX_AVAILABLE_IN_1_0
-guint                  mctx_publication_config_get_ttl          (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_ttl          (MctxPublicationConfig *self,
-                                                                 guint                  ttl);
-
-MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_get_loopback     (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_loopback     (MctxPublicationConfig *self,
-                                                                 gboolean               loopback);
-MCTX_AVAILABLE_IN_1_0
-guint                  mctx_publication_config_get_traffic_class (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_traffic_class (MctxPublicationConfig *self,
-                                                                  guint                  traffic_class);
-MCTX_AVAILABLE_IN_1_0
-guint                  mctx_publication_config_get_send_buffer_size (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_send_buffer_size (MctxPublicationConfig *self,
-                                                                     guint                  size);
-MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_config_get_shared_socket (MctxPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_config_set_shared_socket (MctxPublicationConfig *self,
-                                                                  gboolean               shared);
+void                   mctx_publication_config_set_send_buffer_size          (MctxPublicationConfig  *self,
+                                                                             guint                   size);
 
 G_END_DECLS

@@ -1086,7 +1086,7 @@ detach_socket (MctxPublication *self)
  * (its sends fail with %G_IO_ERROR_CLOSED). Sends in flight on other
  * threads finish first.
  *
- * A shared socket ([property@Mctx.PublicationConfig:shared-socket]) cannot
+ * A shared socket ([property@Mctx.UdpPublicationConfig:shared-socket]) cannot
  * be stolen: other publications send through it.
  *
  * Returns: (transfer full) (nullable): the socket, or %NULL if it was

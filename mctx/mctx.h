@@ -19,6 +19,7 @@
 #include "mctx-paced-sender.h"
 #include "mctx-publication.h"
 #include "mctx-publication-config.h"
+#include "mctx-udp-publication-config.h"
 #include "mctx-send-outcome.h"
 #include "mctx-send-report.h"
 #include "mctx-stamp.h"

@@ -30,7 +30,7 @@ add (MctxContext *context,
   g_autoptr(GError) error = NULL;
   MctxPublication *publication;
 
-  config = mctx_publication_config_new (group, port, &error);
+  config = mctx_udp_publication_config_new (group, port, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_interface_name (config, interface);
   mctx_publication_config_set_loopback (config, TRUE);
@@ -302,11 +302,11 @@ add_shared (MctxContext *context,
             guint        ttl,
             GError     **error)
 {
-  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, port, NULL);
+  g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (group, port, NULL);
 
   mctx_publication_config_set_interface_name (config, "vsa");
   mctx_publication_config_set_ttl (config, ttl);
-  mctx_publication_config_set_shared_socket (config, TRUE);
+  mctx_udp_publication_config_set_shared_socket (MCTX_UDP_PUBLICATION_CONFIG (config), TRUE);
   return mctx_context_add_publication (context, config, error);
 }
 
@@ -416,7 +416,7 @@ static void
 test_shared_at_scale (void)
 {
   g_autoptr(MctxContext) context = mctx_context_new ();
-  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new ("239.5.0.1", 5000, NULL);
+  g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new ("239.5.0.1", 5000, NULL);
   g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
   g_autoptr(GError) error = NULL;
   struct rlimit limit, lowered;
@@ -441,7 +441,7 @@ test_shared_at_scale (void)
   g_assert_cmpuint (count_open_files (), <=, before + 2);
   setrlimit (RLIMIT_NOFILE, &limit);
 
-  mctx_publication_config_set_shared_socket (config, TRUE);
+  mctx_udp_publication_config_set_shared_socket (MCTX_UDP_PUBLICATION_CONFIG (config), TRUE);
   g_assert_null (mctx_context_add_publication_with_socket (context, config, socket, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }

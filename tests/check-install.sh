@@ -84,7 +84,7 @@ meson devenv -C "$build" "$python" -c '
 import gi
 gi.require_version("Mctx", "1.0")
 from gi.repository import Mctx
-config = Mctx.PublicationConfig("239.1.2.3", 5000)
+config = Mctx.UdpPublicationConfig("239.1.2.3", 5000)
 assert config.get_port() == 5000, config
 assert hasattr(Mctx, "_overrides_module"), "no overrides"
 print("devenv: overrides found")

@@ -25,14 +25,14 @@ config_new (guint16     port,
             const char *source)
 {
   g_autoptr(GError) error = NULL;
-  MctxPublicationConfig *config = mctx_publication_config_new (GROUP, port, &error);
+  MctxPublicationConfig *config = mctx_udp_publication_config_new (GROUP, port, &error);
 
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
   g_assert_no_error (error);
   if (source != NULL)
     {
-      mctx_publication_config_set_source_address_string (config, source, &error);
+      mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), source, &error);
       g_assert_no_error (error);
     }
   return config;
@@ -381,7 +381,7 @@ test_announce_tuple_no_source (void)
   mctx_test_run ("ip link set noaddr0 up");
   mctx_test_run ("ip link set noaddr1 up");
 
-  config = mctx_publication_config_new (GROUP, 6500, &error);
+  config = mctx_udp_publication_config_new (GROUP, 6500, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_interface_name (config, "noaddr0");
   publication = mctx_test_add_publication (context, config);
@@ -507,7 +507,7 @@ test_config_is_copied (void)
   g_test_summary ("The publication's config is a copy: changing the caller's config later changes nothing.");
 
   publication = mctx_test_add_publication (context, config);
-  mctx_publication_config_set_port (config, 6601);
+  mctx_udp_publication_config_set_port (MCTX_UDP_PUBLICATION_CONFIG (config), 6601);
 
   {
     g_autoptr(MctxPublicationConfig) copy = mctx_publication_dup_config (publication);
@@ -516,12 +516,12 @@ test_config_is_copied (void)
 
     g_assert_true (copy != config);
     g_assert_true (copy != again);
-    g_assert_cmpuint (mctx_publication_config_get_port (copy), ==, 6600);
+    g_assert_cmpuint (mctx_udp_publication_config_get_port (MCTX_UDP_PUBLICATION_CONFIG (copy)), ==, 6600);
 
     /* Changing a copy changes neither the publication nor the duplicate
      * check: the same configuration is still refused. */
-    mctx_publication_config_set_port (copy, 6601);
-    g_assert_cmpuint (mctx_publication_config_get_port (again), ==, 6600);
+    mctx_udp_publication_config_set_port (MCTX_UDP_PUBLICATION_CONFIG (copy), 6601);
+    g_assert_cmpuint (mctx_udp_publication_config_get_port (MCTX_UDP_PUBLICATION_CONFIG (again)), ==, 6600);
     g_assert_cmpuint (g_inet_socket_address_get_port (mctx_publication_get_destination (publication)), ==, 6600);
     g_assert_null (mctx_context_add_publication (context, again, &duplicate_error));
     g_assert_error (duplicate_error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
@@ -567,7 +567,7 @@ test_with_socket (void)
 
   g_socket_set_blocking (socket, TRUE);
   config = config_new (port, "127.0.0.1");
-  mctx_publication_config_set_source_port (config, 41000);
+  mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config), 41000);
   mctx_publication_config_set_ttl (config, 3);
 
   publication = mctx_context_add_publication_with_socket (context, config, socket, &error);
@@ -598,7 +598,7 @@ test_with_bound_socket (void)
 
   bind_gsocket (socket, "127.0.0.1", 41001);
   config = config_new (port, "127.0.0.1");
-  mctx_publication_config_set_source_port (config, 41001);
+  mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config), 41001);
 
   publication = mctx_context_add_publication_with_socket (context, config, socket, &error);
   g_assert_no_error (error);
@@ -640,7 +640,7 @@ test_with_socket_mismatch (void)
   tcp = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
 
-  mctx_publication_config_set_source_port (config, 41002);
+  mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config), 41002);
   bind_gsocket (other_port, "127.0.0.1", 41003);
   bind_gsocket (other_address, "127.0.0.2", 41002);
 
@@ -720,7 +720,7 @@ test_with_fd (void)
     struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (41010),
                                    .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
 
-    mctx_publication_config_set_source_port (config, 41011);
+    mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config), 41011);
     bound_fd = socket (AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     g_assert_cmpint (bind (bound_fd, (struct sockaddr *) &address, sizeof address), ==, 0);
     g_assert_null (mctx_context_add_publication_with_fd (context, config, bound_fd, &error));
@@ -767,7 +767,7 @@ test_preconditions (void)
 
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_failed ();
-  g_test_trap_assert_stderr ("*mctx_context_add_publication*MCTX_IS_PUBLICATION_CONFIG*");
+  g_test_trap_assert_stderr ("*mctx_context_add_publication*MCTX_IS_UDP_PUBLICATION_CONFIG*");
 }
 
 /* Only a context makes a publication ready: constructed any other way,
@@ -796,7 +796,7 @@ add_via (MctxContext  *context,
          const char   *interface,
          GError      **error)
 {
-  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new ("ff3e::8000:1", port, NULL);
+  g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new ("ff3e::8000:1", port, NULL);
 
   g_assert_true (mctx_publication_config_set_outgoing_interface_string (config, interface, NULL));
   return mctx_context_add_publication (context, config, error);
@@ -923,7 +923,7 @@ test_duplicates_at_scale (void)
   for (guint i = 0; i < 2000; i++)
     {
       g_autofree char *group = g_strdup_printf ("239.2.%u.%u", i / 250, i % 250 + 1);
-      g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, 5000, NULL);
+      g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (group, 5000, NULL);
 
       mctx_publication_config_set_interface_name (config, "lo");
       g_assert_nonnull (mctx_context_add_publication (context, config, &error));
@@ -933,7 +933,7 @@ test_duplicates_at_scale (void)
   for (guint i = 0; i < 2000; i += 97)
     {
       g_autofree char *group = g_strdup_printf ("239.2.%u.%u", i / 250, i % 250 + 1);
-      g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (group, 5000, NULL);
+      g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (group, 5000, NULL);
       MctxPublication *publication;
 
       mctx_publication_config_set_interface_name (config, "lo");

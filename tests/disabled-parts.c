@@ -27,7 +27,7 @@ test_metrics_disabled (void)
 
   g_test_summary ("Without counting, snapshots are NULL and a metrics writer is refused");
 
-  config = mctx_publication_config_new ("239.1.2.3", 5000, &error);
+  config = mctx_udp_publication_config_new ("239.1.2.3", 5000, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
   g_assert_no_error (error);
@@ -49,7 +49,7 @@ static void
 test_raw_disabled (void)
 {
   g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
-  g_autoptr(MctxRawPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(MctxPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("Without raw transmit, raw publications are refused and nothing is capable");

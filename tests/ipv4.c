@@ -21,7 +21,7 @@ config_new (const char *group,
             guint16     port)
 {
   g_autoptr(GError) error = NULL;
-  MctxPublicationConfig *config = mctx_publication_config_new (group, port, &error);
+  MctxPublicationConfig *config = mctx_udp_publication_config_new (group, port, &error);
 
   g_assert_no_error (error);
   return config;
@@ -76,7 +76,7 @@ test_send_ttl_source_port (void)
   config = config_new (GROUP, port);
   set_interface (config, "127.0.0.1");
   mctx_publication_config_set_ttl (config, 9);
-  mctx_publication_config_set_source_port (config, 40001);
+  mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config), 40001);
 
   publication = mctx_context_add_publication (context, config, &error);
   g_assert_no_error (error);
@@ -249,7 +249,7 @@ test_bind_not_local (void)
   g_test_summary ("Operating-system failures name the step and the address, and leave the context as it was.");
 
   set_interface (config, "127.0.0.1");
-  mctx_publication_config_set_source_address_string (config, "192.0.2.7", &error);
+  mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), "192.0.2.7", &error);
   g_assert_no_error (error);
 
   g_assert_null (mctx_context_add_publication (context, config, &error));

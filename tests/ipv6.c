@@ -27,12 +27,12 @@ config_new (const char *group,
             const char *source)
 {
   g_autoptr(GError) error = NULL;
-  MctxPublicationConfig *config = mctx_publication_config_new (group, port, &error);
+  MctxPublicationConfig *config = mctx_udp_publication_config_new (group, port, &error);
 
   g_assert_no_error (error);
   if (source != NULL)
     {
-      mctx_publication_config_set_source_address_string (config, source, &error);
+      mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), source, &error);
       g_assert_no_error (error);
     }
   return config;
@@ -97,7 +97,7 @@ test_ssm_interface_local (void)
 
   config = config_new (SSM_LOCAL_GROUP, port, "fd00::1");
   mctx_publication_config_set_ttl (config, 5);
-  g_assert_true (mctx_publication_config_is_ssm (config));
+  g_assert_true (mctx_udp_publication_config_is_ssm (MCTX_UDP_PUBLICATION_CONFIG (config)));
   publication = mctx_test_add_publication (context, config);
 
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, v6a);

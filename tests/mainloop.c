@@ -33,7 +33,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   fixture->receiver = mctx_test_receiver_ipv4 (GROUP, "127.0.0.1", 0, &fixture->port);
-  config = mctx_publication_config_new (GROUP, fixture->port, &error);
+  config = mctx_udp_publication_config_new (GROUP, fixture->port, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
   g_assert_no_error (error);
@@ -288,7 +288,7 @@ slow_link_set_up (SlowLink      *link,
   link->remote = mctx_test_receiver_ipv4 (GROUP, "198.51.100.2", 0, &port);
   mctx_test_peer_leave (link->peer);
 
-  config = mctx_publication_config_new (GROUP, port, &error);
+  config = mctx_udp_publication_config_new (GROUP, port, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, "198.51.100.1", &error);
   g_assert_no_error (error);

@@ -22,7 +22,7 @@ add (MctxContext *context,
   g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GError) error = NULL;
 
-  config = mctx_publication_config_new (GROUP, port, &error);
+  config = mctx_udp_publication_config_new (GROUP, port, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
   g_assert_no_error (error);
@@ -123,7 +123,7 @@ test_would_block_counted (void)
   mctx_test_run ("ip address add 198.51.100.1/24 dev mwb0");
   mctx_test_run ("tc qdisc add dev mwb0 root tbf rate 8kbit burst 1600 limit 10000000");
 
-  config = mctx_publication_config_new (GROUP, 5000, &error);
+  config = mctx_udp_publication_config_new (GROUP, 5000, &error);
   mctx_publication_config_set_outgoing_interface_string (config, "198.51.100.1", &error);
   g_assert_no_error (error);
   publication = mctx_context_add_publication (context, config, &error);

@@ -22,10 +22,10 @@ config_new (const char *group,
             const char *interface)
 {
   g_autoptr(GError) error = NULL;
-  MctxPublicationConfig *config = mctx_publication_config_new (group, 5000, &error);
+  MctxPublicationConfig *config = mctx_udp_publication_config_new (group, 5000, &error);
 
   g_assert_no_error (error);
-  mctx_publication_config_set_source_address_string (config, source, &error);
+  mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), source, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, interface, &error);
   g_assert_no_error (error);
@@ -106,7 +106,7 @@ test_ipv6_source (void)
 
   g_test_summary ("IPv6 source: bound exactly and resolved to its interface.");
 
-  mctx_publication_config_set_source_port (config, 4000);
+  mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config), 4000);
   resolve (config, &plan);
   assert_bind (&plan, "fd00::1", 4000, 0);
   g_assert_cmpuint (plan.ifindex, ==, veth_index);
@@ -161,7 +161,7 @@ test_ipv6_index_only (void)
   _mctx_publication_plan_clear (&plan);
 
   mctx_publication_config_set_interface_name (by_name, "pa");
-  mctx_publication_config_set_source_port (by_name, 4001);
+  mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (by_name), 4001);
   resolve (by_name, &plan);
   assert_bind (&plan, "::", 4001, 0);
   g_assert_cmpuint (plan.ifindex, ==, veth_index);

@@ -26,7 +26,7 @@ static MctxPublicationConfig *
 loopback_config (guint16 port)
 {
   g_autoptr(GError) error = NULL;
-  MctxPublicationConfig *config = mctx_publication_config_new (GROUP, port, &error);
+  MctxPublicationConfig *config = mctx_udp_publication_config_new (GROUP, port, &error);
 
   g_assert_no_error (error);
   mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", &error);
@@ -223,11 +223,11 @@ test_refused_socket_untouched (void)
   }
 
   taken_port = loopback_config (5000);
-  mctx_publication_config_set_source_address_string (taken_port, "127.0.0.1", &error);
+  mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (taken_port), "127.0.0.1", &error);
   g_assert_no_error (error);
-  mctx_publication_config_set_source_port (taken_port, port);
+  mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (taken_port), port);
   /* 239.1.2.3 has no route in a namespace with only lo. */
-  no_route = mctx_publication_config_new (GROUP, 5000, &error);
+  no_route = mctx_udp_publication_config_new (GROUP, 5000, &error);
   g_assert_no_error (error);
 
   /* A GSocket. */
@@ -296,9 +296,9 @@ test_queue_drop_is_error (gconstpointer data)
       mctx_test_peer_enter (peer);
       receiver = mctx_test_receiver_ipv6 ("ff3e::8000:7", if_nametoindex ("qdb"), NULL, 0, &port);
       mctx_test_peer_leave (peer);
-      config = mctx_publication_config_new ("ff3e::8000:7", port, &error);
+      config = mctx_udp_publication_config_new ("ff3e::8000:7", port, &error);
       g_assert_no_error (error);
-      mctx_publication_config_set_source_address_string (config, "fd00:7::1", &error);
+      mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), "fd00:7::1", &error);
     }
   else
     {
@@ -307,7 +307,7 @@ test_queue_drop_is_error (gconstpointer data)
       mctx_test_peer_enter (peer);
       receiver = mctx_test_receiver_ipv4 (GROUP, "198.51.100.2", 0, &port);
       mctx_test_peer_leave (peer);
-      config = mctx_publication_config_new (GROUP, port, &error);
+      config = mctx_udp_publication_config_new (GROUP, port, &error);
       g_assert_no_error (error);
       mctx_publication_config_set_outgoing_interface_string (config, "198.51.100.1", &error);
     }
@@ -401,9 +401,9 @@ test_stale_icmp_error (void)
   mctx_test_peer_leave (peer);
   g_assert_cmpint (forger, >=, 0);
 
-  config = mctx_publication_config_new (GROUP, port, &error);
+  config = mctx_udp_publication_config_new (GROUP, port, &error);
   g_assert_no_error (error);
-  mctx_publication_config_set_source_address_string (config, "198.51.100.1", &error);
+  mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), "198.51.100.1", &error);
   g_assert_no_error (error);
   publication = mctx_test_add_publication (context, config);
   local = mctx_publication_get_local_address (publication);
@@ -482,7 +482,7 @@ test_undeliverable_group (gconstpointer data)
   g_test_summary ("IPv6 groups of scope 0, and interface-local groups without loopback, "
                   "are refused with MCTX_ERROR_UNDELIVERABLE_GROUP");
 
-  config = mctx_publication_config_new (test->group, 5000, &error);
+  config = mctx_udp_publication_config_new (test->group, 5000, &error);
   g_assert_no_error (error);
   mctx_publication_config_set_interface_name (config, "lo");
   mctx_publication_config_set_loopback (config, test->loopback);

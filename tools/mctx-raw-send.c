@@ -33,40 +33,30 @@
 static gboolean opt_route_selected;
 static gboolean opt_allow_any_destination;
 
-/* "192.0.2.7", "192.0.2.7:4000" or "[fd00::1]:4000". */
+/* "192.0.2.7", "192.0.2.7:4000", "fe80::1%eth0" or "[fd00::1]:4000" into
+ * @config's bind address (at port 0: raw sockets have none); the port is
+ * the inner datagram's source port. */
 static GInetAddress *
-parse_bind (const char  *text,
-            int         *port,
-            char       **scope,
-            GError     **error)
+parse_bind (MctxPublicationConfig  *config,
+            const char             *text,
+            int                    *port,
+            GError                **error)
 {
-  g_autoptr(MctxPublicationConfig) parser = NULL;
-  g_autofree char *unscoped = NULL;
-  const char *percent = strchr (text, '%');
-  GInetAddress *address;
+  g_autoptr(GInetSocketAddress) bind = NULL;
+  g_autoptr(GSocketAddress) unported = NULL;
 
-  /* An IPv6 scope (fe80::1%eth0, [fe80::1%2]:4000) is handed back apart:
-   * it selects the interface. */
-  if (percent != NULL)
-    {
-      const char *end = strchr (percent, ']');
-
-      *scope = end != NULL ? g_strndup (percent + 1, (gsize) (end - percent - 1)) : g_strdup (percent + 1);
-      unscoped = g_strdup_printf ("%.*s%s", (int) (percent - text), text, end != NULL ? end : "");
-      text = unscoped;
-    }
-
-  address = g_inet_address_new_from_string (text);
-  if (address != NULL)
-    return address;
-
-  /* Reuse the library's ADDRESS:PORT parser and its message. */
-  parser = g_object_new (MCTX_TYPE_PUBLICATION_CONFIG, NULL);
-  if (!mctx_publication_config_set_bind_address_string (parser, text, error))
+  if (!mctx_publication_config_set_bind_address_string (config, text, error))
     return NULL;
 
-  *port = (int) mctx_publication_config_get_source_port (parser);
-  return g_object_ref (mctx_publication_config_get_source_address (parser));
+  bind = mctx_publication_config_dup_bind_address (config);
+  *port = g_inet_socket_address_get_port (bind);
+  unported = g_object_new (G_TYPE_INET_SOCKET_ADDRESS,
+                           "address", g_inet_socket_address_get_address (bind),
+                           NULL);
+  if (g_socket_address_get_family (G_SOCKET_ADDRESS (bind)) == G_SOCKET_FAMILY_IPV6)
+    g_object_set (unported, "scope-id", g_inet_socket_address_get_scope_id (bind), NULL);
+  mctx_publication_config_set_bind_address (config, G_INET_SOCKET_ADDRESS (unported));
+  return g_object_ref (g_inet_socket_address_get_address (bind));
 }
 
 /* The address this host would send to @group from: what a UDP socket
@@ -119,41 +109,29 @@ egress_source (GInetAddress  *group,
  * --interface-name) into @config. */
 static gboolean
 apply_egress (MctxToolOptions           *options,
-              MctxRawPublicationConfig  *config,
+              MctxPublicationConfig     *config,
               GInetAddress             **bind_address,
               int                       *bind_port,
               GError                   **error)
 {
   if (options->bind != NULL)
     {
-      g_autofree char *scope = NULL;
-
-      *bind_address = parse_bind (options->bind, bind_port, &scope, error);
+      *bind_address = parse_bind (config, options->bind, bind_port, error);
       if (*bind_address == NULL)
         return FALSE;
-      mctx_raw_publication_config_set_bind_address (config, *bind_address);
-      /* The library turns a scope into the interface it names. */
-      if (scope != NULL)
-        {
-          g_autofree char *host = g_inet_address_to_string (*bind_address);
-          g_autofree char *scoped = g_strconcat (host, "%", scope, NULL);
-
-          if (!mctx_raw_publication_config_set_bind_address_string (config, scoped, error))
-            return FALSE;
-        }
     }
   if (options->interface != NULL &&
-      !mctx_raw_publication_config_set_outgoing_interface_string (config, options->interface, error))
+      !mctx_publication_config_set_outgoing_interface_string (config, options->interface, error))
     return FALSE;
   if (options->interface_index >= 0)
-    mctx_raw_publication_config_set_interface_index (config, options->interface_index);
-  mctx_raw_publication_config_set_interface_name (config, options->interface_name);
+    mctx_publication_config_set_interface_index (config, (guint) options->interface_index);
+  mctx_publication_config_set_interface_name (config, options->interface_name);
   return TRUE;
 }
 
 static MctxRawPublication *
 add_publication (MctxRawContext            *context,
-                 MctxRawPublicationConfig  *config,
+                 MctxPublicationConfig     *config,
                  int                       *status)
 {
   g_autoptr(GError) error = NULL;
@@ -337,7 +315,7 @@ static int
 send_control (MctxToolOptions *options)
 {
   g_autoptr(MctxRawContext) context = NULL;
-  g_autoptr(MctxRawPublicationConfig) config = NULL;
+  g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GInetAddress) bind_address = NULL;
   g_autoptr(GBytes) datagram = NULL;
   g_autoptr(GError) error = NULL;
@@ -377,9 +355,9 @@ send_control (MctxToolOptions *options)
   config = mctx_raw_publication_config_new_control (data[0] >> 4 == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
   if (!apply_egress (options, config, &bind_address, &bind_port, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
-  mctx_raw_publication_config_set_loopback (config, !options->no_loopback);
-  if (!mctx_raw_publication_config_validate (config, &error) ||
-      !mctx_raw_publication_config_validate_datagram (config, data, len, &error))
+  mctx_publication_config_set_loopback (config, !options->no_loopback);
+  if (!mctx_publication_config_validate (config, &error) ||
+      !mctx_raw_publication_config_validate_datagram (MCTX_RAW_PUBLICATION_CONFIG (config), data, len, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
 
   context = mctx_raw_context_new ();
@@ -417,7 +395,7 @@ main (int    argc,
     { NULL }
   };
   g_autoptr(MctxRawContext) context = NULL;
-  g_autoptr(MctxRawPublicationConfig) config = NULL;
+  g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GInetAddress) group = NULL;
   g_autoptr(GInetAddress) bind_address = NULL;
   g_autoptr(GInetAddress) source = NULL;
@@ -455,12 +433,12 @@ main (int    argc,
   config = mctx_raw_publication_config_new (family);
   if (!apply_egress (&options, config, &bind_address, &bind_port, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
-  mctx_raw_publication_config_set_route_selected (config, opt_route_selected);
-  mctx_raw_publication_config_set_allow_any_destination (config, opt_allow_any_destination);
+  mctx_raw_publication_config_set_route_selected (MCTX_RAW_PUBLICATION_CONFIG (config), opt_route_selected);
+  mctx_raw_publication_config_set_allow_any_destination (MCTX_RAW_PUBLICATION_CONFIG (config), opt_allow_any_destination);
   if (family == G_SOCKET_FAMILY_IPV4)
-    mctx_raw_publication_config_set_loopback (config, !options.no_loopback);
+    mctx_publication_config_set_loopback (config, !options.no_loopback);
 
-  if (!mctx_raw_publication_config_validate (config, &error))
+  if (!mctx_publication_config_validate (config, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
 
   /* The datagram's source: given, else the egress the options name, else
@@ -485,7 +463,7 @@ main (int    argc,
 
   if (source == NULL)
     {
-      GInetAddress *named = mctx_raw_publication_config_get_outgoing_interface (config);
+      GInetAddress *named = mctx_publication_config_get_outgoing_interface (config);
 
       if (named == NULL)
         named = bind_address;

@@ -616,7 +616,7 @@ static MctxPublicationConfig *
 build_config (MctxToolOptions  *options,
               GError          **error)
 {
-  g_autoptr(MctxPublicationConfig) config = mctx_publication_config_new (options->group, options->port, error);
+  g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (options->group, options->port, error);
 
   if (config == NULL)
     return NULL;
@@ -627,21 +627,31 @@ build_config (MctxToolOptions  *options,
                            _("--bind cannot be combined with --source or --source-port"));
       return NULL;
     }
+  /* The tools' --bind names a port, as the seed's does. */
+  if (options->bind != NULL && (options->bind[0] == '\0' || strrchr (options->bind, ':') == NULL ||
+                                g_str_has_suffix (options->bind, "]") ||
+                                (options->bind[0] != '[' && strchr (options->bind, ':') != strrchr (options->bind, ':'))))
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_ADDRESS,
+                   _("Invalid bind address “%s”: expected ADDRESS:PORT, with IPv6 addresses in brackets"),
+                   options->bind);
+      return NULL;
+    }
   if ((options->bind != NULL &&
        !mctx_publication_config_set_bind_address_string (config, options->bind, error)) ||
       (options->source != NULL &&
-       !mctx_publication_config_set_source_address_string (config, options->source, error)) ||
+       !mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), options->source, error)) ||
       (options->interface != NULL &&
        !mctx_publication_config_set_outgoing_interface_string (config, options->interface, error)))
     return NULL;
 
   if (options->source_port >= 0)
-    mctx_publication_config_set_source_port (config, (guint) options->source_port);
+    mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config), (guint) options->source_port);
   if (options->interface_index >= 0)
-    mctx_publication_config_set_interface_index (config, options->interface_index);
+    mctx_publication_config_set_interface_index (config, (guint) options->interface_index);
   mctx_publication_config_set_interface_name (config, options->interface_name);
   if (options->ttl >= 0)
-    mctx_publication_config_set_ttl (config, (guint) options->ttl);
+    mctx_publication_config_set_ttl (config, options->ttl);
   mctx_publication_config_set_loopback (config, !options->no_loopback);
   if (options->dscp >= 0)
     mctx_publication_config_set_traffic_class (config, (guint) options->dscp << 2);

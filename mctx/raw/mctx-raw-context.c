@@ -106,8 +106,8 @@ mctx_raw_context_init (MctxRawContext *self)
 {
   /* Dropping the context closes what it still holds. */
   self->publications = g_hash_table_new_full (NULL, NULL, NULL, close_publication);
-  self->by_config = g_hash_table_new ((GHashFunc) mctx_raw_publication_config_hash,
-                                      (GEqualFunc) mctx_raw_publication_config_equal);
+  self->by_config = g_hash_table_new ((GHashFunc) _mctx_publication_config_hash,
+                                      (GEqualFunc) _mctx_publication_config_equal);
   self->interfaces = _mctx_interface_cache_new ();
   self->next_id = 1;
 }
@@ -131,7 +131,7 @@ mctx_raw_context_new (void)
  * none; ids start at 1) has it. */
 static gboolean
 check_not_duplicate (MctxRawContext            *self,
-                     MctxRawPublicationConfig  *config,
+                     MctxPublicationConfig     *config,
                      guint                      except_id,
                      GError                   **error)
 {
@@ -185,7 +185,7 @@ unindex_publication (MctxRawContext *self,
  */
 MctxRawPublication *
 mctx_raw_context_add_publication (MctxRawContext            *self,
-                                  MctxRawPublicationConfig  *config,
+                                  MctxPublicationConfig     *config,
                                   GError                   **error)
 {
   MctxRawPublication *publication;
@@ -241,7 +241,7 @@ check_known (MctxRawContext  *self,
 MctxRawPublication *
 mctx_raw_context_replace_publication (MctxRawContext            *self,
                                       guint                      id,
-                                      MctxRawPublicationConfig  *config,
+                                      MctxPublicationConfig     *config,
                                       GError                   **error)
 {
   MctxRawPublication *publication;

@@ -25,12 +25,12 @@ MCTX_AVAILABLE_IN_1_0
 MctxRawContext     *mctx_raw_context_new                     (void);
 MCTX_AVAILABLE_IN_1_0
 MctxRawPublication *mctx_raw_context_add_publication         (MctxRawContext            *self,
-                                                              MctxRawPublicationConfig  *config,
+                                                              MctxPublicationConfig     *config,
                                                               GError                   **error);
 MCTX_AVAILABLE_IN_1_0
 MctxRawPublication *mctx_raw_context_replace_publication     (MctxRawContext            *self,
                                                               guint                      id,
-                                                              MctxRawPublicationConfig  *config,
+                                                              MctxPublicationConfig     *config,
                                                               GError                   **error);
 MCTX_AVAILABLE_IN_1_0
 MctxRawPublication *mctx_raw_context_get_publication         (MctxRawContext            *self,

@@ -15,7 +15,6 @@ guint32            _mctx_raw_checksum_add                     (guint32          
                                                                gsize                      len);
 guint16            _mctx_raw_checksum_finish                  (guint32                    sum);
 
-gboolean           _mctx_raw_publication_config_has_interface (MctxRawPublicationConfig  *self);
 
 gboolean           _mctx_raw_datagram_check                   (GSocketFamily              family,
                                                                gboolean                   control,
@@ -49,11 +48,11 @@ gboolean           _mctx_raw_check_link                       (guint            
                                                                GError                   **error);
 
 MctxRawPublication *_mctx_raw_publication_new                 (guint                      id,
-                                                               MctxRawPublicationConfig  *config,
+                                                               MctxPublicationConfig     *config,
                                                                MctxInterfaceCache        *interfaces,
                                                                GError                   **error);
 void               _mctx_raw_publication_close                (MctxRawPublication        *self);
-MctxRawPublicationConfig *_mctx_raw_publication_get_config    (MctxRawPublication        *self);
+MctxPublicationConfig    *_mctx_raw_publication_get_config    (MctxRawPublication        *self);
 
 MctxRawSendReport *_mctx_raw_send_report_new                  (GSocketFamily              family,
                                                                const guint8              *datagram,

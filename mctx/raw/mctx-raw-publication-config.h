@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "../mctx-version-macros.h"
+#include "../mctx-publication-config.h"
 
 G_BEGIN_DECLS
 
@@ -37,90 +38,33 @@ typedef enum {
 #define MCTX_TYPE_RAW_PUBLICATION_CONFIG (mctx_raw_publication_config_get_type ())
 
 MCTX_AVAILABLE_IN_1_0
-G_DECLARE_FINAL_TYPE (MctxRawPublicationConfig, mctx_raw_publication_config, MCTX, RAW_PUBLICATION_CONFIG, GObject)
+G_DECLARE_FINAL_TYPE (MctxRawPublicationConfig, mctx_raw_publication_config, MCTX, RAW_PUBLICATION_CONFIG, MctxPublicationConfig)
 
 MCTX_AVAILABLE_IN_1_0
-MctxRawPublicationConfig *mctx_raw_publication_config_new      (GSocketFamily             family);
+MctxPublicationConfig *mctx_raw_publication_config_new                      (GSocketFamily             family);
 MCTX_AVAILABLE_IN_1_0
-MctxRawPublicationConfig *mctx_raw_publication_config_new_control (GSocketFamily          family);
+MctxPublicationConfig *mctx_raw_publication_config_new_control              (GSocketFamily             family);
 MCTX_AVAILABLE_IN_1_0
-MctxRawPublicationConfig *mctx_raw_publication_config_copy     (MctxRawPublicationConfig *self);
+gboolean               mctx_raw_publication_config_validate_datagram        (MctxRawPublicationConfig *self,
+                                                                             const guint8             *data,
+                                                                             gsize                     len,
+                                                                             GError                  **error);
 MCTX_AVAILABLE_IN_1_0
-gboolean                  mctx_raw_publication_config_equal    (MctxRawPublicationConfig *self,
-                                                                MctxRawPublicationConfig *other);
+GSocketFamily          mctx_raw_publication_config_get_family               (MctxRawPublicationConfig *self);
 MCTX_AVAILABLE_IN_1_0
-guint                     mctx_raw_publication_config_hash     (MctxRawPublicationConfig *self);
+MctxRawMode            mctx_raw_publication_config_get_mode                 (MctxRawPublicationConfig *self);
 MCTX_AVAILABLE_IN_1_0
-gboolean                  mctx_raw_publication_config_validate (MctxRawPublicationConfig *self,
-                                                                GError                  **error);
+void                   mctx_raw_publication_config_set_mode                 (MctxRawPublicationConfig *self,
+                                                                             MctxRawMode               mode);
 MCTX_AVAILABLE_IN_1_0
-gboolean                  mctx_raw_publication_config_validate_datagram (MctxRawPublicationConfig *self,
-                                                                         const guint8             *data,
-                                                                         gsize                     len,
-                                                                         GError                  **error);
-
+gboolean               mctx_raw_publication_config_get_allow_any_destination (MctxRawPublicationConfig *self);
 MCTX_AVAILABLE_IN_1_0
-GSocketFamily mctx_raw_publication_config_get_family              (MctxRawPublicationConfig *self);
-
+void                   mctx_raw_publication_config_set_allow_any_destination (MctxRawPublicationConfig *self,
+                                                                             gboolean                  allow);
 MCTX_AVAILABLE_IN_1_0
-MctxRawMode   mctx_raw_publication_config_get_mode                (MctxRawPublicationConfig *self);
+gboolean               mctx_raw_publication_config_get_route_selected       (MctxRawPublicationConfig *self);
 MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_mode                (MctxRawPublicationConfig *self,
-                                                                   MctxRawMode               mode);
-MCTX_AVAILABLE_IN_1_0
-gboolean      mctx_raw_publication_config_get_allow_any_destination (MctxRawPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_allow_any_destination (MctxRawPublicationConfig *self,
-                                                                     gboolean                  allow);
-
-MCTX_AVAILABLE_IN_1_0
-GInetAddress *mctx_raw_publication_config_get_bind_address        (MctxRawPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_bind_address        (MctxRawPublicationConfig *self,
-                                                                   GInetAddress             *address);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_bind_socket_address (MctxRawPublicationConfig *self,
-                                                                   GInetSocketAddress       *address);
-MCTX_AVAILABLE_IN_1_0
-gboolean      mctx_raw_publication_config_set_bind_address_string (MctxRawPublicationConfig *self,
-                                                                   const char               *address,
-                                                                   GError                  **error);
-
-MCTX_AVAILABLE_IN_1_0
-GInetAddress *mctx_raw_publication_config_get_outgoing_interface  (MctxRawPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_outgoing_interface  (MctxRawPublicationConfig *self,
-                                                                   GInetAddress             *address);
-MCTX_AVAILABLE_IN_1_0
-gboolean      mctx_raw_publication_config_set_outgoing_interface_string (MctxRawPublicationConfig *self,
-                                                                         const char               *address,
-                                                                         GError                  **error);
-
-MCTX_AVAILABLE_IN_1_0
-int           mctx_raw_publication_config_get_interface_index     (MctxRawPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_interface_index     (MctxRawPublicationConfig *self,
-                                                                   int                       index);
-MCTX_AVAILABLE_IN_1_0
-const char   *mctx_raw_publication_config_get_interface_name      (MctxRawPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_interface_name      (MctxRawPublicationConfig *self,
-                                                                   const char               *name);
-
-MCTX_AVAILABLE_IN_1_0
-int           mctx_raw_publication_config_get_ttl                 (MctxRawPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_ttl                 (MctxRawPublicationConfig *self,
-                                                                   int                       ttl);
-MCTX_AVAILABLE_IN_1_0
-gboolean      mctx_raw_publication_config_get_loopback            (MctxRawPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_loopback            (MctxRawPublicationConfig *self,
-                                                                   gboolean                  loopback);
-MCTX_AVAILABLE_IN_1_0
-gboolean      mctx_raw_publication_config_get_route_selected      (MctxRawPublicationConfig *self);
-MCTX_AVAILABLE_IN_1_0
-void          mctx_raw_publication_config_set_route_selected      (MctxRawPublicationConfig *self,
-                                                                   gboolean                  route_selected);
+void                   mctx_raw_publication_config_set_route_selected       (MctxRawPublicationConfig *self,
+                                                                             gboolean                  route_selected);
 
 G_END_DECLS

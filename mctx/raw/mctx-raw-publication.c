@@ -62,7 +62,7 @@ struct _MctxRawPublication
   GObject parent_instance;
 
   guint id;
-  MctxRawPublicationConfig *config;
+  MctxPublicationConfig *config;
   GSocketFamily family;
   gboolean control;
   gboolean any_destination;
@@ -148,7 +148,7 @@ mctx_raw_publication_get_property (GObject    *object,
       g_value_set_uint (value, self->id);
       break;
     case PROP_CONFIG:
-      g_value_take_object (value, mctx_raw_publication_config_copy (self->config));
+      g_value_take_object (value, mctx_publication_config_copy (self->config));
       break;
     case PROP_INTERFACE_INDEX:
       g_value_set_uint (value, self->ifindex);
@@ -267,20 +267,20 @@ pin_interface (int      fd,
 /* The explicit egress interface of @config: from its index or name, its
  * interface address, or its bind address, which must agree. */
 static guint
-resolve_interface (MctxRawPublicationConfig  *config,
+resolve_interface (MctxPublicationConfig     *config,
                    MctxInterfaceCache        *interfaces,
                    GError                   **error)
 {
   GInetAddress *addresses[] = {
-    mctx_raw_publication_config_get_outgoing_interface (config),
-    mctx_raw_publication_config_get_bind_address (config),
+    mctx_publication_config_get_outgoing_interface (config),
+    _mctx_publication_config_get_bind_host (config),
   };
   const char *what[] = { _("interface address"), _("bind address") };
   GError *local_error = NULL;
   guint chosen;
 
-  chosen = _mctx_resolve_interface_selector (mctx_raw_publication_config_get_interface_name (config),
-                                             mctx_raw_publication_config_get_interface_index (config),
+  chosen = _mctx_resolve_interface_selector (mctx_publication_config_get_interface_name (config),
+                                             mctx_publication_config_get_interface_index (config),
                                              &local_error);
   if (local_error != NULL)
     {
@@ -308,9 +308,9 @@ static gboolean
 open_ipv4 (MctxRawPublication  *self,
            GError             **error)
 {
-  GInetAddress *bind_address = mctx_raw_publication_config_get_bind_address (self->config);
-  GInetAddress *interface = mctx_raw_publication_config_get_outgoing_interface (self->config);
-  int loop = mctx_raw_publication_config_get_loopback (self->config) ? 1 : 0;
+  GInetAddress *bind_address = _mctx_publication_config_get_bind_host (self->config);
+  GInetAddress *interface = mctx_publication_config_get_outgoing_interface (self->config);
+  int loop = mctx_publication_config_get_loopback (self->config) ? 1 : 0;
 
   /* IPPROTO_RAW implies IP_HDRINCL: the header is the caller's. */
   self->guard.fd = socket (AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
@@ -400,7 +400,7 @@ static gboolean
 open_control (MctxRawPublication  *self,
               GError             **error)
 {
-  GInetAddress *bind_address = mctx_raw_publication_config_get_bind_address (self->config);
+  GInetAddress *bind_address = _mctx_publication_config_get_bind_host (self->config);
   gboolean ipv6 = self->family == G_SOCKET_FAMILY_IPV6;
   int loop = self->loopback ? 1 : 0;
   int index = (int) self->ifindex;
@@ -473,7 +473,7 @@ open_control (MctxRawPublication  *self,
 
 MctxRawPublication *
 _mctx_raw_publication_new (guint                      id,
-                           MctxRawPublicationConfig  *config,
+                           MctxPublicationConfig     *config,
                            MctxInterfaceCache        *interfaces,
                            GError                   **error)
 {
@@ -486,19 +486,19 @@ _mctx_raw_publication_new (guint                      id,
   return NULL;
 #endif
 
-  if (!mctx_raw_publication_config_validate (config, error))
+  if (!mctx_publication_config_validate (config, error))
     return NULL;
 
   self = g_object_new (MCTX_TYPE_RAW_PUBLICATION, NULL);
   self->id = id;
-  self->config = mctx_raw_publication_config_copy (config);
-  self->family = mctx_raw_publication_config_get_family (config);
-  self->ttl = mctx_raw_publication_config_get_ttl (config);
-  self->control = mctx_raw_publication_config_get_mode (config) == MCTX_RAW_MODE_CONTROL;
-  self->any_destination = mctx_raw_publication_config_get_allow_any_destination (config);
-  self->loopback = mctx_raw_publication_config_get_loopback (config);
+  self->config = mctx_publication_config_copy (config);
+  self->family = mctx_raw_publication_config_get_family (MCTX_RAW_PUBLICATION_CONFIG (config));
+  self->ttl = mctx_publication_config_get_ttl (config);
+  self->control = mctx_raw_publication_config_get_mode (MCTX_RAW_PUBLICATION_CONFIG (config)) == MCTX_RAW_MODE_CONTROL;
+  self->any_destination = mctx_raw_publication_config_get_allow_any_destination (MCTX_RAW_PUBLICATION_CONFIG (config));
+  self->loopback = mctx_publication_config_get_loopback (config);
 
-  if (_mctx_raw_publication_config_has_interface (config))
+  if (_mctx_publication_config_has_interface (config))
     {
       self->ifindex = resolve_interface (config, interfaces, error);
       if (self->ifindex == 0)
@@ -935,7 +935,7 @@ mctx_raw_publication_get_id (MctxRawPublication *self)
 }
 
 /* The publication's own configuration, for the context's duplicate check. */
-MctxRawPublicationConfig *
+MctxPublicationConfig *
 _mctx_raw_publication_get_config (MctxRawPublication *self)
 {
   return self->config;
@@ -952,12 +952,12 @@ _mctx_raw_publication_get_config (MctxRawPublication *self)
  *
  * Since: 1.0
  */
-MctxRawPublicationConfig *
+MctxPublicationConfig *
 mctx_raw_publication_dup_config (MctxRawPublication *self)
 {
   g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), NULL);
 
-  return mctx_raw_publication_config_copy (self->config);
+  return mctx_publication_config_copy (self->config);
 }
 
 /**

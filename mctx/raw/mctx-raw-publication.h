@@ -25,7 +25,7 @@ G_DECLARE_FINAL_TYPE (MctxRawPublication, mctx_raw_publication, MCTX, RAW_PUBLIC
 MCTX_AVAILABLE_IN_1_0
 guint                     mctx_raw_publication_get_id              (MctxRawPublication *self);
 MCTX_AVAILABLE_IN_1_0
-MctxRawPublicationConfig *mctx_raw_publication_dup_config          (MctxRawPublication *self);
+MctxPublicationConfig    *mctx_raw_publication_dup_config          (MctxRawPublication *self);
 MCTX_AVAILABLE_IN_1_0
 GSocketFamily             mctx_raw_publication_get_family          (MctxRawPublication *self);
 MCTX_AVAILABLE_IN_1_0

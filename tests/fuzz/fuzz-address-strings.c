@@ -21,12 +21,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(MctxPublicationConfig) config = NULL;
   GError *error = NULL;
 
-  config = mctx_publication_config_new (text, 5000, &error);
+  config = mctx_udp_publication_config_new (text, 5000, &error);
   if (config == NULL)
     {
       g_assert_true (error != NULL && error->message[0] != '\0');
       g_clear_error (&error);
-      config = mctx_publication_config_new ("239.1.2.3", 5000, &error);
+      config = mctx_udp_publication_config_new ("239.1.2.3", 5000, &error);
       g_assert_no_error (error);
     }
 
@@ -34,7 +34,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
    * refused one leaves the configuration valid. */
   if (!mctx_publication_config_set_bind_address_string (config, text, &error))
     g_clear_error (&error);
-  if (!mctx_publication_config_set_source_address_string (config, text, &error))
+  if (!mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), text, &error))
     g_clear_error (&error);
   if (!mctx_publication_config_set_outgoing_interface_string (config, text, &error))
     g_clear_error (&error);

@@ -36,12 +36,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       gboolean ipv6 = families[i] == G_SOCKET_FAMILY_IPV6;
       gsize address_size = ipv6 ? 16 : 4;
-      g_autoptr(MctxRawPublicationConfig) any = mctx_raw_publication_config_new (families[i]);
-      g_autoptr(MctxRawPublicationConfig) control = mctx_raw_publication_config_new_control (families[i]);
+      g_autoptr(MctxPublicationConfig) any = mctx_raw_publication_config_new (families[i]);
+      g_autoptr(MctxPublicationConfig) control = mctx_raw_publication_config_new_control (families[i]);
       GError *error = NULL;
       gboolean multicast_ok, any_ok, control_ok;
 
-      mctx_raw_publication_config_set_allow_any_destination (any, TRUE);
+      mctx_raw_publication_config_set_allow_any_destination (MCTX_RAW_PUBLICATION_CONFIG (any), TRUE);
 
       multicast_ok = mctx_raw_datagram_validate (families[i], data, size, &error);
       if (multicast_ok)
@@ -58,12 +58,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         }
 
       /* Allowing any destination only ever accepts more. */
-      any_ok = mctx_raw_publication_config_validate_datagram (any, data, size, &error);
+      any_ok = mctx_raw_publication_config_validate_datagram (MCTX_RAW_PUBLICATION_CONFIG (any), data, size, &error);
       g_assert_true (any_ok || !multicast_ok);
       g_assert_true (any_ok == (error == NULL));
       g_clear_error (&error);
 
-      control_ok = mctx_raw_publication_config_validate_datagram (control, data, size, &error);
+      control_ok = mctx_raw_publication_config_validate_datagram (MCTX_RAW_PUBLICATION_CONFIG (control), data, size, &error);
       if (control_ok)
         {
           const guint8 *source = data + (ipv6 ? 8 : 12);

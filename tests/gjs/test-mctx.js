@@ -51,7 +51,7 @@ const tests = {
         const socket = receiver();
         const port = socket.get_local_address().get_port();
         const context = new Mctx.Context();
-        const config = Mctx.PublicationConfig.new(GROUP, port);
+        const config = Mctx.UdpPublicationConfig.new(GROUP, port);
         config.set_outgoing_interface_string('127.0.0.1');
         config.ttl = 4;
 
@@ -74,7 +74,7 @@ const tests = {
     'bad group raises a GLib.Error of the mctx domain'() {
         let caught = null;
         try {
-            Mctx.PublicationConfig.new('not-an-address', 5000);
+            Mctx.UdpPublicationConfig.new('not-an-address', 5000);
         } catch (e) {
             caught = e;
         }
@@ -82,7 +82,7 @@ const tests = {
         assertEqual(caught.matches(Mctx.error_quark(), Mctx.Error.INVALID_ADDRESS), true, 'domain and code');
 
         const context = new Mctx.Context();
-        const config = Mctx.PublicationConfig.new('10.0.0.1', 5000);
+        const config = Mctx.UdpPublicationConfig.new('10.0.0.1', 5000);
         caught = null;
         try {
             context.add_publication(config);
@@ -97,7 +97,7 @@ const tests = {
         const socket = receiver();
         const port = socket.get_local_address().get_port();
         const context = new Mctx.Context();
-        const config = Mctx.PublicationConfig.new(GROUP, port);
+        const config = Mctx.UdpPublicationConfig.new(GROUP, port);
         config.set_outgoing_interface_string('127.0.0.1');
         const publication = context.add_publication(config);
 
@@ -111,7 +111,7 @@ const tests = {
         const socket = receiver();
         const port = socket.get_local_address().get_port();
         const context = new Mctx.Context();
-        const config = Mctx.PublicationConfig.new(GROUP, port);
+        const config = Mctx.UdpPublicationConfig.new(GROUP, port);
         config.set_outgoing_interface_string('127.0.0.1');
         const publication = context.add_publication(config);
 
@@ -131,7 +131,7 @@ const tests = {
 
     'take and remove'() {
         const context = new Mctx.Context();
-        const config = Mctx.PublicationConfig.new(GROUP, 6000);
+        const config = Mctx.UdpPublicationConfig.new(GROUP, 6000);
         config.set_outgoing_interface_string('127.0.0.1');
         const publication = context.add_publication(config);
         const taken = context.take_publication(publication.id);
@@ -150,7 +150,7 @@ const tests = {
         const socket = receiver();
         const port = socket.get_local_address().get_port();
         const context = new Mctx.Context();
-        const config = Mctx.PublicationConfig.new(GROUP, port);
+        const config = Mctx.UdpPublicationConfig.new(GROUP, port);
         config.set_outgoing_interface_string('127.0.0.1');
         const publication = context.add_publication(config);
         const encoder = new TextEncoder();
@@ -180,7 +180,7 @@ const tests = {
         const socket = receiver();
         const port = socket.get_local_address().get_port();
         const context = new Mctx.Context();
-        const config = Mctx.PublicationConfig.new(GROUP, port);
+        const config = Mctx.UdpPublicationConfig.new(GROUP, port);
         config.set_outgoing_interface_string('127.0.0.1');
         const publication = context.add_publication(config);
         const encoder = new TextEncoder();

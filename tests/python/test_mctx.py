@@ -30,7 +30,7 @@ class CoreTest(unittest.TestCase):
         self.receiver.close()
 
     def config(self, port=None, **props):
-        config = Mctx.PublicationConfig.new(GROUP, self.port if port is None else port)
+        config = Mctx.UdpPublicationConfig.new(GROUP, self.port if port is None else port)
         config.set_outgoing_interface_string("127.0.0.1")
         for name, value in props.items():
             config.set_property(name, value)
@@ -73,12 +73,12 @@ class CoreTest(unittest.TestCase):
 
     def test_bad_group_raises(self):
         with self.assertRaises(GLib.Error) as caught:
-            Mctx.PublicationConfig.new("not-an-address", 5000)
+            Mctx.UdpPublicationConfig.new("not-an-address", 5000)
         self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.INVALID_ADDRESS))
         self.assertEqual(caught.exception.domain, "mctx-error-quark")
         self.assertIn("not-an-address", caught.exception.message)
 
-        config = Mctx.PublicationConfig.new("10.0.0.1", 5000)
+        config = Mctx.UdpPublicationConfig.new("10.0.0.1", 5000)
         with self.assertRaises(GLib.Error) as caught:
             self.context.add_publication(config)
         self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.NOT_MULTICAST))
@@ -97,7 +97,7 @@ class CoreTest(unittest.TestCase):
 
         # Out of range through a property: a GLib.Error, not a critical.
         for name, value, code in (("ttl", 300, Mctx.Error.INVALID_TTL),
-                                  ("interface-index", -5, Mctx.Error.INVALID_INTERFACE_INDEX)):
+                                  ("traffic-class", 256, Mctx.Error.INVALID_TRAFFIC_CLASS)):
             config = self.config()
             config.set_property(name, value)
             with self.assertRaises(GLib.Error) as caught:
@@ -122,7 +122,7 @@ class CoreTest(unittest.TestCase):
         loop.run()
         self.assertTrue(outcome[0].matches(Mctx.error_quark(), Mctx.Error.INVALID_RATE))
 
-        config = Mctx.PublicationConfig.new("ff31::8000:1234", 5000)
+        config = Mctx.UdpPublicationConfig.new("ff31::8000:1234", 5000)
         with self.assertRaises(GLib.Error) as caught:
             config.validate()
         self.assertEqual(caught.exception.code, Mctx.Error.SCOPE_NEEDS_INTERFACE)
@@ -231,7 +231,7 @@ class CoreTest(unittest.TestCase):
     def test_ssm_helper(self):
         self.assertTrue(Mctx.address_is_ssm(Gio.InetAddress.new_from_string("ff3e::8000:1234")))
         self.assertFalse(Mctx.address_is_ssm(Gio.InetAddress.new_from_string("ff12::8000:1234")))
-        config = Mctx.PublicationConfig.new("ff31::8000:1234", 5000)
+        config = Mctx.UdpPublicationConfig.new("ff31::8000:1234", 5000)
         self.assertTrue(config.is_ssm())
         self.assertEqual(Mctx.address_get_multicast_scope(config.props.group),
                          Mctx.MulticastScope.INTERFACE_LOCAL)
@@ -255,7 +255,7 @@ class Ipv6Test(unittest.TestCase):
         other, _ = ipv6_ssm_receiver("ff31::8000:1234", index, "fd00::99", port)
 
         context = Mctx.Context()
-        config = Mctx.PublicationConfig.new("ff31::8000:1234", port)
+        config = Mctx.UdpPublicationConfig.new("ff31::8000:1234", port)
         config.set_source_address_string("fd00::1")
         publication = context.add_publication(config)
         report = publication.send_with_report(b"hello v6")

@@ -80,11 +80,11 @@ class OverridesTest(unittest.TestCase):
         with self.assertRaises(GLib.Error) as caught:
             Mctx.Stamp.parse(b"not a stamped payload at all, no")
         self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.NOT_STAMPED))
-        config = Mctx.PublicationConfig(GROUP, 5000, traffic_class=46 << 2, send_buffer_size=65536)
+        config = Mctx.UdpPublicationConfig(GROUP, 5000, traffic_class=46 << 2, send_buffer_size=65536)
         self.assertEqual((config.props.traffic_class, config.props.send_buffer_size), (184, 65536))
 
     def test_config_keywords(self):
-        config = Mctx.PublicationConfig("ff3e::8000:1234", 5000, source="fd00::10",
+        config = Mctx.UdpPublicationConfig("ff3e::8000:1234", 5000, source="fd00::10",
                                         interface_name="eth0", ttl=4, loopback=False)
         self.assertEqual(config.props.group.to_string(), "ff3e::8000:1234")
         self.assertEqual(config.props.port, 5000)
@@ -92,9 +92,9 @@ class OverridesTest(unittest.TestCase):
         self.assertEqual(config.props.interface_name, "eth0")
         self.assertEqual((config.props.ttl, config.props.loopback), (4, False))
 
-        bound = Mctx.PublicationConfig(GROUP, 5000, bind="127.0.0.1:44002")
+        bound = Mctx.UdpPublicationConfig(GROUP, 5000, bind="127.0.0.1:44002")
         self.assertEqual(bound.props.source_port, 44002)
-        plain = Mctx.PublicationConfig()
+        plain = Mctx.UdpPublicationConfig()
         self.assertIsNone(plain.props.group)
 
     def test_publication_only_from_a_context(self):
@@ -203,7 +203,7 @@ class OverridesTest(unittest.TestCase):
             self.context.add_publication(GROUP, 5000, source="fd00::1")
         self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.SOURCE_FAMILY_MISMATCH))
         with self.assertRaises(TypeError):
-            self.context.add_publication(Mctx.PublicationConfig(GROUP, 5000), ttl=3)
+            self.context.add_publication(Mctx.UdpPublicationConfig(GROUP, 5000), ttl=3)
         self.assertEqual(self.context.props.n_publications, 0)
 
     def test_watch_on_main_loop(self):

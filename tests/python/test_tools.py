@@ -814,7 +814,7 @@ class MctxRawSendTest(unittest.TestCase):
             "missing payload": (["239.1.2.3", "5000"], "Missing arguments"),
             "source family": (["ff3e::1", "5000", "x", "--interface-name", "rsa", "--source", "192.0.2.1"],
                               "not of the same address family"),
-            "interface family": (["239.1.2.3", "5000", "x", "--interface", "fd00:5::1"], "is not an IPv4 address"),
+            "interface family": (["239.1.2.3", "5000", "x", "--interface", "fd00:5::1"], "not of the same address family"),
             "ipv6 without interface": (["ff3e::1", "5000", "x"], "explicit interface"),
             "route and interface": (["ff3e::1", "5000", "x", "--route-selected", "--interface-name", "rsa"],
                                     "cannot be combined"),

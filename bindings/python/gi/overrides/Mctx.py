@@ -83,8 +83,8 @@ def _os_errors(method):
 
 __all__ += ["SocketError", "WouldBlockError"]
 
-_CONFIG_KEYWORDS = ("source", "source_port", "bind", "interface", "interface_index",
-                    "interface_name", "ttl", "loopback")
+_EGRESS_KEYWORDS = ("bind", "interface", "interface_index", "interface_name", "ttl", "loopback")
+_UDP_KEYWORDS = _EGRESS_KEYWORDS + ("source", "source_port")
 
 
 def _configure(config, source=None, source_port=None, bind=None, interface=None,
@@ -116,28 +116,37 @@ def _configure(config, source=None, source_port=None, bind=None, interface=None,
         config.set_loopback(loopback)
 
 
-class PublicationConfig(Mctx.PublicationConfig):
-    """A destination: ``Mctx.PublicationConfig("239.1.2.3", 5000, ttl=8)``.
+def _inet_address(text, what):
+    """A Gio.InetAddress from a string, or the mctx error a C caller gets."""
+    try:
+        address = Gio.InetAddress.new_from_string(text)
+    except TypeError:  # PyGObject's word for a constructor's NULL
+        address = None
+    if address is None:
+        raise GLib.Error("Invalid %s \u201c%s\u201d: not an IP address" % (what, text),
+                         GLib.quark_to_string(Mctx.error_quark()), Mctx.Error.INVALID_ADDRESS)
+    return address
+
+
+class UdpPublicationConfig(Mctx.UdpPublicationConfig):
+    """A destination: ``Mctx.UdpPublicationConfig("239.1.2.3", 5000, ttl=8)``.
 
     Addresses may be strings or ``Gio.InetAddress`` objects; ``bind`` takes
     ``"ADDRESS:PORT"`` or a ``Gio.InetSocketAddress``.
     """
 
     def __init__(self, group=None, port=None, **kwargs):
-        settings = {key: kwargs.pop(key) for key in _CONFIG_KEYWORDS if key in kwargs}
+        settings = {key: kwargs.pop(key) for key in _UDP_KEYWORDS if key in kwargs}
         super().__init__(**kwargs)
         if group is not None:
-            if isinstance(group, str):
-                self.set_group_string(group)
-            else:
-                self.set_group(group)
+            self.set_group(_inet_address(group, "group") if isinstance(group, str) else group)
         if port is not None:
             self.set_port(port)
         _configure(self, **settings)
 
 
-PublicationConfig = override(PublicationConfig)
-__all__.append("PublicationConfig")
+UdpPublicationConfig = override(UdpPublicationConfig)
+__all__.append("UdpPublicationConfig")
 
 
 class Context(Mctx.Context):
@@ -148,7 +157,7 @@ class Context(Mctx.Context):
             context.add_publication("239.1.2.3", 5000, source="192.0.2.7", ttl=8)
         """
         if not isinstance(config, Mctx.PublicationConfig):
-            config = PublicationConfig(config, port, **kwargs)
+            config = UdpPublicationConfig(config, port, **kwargs)
         elif port is not None or kwargs:
             raise TypeError("add_publication() takes either a configuration or a group and a port")
         return _os_errors(super().add_publication)(config)
@@ -282,6 +291,17 @@ if hasattr(Mctx, "RawPublication"):
     __all__.append("RawPublication")
 
     class RawPublicationConfig(Mctx.RawPublicationConfig):
+        """Raw datagrams of a family: ``Mctx.RawPublicationConfig(Gio.SocketFamily.IPV4,
+        interface_name="eth0")``, with the egress keywords of
+        ``UdpPublicationConfig`` but ``source`` and ``source_port``."""
+
+        def __init__(self, family=None, **kwargs):
+            settings = {key: kwargs.pop(key) for key in _EGRESS_KEYWORDS if key in kwargs}
+            if family is not None:
+                kwargs["family"] = family
+            super().__init__(**kwargs)
+            _configure(self, **settings)
+
         def validate_datagram(self, data):
             return super().validate_datagram(bytes(data))
 
