@@ -1,8 +1,9 @@
 /* batch.c: many datagrams per system call
  *
- * Sends 64 numbered datagrams to 239.1.2.3:5000 in one batch, then one
- * buffer cut into 10-byte segments, then one datagram to each of two
- * groups that share a socket, in one context batch.
+ * Sends 64 numbered datagrams to 239.1.2.3:5000 in one batch, then three
+ * 10-byte datagrams as one segmented send (UDP_SEGMENT) from their own
+ * buffers, then one datagram to each of two groups that share a socket, in
+ * one context batch.
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -32,10 +33,14 @@ main (void)
   g_autoptr(GError) error = NULL;
   MctxPublication *publication, *first, *second;
   char payloads[64][8];
-  GOutputVector datagrams[64];
-  const char segments[] = "segment 1 segment 2 segment 3 ";
+  GOutputVector vectors[64];
+  GOutputMessage datagrams[64];
+  GOutputVector segments[] = { { "segment 1 ", 10 }, { "segment 2 ", 10 }, { "segment 3 ", 10 } };
+  GOutputMessage segmented_datagrams[3];
   guint ids[2];
-  GOutputVector pair[] = { { "to the first group", 18 }, { "to the second group", 19 } };
+  GOutputVector pair_vectors[] = { { "to the first group", 18 }, { "to the second group", 19 } };
+  GOutputMessage pair[] = { { .vectors = &pair_vectors[0], .num_vectors = 1 },
+                            { .vectors = &pair_vectors[1], .num_vectors = 1 } };
   gint batched, segmented, paired;
 
   publication = add (context, "239.1.2.3", FALSE, &error);
@@ -46,15 +51,20 @@ main (void)
   for (guint i = 0; i < G_N_ELEMENTS (datagrams); i++)
     {
       g_snprintf (payloads[i], sizeof payloads[i], "no. %02u", i);
-      datagrams[i] = (GOutputVector) { payloads[i], 6 };
+      vectors[i] = (GOutputVector) { payloads[i], 6 };
+      datagrams[i] = (GOutputMessage) { .vectors = &vectors[i], .num_vectors = 1 };
     }
-  batched = mctx_publication_send_batch (publication, datagrams, G_N_ELEMENTS (datagrams), &error);
+  batched = mctx_publication_send_messages (publication, datagrams, G_N_ELEMENTS (datagrams),
+                                            MCTX_SEND_FLAGS_NONE, &error);
   if (batched < 0)
     goto fail;
 
-  /* One buffer, cut by the kernel (UDP_SEGMENT) into 10-byte datagrams. */
-  segmented = mctx_publication_send_segmented (publication, (const guint8 *) segments, sizeof segments - 1, 10,
-                                               &error);
+  /* Datagrams of one size go as one send that the kernel cuts
+   * (UDP_SEGMENT), straight from their buffers. */
+  for (guint i = 0; i < G_N_ELEMENTS (segments); i++)
+    segmented_datagrams[i] = (GOutputMessage) { .vectors = &segments[i], .num_vectors = 1 };
+  segmented = mctx_publication_send_messages (publication, segmented_datagrams, G_N_ELEMENTS (segmented_datagrams),
+                                              MCTX_SEND_FLAGS_SEGMENTED, &error);
   if (segmented < 0)
     goto fail;
 
@@ -65,7 +75,7 @@ main (void)
     goto fail;
   ids[0] = mctx_publication_get_id (first);
   ids[1] = mctx_publication_get_id (second);
-  paired = mctx_context_send_batch (context, ids, pair, G_N_ELEMENTS (pair), &error);
+  paired = mctx_context_send_messages (context, ids, pair, G_N_ELEMENTS (pair), &error);
   if (paired < 0)
     goto fail;
 

@@ -15,11 +15,12 @@ from gi.repository import Mctx  # noqa: E402
 context = Mctx.Context()
 publication = context.add_publication("239.1.2.3", 5000, interface="127.0.0.1")
 
-batched = publication.send_batch(b"no. %02d" % i for i in range(64))
-segmented = publication.send_segmented(b"segment 1 segment 2 segment 3 ", 10)
+batched = publication.send_many(b"no. %02d" % i for i in range(64))
+# Datagrams of one size as one send that the kernel cuts (UDP_SEGMENT).
+segmented = publication.send_many([b"segment 1 ", b"segment 2 ", b"segment 3 "], Mctx.SendFlags.SEGMENTED)
 
 first = context.add_publication("239.1.2.3", 5000, interface="127.0.0.1", shared_socket=True)
 second = context.add_publication("239.1.2.4", 5000, interface="127.0.0.1", shared_socket=True)
-paired = context.send_batch([(first.props.id, b"to the first group"), (second.props.id, b"to the second group")])
+paired = context.send_many([(first.props.id, b"to the first group"), (second.props.id, b"to the second group")])
 
 print("batched %d, segmented %d, paired %d" % (batched, segmented, paired))

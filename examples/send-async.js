@@ -6,6 +6,7 @@
 
 import GLib from 'gi://GLib';
 import Mctx from 'gi://Mctx?version=1.0';
+import System from 'system';
 
 async function main() {
     const context = new Mctx.Context();
@@ -15,10 +16,17 @@ async function main() {
 
     const publication = context.add_publication(config);
     const payload = new GLib.Bytes(new TextEncoder().encode('hello multicast'));
-    const report = await publication.send_async(payload, GLib.PRIORITY_DEFAULT, null);
-    print(`sent ${report.get_bytes_sent()} bytes to ${report.get_destination().to_string()}`);
+    const sent = await publication.send_async(payload, GLib.PRIORITY_DEFAULT, null);
+    print(`sent ${sent} bytes to ${publication.destination.to_string()}`);
 }
 
 const loop = new GLib.MainLoop(null, false);
-main().catch(logError).finally(() => loop.quit());
+// A failure (such as missing overrides or typelib) exits non-zero.
+let status = 0;
+main().catch(error => {
+    logError(error);
+    status = 1;
+}).finally(() => loop.quit());
 loop.run();
+if (status !== 0)
+    System.exit(status);

@@ -16,8 +16,8 @@ from gi.repository import Mctx  # noqa: E402
 async def main():
     context = Mctx.Context()
     publication = context.add_publication("239.1.2.3", 5000, interface="127.0.0.1", ttl=8)
-    report = await Mctx.AsyncPublication(publication).send(b"hello multicast")
-    print("sent %d bytes to %s" % (report.bytes_sent, report.destination.to_string()))
+    sent = await Mctx.AsyncPublication(publication).send(b"hello multicast")
+    print("sent %d bytes to %s" % (sent, publication.props.destination.to_string()))
 
 
 asyncio.run(main())

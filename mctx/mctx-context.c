@@ -118,6 +118,15 @@ mctx_context_list_model_init (GListModelInterface *iface)
   iface->get_item = mctx_context_get_item;
 }
 
+/* A UDP publication that shared a socket gives its place back. */
+static void
+release_shared_socket (MctxContext     *self,
+                       MctxPublication *publication)
+{
+  if (MCTX_IS_UDP_PUBLICATION (publication))
+    _mctx_socket_pool_release (self->pool, _mctx_udp_publication_get_pool_key (MCTX_UDP_PUBLICATION (publication)));
+}
+
 static void
 mctx_context_dispose (GObject *object)
 {
@@ -135,7 +144,7 @@ mctx_context_dispose (GObject *object)
       g_sequence_remove (last);
       METRICS_UNLOCK (self);
       g_hash_table_remove (self->by_config, _mctx_publication_get_config (publication));
-      _mctx_socket_pool_release (self->pool, publication);
+      release_shared_socket (self, publication);
 
       _mctx_publication_close (publication);
     }
@@ -241,15 +250,18 @@ find_publication (MctxContext *self,
   return g_hash_table_lookup (self->by_id, GUINT_TO_POINTER (id));
 }
 
+/* Refuses @config when a publication other than @except_id (0: none)
+ * already has it. */
 static gboolean
 check_not_duplicate (MctxContext            *self,
                      MctxPublicationConfig  *config,
+                     guint                   except_id,
                      GError                **error)
 {
   MctxPublication *publication = g_hash_table_lookup (self->by_config, config);
   g_autofree char *text = NULL;
 
-  if (publication == NULL)
+  if (publication == NULL || mctx_publication_get_id (publication) == except_id)
     return TRUE;
 
   text = _mctx_publication_config_to_string (config);
@@ -282,15 +294,44 @@ insert_publication (MctxContext     *self,
   return publication;
 }
 
+/* A new publication of @config's kind, under @id. */
+static MctxPublication *
+publication_new (MctxContext            *self,
+                 guint                   id,
+                 MctxPublicationConfig  *config,
+                 GError                **error)
+{
+  if (MCTX_IS_RAW_PUBLICATION_CONFIG (config))
+    return _mctx_raw_publication_new (id, config, self->interfaces, error);
+
+  return _mctx_udp_publication_new (id, config, NULL, self->interfaces, self->pool, error);
+}
+
+/* Only UDP publications take a caller's socket. */
+static gboolean
+check_udp (MctxPublicationConfig  *config,
+           GError                **error)
+{
+  if (MCTX_IS_UDP_PUBLICATION_CONFIG (config))
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("Only UDP publications send through a caller’s socket"));
+  return FALSE;
+}
+
 /**
  * mctx_context_add_publication:
  * @self: a context
- * @config: the configuration of the new publication
+ * @config: the configuration of the new publication, of any kind
  * @error: return location for a #GError
  *
  * Validates @config, resolves its addresses and interfaces, and creates a
- * publication with a new non-blocking UDP socket that is configured, bound
- * and connected: ready to send. The publication keeps a copy of @config.
+ * publication of its kind, ready to send: a [class@Mctx.UdpPublication]
+ * with a non-blocking UDP socket that is configured, bound and connected,
+ * or a [class@Mctx.RawPublication] with the raw socket its datagrams need.
+ * The publication keeps a copy of @config, and the context refuses a second
+ * publication of an equal one (%MCTX_ERROR_DUPLICATE_PUBLICATION).
  *
  * On failure the context is unchanged.
  *
@@ -305,19 +346,19 @@ mctx_context_add_publication (MctxContext            *self,
                               GError                **error)
 {
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (MCTX_IS_UDP_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_not_duplicate (self, config, error))
+  if (!check_not_duplicate (self, config, 0, error))
     return NULL;
 
-  return insert_publication (self, _mctx_publication_new (self->next_id, config, NULL, self->interfaces, self->pool, error));
+  return insert_publication (self, publication_new (self, self->next_id, config, error));
 }
 
 /**
  * mctx_context_add_publication_with_socket:
  * @self: a context
- * @config: the configuration of the new publication
+ * @config: the configuration of the new publication: a UDP one
  * @socket: a UDP socket of the group's address family
  * @error: return location for a #GError
  *
@@ -342,20 +383,21 @@ mctx_context_add_publication_with_socket (MctxContext            *self,
                                           GError                **error)
 {
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (MCTX_IS_UDP_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
   g_return_val_if_fail (G_IS_SOCKET (socket), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_not_duplicate (self, config, error))
+  if (!check_udp (config, error) || !check_not_duplicate (self, config, 0, error))
     return NULL;
 
-  return insert_publication (self, _mctx_publication_new (self->next_id, config, socket, self->interfaces, self->pool, error));
+  return insert_publication (self, _mctx_udp_publication_new (self->next_id, config, socket, self->interfaces,
+                                                              self->pool, error));
 }
 
 /**
  * mctx_context_add_publication_with_fd:
  * @self: a context
- * @config: the configuration of the new publication
+ * @config: the configuration of the new publication: a UDP one
  * @fd: the file descriptor of a UDP socket of the group's address family
  * @error: return location for a #GError
  *
@@ -375,14 +417,15 @@ mctx_context_add_publication_with_fd (MctxContext            *self,
                                       GError                **error)
 {
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (MCTX_IS_UDP_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
   g_return_val_if_fail (fd >= 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_not_duplicate (self, config, error))
+  if (!check_udp (config, error) || !check_not_duplicate (self, config, 0, error))
     return NULL;
 
-  return insert_publication (self, _mctx_publication_new_for_fd (self->next_id, config, fd, self->interfaces, error));
+  return insert_publication (self, _mctx_udp_publication_new_for_fd (self->next_id, config, fd, self->interfaces,
+                                                                     error));
 }
 
 /**
@@ -431,7 +474,7 @@ steal_publication (MctxContext  *self,
   g_hash_table_remove (self->by_id, GUINT_TO_POINTER (id));
   g_sequence_remove (iter);
   g_hash_table_remove (self->by_config, _mctx_publication_get_config (publication));
-  _mctx_socket_pool_release (self->pool, publication);
+  release_shared_socket (self, publication);
 #ifdef MCTX_ENABLE_METRICS
   {
     MctxMetricsCounters counters;
@@ -509,29 +552,75 @@ mctx_context_remove_publication (MctxContext  *self,
 }
 
 /**
- * mctx_context_list_publications:
+ * mctx_context_replace_publication:
  * @self: a context
+ * @id: the id of the publication to replace
+ * @config: the configuration of its replacement, of any kind
+ * @error: return location for a #GError
  *
- * Lists the publications, in the order they were added.
+ * Creates a publication from @config under the same id and at the same
+ * position and, once it is ready, closes the one it replaces, as
+ * [method@Mctx.Context.remove_publication] would: a forwarder moves a
+ * stream to another interface without its id changing. If the new one
+ * cannot be created, or another publication of the context already has
+ * @config (%MCTX_ERROR_DUPLICATE_PUBLICATION), the old one stays as it was.
  *
- * Returns: (transfer container) (element-type MctxPublication): the
- *   publications
+ * Returns: (transfer none): the new publication, or %NULL with @error set
  *
  * Since: 1.0
  */
-GPtrArray *
-mctx_context_list_publications (MctxContext *self)
+MctxPublication *
+mctx_context_replace_publication (MctxContext            *self,
+                                  guint                   id,
+                                  MctxPublicationConfig  *config,
+                                  GError                **error)
 {
-  GPtrArray *list;
+  g_autoptr(MctxPublication) old = NULL;
+  MctxPublication *publication;
+  GSequenceIter *iter;
+  guint position;
 
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  list = g_ptr_array_new_full (count_publications (self), g_object_unref);
-  for (GSequenceIter *iter = g_sequence_get_begin_iter (self->publications); !g_sequence_iter_is_end (iter);
-       iter = g_sequence_iter_next (iter))
-    g_ptr_array_add (list, g_object_ref (g_sequence_get (iter)));
+  iter = find_publication (self, id);
+  if (iter == NULL)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND,
+                   _("No publication has id %u"), id);
+      return NULL;
+    }
+  if (!check_not_duplicate (self, config, id, error))
+    return NULL;
 
-  return list;
+  publication = publication_new (self, id, config, error);
+  if (publication == NULL)
+    return NULL;
+
+  old = g_object_ref (g_sequence_get (iter));
+  position = (guint) g_sequence_iter_get_position (iter);
+  METRICS_LOCK (self);
+  g_hash_table_remove (self->by_config, _mctx_publication_get_config (old));
+  g_sequence_set (iter, publication);
+  g_hash_table_insert (self->by_config, _mctx_publication_get_config (publication), publication);
+#ifdef MCTX_ENABLE_METRICS
+  {
+    MctxMetricsCounters counters;
+
+    /* The old one's sends stay in the totals. */
+    _mctx_publication_read_counters (old, &counters);
+    _mctx_metrics_counters_add (&self->departed, &counters);
+    self->publications_removed++;
+    self->publications_added++;
+  }
+#endif
+  METRICS_UNLOCK (self);
+  release_shared_socket (self, old);
+  _mctx_publication_close (old);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+  return publication;
 }
 
 /**
@@ -552,100 +641,71 @@ mctx_context_get_n_publications (MctxContext *self)
   return count_publications (self);
 }
 
-static MctxPublication *
-lookup_for_send (MctxContext  *self,
-                 guint         id,
-                 GError      **error)
+/* Sends a run of datagrams for one publication, or for UDP publications
+ * that share a socket: how many went, or -1 with @error when none did. */
+static gint
+send_run (MctxPublication **run,
+          GOutputMessage   *messages,
+          guint             length,
+          GError          **error)
 {
-  MctxPublication *publication = mctx_context_get_publication (self, id);
+  gboolean one_publication = TRUE;
 
-  if (publication == NULL)
-    g_set_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND,
-                 _("No publication has id %u"), id);
-  return publication;
+  for (guint i = 1; i < length && one_publication; i++)
+    one_publication = run[i] == run[0];
+  if (one_publication)
+    return mctx_publication_send_messages (run[0], messages, length, MCTX_SEND_FLAGS_NONE, error);
+
+  return _mctx_udp_publication_send_run (run, messages, length, error);
 }
 
 /**
- * mctx_context_send:
+ * mctx_context_send_messages: (skip)
  * @self: a context
- * @id: a publication id
- * @data: (array length=len) (element-type guint8): the payload
- * @len: the size of @data
+ * @ids: (array length=n_messages): the id of the publication each datagram
+ *   goes through
+ * @messages: (array length=n_messages): the datagrams, as for
+ *   [method@Mctx.Publication.send_messages]; each one's `bytes_sent` is set
+ *   when it went
+ * @n_messages: the number of datagrams, at most %G_MAXINT
  * @error: return location for a #GError
  *
- * Sends one datagram through the publication with @id; see
- * [method@Mctx.Publication.send].
+ * Sends datagrams through many publications, in order. Consecutive
+ * datagrams for one publication, or for UDP publications that share a
+ * socket ([property@Mctx.UdpPublicationConfig:shared-socket]), go in one
+ * `sendmmsg()`: one system call carries datagrams to many groups.
  *
- * Returns: the number of bytes sent, or -1 with @error set
+ * As g_socket_send_messages() does, it returns how many went, which is
+ * fewer when a send buffer filled, a datagram failed or an id is unknown,
+ * and fails only when none went. The next call, starting there, reports
+ * what stopped it. Each datagram counts for its own publication.
  *
- * Since: 1.0
- */
-gssize
-mctx_context_send (MctxContext   *self,
-                   guint          id,
-                   const guint8  *data,
-                   gsize          len,
-                   GError       **error)
-{
-  MctxPublication *publication;
-
-  g_return_val_if_fail (MCTX_IS_CONTEXT (self), -1);
-  g_return_val_if_fail (error == NULL || *error == NULL, -1);
-
-  publication = lookup_for_send (self, id, error);
-  if (publication == NULL)
-    return -1;
-
-  return mctx_publication_send (publication, data, len, error);
-}
-
-/**
- * mctx_context_send_batch: (skip)
- * @self: a context
- * @ids: (array length=n_datagrams): the publication of each datagram
- * @datagrams: (array length=n_datagrams): the payloads, one vector per
- *   datagram
- * @n_datagrams: the number of datagrams, at most %G_MAXINT
- * @error: return location for a #GError
- *
- * Sends each datagram through the publication its id names, in order.
- * Consecutive datagrams for publications that share a socket
- * ([property@Mctx.UdpPublicationConfig:shared-socket]), or for one
- * publication, go out together: up to 64 datagrams for as many groups in
- * one `sendmmsg()` system call. Each is counted in its publication's
- * metrics.
- *
- * It stops before an unknown id or a publication that lost its socket,
- * and when the send buffer fills, and returns how many went; if none did,
- * it fails (%MCTX_ERROR_PUBLICATION_NOT_FOUND, %G_IO_ERROR_CLOSED,
- * %G_IO_ERROR_WOULD_BLOCK or the system's error). It never blocks, and
- * allocates nothing.
- *
- * Returns: the number of datagrams sent, or -1 with @error set
+ * Returns: the number of datagrams sent, or -1 with @error set when none
+ *   was
  *
  * Since: 1.0
  */
 gint
-mctx_context_send_batch (MctxContext          *self,
-                         const guint          *ids,
-                         const GOutputVector  *datagrams,
-                         guint                 n_datagrams,
-                         GError              **error)
+mctx_context_send_messages (MctxContext     *self,
+                            const guint     *ids,
+                            GOutputMessage  *messages,
+                            guint            n_messages,
+                            GError         **error)
 {
   MctxPublication *run[MCTX_BATCH_MAX];
   guint done = 0;
 
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), -1);
-  g_return_val_if_fail ((ids != NULL && datagrams != NULL) || n_datagrams == 0, -1);
-  g_return_val_if_fail (n_datagrams <= G_MAXINT, -1);
+  g_return_val_if_fail ((ids != NULL && messages != NULL) || n_messages == 0, -1);
+  g_return_val_if_fail (n_messages <= G_MAXINT, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  while (done < n_datagrams)
+  while (done < n_messages)
     {
       guint length = 0;
       gint sent;
 
-      while (done + length < n_datagrams && length < MCTX_BATCH_MAX)
+      while (done + length < n_messages && length < MCTX_BATCH_MAX)
         {
           GSequenceIter *iter = find_publication (self, ids[done + length]);
           MctxPublication *publication;
@@ -653,7 +713,7 @@ mctx_context_send_batch (MctxContext          *self,
           if (iter == NULL)
             break;
           publication = g_sequence_get (iter);
-          if (length > 0 && !_mctx_publication_shares_socket (run[0], publication))
+          if (length > 0 && !_mctx_udp_publication_shares_socket (run[0], publication))
             break;
           run[length++] = publication;
         }
@@ -667,7 +727,7 @@ mctx_context_send_batch (MctxContext          *self,
           return -1;
         }
 
-      sent = _mctx_publication_send_run (run, datagrams + done, length, done == 0 ? error : NULL);
+      sent = send_run (run, messages + done, length, done == 0 ? error : NULL);
       if (sent < 0)
         return done == 0 ? -1 : (gint) done;
       done += (guint) sent;
@@ -678,103 +738,80 @@ mctx_context_send_batch (MctxContext          *self,
   return (gint) done;
 }
 
-typedef struct {
-  MctxContext *context;
-  const guint *ids;
-} SendTarget;
-
-static gint
-send_chunk (gpointer              data,
-            guint                 first,
-            const GOutputVector  *vectors,
-            guint                 count,
-            GError              **error)
-{
-  SendTarget *target = data;
-
-  return mctx_context_send_batch (target->context, target->ids + first, vectors, count, error);
-}
-
 /**
- * mctx_context_send_bytes_batch:
+ * mctx_context_send_many:
  * @self: a context
- * @ids: (array length=n_datagrams): the publication of each datagram
- * @datagrams: (array length=n_datagrams): the payloads
+ * @ids: (array length=n_datagrams): the id of the publication each datagram
+ *   goes through
+ * @datagrams: (array length=n_datagrams): the datagrams
  * @n_datagrams: the number of datagrams
  * @error: return location for a #GError
  *
- * Sends each datagram through the publication its id names, as
- * mctx_context_send_batch() does, from #GBytes: the form for bindings.
+ * Sends datagrams through many publications as
+ * [method@Mctx.Context.send_messages] does, from #GBytes: the form for
+ * bindings.
  *
- * Returns: the number of datagrams sent, or -1 with @error set
+ * Returns: the number of datagrams sent, or -1 with @error set when none
+ *   was
  *
  * Since: 1.0
  */
 gint
-mctx_context_send_bytes_batch (MctxContext     *self,
-                               const guint     *ids,
-                               GBytes *const   *datagrams,
-                               guint            n_datagrams,
-                               GError         **error)
+mctx_context_send_many (MctxContext     *self,
+                        const guint     *ids,
+                        GBytes *const   *datagrams,
+                        guint            n_datagrams,
+                        GError         **error)
 {
-  SendTarget target = { self, ids };
+  GOutputVector vectors[MCTX_BATCH_MAX];
+  GOutputMessage messages[MCTX_BATCH_MAX];
+  guint done = 0;
 
-  g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), -1);
+  g_return_val_if_fail ((ids != NULL && datagrams != NULL) || n_datagrams == 0, -1);
+  g_return_val_if_fail (n_datagrams <= G_MAXINT, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  return _mctx_send_in_chunks (&target, send_chunk, n_datagrams, _mctx_fill_chunk_from_bytes, (gpointer) datagrams, error);
-}
+  while (done < n_datagrams)
+    {
+      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX);
+      gint sent;
 
-/**
- * mctx_context_send_with_report:
- * @self: a context
- * @id: a publication id
- * @data: (array length=len) (element-type guint8): the payload
- * @len: the size of @data
- * @error: return location for a #GError
- *
- * Sends one datagram through the publication with @id and reports what it
- * did; see [method@Mctx.Publication.send_with_report].
- *
- * Returns: (transfer full): what the send did, or %NULL with @error set
- *
- * Since: 1.0
- */
-MctxSendReport *
-mctx_context_send_with_report (MctxContext   *self,
-                               guint          id,
-                               const guint8  *data,
-                               gsize          len,
-                               GError       **error)
-{
-  MctxPublication *publication;
+      _mctx_output_messages_from_bytes (datagrams + done, chunk, vectors, messages);
+      sent = mctx_context_send_messages (self, ids + done, messages, chunk, done == 0 ? error : NULL);
+      if (sent < 0)
+        return done == 0 ? -1 : (gint) done;
+      done += (guint) sent;
+      if ((guint) sent < chunk)
+        break;
+    }
 
-  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  publication = lookup_for_send (self, id, error);
-  if (publication == NULL)
-    return NULL;
-
-  return mctx_publication_send_with_report (publication, data, len, error);
+  return (gint) done;
 }
 
 /**
  * mctx_context_send_all:
  * @self: a context
- * @data: (array length=len) (element-type guint8): the payload
+ * @data: (array length=len) (element-type guint8): the datagram
  * @len: the size of @data
  * @error: return location for a #GError
  *
- * Sends one datagram through every publication of the context. A failing
- * publication does not stop the others: all are tried, and the first
- * failure is reported in @error. [method@Mctx.Context.send_to_all] says
- * how each one fared.
+ * Sends one datagram through every publication of the context, in id
+ * order, as [method@Mctx.Publication.send] would through each: the same
+ * payload to many groups (for raw publications, the same complete
+ * datagram). A publication that fails does not stop the others.
  *
- * Returns: the number of publications that sent the datagram
+ * As for partial batches, it returns how many publications sent, and
+ * fails only when none did: with the first failure as @error. A context
+ * without publications sends nothing and returns 0. Each publication's
+ * metrics count its own success or failure.
+ *
+ * Returns: the number of publications that sent, or -1 with @error set
+ *   when none did
  *
  * Since: 1.0
  */
-guint
+gint
 mctx_context_send_all (MctxContext   *self,
                        const guint8  *data,
                        gsize          len,
@@ -783,66 +820,27 @@ mctx_context_send_all (MctxContext   *self,
   GError *first_error = NULL;
   guint sent = 0;
 
-  g_return_val_if_fail (MCTX_IS_CONTEXT (self), 0);
-  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+  g_return_val_if_fail (MCTX_IS_CONTEXT (self), -1);
+  g_return_val_if_fail (data != NULL || len == 0, -1);
+  g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
   for (GSequenceIter *iter = g_sequence_get_begin_iter (self->publications); !g_sequence_iter_is_end (iter);
        iter = g_sequence_iter_next (iter))
     {
       MctxPublication *publication = g_sequence_get (iter);
 
-      if (mctx_publication_send (publication, data, len,
-                                       first_error == NULL ? &first_error : NULL) >= 0)
+      if (mctx_publication_send (publication, data, len, first_error == NULL ? &first_error : NULL) >= 0)
         sent++;
     }
 
-  if (first_error != NULL)
-    g_propagate_error (error, first_error);
-
-  return sent;
-}
-
-/**
- * mctx_context_send_to_all:
- * @self: a context
- * @data: (array length=len) (element-type guint8): the payload
- * @len: the size of @data
- *
- * Sends one datagram through every publication of the context, in the
- * order they were added, and says how each fared: whether it went, how
- * many bytes, and if not, the error that stopped it. A failing publication
- * does not stop the others.
- *
- * Returns: (transfer container) (element-type MctxSendOutcome): one outcome
- *   per publication
- *
- * Since: 1.0
- */
-GPtrArray *
-mctx_context_send_to_all (MctxContext  *self,
-                          const guint8 *data,
-                          gsize         len)
-{
-  GPtrArray *outcomes;
-
-  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-
-  outcomes = g_ptr_array_new_full (count_publications (self), (GDestroyNotify) mctx_send_outcome_unref);
-  for (GSequenceIter *iter = g_sequence_get_begin_iter (self->publications); !g_sequence_iter_is_end (iter);
-       iter = g_sequence_iter_next (iter))
+  if (sent == 0 && first_error != NULL)
     {
-      MctxPublication *publication = g_sequence_get (iter);
-      GError *error = NULL;
-      gssize sent = mctx_publication_send (publication, data != NULL ? data : (const guint8 *) "", len, &error);
-
-      g_ptr_array_add (outcomes,
-                       _mctx_send_outcome_new (mctx_publication_get_id (publication),
-                                               mctx_publication_get_destination (publication),
-                                               sent >= 0 ? (gsize) sent : 0, error));
+      g_propagate_error (error, first_error);
+      return -1;
     }
 
-  return outcomes;
+  g_clear_error (&first_error);
+  return (gint) MIN (sent, G_MAXINT);
 }
 
 /**

@@ -40,6 +40,11 @@ MctxPublication *mctx_context_add_publication_with_fd     (MctxContext          
                                                            GError                **error);
 
 MCTX_AVAILABLE_IN_1_0
+MctxPublication *mctx_context_replace_publication         (MctxContext            *self,
+                                                           guint                   id,
+                                                           MctxPublicationConfig  *config,
+                                                           GError                **error);
+MCTX_AVAILABLE_IN_1_0
 MctxPublication *mctx_context_get_publication             (MctxContext            *self,
                                                            guint                   id);
 MCTX_AVAILABLE_IN_1_0
@@ -51,40 +56,22 @@ gboolean         mctx_context_remove_publication          (MctxContext          
                                                            guint                   id,
                                                            GError                **error);
 MCTX_AVAILABLE_IN_1_0
-GPtrArray       *mctx_context_list_publications           (MctxContext            *self);
-MCTX_AVAILABLE_IN_1_0
 guint            mctx_context_get_n_publications          (MctxContext            *self);
 
 MCTX_AVAILABLE_IN_1_0
-gssize           mctx_context_send                        (MctxContext            *self,
-                                                           guint                   id,
-                                                           const guint8           *data,
-                                                           gsize                   len,
-                                                           GError                **error);
-MCTX_AVAILABLE_IN_1_0
-MctxSendReport  *mctx_context_send_with_report            (MctxContext            *self,
-                                                           guint                   id,
-                                                           const guint8           *data,
-                                                           gsize                   len,
-                                                           GError                **error);
-MCTX_AVAILABLE_IN_1_0
-gint             mctx_context_send_batch                  (MctxContext            *self,
+gint             mctx_context_send_messages               (MctxContext            *self,
                                                            const guint            *ids,
-                                                           const GOutputVector    *datagrams,
-                                                           guint                   n_datagrams,
+                                                           GOutputMessage         *messages,
+                                                           guint                   n_messages,
                                                            GError                **error);
 MCTX_AVAILABLE_IN_1_0
-gint             mctx_context_send_bytes_batch            (MctxContext            *self,
+gint             mctx_context_send_many                   (MctxContext            *self,
                                                            const guint            *ids,
                                                            GBytes *const          *datagrams,
                                                            guint                   n_datagrams,
                                                            GError                **error);
 MCTX_AVAILABLE_IN_1_0
-GPtrArray       *mctx_context_send_to_all                 (MctxContext            *self,
-                                                           const guint8           *data,
-                                                           gsize                   len);
-MCTX_AVAILABLE_IN_1_0
-guint            mctx_context_send_all                    (MctxContext            *self,
+gint             mctx_context_send_all                    (MctxContext            *self,
                                                            const guint8           *data,
                                                            gsize                   len,
                                                            GError                **error);

@@ -78,8 +78,6 @@ struct _MctxPacedSender
   gboolean exhausted;       /* the function said there are no more */
   gint64 last_progress_us;
   gboolean segmenting;      /* segmented sends work on this route */
-  guint8 *joined;           /* a batch back to back, to segment */
-  gsize joined_size;
 };
 
 G_DEFINE_FINAL_TYPE (MctxPacedSender, mctx_paced_sender, G_TYPE_OBJECT)
@@ -126,8 +124,6 @@ mctx_paced_sender_dispose (GObject *object)
 
   /* A running task holds a reference, so nothing is running here. */
   g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
-  g_clear_pointer (&self->joined, g_free);
-  self->joined_size = 0;
   if (self->func_notify != NULL)
     g_clear_pointer (&self->func_data, self->func_notify);
   self->func = NULL;
@@ -380,7 +376,7 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
    * MctxPacedSender:segmented: (getter get_segmented) (setter set_segmented)
    *
    * Whether datagrams of one size that are due together go as one
-   * segmented send ([method@Mctx.Publication.send_segmented], UDP GSO)
+   * segmented send (`MCTX_SEND_FLAGS_SEGMENTED`, UDP GSO)
    * rather than a batch: at high rates the kernel's work per datagram
    * falls by half or more, and they still leave as separate datagrams,
    * back to back. Where the route cannot segment, the run falls back to
@@ -963,76 +959,34 @@ apply_rate_basis (MctxPacedSender *self)
 {
   guint overhead = 0;
 
-  if (self->rate_basis == MCTX_RATE_BASIS_WIRE)
+  /* A raw publication's datagrams carry their headers already. */
+  if (self->rate_basis == MCTX_RATE_BASIS_WIRE && MCTX_IS_UDP_PUBLICATION (self->publication))
     {
-      GInetSocketAddress *destination = mctx_publication_get_destination (self->publication);
-      gboolean ipv6 = destination != NULL &&
-                      g_socket_address_get_family (G_SOCKET_ADDRESS (destination)) == G_SOCKET_FAMILY_IPV6;
+      GInetSocketAddress *destination = mctx_udp_publication_get_destination (MCTX_UDP_PUBLICATION (self->publication));
+      gboolean ipv6 = g_socket_address_get_family (G_SOCKET_ADDRESS (destination)) == G_SOCKET_FAMILY_IPV6;
 
       overhead = 8 + (ipv6 ? 40 : 20);
     }
   mctx_pacer_set_overhead (self->pacer, overhead);
 }
 
-/* Whether the datagrams can go as one segmented send: one size, the last
- * possibly shorter. */
-static gboolean
-one_size (const GOutputVector *vectors,
-          guint                n)
-{
-  if (vectors[0].size == 0)
-    return FALSE;
-  for (guint k = 1; k < n; k++)
-    if (vectors[k].size > vectors[0].size || (k < n - 1 && vectors[k].size != vectors[0].size) ||
-        vectors[k].size == 0)
-      return FALSE;
-  return TRUE;
-}
-
-/* Sends what is due: segmented when asked for and possible, else as a
- * batch. A segmented send the route refuses (for another reason than a
- * full buffer) is not retried this run; the batch then says whether the
- * failure was the datagrams' own. */
+/* Sends what is due, segmented when asked for: the publication sends
+ * runs of one size in one send from these vectors, and batches where the
+ * route refuses. */
 static gint
 send_due (MctxPacedSender      *self,
           const GOutputVector  *vectors,
           guint                 n,
           GError              **error)
 {
-  if (self->segmenting && n > 1 && one_size (vectors, n))
-    {
-      GError *local_error = NULL;
-      gsize total = 0;
-      gint sent;
+  GOutputMessage messages[MCTX_BATCH_MAX];
 
-      for (guint k = 0; k < n; k++)
-        total += vectors[k].size;
-      if (total > self->joined_size)
-        {
-          self->joined = g_realloc (self->joined, total);
-          self->joined_size = total;
-        }
-      total = 0;
-      for (guint k = 0; k < n; k++)
-        {
-          memcpy (self->joined + total, vectors[k].buffer, vectors[k].size);
-          total += vectors[k].size;
-        }
+  for (guint k = 0; k < n; k++)
+    messages[k] = (GOutputMessage) { .vectors = (GOutputVector *) &vectors[k], .num_vectors = 1 };
 
-      sent = mctx_publication_send_segmented (self->publication, self->joined, total, vectors[0].size,
-                                              &local_error);
-      if (sent >= 0 || g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          if (local_error != NULL)
-            g_propagate_error (error, local_error);
-          return sent;
-        }
-      g_debug ("Segmented sends stop for this run: %s", local_error->message);
-      g_error_free (local_error);
-      self->segmenting = FALSE;
-    }
-
-  return mctx_publication_send_batch (self->publication, vectors, n, error);
+  return mctx_publication_send_messages (self->publication, messages, n,
+                                         self->segmenting ? MCTX_SEND_FLAGS_SEGMENTED : MCTX_SEND_FLAGS_NONE,
+                                         error);
 }
 
 static gboolean

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "mctx.h"
+#include "raw/mctx-raw.h"
 
 #include <glib/gi18n-lib.h>
 #include <sys/socket.h>
@@ -95,8 +96,8 @@ int                    _mctx_socket_send_messages        (int                   
                                                           int                   *saved_errno);
 gboolean               _mctx_socket_can_segment          (void);
 gssize                 _mctx_socket_send_segmented       (int                    fd,
-                                                          const void            *data,
-                                                          gsize                  len,
+                                                          const struct iovec    *parts,
+                                                          guint                  n_parts,
                                                           guint16                segment_size,
                                                           const struct sockaddr *to,
                                                           socklen_t              to_len,
@@ -106,30 +107,12 @@ gssize                 _mctx_socket_send_segmented       (int                   
  * enough for the stack. */
 #define MCTX_BATCH_MAX 64
 
-/* The binding forms of the batched sends (#GBytes, packed buffers) hand
- * their datagrams to the vector form MCTX_BATCH_MAX at a time, so that
- * nothing is allocated. @fill puts the datagrams from @first on into
- * @vectors, called in order; @send sends them in one batch. */
-typedef void (*MctxFillChunkFunc) (gpointer        fill_data,
-                                   guint           first,
-                                   guint           count,
-                                   GOutputVector  *vectors);
-typedef gint (*MctxSendChunkFunc) (gpointer              target,
-                                   guint                 first,
-                                   const GOutputVector  *vectors,
-                                   guint                 count,
-                                   GError              **error);
-
-gint                   _mctx_send_in_chunks              (gpointer               target,
-                                                          MctxSendChunkFunc      send,
-                                                          guint                  n_datagrams,
-                                                          MctxFillChunkFunc      fill,
-                                                          gpointer               fill_data,
-                                                          GError               **error);
-void                   _mctx_fill_chunk_from_bytes       (gpointer               datagrams,
-                                                          guint                  first,
+/* @datagrams as one message of one vector each, for the #GBytes forms of
+ * the batched sends. */
+void                   _mctx_output_messages_from_bytes  (GBytes *const         *datagrams,
                                                           guint                  count,
-                                                          GOutputVector         *vectors);
+                                                          GOutputVector         *vectors,
+                                                          GOutputMessage        *messages);
 
 /* A publication's descriptor, kept open for every send in flight: senders
  * hold the lock for reading while they use the descriptor, and whoever
@@ -259,39 +242,76 @@ gboolean               _mctx_publication_plan_resolve    (MctxPublicationPlan   
                                                           GError                     **error);
 void                   _mctx_publication_plan_clear      (MctxPublicationPlan         *plan);
 
-/* A context's shared sockets, one per way of sending; each publication that
- * shares one counts as a user until it leaves the context. */
+/* mctx-socket-pool.c: a context's shared sockets, one per way of sending;
+ * each publication that shares one holds a place until it leaves. */
 typedef struct _MctxSocketPool MctxSocketPool;
 
 MctxSocketPool        *_mctx_socket_pool_new             (void);
 void                   _mctx_socket_pool_free            (MctxSocketPool              *pool);
+GSocket               *_mctx_socket_pool_acquire         (MctxSocketPool              *pool,
+                                                          MctxPublicationPlan         *plan,
+                                                          char                       **key_out,
+                                                          GError                     **error);
 void                   _mctx_socket_pool_release         (MctxSocketPool              *pool,
-                                                          MctxPublication             *publication);
+                                                          const char                  *key);
 guint                  _mctx_socket_pool_get_size        (MctxSocketPool              *pool);
 
-MctxPublication       *_mctx_publication_new             (guint                        id,
+/* mctx-udp-socket.c: a UDP socket set up as a plan says. */
+GInetSocketAddress    *_mctx_udp_socket_query_local_address (int                      fd,
+                                                          GError                     **error);
+gboolean               _mctx_udp_socket_set_up_own       (int                          fd,
+                                                          MctxPublicationPlan         *plan,
+                                                          GError                     **error);
+gboolean               _mctx_udp_socket_set_up_caller    (int                          fd,
+                                                          MctxPublicationPlan         *plan,
+                                                          GError                     **error);
+
+/* mctx-publication.c: what the kinds of publication share. */
+void                   _mctx_publication_set_up          (MctxPublication             *self,
+                                                          guint                        id,
+                                                          MctxPublicationConfig       *config,
+                                                          GSocket                     *socket,
+                                                          guint                        ifindex,
+                                                          const char                  *description);
+MctxPublicationConfig *_mctx_publication_get_config      (MctxPublication             *self);
+const char            *_mctx_publication_get_description (MctxPublication             *self);
+GCancellable          *_mctx_publication_get_detached    (MctxPublication             *self);
+int                    _mctx_publication_acquire_fd      (MctxPublication             *self);
+void                   _mctx_publication_release_fd      (MctxPublication             *self);
+void                   _mctx_publication_count           (MctxPublication             *self,
+                                                          guint                        packets,
+                                                          guint64                      bytes,
+                                                          guint                        errors);
+gboolean               _mctx_publication_set_closed_error (MctxPublication            *self,
+                                                          GError                     **error);
+void                   _mctx_publication_close           (MctxPublication             *self);
+void                   _mctx_publication_drain_errors    (MctxPublication             *self);
+
+/* mctx-udp-publication.c */
+MctxPublication       *_mctx_udp_publication_new         (guint                        id,
                                                           MctxPublicationConfig       *config,
                                                           GSocket                     *socket,
                                                           MctxInterfaceCache          *interfaces,
                                                           MctxSocketPool              *pool,
                                                           GError                     **error);
-MctxPublication       *_mctx_publication_new_for_fd      (guint                        id,
+MctxPublication       *_mctx_udp_publication_new_for_fd  (guint                        id,
                                                           MctxPublicationConfig       *config,
                                                           int                          fd,
                                                           MctxInterfaceCache          *interfaces,
                                                           GError                     **error);
-
-void                   _mctx_publication_close           (MctxPublication             *self);
-gint                   _mctx_publication_send_run        (MctxPublication            **publications,
-                                                          const GOutputVector         *datagrams,
+const char            *_mctx_udp_publication_get_pool_key (MctxUdpPublication         *self);
+gboolean               _mctx_udp_publication_shares_socket (MctxPublication           *a,
+                                                          MctxPublication             *b);
+gint                   _mctx_udp_publication_send_run    (MctxPublication            **publications,
+                                                          GOutputMessage              *datagrams,
                                                           guint                        n,
                                                           GError                     **error);
-gboolean               _mctx_publication_shares_socket   (MctxPublication             *a,
-                                                          MctxPublication             *b);
-GCancellable          *_mctx_publication_get_detached    (MctxPublication             *self);
-void                   _mctx_publication_drain_errors    (MctxPublication             *self);
-MctxPublicationConfig *_mctx_publication_get_config      (MctxPublication             *self);
-const char            *_mctx_publication_get_destination_text (MctxPublication        *self);
+
+/* raw/mctx-raw-publication.c */
+MctxPublication       *_mctx_raw_publication_new         (guint                        id,
+                                                          MctxPublicationConfig       *config,
+                                                          MctxInterfaceCache          *interfaces,
+                                                          GError                     **error);
 
 /* What a publication counts; send calls are packets plus errors, so the
  * three can never disagree. */
@@ -317,13 +337,11 @@ const MctxMetricsCounters *_mctx_metrics_snapshot_get_counters (MctxMetricsSnaps
 MctxMetricsDelta      *_mctx_metrics_delta_new           (MctxMetricsSnapshot         *earlier,
                                                           MctxMetricsSnapshot         *later);
 
-MctxSendOutcome       *_mctx_send_outcome_new            (guint                        publication_id,
-                                                          GInetSocketAddress          *destination,
-                                                          gsize                        bytes_sent,
-                                                          GError                      *error);
 MctxSendReport        *_mctx_send_report_new             (guint                        publication_id,
                                                           GInetSocketAddress          *destination,
                                                           GInetSocketAddress          *local_address,
+                                                          guint                        ifindex,
+                                                          guint8                       protocol,
                                                           gsize                        bytes_sent);
 
 G_END_DECLS

@@ -169,51 +169,114 @@ mctx_publication_watch (MctxPublication           *self,
 /* The function as a data pointer, through an integer: ISO C (-Wpedantic)
  * has no direct conversion. */
 #define SEND_ASYNC_TAG ((gpointer) (guintptr) mctx_publication_send_async)
+#define SEND_MANY_ASYNC_TAG ((gpointer) (guintptr) mctx_publication_send_many_async)
 
-/* Sends the task's payload. Returns FALSE only when the send buffer is full
- * and the task must wait; otherwise the task has its result. */
+/* What a waiting send has to do, and how far it got. */
+typedef struct {
+  GPtrArray *datagrams;     /* (element-type GBytes) */
+  MctxSendFlags flags;
+  guint sent;
+} PendingSend;
+
+static void
+pending_send_free (gpointer data)
+{
+  PendingSend *pending = data;
+
+  g_ptr_array_unref (pending->datagrams);
+  g_free (pending);
+}
+
+/* Ends @task: one datagram's bytes, or how many datagrams went. A send of
+ * many that sent some before @error returns their count, as the sync
+ * call does; the error is dropped, for the next call to meet. */
+static void
+complete (GTask  *task,
+          gssize  value,
+          GError *error)
+{
+  PendingSend *pending = g_task_get_task_data (task);
+
+  if (error == NULL)
+    g_task_return_int (task, value);
+  else if (g_task_get_source_tag (task) == SEND_MANY_ASYNC_TAG && pending->sent > 0)
+    {
+      g_error_free (error);
+      g_task_return_int (task, pending->sent);
+    }
+  else
+    g_task_return_error (task, error);
+}
+
+/* Sends what is left. Returns FALSE only when the send buffer is full and
+ * the task must wait; otherwise the task has its result. */
 static gboolean
 send_or_complete (GTask *task)
 {
   MctxPublication *self = g_task_get_source_object (task);
-  GBytes *bytes = g_task_get_task_data (task);
-  GError *error = NULL;
-  MctxSendReport *report;
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
+  PendingSend *pending = g_task_get_task_data (task);
 
-  report = mctx_publication_send_with_report (self, data != NULL ? data : (const guint8 *) "", len, &error);
-  if (report != NULL)
+  if (g_task_get_source_tag (task) == SEND_ASYNC_TAG)
     {
-      g_task_return_pointer (task, report, (GDestroyNotify) mctx_send_report_unref);
+      GError *error = NULL;
+      gsize len;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (pending->datagrams, 0), &len);
+      gssize sent = mctx_publication_send (self, data != NULL ? data : (const guint8 *) "", len, &error);
+
+      if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_error_free (error);
+          return FALSE;
+        }
+      complete (task, sent, error);
       return TRUE;
     }
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+  while (pending->sent < pending->datagrams->len)
     {
-      g_error_free (error);
-      return FALSE;
+      GError *error = NULL;
+      gint sent = mctx_publication_send_many (self, (GBytes **) pending->datagrams->pdata + pending->sent,
+                                              pending->datagrams->len - pending->sent, pending->flags, &error);
+
+      if (sent >= 0)
+        {
+          pending->sent += (guint) sent;
+          continue;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_error_free (error);
+          return FALSE;
+        }
+      complete (task, -1, error);
+      return TRUE;
     }
 
-  g_task_return_error (task, error);
+  complete (task, pending->sent, NULL);
   return TRUE;
 }
 
 /* A waiting send woke: FALSE when it ended here, cancelled or without a
- * socket; TRUE when it should try again. */
+ * socket. */
 static gboolean
 waiting_send_goes_on (MctxPublication *self,
                       GTask           *task)
 {
-  if (g_task_return_error_if_cancelled (task))
-    return FALSE;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      complete (task, -1, error);
+      return FALSE;
+    }
 
   if (mctx_publication_get_fd (self) < 0)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                               _("Publication %u to %s lost its socket while a send was waiting"),
-                               mctx_publication_get_id (self),
-                               _mctx_publication_get_destination_text (self));
+      complete (task, -1, g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
+                                       _("Publication %u (%s) lost its socket while a send was waiting"),
+                                       mctx_publication_get_id (self),
+                                       _mctx_publication_get_description (self)));
       return FALSE;
     }
 
@@ -233,26 +296,55 @@ on_writable (MctxPublication *self,
   return send_or_complete (task) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
 }
 
+static void
+start_send (MctxPublication     *self,
+            gpointer             tag,
+            const char          *name,
+            PendingSend         *pending,
+            int                  io_priority,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GSource) source = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tag);
+  g_task_set_name (task, name);
+  g_task_set_priority (task, io_priority);
+  g_task_set_task_data (task, pending, pending_send_free);
+  /* Datagrams that went are reported as sent, even if the cancellable is
+   * cancelled before the callback runs; on_writable() handles cancellation
+   * while waiting. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  if (g_task_return_error_if_cancelled (task) || send_or_complete (task))
+    return;
+
+  source = mctx_publication_create_source (self, cancellable);
+  g_task_attach_source (task, source, (GSourceFunc) (void (*) (void)) on_writable);
+}
+
 /**
  * mctx_publication_send_async:
  * @self: a publication
- * @bytes: the payload
- * @io_priority: the I/O priority of the request, such as
- *   %G_PRIORITY_DEFAULT
+ * @bytes: the datagram
+ * @io_priority: the I/O priority of the request
  * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async) (closure user_data): called when the send is done
+ * @callback: (scope async): called when the datagram went or the send
+ *   failed
  * @user_data: data for @callback
  *
- * Sends @bytes as one datagram. The send is tried at once; only when the
- * socket's send buffer is full does it wait, without blocking, for the
- * socket to become writable in the thread-default main context, and try
- * again.
+ * Sends one datagram as [method@Mctx.Publication.send] does, but when the
+ * send buffer is full, waits on the thread-default main context until the
+ * socket is writable, instead of failing with %G_IO_ERROR_WOULD_BLOCK. The
+ * callback runs in that main context.
  *
- * While it waits, cancelling @cancellable ends it with
- * %G_IO_ERROR_CANCELLED (a datagram that was already sent is reported as
- * sent), and the publication losing its socket (removed
- * from its context, or its socket stolen) ends it with
- * %G_IO_ERROR_CLOSED. The task keeps @self alive until then.
+ * A datagram that went is reported as sent even when @cancellable is
+ * cancelled before the callback runs. Cancelled while waiting, the send
+ * fails with %G_IO_ERROR_CANCELLED; the publication losing its socket while
+ * waiting fails it with %G_IO_ERROR_CLOSED.
  *
  * Since: 1.0
  */
@@ -264,28 +356,17 @@ mctx_publication_send_async (MctxPublication     *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GSource) source = NULL;
+  PendingSend *pending;
 
   g_return_if_fail (MCTX_IS_PUBLICATION (self));
   g_return_if_fail (bytes != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, SEND_ASYNC_TAG);
-  g_task_set_name (task, "[mctx] mctx_publication_send_async");
-  g_task_set_priority (task, io_priority);
-  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
-  /* A datagram that went out is reported as sent, even if the cancellable
-   * is cancelled before the callback runs; on_writable() handles
-   * cancellation while waiting. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  if (g_task_return_error_if_cancelled (task) || send_or_complete (task))
-    return;
-
-  source = mctx_publication_create_source (self, cancellable);
-  g_task_attach_source (task, source, (GSourceFunc) (void (*) (void)) on_writable);
+  pending = g_new0 (PendingSend, 1);
+  pending->datagrams = g_ptr_array_new_full (1, (GDestroyNotify) g_bytes_unref);
+  g_ptr_array_add (pending->datagrams, g_bytes_ref (bytes));
+  start_send (self, SEND_ASYNC_TAG, "[mctx] mctx_publication_send_async", pending,
+              io_priority, cancellable, callback, user_data);
 }
 
 /**
@@ -296,174 +377,93 @@ mctx_publication_send_async (MctxPublication     *self,
  *
  * Finishes [method@Mctx.Publication.send_async].
  *
- * Returns: (transfer full): what the send did, or %NULL with @error set
+ * Returns: the number of bytes sent, as [method@Mctx.Publication.send]
+ *   returns, or -1 with @error set
  *
  * Since: 1.0
  */
-MctxSendReport *
+gssize
 mctx_publication_send_finish (MctxPublication  *self,
                               GAsyncResult     *result,
                               GError          **error)
 {
-  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == SEND_ASYNC_TAG, NULL);
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == SEND_ASYNC_TAG, -1);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-#define SEND_BATCH_ASYNC_TAG ((gpointer) (guintptr) mctx_publication_send_batch_async)
-
-typedef struct {
-  GPtrArray *datagrams;     /* (element-type GBytes) */
-  guint sent;
-} BatchSend;
-
-static void
-batch_send_free (gpointer data)
-{
-  BatchSend *batch = data;
-
-  g_ptr_array_unref (batch->datagrams);
-  g_free (batch);
-}
-
-/* Sends what is left of the batch, as many per call as go. Returns FALSE
- * only when the send buffer is full and the task must wait. */
-static gboolean
-send_batch_or_complete (GTask *task)
-{
-  MctxPublication *self = g_task_get_source_object (task);
-  BatchSend *batch = g_task_get_task_data (task);
-
-  while (batch->sent < batch->datagrams->len)
-    {
-      GError *error = NULL;
-      gint sent = mctx_publication_send_bytes_batch (self, (GBytes **) batch->datagrams->pdata + batch->sent,
-                                                     batch->datagrams->len - batch->sent, &error);
-
-      if (sent >= 0)
-        {
-          batch->sent += (guint) sent;
-          continue;
-        }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_error_free (error);
-          return FALSE;
-        }
-      g_task_return_error (task, error);
-      return TRUE;
-    }
-
-  g_task_return_boolean (task, TRUE);
-  return TRUE;
-}
-
-static gboolean
-on_batch_writable (MctxPublication *self,
-                   GIOCondition     condition,
-                   gpointer         user_data)
-{
-  GTask *task = user_data;
-
-  if (!waiting_send_goes_on (self, task))
-    return G_SOURCE_REMOVE;
-
-  return send_batch_or_complete (task) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 /**
- * mctx_publication_send_batch_async:
+ * mctx_publication_send_many_async:
  * @self: a publication
- * @datagrams: (array length=n_datagrams): the payloads, one datagram each
- * @n_datagrams: the number of datagrams
- * @io_priority: the I/O priority of the request, such as
- *   %G_PRIORITY_DEFAULT
+ * @datagrams: (array length=n_datagrams): the datagrams
+ * @n_datagrams: the number of datagrams, at most %G_MAXINT
+ * @flags: as for [method@Mctx.Publication.send_many]
+ * @io_priority: the I/O priority of the request
  * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async) (closure user_data): called when all went, or
- *   the send failed
+ * @callback: (scope async): called when every datagram went, or the send
+ *   stopped
  * @user_data: data for @callback
  *
- * Sends every datagram, in order, as many per system call as the kernel
- * takes ([method@Mctx.Publication.send_bytes_batch]). Whenever the send
- * buffer is full it waits, without blocking, for the socket to become
- * writable in the thread-default main context, and goes on.
+ * Sends many datagrams as [method@Mctx.Publication.send_many] does, waiting
+ * on the thread-default main context whenever the send buffer is full, so
+ * that every datagram goes. The callback runs in that main context.
  *
- * Cancelling @cancellable while it waits ends it with
- * %G_IO_ERROR_CANCELLED, and the publication losing its socket ends it
- * with %G_IO_ERROR_CLOSED; [method@Mctx.Publication.send_batch_finish]
- * says how many datagrams went in any case.
+ * Its result follows the sync call: when a failure, a cancellation or the
+ * loss of the socket stops it after some datagrams went, it returns their
+ * count without an error; it fails only when none went.
  *
  * Since: 1.0
  */
 void
-mctx_publication_send_batch_async (MctxPublication     *self,
-                                   GBytes *const       *datagrams,
-                                   guint                n_datagrams,
-                                   int                  io_priority,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+mctx_publication_send_many_async (MctxPublication     *self,
+                                  GBytes *const       *datagrams,
+                                  guint                n_datagrams,
+                                  MctxSendFlags        flags,
+                                  int                  io_priority,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(GSource) source = NULL;
-  BatchSend *batch;
+  PendingSend *pending;
 
   g_return_if_fail (MCTX_IS_PUBLICATION (self));
   g_return_if_fail (datagrams != NULL || n_datagrams == 0);
+  g_return_if_fail (n_datagrams <= G_MAXINT);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, SEND_BATCH_ASYNC_TAG);
-  g_task_set_name (task, "[mctx] mctx_publication_send_batch_async");
-  g_task_set_priority (task, io_priority);
-  /* Datagrams that went are reported, even if the cancellable is
-   * cancelled before the callback runs. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  batch = g_new0 (BatchSend, 1);
-  batch->datagrams = g_ptr_array_new_full (n_datagrams, (GDestroyNotify) g_bytes_unref);
+  pending = g_new0 (PendingSend, 1);
+  pending->flags = flags;
+  pending->datagrams = g_ptr_array_new_full (n_datagrams, (GDestroyNotify) g_bytes_unref);
   for (guint i = 0; i < n_datagrams; i++)
-    g_ptr_array_add (batch->datagrams, g_bytes_ref (datagrams[i]));
-  g_task_set_task_data (task, batch, batch_send_free);
-
-  if (g_task_return_error_if_cancelled (task) || send_batch_or_complete (task))
-    return;
-
-  source = mctx_publication_create_source (self, cancellable);
-  g_task_attach_source (task, source, (GSourceFunc) (void (*) (void)) on_batch_writable);
+    g_ptr_array_add (pending->datagrams, g_bytes_ref (datagrams[i]));
+  start_send (self, SEND_MANY_ASYNC_TAG, "[mctx] mctx_publication_send_many_async", pending,
+              io_priority, cancellable, callback, user_data);
 }
 
 /**
- * mctx_publication_send_batch_finish:
+ * mctx_publication_send_many_finish:
  * @self: a publication
  * @result: the result passed to the callback
- * @datagrams_sent: (out) (optional): how many datagrams went, whether or
- *   not all did
  * @error: return location for a #GError
  *
- * Finishes [method@Mctx.Publication.send_batch_async].
+ * Finishes [method@Mctx.Publication.send_many_async].
  *
- * Returns: %TRUE if every datagram went, %FALSE with @error set
+ * Returns: the number of datagrams sent, as
+ *   [method@Mctx.Publication.send_many] returns, or -1 with @error set when
+ *   none was
  *
  * Since: 1.0
  */
-gboolean
-mctx_publication_send_batch_finish (MctxPublication  *self,
-                                    GAsyncResult     *result,
-                                    guint            *datagrams_sent,
-                                    GError          **error)
+gint
+mctx_publication_send_many_finish (MctxPublication  *self,
+                                   GAsyncResult     *result,
+                                   GError          **error)
 {
-  BatchSend *batch;
+  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == SEND_MANY_ASYNC_TAG, -1);
 
-  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == SEND_BATCH_ASYNC_TAG, FALSE);
-
-  batch = g_task_get_task_data (G_TASK (result));
-  if (datagrams_sent != NULL)
-    *datagrams_sent = batch->sent;
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return (gint) g_task_propagate_int (G_TASK (result), error);
 }

@@ -1,4 +1,4 @@
-/* mctx-publication.h: one ready-to-send multicast publication
+/* mctx-publication.h: what every kind of publication shares
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -17,65 +17,64 @@
 
 G_BEGIN_DECLS
 
+/**
+ * MctxSendFlags:
+ * @MCTX_SEND_FLAGS_NONE: no flags
+ * @MCTX_SEND_FLAGS_SEGMENTED: let the kernel cut runs of equal-sized
+ *   datagrams from one send (UDP generic segmentation offload,
+ *   `UDP_SEGMENT`), straight from the caller's vectors. Where the kernel or
+ *   the route cannot, the datagrams go as a batch instead; kinds of
+ *   publication that cannot segment (raw ones) ignore it.
+ *
+ * Options of [method@Mctx.Publication.send_messages] and
+ * [method@Mctx.Publication.send_many].
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/ {
+  MCTX_SEND_FLAGS_NONE = 0,
+  MCTX_SEND_FLAGS_SEGMENTED = 1 << 0,
+} MctxSendFlags;
+
 #define MCTX_TYPE_PUBLICATION (mctx_publication_get_type ())
 
 MCTX_AVAILABLE_IN_1_0
-G_DECLARE_FINAL_TYPE (MctxPublication, mctx_publication, MCTX, PUBLICATION, GObject)
+G_DECLARE_DERIVABLE_TYPE (MctxPublication, mctx_publication, MCTX, PUBLICATION, GObject)
 
-MCTX_AVAILABLE_IN_1_0
-guint                  mctx_publication_get_id              (MctxPublication *self);
-MCTX_AVAILABLE_IN_1_0
-MctxPublicationConfig *mctx_publication_dup_config          (MctxPublication *self);
-MCTX_AVAILABLE_IN_1_0
-GInetSocketAddress    *mctx_publication_get_destination     (MctxPublication *self);
-MCTX_AVAILABLE_IN_1_0
-GInetSocketAddress    *mctx_publication_get_local_address   (MctxPublication *self);
-MCTX_AVAILABLE_IN_1_0
-guint                  mctx_publication_get_interface_index (MctxPublication *self);
-MCTX_AVAILABLE_IN_1_0
-GSocket               *mctx_publication_get_socket          (MctxPublication *self);
-MCTX_AVAILABLE_IN_1_0
-int                    mctx_publication_get_fd              (MctxPublication *self);
-MCTX_AVAILABLE_IN_1_0
-GSocket               *mctx_publication_steal_socket        (MctxPublication *self);
+/**
+ * MctxPublicationClass:
+ *
+ * The class of publications. Its virtual functions are private: the kinds
+ * of publication are the library's own.
+ *
+ * Since: 1.0
+ */
+struct _MctxPublicationClass
+{
+  GObjectClass parent_class;
 
-MCTX_AVAILABLE_IN_1_0
-gssize                 mctx_publication_send                (MctxPublication  *self,
-                                                             const guint8     *data,
-                                                             gsize             len,
-                                                             GError          **error);
-MCTX_AVAILABLE_IN_1_0
-gssize                 mctx_publication_send_bytes          (MctxPublication  *self,
-                                                             GBytes           *bytes,
-                                                             GError          **error);
-MCTX_AVAILABLE_IN_1_0
-gint                   mctx_publication_send_batch          (MctxPublication     *self,
-                                                             const GOutputVector *datagrams,
-                                                             guint                n_datagrams,
-                                                             GError             **error);
-MCTX_AVAILABLE_IN_1_0
-gint                   mctx_publication_send_bytes_batch    (MctxPublication     *self,
-                                                             GBytes *const       *datagrams,
-                                                             guint                n_datagrams,
-                                                             GError             **error);
-MCTX_AVAILABLE_IN_1_0
-gint                   mctx_publication_send_packed         (MctxPublication     *self,
-                                                             const guint8        *data,
-                                                             gsize                len,
-                                                             const gsize         *sizes,
-                                                             guint                n_datagrams,
-                                                             GError             **error);
-MCTX_AVAILABLE_IN_1_0
-gint                   mctx_publication_send_segmented      (MctxPublication     *self,
-                                                             const guint8        *data,
-                                                             gsize                len,
-                                                             gsize                segment_size,
-                                                             GError             **error);
-MCTX_AVAILABLE_IN_1_0
-MctxSendReport        *mctx_publication_send_with_report    (MctxPublication  *self,
-                                                             const guint8     *data,
-                                                             gsize             len,
-                                                             GError          **error);
+  /*< private >*/
+  gssize          (*send_one)      (MctxPublication  *self,
+                                    int               fd,
+                                    const guint8     *data,
+                                    gsize             len,
+                                    GError          **error);
+  gint            (*send_messages) (MctxPublication  *self,
+                                    int               fd,
+                                    GOutputMessage   *messages,
+                                    guint             n_messages,
+                                    MctxSendFlags     flags,
+                                    GError          **error);
+  MctxSendReport *(*report)        (MctxPublication  *self,
+                                    const guint8     *data,
+                                    gsize             len,
+                                    gsize             bytes_sent);
+  gboolean        (*can_steal)     (MctxPublication  *self);
+  void            (*close_socket)  (MctxPublication  *self,
+                                    GSocket          *socket);
+
+  gpointer padding[8];
+};
 
 /**
  * MctxPublicationSourceFunc:
@@ -100,8 +99,69 @@ typedef gboolean (*MctxPublicationSourceFunc) (MctxPublication *publication,
                                                gpointer         user_data);
 
 MCTX_AVAILABLE_IN_1_0
-GSource               *mctx_publication_create_source       (MctxPublication *self,
-                                                             GCancellable    *cancellable);
+guint                  mctx_publication_get_id              (MctxPublication      *self);
+MCTX_AVAILABLE_IN_1_0
+MctxPublicationConfig *mctx_publication_dup_config          (MctxPublication      *self);
+MCTX_AVAILABLE_IN_1_0
+guint                  mctx_publication_get_interface_index (MctxPublication      *self);
+MCTX_AVAILABLE_IN_1_0
+GSocket               *mctx_publication_get_socket          (MctxPublication      *self);
+MCTX_AVAILABLE_IN_1_0
+int                    mctx_publication_get_fd              (MctxPublication      *self);
+MCTX_AVAILABLE_IN_1_0
+GSocket               *mctx_publication_steal_socket        (MctxPublication      *self);
+
+MCTX_AVAILABLE_IN_1_0
+gssize                 mctx_publication_send                (MctxPublication      *self,
+                                                             const guint8         *data,
+                                                             gsize                 len,
+                                                             GError              **error);
+MCTX_AVAILABLE_IN_1_0
+gint                   mctx_publication_send_messages       (MctxPublication      *self,
+                                                             GOutputMessage       *messages,
+                                                             guint                 n_messages,
+                                                             MctxSendFlags         flags,
+                                                             GError              **error);
+MCTX_AVAILABLE_IN_1_0
+gint                   mctx_publication_send_many           (MctxPublication      *self,
+                                                             GBytes *const        *datagrams,
+                                                             guint                 n_datagrams,
+                                                             MctxSendFlags         flags,
+                                                             GError              **error);
+MCTX_AVAILABLE_IN_1_0
+MctxSendReport        *mctx_publication_send_with_report    (MctxPublication      *self,
+                                                             const guint8         *data,
+                                                             gsize                 len,
+                                                             GError              **error);
+
+MCTX_AVAILABLE_IN_1_0
+void                   mctx_publication_send_async          (MctxPublication      *self,
+                                                             GBytes               *bytes,
+                                                             int                   io_priority,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+MCTX_AVAILABLE_IN_1_0
+gssize                 mctx_publication_send_finish         (MctxPublication      *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+MCTX_AVAILABLE_IN_1_0
+void                   mctx_publication_send_many_async     (MctxPublication      *self,
+                                                             GBytes *const        *datagrams,
+                                                             guint                 n_datagrams,
+                                                             MctxSendFlags         flags,
+                                                             int                   io_priority,
+                                                             GCancellable         *cancellable,
+                                                             GAsyncReadyCallback   callback,
+                                                             gpointer              user_data);
+MCTX_AVAILABLE_IN_1_0
+gint                   mctx_publication_send_many_finish    (MctxPublication      *self,
+                                                             GAsyncResult         *result,
+                                                             GError              **error);
+
+MCTX_AVAILABLE_IN_1_0
+GSource               *mctx_publication_create_source       (MctxPublication           *self,
+                                                             GCancellable              *cancellable);
 MCTX_AVAILABLE_IN_1_0
 GSource               *mctx_publication_watch               (MctxPublication           *self,
                                                              int                        priority,
@@ -109,37 +169,5 @@ GSource               *mctx_publication_watch               (MctxPublication    
                                                              MctxPublicationSourceFunc  func,
                                                              gpointer                   user_data,
                                                              GDestroyNotify             notify);
-
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_send_async          (MctxPublication     *self,
-                                                             GBytes              *bytes,
-                                                             int                  io_priority,
-                                                             GCancellable        *cancellable,
-                                                             GAsyncReadyCallback  callback,
-                                                             gpointer             user_data);
-MCTX_AVAILABLE_IN_1_0
-MctxSendReport        *mctx_publication_send_finish         (MctxPublication  *self,
-                                                             GAsyncResult     *result,
-                                                             GError          **error);
-
-MCTX_AVAILABLE_IN_1_0
-void                   mctx_publication_send_batch_async    (MctxPublication     *self,
-                                                             GBytes *const       *datagrams,
-                                                             guint                n_datagrams,
-                                                             int                  io_priority,
-                                                             GCancellable        *cancellable,
-                                                             GAsyncReadyCallback  callback,
-                                                             gpointer             user_data);
-MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_send_batch_finish   (MctxPublication     *self,
-                                                             GAsyncResult        *result,
-                                                             guint               *datagrams_sent,
-                                                             GError             **error);
-MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_publication_get_announce_tuple  (MctxPublication *self,
-                                                             GInetAddress   **source,
-                                                             GInetAddress   **group,
-                                                             guint16         *port,
-                                                             GError         **error);
 
 G_END_DECLS

@@ -7,6 +7,26 @@
 
 #include "mctx-private.h"
 
+/**
+ * MctxSendReport:
+ *
+ * What one send did, for any kind of publication: which publication sent
+ * how many bytes, from which local address and port to which destination
+ * (each with its IPv6 scope id), through which interface, and with which
+ * IP protocol.
+ *
+ * For a UDP publication these are its connected destination and bound
+ * local address ([property@Mctx.UdpPublication:destination],
+ * [property@Mctx.UdpPublication:local-address]). For a raw publication
+ * they are read from the datagram's own header: its source and destination,
+ * with the UDP ports when it carries UDP (0 otherwise), and the interface
+ * it left through (0 when the kernel routed it).
+ *
+ * Reports come from [method@Mctx.Publication.send_with_report]; the other
+ * sends allocate nothing and report bytes or datagrams, as GIO's do.
+ *
+ * Since: 1.0
+ */
 struct _MctxSendReport
 {
   gatomicrefcount ref_count;
@@ -14,23 +34,18 @@ struct _MctxSendReport
   gsize bytes_sent;
   GInetSocketAddress *destination;
   GInetSocketAddress *local_address;
+  guint ifindex;
+  guint8 protocol;
 };
 
 MCTX_DEFINE_BOXED_TYPE (MctxSendReport, mctx_send_report, mctx_send_report_ref, mctx_send_report_unref)
-
-static guint32
-scope_id_of (GInetSocketAddress *address)
-{
-  if (g_socket_address_get_family (G_SOCKET_ADDRESS (address)) != G_SOCKET_FAMILY_IPV6)
-    return 0;
-
-  return g_inet_socket_address_get_scope_id (address);
-}
 
 MctxSendReport *
 _mctx_send_report_new (guint               publication_id,
                        GInetSocketAddress *destination,
                        GInetSocketAddress *local_address,
+                       guint               ifindex,
+                       guint8              protocol,
                        gsize               bytes_sent)
 {
   MctxSendReport *self = g_new (MctxSendReport, 1);
@@ -40,6 +55,8 @@ _mctx_send_report_new (guint               publication_id,
   self->bytes_sent = bytes_sent;
   self->destination = g_object_ref (destination);
   self->local_address = g_object_ref (local_address);
+  self->ifindex = ifindex;
+  self->protocol = protocol;
 
   return self;
 }
@@ -67,7 +84,7 @@ mctx_send_report_ref (MctxSendReport *self)
  * mctx_send_report_unref:
  * @self: (transfer full): a report
  *
- * Releases a reference on @self, freeing it when it was the last.
+ * Releases a reference on @self, freeing it with the last one.
  *
  * Since: 1.0
  */
@@ -103,10 +120,29 @@ mctx_send_report_get_publication_id (MctxSendReport *self)
 }
 
 /**
+ * mctx_send_report_get_bytes_sent:
+ * @self: a report
+ *
+ * Gets how many bytes the send took: the UDP payload, or the whole raw
+ * datagram.
+ *
+ * Returns: the number of bytes sent
+ *
+ * Since: 1.0
+ */
+gsize
+mctx_send_report_get_bytes_sent (MctxSendReport *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->bytes_sent;
+}
+
+/**
  * mctx_send_report_get_destination:
  * @self: a report
  *
- * Gets the destination the datagram was sent to, with its IPv6 scope id.
+ * Gets where the datagram went, with the IPv6 scope id it was sent with.
  *
  * Returns: (transfer none): the destination
  *
@@ -124,10 +160,10 @@ mctx_send_report_get_destination (MctxSendReport *self)
  * mctx_send_report_get_local_address:
  * @self: a report
  *
- * Gets the local socket address the datagram was sent from: the source
- * address and port receivers see.
+ * Gets the source receivers see: the address and port the UDP socket is
+ * bound to, or a raw datagram's source.
  *
- * Returns: (transfer none): the local socket address
+ * Returns: (transfer none): the local address
  *
  * Since: 1.0
  */
@@ -140,94 +176,37 @@ mctx_send_report_get_local_address (MctxSendReport *self)
 }
 
 /**
- * mctx_send_report_get_source_address:
+ * mctx_send_report_get_interface_index:
  * @self: a report
  *
- * Gets the source address of the datagram, the address part of
- * [method@Mctx.SendReport.get_local_address].
+ * Gets the interface the datagram left through.
  *
- * Returns: (transfer none): the source address
+ * Returns: the interface index, or 0 when the kernel's routing chose
  *
  * Since: 1.0
  */
-GInetAddress *
-mctx_send_report_get_source_address (MctxSendReport *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-
-  return g_inet_socket_address_get_address (self->local_address);
-}
-
-/**
- * mctx_send_report_get_source_port:
- * @self: a report
- *
- * Gets the source port of the datagram.
- *
- * Returns: the source port
- *
- * Since: 1.0
- */
-guint16
-mctx_send_report_get_source_port (MctxSendReport *self)
+guint
+mctx_send_report_get_interface_index (MctxSendReport *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return g_inet_socket_address_get_port (self->local_address);
+  return self->ifindex;
 }
 
 /**
- * mctx_send_report_get_bytes_sent:
+ * mctx_send_report_get_protocol:
  * @self: a report
  *
- * Gets the number of payload bytes sent.
+ * Gets the IP protocol of the datagram: 17 for UDP.
  *
- * Returns: the number of bytes
+ * Returns: the protocol number
  *
  * Since: 1.0
  */
-gsize
-mctx_send_report_get_bytes_sent (MctxSendReport *self)
+guint8
+mctx_send_report_get_protocol (MctxSendReport *self)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->bytes_sent;
-}
-
-/**
- * mctx_send_report_get_destination_scope_id:
- * @self: a report
- *
- * Gets the IPv6 scope id of the destination: the interface index for
- * interface-local and link-local groups, 0 for wider scopes and IPv4.
- *
- * Returns: the scope id
- *
- * Since: 1.0
- */
-guint32
-mctx_send_report_get_destination_scope_id (MctxSendReport *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return scope_id_of (self->destination);
-}
-
-/**
- * mctx_send_report_get_local_scope_id:
- * @self: a report
- *
- * Gets the IPv6 scope id of the local address: the interface index for a
- * link-local source, 0 otherwise.
- *
- * Returns: the scope id
- *
- * Since: 1.0
- */
-guint32
-mctx_send_report_get_local_scope_id (MctxSendReport *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return scope_id_of (self->local_address);
+  return self->protocol;
 }

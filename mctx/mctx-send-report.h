@@ -17,43 +17,27 @@ G_BEGIN_DECLS
 
 #define MCTX_TYPE_SEND_REPORT (mctx_send_report_get_type ())
 
-/**
- * MctxSendReport:
- *
- * What one send did: which publication sent, to which destination, from
- * which local socket address, and how many bytes. Reports are immutable and
- * reference counted.
- *
- * Threads: a report never changes once made; it may be read and freed from
- * any thread.
- *
- * Since: 1.0
- */
 typedef struct _MctxSendReport MctxSendReport;
 
 MCTX_AVAILABLE_IN_1_0
-GType               mctx_send_report_get_type                (void) G_GNUC_CONST;
+GType               mctx_send_report_get_type            (void) G_GNUC_CONST;
 MCTX_AVAILABLE_IN_1_0
-MctxSendReport     *mctx_send_report_ref                     (MctxSendReport *self);
+MctxSendReport     *mctx_send_report_ref                 (MctxSendReport *self);
 MCTX_AVAILABLE_IN_1_0
-void                mctx_send_report_unref                   (MctxSendReport *self);
+void                mctx_send_report_unref               (MctxSendReport *self);
 
 MCTX_AVAILABLE_IN_1_0
-guint               mctx_send_report_get_publication_id      (MctxSendReport *self);
+guint               mctx_send_report_get_publication_id  (MctxSendReport *self);
 MCTX_AVAILABLE_IN_1_0
-GInetSocketAddress *mctx_send_report_get_destination         (MctxSendReport *self);
+gsize               mctx_send_report_get_bytes_sent      (MctxSendReport *self);
 MCTX_AVAILABLE_IN_1_0
-GInetSocketAddress *mctx_send_report_get_local_address       (MctxSendReport *self);
+GInetSocketAddress *mctx_send_report_get_destination     (MctxSendReport *self);
 MCTX_AVAILABLE_IN_1_0
-GInetAddress       *mctx_send_report_get_source_address      (MctxSendReport *self);
+GInetSocketAddress *mctx_send_report_get_local_address   (MctxSendReport *self);
 MCTX_AVAILABLE_IN_1_0
-guint16             mctx_send_report_get_source_port         (MctxSendReport *self);
+guint               mctx_send_report_get_interface_index (MctxSendReport *self);
 MCTX_AVAILABLE_IN_1_0
-gsize               mctx_send_report_get_bytes_sent          (MctxSendReport *self);
-MCTX_AVAILABLE_IN_1_0
-guint32             mctx_send_report_get_destination_scope_id (MctxSendReport *self);
-MCTX_AVAILABLE_IN_1_0
-guint32             mctx_send_report_get_local_scope_id      (MctxSendReport *self);
+guint8              mctx_send_report_get_protocol        (MctxSendReport *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxSendReport, mctx_send_report_unref)
 

@@ -225,8 +225,8 @@ _mctx_socket_can_segment (void)
  * (the last may be shorter), with the retry of _mctx_socket_send(). */
 gssize
 _mctx_socket_send_segmented (int                     fd,
-                             const void             *data,
-                             gsize                   len,
+                             const struct iovec     *parts,
+                             guint                   n_parts,
                              guint16                 segment_size,
                              const struct sockaddr  *to,
                              socklen_t               to_len,
@@ -236,12 +236,11 @@ _mctx_socket_send_segmented (int                     fd,
     struct cmsghdr align;
     char buffer[CMSG_SPACE (sizeof (guint16))];
   } control = { 0 };
-  struct iovec part = { .iov_base = (void *) data, .iov_len = len };
   struct msghdr message = {
     .msg_name = (void *) to,
     .msg_namelen = to_len,
-    .msg_iov = &part,
-    .msg_iovlen = 1,
+    .msg_iov = (struct iovec *) parts,
+    .msg_iovlen = n_parts,
     .msg_control = &control,
     .msg_controllen = sizeof control,
   };
@@ -266,51 +265,20 @@ _mctx_socket_send_segmented (int                     fd,
   return sent;
 }
 
-/* How many went, or -1 with @error when the first chunk failed; later
- * failures end the run with the count so far, as a short batch does. */
-gint
-_mctx_send_in_chunks (gpointer            target,
-                      MctxSendChunkFunc   send,
-                      guint               n_datagrams,
-                      MctxFillChunkFunc   fill,
-                      gpointer            fill_data,
-                      GError            **error)
-{
-  GOutputVector vectors[MCTX_BATCH_MAX];
-  guint done = 0;
-
-  while (done < n_datagrams)
-    {
-      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX);
-      gint sent;
-
-      fill (fill_data, done, chunk, vectors);
-      sent = send (target, done, vectors, chunk, done == 0 ? error : NULL);
-      if (sent < 0)
-        return done == 0 ? -1 : (gint) done;
-      done += (guint) sent;
-      if ((guint) sent < chunk)
-        break;
-    }
-
-  return (gint) done;
-}
-
-/* @datagrams is a #GBytes array. An empty #GBytes may have no data at all;
- * its vector still points somewhere. */
+/* @datagrams as one message of one vector each. An empty #GBytes may have
+ * no data at all: it is sent from an empty string. */
 void
-_mctx_fill_chunk_from_bytes (gpointer       datagrams,
-                             guint          first,
-                             guint          count,
-                             GOutputVector *vectors)
+_mctx_output_messages_from_bytes (GBytes *const   *datagrams,
+                                  guint            count,
+                                  GOutputVector   *vectors,
+                                  GOutputMessage  *messages)
 {
-  GBytes *const *bytes = datagrams;
-
   for (guint i = 0; i < count; i++)
     {
-      vectors[i].buffer = g_bytes_get_data (bytes[first + i], &vectors[i].size);
+      vectors[i].buffer = g_bytes_get_data (datagrams[i], &vectors[i].size);
       if (vectors[i].buffer == NULL)
         vectors[i].buffer = "";
+      messages[i] = (GOutputMessage) { .vectors = &vectors[i], .num_vectors = 1 };
     }
 }
 

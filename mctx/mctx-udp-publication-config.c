@@ -320,7 +320,7 @@ mctx_udp_publication_config_class_init (MctxUdpPublicationConfigClass *klass)
    * source address and port, interface, TTL and loopback. Each datagram
    * then names its group (`sendto()`), so that a process can drive
    * 100 000 groups with a few descriptors, and
-   * [method@Mctx.Context.send_bytes_batch] carries datagrams for many groups in
+   * [method@Mctx.Context.send_many] carries datagrams for many groups in
    * one system call. Off by default. A shared socket cannot be stolen, and
    * caller-provided sockets are never shared.
    *

@@ -20,7 +20,7 @@
 #include "mctx-publication.h"
 #include "mctx-publication-config.h"
 #include "mctx-udp-publication-config.h"
-#include "mctx-send-outcome.h"
+#include "mctx-udp-publication.h"
 #include "mctx-send-report.h"
 #include "mctx-stamp.h"
 #include "mctx-metrics-delta.h"

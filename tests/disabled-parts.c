@@ -48,16 +48,16 @@ test_metrics_disabled (void)
 static void
 test_raw_disabled (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("Without raw transmit, raw publications are refused and nothing is capable");
 
   g_assert_cmpint (mctx_raw_get_capabilities (), ==, MCTX_RAW_CAPABILITY_NONE);
-  g_assert_null (mctx_raw_context_add_publication (context, config, &error));
+  g_assert_null (mctx_context_add_publication (context, config, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
-  g_assert_cmpuint (mctx_raw_context_get_n_publications (context), ==, 0);
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
 }
 #endif
 

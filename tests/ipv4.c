@@ -86,9 +86,9 @@ test_send_ttl_source_port (void)
   report = send_payload (publication);
   g_assert_cmpuint (mctx_send_report_get_publication_id (report), ==, 1);
   g_assert_cmpuint (mctx_send_report_get_bytes_sent (report), ==, strlen (PAYLOAD));
-  g_assert_cmpuint (mctx_send_report_get_source_port (report), ==, 40001);
-  g_assert_cmpuint (mctx_send_report_get_destination_scope_id (report), ==, 0);
-  g_assert_cmpuint (mctx_send_report_get_local_scope_id (report), ==, 0);
+  g_assert_cmpuint (g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)), ==, 40001);
+  g_assert_cmpuint (mctx_test_scope_id (mctx_send_report_get_destination (report)), ==, 0);
+  g_assert_cmpuint (mctx_test_scope_id (mctx_send_report_get_local_address (report)), ==, 0);
   destination = g_inet_address_to_string (
     g_inet_socket_address_get_address (mctx_send_report_get_destination (report)));
   g_assert_cmpstr (destination, ==, GROUP);
@@ -194,7 +194,7 @@ test_interface_selectors (void)
       report = send_payload (publication);
       g_assert_true (mctx_test_receive (receiver, WAIT_MS, &datagram));
       assert_payload (&datagram);
-      mctx_test_assert_from (&datagram, "203.0.113.1", mctx_send_report_get_source_port (report));
+      mctx_test_assert_from (&datagram, "203.0.113.1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)));
       mctx_test_datagram_clear (&datagram);
     }
 
@@ -338,7 +338,7 @@ test_loopback (void)
 
       g_assert_true (mctx_test_receive (remote, WAIT_MS, &datagram));
       assert_payload (&datagram);
-      mctx_test_assert_from (&datagram, "192.0.2.1", mctx_send_report_get_source_port (report));
+      mctx_test_assert_from (&datagram, "192.0.2.1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)));
       mctx_test_datagram_clear (&datagram);
 
       if (loopback)

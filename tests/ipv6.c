@@ -70,7 +70,7 @@ static void
 assert_local_address (MctxPublication *publication,
                       const char      *expected)
 {
-  GInetSocketAddress *local = mctx_publication_get_local_address (publication);
+  GInetSocketAddress *local = mctx_udp_publication_get_local_address (MCTX_UDP_PUBLICATION (publication));
   g_autofree char *text = g_inet_address_to_string (g_inet_socket_address_get_address (local));
 
   g_assert_cmpstr (text, ==, expected);
@@ -101,14 +101,14 @@ test_ssm_interface_local (void)
   publication = mctx_test_add_publication (context, config);
 
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, v6a);
-  g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_publication_get_destination (publication)), ==, v6a);
+  g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_udp_publication_get_destination (MCTX_UDP_PUBLICATION (publication))), ==, v6a);
   assert_local_address (publication, "fd00::1");
 
   report = send_payload (publication);
-  g_assert_cmpuint (mctx_send_report_get_destination_scope_id (report), ==, v6a);
-  g_assert_cmpuint (mctx_send_report_get_local_scope_id (report), ==, 0);
+  g_assert_cmpuint (mctx_test_scope_id (mctx_send_report_get_destination (report)), ==, v6a);
+  g_assert_cmpuint (mctx_test_scope_id (mctx_send_report_get_local_address (report)), ==, 0);
 
-  assert_receives (wanted, "fd00::1", mctx_send_report_get_source_port (report), 5);
+  assert_receives (wanted, "fd00::1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)), 5);
   mctx_test_assert_silent (other);
 
   close (wanted);
@@ -138,11 +138,11 @@ test_global_scope_two_namespaces (void)
   publication = mctx_test_add_publication (context, config);
 
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, if_nametoindex ("x6a"));
-  g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_publication_get_destination (publication)), ==, 0);
+  g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_udp_publication_get_destination (MCTX_UDP_PUBLICATION (publication))), ==, 0);
 
   report = send_payload (publication);
-  g_assert_cmpuint (mctx_send_report_get_destination_scope_id (report), ==, 0);
-  assert_receives (remote, "fd00:1::1", mctx_send_report_get_source_port (report), 16);
+  g_assert_cmpuint (mctx_test_scope_id (mctx_send_report_get_destination (report)), ==, 0);
+  assert_receives (remote, "fd00:1::1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)), 16);
 
   close (remote);
 }
@@ -173,9 +173,9 @@ test_loopback (void)
       publication = mctx_test_add_publication (context, config);
       report = send_payload (publication);
 
-      assert_receives (remote, "fd00:1::1", mctx_send_report_get_source_port (report), -1);
+      assert_receives (remote, "fd00:1::1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)), -1);
       if (loopback)
-        assert_receives (local, "fd00:1::1", mctx_send_report_get_source_port (report), -1);
+        assert_receives (local, "fd00:1::1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)), -1);
       else
         mctx_test_assert_silent (local);
     }
@@ -205,9 +205,9 @@ test_link_local (void)
   publication = mctx_test_add_publication (context, config);
   report = send_payload (publication);
 
-  g_assert_cmpuint (mctx_send_report_get_destination_scope_id (report), ==, v6a);
-  g_assert_cmpuint (mctx_send_report_get_local_scope_id (report), ==, v6a);
-  assert_receives (receiver, "fe80::1", mctx_send_report_get_source_port (report), 1);
+  g_assert_cmpuint (mctx_test_scope_id (mctx_send_report_get_destination (report)), ==, v6a);
+  g_assert_cmpuint (mctx_test_scope_id (mctx_send_report_get_local_address (report)), ==, v6a);
+  assert_receives (receiver, "fe80::1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)), 1);
 
   close (receiver);
 }
@@ -239,7 +239,7 @@ test_seed_localhost_form (void)
 
   report = send_payload (publication);
   g_assert_cmpuint (mctx_send_report_get_bytes_sent (report), ==, strlen (PAYLOAD));
-  g_assert_cmpuint (mctx_send_report_get_destination_scope_id (report), ==, if_nametoindex ("lo"));
+  g_assert_cmpuint (mctx_test_scope_id (mctx_send_report_get_destination (report)), ==, if_nametoindex ("lo"));
 }
 
 /* An interface address alone is bound as the source. */
@@ -268,7 +268,7 @@ test_interface_only_binds (void)
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, v6a);
 
   report = send_payload (publication);
-  assert_receives (receiver, "fd00::1", mctx_send_report_get_source_port (report), 1);
+  assert_receives (receiver, "fd00::1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)), 1);
 
   close (receiver);
 }
@@ -295,11 +295,11 @@ test_index_only (void)
   mctx_publication_config_set_interface_index (config, (int) x6a);
   publication = mctx_test_add_publication (context, config);
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, x6a);
-  g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_publication_get_destination (publication)), ==, 0);
+  g_assert_cmpuint (g_inet_socket_address_get_scope_id (mctx_udp_publication_get_destination (MCTX_UDP_PUBLICATION (publication))), ==, 0);
 
   report = send_payload (publication);
   /* The kernel picked the source: the interface's global address. */
-  assert_receives (remote, "fd00:1::1", mctx_send_report_get_source_port (report), -1);
+  assert_receives (remote, "fd00:1::1", g_inet_socket_address_get_port (mctx_send_report_get_local_address (report)), -1);
 
   close (remote);
 }

@@ -388,3 +388,54 @@ mctx_test_assert_silent (int fd)
 
   g_assert_false (mctx_test_receive (fd, 300, &datagram));
 }
+
+gint
+mctx_test_send_vectors (MctxPublication      *publication,
+                        const GOutputVector  *vectors,
+                        guint                 n,
+                        MctxSendFlags         flags,
+                        GError              **error)
+{
+  g_autofree GOutputMessage *messages = g_new0 (GOutputMessage, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    messages[i] = (GOutputMessage) { .vectors = (GOutputVector *) &vectors[i], .num_vectors = 1 };
+  return mctx_publication_send_messages (publication, messages, n, flags, error);
+}
+
+gint
+mctx_test_context_send_vectors (MctxContext          *context,
+                                const guint          *ids,
+                                const GOutputVector  *vectors,
+                                guint                 n,
+                                GError              **error)
+{
+  g_autofree GOutputMessage *messages = g_new0 (GOutputMessage, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    messages[i] = (GOutputMessage) { .vectors = (GOutputVector *) &vectors[i], .num_vectors = 1 };
+  return mctx_context_send_messages (context, ids, messages, n, error);
+}
+
+gint
+mctx_test_send_segmented (MctxPublication  *publication,
+                          const guint8     *data,
+                          gsize             len,
+                          gsize             segment_size,
+                          GError          **error)
+{
+  guint n = segment_size == 0 ? 0 : (guint) ((len + segment_size - 1) / segment_size);
+  g_autofree GOutputVector *vectors = g_new0 (GOutputVector, MAX (n, 1));
+
+  for (guint i = 0; i < n; i++)
+    vectors[i] = (GOutputVector) { data + i * segment_size, MIN (segment_size, len - i * segment_size) };
+  return mctx_test_send_vectors (publication, vectors, n, MCTX_SEND_FLAGS_SEGMENTED, error);
+}
+
+guint32
+mctx_test_scope_id (GInetSocketAddress *address)
+{
+  if (g_socket_address_get_family (G_SOCKET_ADDRESS (address)) != G_SOCKET_FAMILY_IPV6)
+    return 0;
+  return g_inet_socket_address_get_scope_id (address);
+}

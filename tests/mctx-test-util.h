@@ -6,6 +6,7 @@
 #pragma once
 
 #include <mctx/mctx.h>
+#include <mctx/raw/mctx-raw.h>
 
 G_BEGIN_DECLS
 
@@ -80,5 +81,27 @@ void          mctx_test_assert_silent     (int               fd);
 void          mctx_test_assert_from       (MctxTestDatagram *datagram,
                                            const char       *source_address,
                                            guint16           source_port);
+
+/* The vector forms the tests use, over mctx_publication_send_messages() and
+ * mctx_context_send_messages(): one vector per datagram. */
+gint          mctx_test_send_vectors      (MctxPublication      *publication,
+                                           const GOutputVector  *vectors,
+                                           guint                 n,
+                                           MctxSendFlags         flags,
+                                           GError              **error);
+gint          mctx_test_context_send_vectors (MctxContext       *context,
+                                           const guint          *ids,
+                                           const GOutputVector  *vectors,
+                                           guint                 n,
+                                           GError              **error);
+/* @len bytes of @data as datagrams of @segment_size (the last may be
+ * shorter), sent with MCTX_SEND_FLAGS_SEGMENTED. */
+gint          mctx_test_send_segmented    (MctxPublication      *publication,
+                                           const guint8         *data,
+                                           gsize                 len,
+                                           gsize                 segment_size,
+                                           GError              **error);
+/* The scope id of @address, 0 for IPv4. */
+guint32       mctx_test_scope_id          (GInetSocketAddress   *address);
 
 G_END_DECLS

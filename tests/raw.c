@@ -118,28 +118,28 @@ config_new (GSocketFamily  family,
   return config;
 }
 
-static MctxRawPublication *
-add (MctxRawContext           *context,
+static MctxPublication *
+add (MctxContext           *context,
      MctxPublicationConfig *config)
 {
   g_autoptr(GError) error = NULL;
-  MctxRawPublication *publication = mctx_raw_context_add_publication (context, config, &error);
+  MctxPublication *publication = mctx_context_add_publication (context, config, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (publication);
   return publication;
 }
 
-static MctxRawSendReport *
-send_ok (MctxRawPublication *publication,
+static MctxSendReport *
+send_ok (MctxPublication *publication,
          GBytes             *datagram)
 {
   g_autoptr(GError) error = NULL;
-  MctxRawSendReport *report = mctx_raw_publication_send_bytes (publication, datagram, &error);
+  MctxSendReport *report = mctx_publication_send_with_report (publication, g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (report);
-  g_assert_cmpuint (mctx_raw_send_report_get_bytes_sent (report), ==, g_bytes_get_size (datagram));
+  g_assert_cmpuint (mctx_send_report_get_bytes_sent (report), ==, g_bytes_get_size (datagram));
   return report;
 }
 
@@ -171,12 +171,12 @@ assert_address (GInetAddress *actual,
 static void
 test_ipv4_exact (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GBytes) datagram = NULL;
-  g_autoptr(MctxRawSendReport) report = NULL;
+  g_autoptr(MctxSendReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  MctxRawPublication *publication;
+  MctxPublication *publication;
   MctxTestDatagram received;
   int capture = capture_open ("r4b");
   int receiver;
@@ -193,13 +193,13 @@ test_ipv4_exact (void)
   mctx_publication_config_set_outgoing_interface_string (config, "192.0.2.1", &error);
   g_assert_no_error (error);
   publication = add (context, config);
-  g_assert_cmpuint (mctx_raw_publication_get_interface_index (publication), ==, if_nametoindex ("r4a"));
+  g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, if_nametoindex ("r4a"));
 
   report = send_ok (publication, datagram);
-  assert_address (mctx_raw_send_report_get_source (report), "198.51.100.7");
-  assert_address (mctx_raw_send_report_get_destination (report), "239.1.2.3");
-  g_assert_cmpuint (mctx_raw_send_report_get_protocol (report), ==, 17);
-  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
+  assert_address (g_inet_socket_address_get_address (mctx_send_report_get_local_address (report)), "198.51.100.7");
+  assert_address (g_inet_socket_address_get_address (mctx_send_report_get_destination (report)), "239.1.2.3");
+  g_assert_cmpuint (mctx_send_report_get_protocol (report), ==, 17);
+  g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
 
   assert_captured (capture, datagram);
 
@@ -217,11 +217,11 @@ test_ipv4_exact (void)
 static void
 test_ipv4_ttl_override (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
   g_autoptr(GBytes) datagram = build ("198.51.100.7", 4000, "239.1.2.3", 5000, 5, 0, 0, "ttl");
   g_autoptr(GBytes) expected = NULL;
-  g_autoptr(MctxRawSendReport) report = NULL;
+  g_autoptr(MctxSendReport) report = NULL;
   int capture = capture_open ("r4b");
   guint8 *copy;
   guint32 sum = 0;
@@ -250,17 +250,17 @@ test_ipv4_ttl_override (void)
 static void
 test_ipv4_routed (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GBytes) datagram = build ("198.51.100.8", 4001, "239.9.9.9", 5000, 3, 0, 0, "routed");
-  g_autoptr(MctxRawSendReport) report = NULL;
+  g_autoptr(MctxSendReport) report = NULL;
   int capture = capture_open ("r4b");
 
   g_test_summary ("No interface: the kernel routes IPv4 datagrams by their destination.");
 
   mctx_test_run ("ip route add 239.9.0.0/16 dev r4a");
   report = send_ok (add (context, config), datagram);
-  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, 0);
+  g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, 0);
   assert_captured (capture, datagram);
   mctx_test_run ("ip route del 239.9.0.0/16 dev r4a");
   close (capture);
@@ -293,12 +293,12 @@ with_hop_by_hop (GBytes *datagram)
 static void
 test_ipv6_exact (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(GBytes) extended = NULL;
-  g_autoptr(MctxRawSendReport) report = NULL;
-  MctxRawPublication *publication;
+  g_autoptr(MctxSendReport) report = NULL;
+  MctxPublication *publication;
   MctxTestDatagram received;
   int capture = capture_open ("r4b");
   int receiver;
@@ -316,12 +316,12 @@ test_ipv6_exact (void)
 
   publication = add (context, config);
   report = send_ok (publication, extended);
-  assert_address (mctx_raw_send_report_get_source (report), "2001:db8:ffff::10");
-  g_assert_cmpuint (mctx_raw_send_report_get_protocol (report), ==, 0);
-  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
+  assert_address (g_inet_socket_address_get_address (mctx_send_report_get_local_address (report)), "2001:db8:ffff::10");
+  g_assert_cmpuint (mctx_send_report_get_protocol (report), ==, 0);
+  g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
   assert_captured (capture, extended);
 
-  g_clear_pointer (&report, mctx_raw_send_report_unref);
+  g_clear_pointer (&report, mctx_send_report_unref);
   report = send_ok (publication, plain);
   assert_captured (capture, plain);
 
@@ -336,16 +336,15 @@ test_ipv6_exact (void)
 }
 
 static void
-send_expecting (MctxRawContext *context,
+send_expecting (MctxContext *context,
                 guint           id,
                 GBytes         *datagram,
                 int             code)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(MctxRawSendReport) report = NULL;
+  g_autoptr(MctxSendReport) report = NULL;
 
-  report = mctx_raw_context_send_raw (context, id, g_bytes_get_data (datagram, NULL),
-                                      g_bytes_get_size (datagram), &error);
+  report = mctx_publication_send_with_report (mctx_context_get_publication (context, id), g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), &error);
   g_assert_null (report);
   g_assert_error (error, MCTX_ERROR, code);
   g_test_message ("refused: %s", error->message);
@@ -357,11 +356,11 @@ send_expecting (MctxRawContext *context,
 static void
 test_ipv6_route_selected (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV6);
   g_autoptr(GBytes) datagram = build ("2001:db8:ffff::20", 4003, "ff3e::8000:1234", 5000, 4, 0, 0, "routed v6");
   g_autoptr(GBytes) link_local = build ("fe80::20", 4003, "ff32::8000:1234", 5000, 4, 0, 0, "scoped");
-  MctxRawPublication *publication;
+  MctxPublication *publication;
   guint ra1 = if_nametoindex ("ra1"), ra2 = if_nametoindex ("ra2");
   int rb1 = capture_open ("rb1"), rb2 = capture_open ("rb2");
   guint id;
@@ -370,13 +369,13 @@ test_ipv6_route_selected (void)
 
   mctx_raw_publication_config_set_route_selected (MCTX_RAW_PUBLICATION_CONFIG (config), TRUE);
   publication = add (context, config);
-  id = mctx_raw_publication_get_id (publication);
-  g_assert_cmpuint (mctx_raw_publication_get_interface_index (publication), ==, 0);
+  id = mctx_publication_get_id (publication);
+  g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, 0);
 
   mctx_test_run ("ip -6 route add ff3e::/16 dev ra1");
   {
-    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
-    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra1);
+    g_autoptr(MctxSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, ra1);
   }
   assert_captured (rb1, datagram);
   assert_not_captured (rb2, datagram);
@@ -384,8 +383,8 @@ test_ipv6_route_selected (void)
   /* The route moves: the next send follows it. */
   mctx_test_run ("ip -6 route replace ff3e::/16 dev ra2");
   {
-    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
-    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra2);
+    g_autoptr(MctxSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, ra2);
   }
   assert_captured (rb2, datagram);
   assert_not_captured (rb1, datagram);
@@ -393,8 +392,8 @@ test_ipv6_route_selected (void)
   /* Longest prefix wins over a shorter one. */
   mctx_test_run ("ip -6 route add ff3e::8000:0/96 dev ra1");
   {
-    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
-    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra1);
+    g_autoptr(MctxSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, ra1);
   }
   mctx_test_run ("ip -6 route del ff3e::8000:0/96 dev ra1");
 
@@ -403,13 +402,13 @@ test_ipv6_route_selected (void)
   mctx_test_run ("ip -6 route add ff3e::/16 dev ra1 metric 200");
   mctx_test_run ("ip -6 route add ff3e::/16 dev ra2 metric 100");
   {
-    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
-    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra2);
+    g_autoptr(MctxSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, ra2);
   }
   mctx_test_run ("ip -6 route del ff3e::/16 dev ra2 metric 100");
   {
-    g_autoptr(MctxRawSendReport) report = send_ok (publication, datagram);
-    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra1);
+    g_autoptr(MctxSendReport) report = send_ok (publication, datagram);
+    g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, ra1);
   }
 
   /* Gone: a clear error. Back: the same id sends again. */
@@ -418,11 +417,11 @@ test_ipv6_route_selected (void)
   mctx_test_run ("ip -6 route add ff3e::/16 dev ra1");
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(MctxRawSendReport) report =
-      mctx_raw_context_send_raw (context, id, g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), &error);
+    g_autoptr(MctxSendReport) report =
+      mctx_publication_send_with_report (mctx_context_get_publication (context, id), g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), &error);
 
     g_assert_no_error (error);
-    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, ra1);
+    g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, ra1);
   }
   assert_captured (rb1, datagram);
   mctx_test_run ("ip -6 route del ff3e::/16");
@@ -440,7 +439,7 @@ test_datagram_validation (void)
 {
   g_autoptr(GBytes) v4 = build ("198.51.100.7", 1, "239.1.2.3", 2, 5, 0, 0, "payload");
   g_autoptr(GBytes) v6 = build ("2001:db8::1", 1, "ff3e::1", 2, 5, 0, 0, "payload");
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) v4_config = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
   g_autoptr(MctxPublicationConfig) v6_config = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
   gsize v4_len = g_bytes_get_size (v4), v6_len = g_bytes_get_size (v6);
@@ -473,9 +472,9 @@ test_datagram_validation (void)
 
   g_test_summary ("Every check before a send, each with its own code.");
 
-  v4_id = mctx_raw_publication_get_id (add (context, v4_config));
+  v4_id = mctx_publication_get_id (add (context, v4_config));
   mctx_publication_config_set_ttl (v6_config, 9);
-  v6_id = mctx_raw_publication_get_id (add (context, v6_config));
+  v6_id = mctx_publication_get_id (add (context, v6_config));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -483,7 +482,7 @@ test_datagram_validation (void)
       g_autofree guint8 *data = g_memdup2 (ipv6 ? b : a, ipv6 ? v6_len : v4_len);
       gsize len = (ipv6 ? v6_len : v4_len);
       g_autoptr(GError) error = NULL;
-      g_autoptr(MctxRawSendReport) report = NULL;
+      g_autoptr(MctxSendReport) report = NULL;
 
       g_test_message ("case %u", i);
       data[cases[i].offset] = cases[i].value;
@@ -499,7 +498,7 @@ test_datagram_validation (void)
       g_clear_error (&error);
 
       /* A publication refuses it the same way, before sending. */
-      report = mctx_raw_context_send_raw (context, ipv6 ? v6_id : v4_id, data, len, &error);
+      report = mctx_publication_send_with_report (mctx_context_get_publication (context, ipv6 ? v6_id : v4_id), data, len, &error);
       g_assert_null (report);
       g_assert_error (error, MCTX_ERROR, cases[i].code);
     }
@@ -520,14 +519,14 @@ assert_add_fails (MctxPublicationConfig *config,
                   int                       code,
                   const char               *in_message)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (mctx_raw_context_add_publication (context, config, &error));
+  g_assert_null (mctx_context_add_publication (context, config, &error));
   g_assert_error (error, domain, code);
   g_test_message ("refused: %s", error->message);
   g_assert_nonnull (strstr (error->message, in_message));
-  g_assert_cmpuint (mctx_raw_context_get_n_publications (context), ==, 0);
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
 }
 
 /* The bind address of @config is @address with @scope_id. */
@@ -625,15 +624,15 @@ test_config_validation (void)
 static void
 test_context (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) v4 = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
   g_autoptr(MctxPublicationConfig) by_index = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
   g_autoptr(MctxPublicationConfig) bad = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV6);
-  g_autoptr(MctxRawPublication) taken = NULL;
-  g_autoptr(MctxRawPublication) held = NULL;
+  g_autoptr(MctxPublication) taken = NULL;
+  g_autoptr(MctxPublication) held = NULL;
   g_autoptr(GBytes) datagram = build ("198.51.100.9", 1, "239.1.2.3", 2, 5, 0, 0, "ctx");
   g_autoptr(GError) error = NULL;
-  MctxRawPublication *first, *second, *replaced;
+  MctxPublication *first, *second, *replaced;
   int capture = capture_open ("r4b");
 
   g_test_summary ("Ids, duplicates refused, take, remove, and replacement in place that leaves the old publication untouched when the new one fails.");
@@ -642,67 +641,67 @@ test_context (void)
   mctx_publication_config_set_interface_index (by_index, (int) if_nametoindex ("r4a"));
   first = add (context, v4);
   second = add (context, by_index);
-  g_assert_cmpuint (mctx_raw_publication_get_id (first), ==, 1);
-  g_assert_cmpuint (mctx_raw_publication_get_id (second), ==, 2);
-  g_assert_true (mctx_raw_context_get_publication (context, 2) == second);
+  g_assert_cmpuint (mctx_publication_get_id (first), ==, 1);
+  g_assert_cmpuint (mctx_publication_get_id (second), ==, 2);
+  g_assert_true (mctx_context_get_publication (context, 2) == second);
 
   /* The same configuration twice is refused, as in UDP contexts. */
   {
     g_autoptr(MctxPublicationConfig) copy = mctx_publication_config_copy (v4);
 
-    g_assert_null (mctx_raw_context_add_publication (context, copy, &error));
+    g_assert_null (mctx_context_add_publication (context, copy, &error));
     g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
     g_clear_error (&error);
-    g_assert_cmpuint (mctx_raw_context_get_n_publications (context), ==, 2);
+    g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 2);
 
     /* Replacing 2 with 1's configuration is refused; 2 stays as it was. */
-    g_assert_null (mctx_raw_context_replace_publication (context, 2, copy, &error));
+    g_assert_null (mctx_context_replace_publication (context, 2, copy, &error));
     g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
     g_clear_error (&error);
-    g_assert_true (mctx_raw_context_get_publication (context, 2) == second);
-    g_assert_cmpint (mctx_raw_publication_get_fd (second), >=, 0);
+    g_assert_true (mctx_context_get_publication (context, 2) == second);
+    g_assert_cmpint (mctx_publication_get_fd (second), >=, 0);
   }
 
   /* A failing replacement changes nothing. */
   held = g_object_ref (second);
-  g_assert_null (mctx_raw_context_replace_publication (context, 2, bad, &error));
+  g_assert_null (mctx_context_replace_publication (context, 2, bad, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE);
   g_clear_error (&error);
-  g_assert_true (mctx_raw_context_get_publication (context, 2) == second);
+  g_assert_true (mctx_context_get_publication (context, 2) == second);
   g_clear_pointer (&held, g_object_unref);
   {
-    g_autoptr(MctxRawSendReport) report = send_ok (second, datagram);
-    g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
+    g_autoptr(MctxSendReport) report = send_ok (second, datagram);
+    g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, if_nametoindex ("r4a"));
   }
   assert_captured (capture, datagram);
 
   /* A working one, of its own configuration again, takes the id; the old
    * one is closed. */
   held = g_object_ref (second);
-  replaced = mctx_raw_context_replace_publication (context, 2, by_index, &error);
+  replaced = mctx_context_replace_publication (context, 2, by_index, &error);
   g_assert_no_error (error);
   g_assert_true (replaced != second);
-  g_assert_cmpuint (mctx_raw_publication_get_id (replaced), ==, 2);
-  g_assert_cmpint (mctx_raw_publication_get_fd (held), ==, -1);
-  g_assert_null (mctx_raw_publication_send_bytes (held, datagram, &error));
+  g_assert_cmpuint (mctx_publication_get_id (replaced), ==, 2);
+  g_assert_cmpint (mctx_publication_get_fd (held), ==, -1);
+  g_assert_null (mctx_publication_send_with_report (held, g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_clear_error (&error);
 
-  g_assert_null (mctx_raw_context_replace_publication (context, 9, v4, &error));
+  g_assert_null (mctx_context_replace_publication (context, 9, v4, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
   g_clear_error (&error);
 
-  taken = mctx_raw_context_take_publication (context, 1, &error);
+  taken = mctx_context_take_publication (context, 1, &error);
   g_assert_no_error (error);
   g_assert_true (taken == first);
-  g_assert_cmpint (mctx_raw_publication_get_fd (taken), >=, 0);
-  g_assert_true (mctx_raw_context_remove_publication (context, 2, &error));
-  g_assert_false (mctx_raw_context_remove_publication (context, 2, &error));
+  g_assert_cmpint (mctx_publication_get_fd (taken), >=, 0);
+  g_assert_true (mctx_context_remove_publication (context, 2, &error));
+  g_assert_false (mctx_context_remove_publication (context, 2, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_cmpuint (mctx_raw_context_get_n_publications (context), ==, 0);
+  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
 
-  g_assert_cmpuint (mctx_raw_publication_get_id (add (context, v4)), ==, 3);
+  g_assert_cmpuint (mctx_publication_get_id (add (context, v4)), ==, 3);
   close (capture);
 }
 
@@ -816,7 +815,7 @@ test_permission (void)
     {
       struct __user_cap_header_struct header = { .version = _LINUX_CAPABILITY_VERSION_3 };
       struct __user_cap_data_struct data[2] = { { 0 } };
-      g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+      g_autoptr(MctxContext) context = mctx_context_new ();
       g_autoptr(MctxPublicationConfig) v4 = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
       g_autoptr(MctxPublicationConfig) v6 = config_new (G_SOCKET_FAMILY_IPV6, "r4a");
       g_autoptr(GError) error = NULL;
@@ -828,13 +827,13 @@ test_permission (void)
 
       g_assert_cmpint (mctx_raw_get_capabilities (), ==, MCTX_RAW_CAPABILITY_NONE);
 
-      g_assert_null (mctx_raw_context_add_publication (context, v4, &error));
+      g_assert_null (mctx_context_add_publication (context, v4, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
       g_assert_nonnull (strstr (error->message, "CAP_NET_RAW"));
       g_print ("%s\n", error->message);
       g_clear_error (&error);
 
-      g_assert_null (mctx_raw_context_add_publication (context, v6, &error));
+      g_assert_null (mctx_context_add_publication (context, v6, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
       g_assert_nonnull (strstr (error->message, "CAP_NET_RAW"));
       return;
@@ -949,13 +948,13 @@ control_config_new (GSocketFamily  family,
 static void
 test_control_icmpv4 (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(GBytes) own = icmpv4_frag_needed ("10.10.1.1", "10.10.1.2", 1280);
   g_autoptr(GBytes) foreign = icmpv4_frag_needed ("198.51.100.1", "10.10.1.2", 1400);
   g_autoptr(GBytes) multicast = icmpv4_frag_needed ("10.10.1.1", "224.0.0.1", 576);
-  g_autoptr(MctxRawSendReport) report = NULL;
-  MctxRawPublication *publication;
+  g_autoptr(MctxSendReport) report = NULL;
+  MctxPublication *publication;
   int capture = capture_open ("rd1");
 
   g_test_summary ("ICMPv4 Fragmentation Needed to a unicast host, from this host's address and a foreign one, "
@@ -963,20 +962,20 @@ test_control_icmpv4 (void)
 
   mctx_publication_config_set_bind_address_string (config, "10.10.1.1", NULL);
   publication = add (context, config);
-  g_assert_cmpuint (mctx_raw_publication_get_interface_index (publication), ==, if_nametoindex ("rc1"));
+  g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, if_nametoindex ("rc1"));
 
   report = send_ok (publication, own);
-  g_assert_cmpuint (mctx_raw_send_report_get_protocol (report), ==, 1);
-  assert_address (mctx_raw_send_report_get_source (report), "10.10.1.1");
-  assert_address (mctx_raw_send_report_get_destination (report), "10.10.1.2");
-  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (report), ==, if_nametoindex ("rc1"));
+  g_assert_cmpuint (mctx_send_report_get_protocol (report), ==, 1);
+  assert_address (g_inet_socket_address_get_address (mctx_send_report_get_local_address (report)), "10.10.1.1");
+  assert_address (g_inet_socket_address_get_address (mctx_send_report_get_destination (report)), "10.10.1.2");
+  g_assert_cmpuint (mctx_send_report_get_interface_index (report), ==, if_nametoindex ("rc1"));
   assert_captured (capture, own);
 
-  g_clear_pointer (&report, mctx_raw_send_report_unref);
+  g_clear_pointer (&report, mctx_send_report_unref);
   report = send_ok (publication, foreign);
   assert_captured (capture, foreign);
 
-  g_clear_pointer (&report, mctx_raw_send_report_unref);
+  g_clear_pointer (&report, mctx_send_report_unref);
   report = send_ok (publication, multicast);
   assert_captured (capture, multicast);
 
@@ -986,11 +985,11 @@ test_control_icmpv4 (void)
 static void
 test_control_icmpv6 (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) config = control_config_new (G_SOCKET_FAMILY_IPV6, "rc1");
   const char *destinations[] = { "fd10:1::2", "fe80::d1", "ff02::1" };
   const char *sources[] = { "fd10:1::1", "2001:db8:ffff::1" };
-  MctxRawPublication *publication;
+  MctxPublication *publication;
   int capture = capture_open ("rd1");
 
   g_test_summary ("ICMPv6 Packet Too Big to global, link-local and multicast destinations, from this host's "
@@ -1003,13 +1002,13 @@ test_control_icmpv6 (void)
     for (guint d = 0; d < G_N_ELEMENTS (destinations); d++)
       {
         g_autoptr(GBytes) datagram = icmpv6_packet_too_big (sources[s], destinations[d], 1280 + 8 * d);
-        g_autoptr(MctxRawSendReport) report = NULL;
+        g_autoptr(MctxSendReport) report = NULL;
 
         g_test_message ("%s → %s", sources[s], destinations[d]);
         report = send_ok (publication, datagram);
-        g_assert_cmpuint (mctx_raw_send_report_get_protocol (report), ==, 58);
-        assert_address (mctx_raw_send_report_get_source (report), sources[s]);
-        assert_address (mctx_raw_send_report_get_destination (report), destinations[d]);
+        g_assert_cmpuint (mctx_send_report_get_protocol (report), ==, 58);
+        assert_address (g_inet_socket_address_get_address (mctx_send_report_get_local_address (report)), sources[s]);
+        assert_address (g_inet_socket_address_get_address (mctx_send_report_get_destination (report)), destinations[d]);
         assert_captured (capture, datagram);
       }
 
@@ -1021,21 +1020,21 @@ test_control_icmpv6 (void)
 static void
 test_control_pinned (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) v4_config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(MctxPublicationConfig) v6_config = control_config_new (G_SOCKET_FAMILY_IPV6, "rc1");
   g_autoptr(GBytes) v4 = icmpv4_frag_needed ("10.10.1.1", "10.10.2.2", 1280);
   g_autoptr(GBytes) v6 = icmpv6_packet_too_big ("fd10:1::1", "fd10:2::2", 1280);
   g_autoptr(GError) error = NULL;
-  g_autoptr(MctxRawSendReport) v4_report = NULL;
-  g_autoptr(MctxRawSendReport) v6_report = NULL;
+  g_autoptr(MctxSendReport) v4_report = NULL;
+  g_autoptr(MctxSendReport) v6_report = NULL;
   int pinned = capture_open ("rd1");
   int routed = capture_open ("rd2");
 
   g_test_summary ("A control publication pinned to one interface never sends through the interface the routes pick");
 
   v4_report = send_ok (add (context, v4_config), v4);
-  g_assert_cmpuint (mctx_raw_send_report_get_interface_index (v4_report), ==, if_nametoindex ("rc1"));
+  g_assert_cmpuint (mctx_send_report_get_interface_index (v4_report), ==, if_nametoindex ("rc1"));
   /* Off-link on rc1, so the kernel asks for it there (ARP), and the peer,
    * which owns the address, answers. */
   assert_captured (pinned, v4);
@@ -1043,7 +1042,7 @@ test_control_pinned (void)
 
   /* IPv6 has no such guess: no route through rc1, so the send fails
    * rather than take rc2. */
-  v6_report = mctx_raw_publication_send_bytes (add (context, v6_config), v6, &error);
+  v6_report = mctx_publication_send_with_report (add (context, v6_config), g_bytes_get_data (v6, NULL), g_bytes_get_size (v6), &error);
   if (v6_report == NULL)
     {
       g_test_message ("refused: %s", error->message);
@@ -1060,7 +1059,7 @@ test_control_pinned (void)
 static void
 test_control_validation (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) v4_config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(MctxPublicationConfig) v6_config = control_config_new (G_SOCKET_FAMILY_IPV6, "rc1");
   g_autoptr(MctxPublicationConfig) unpinned = mctx_raw_publication_config_new_control (G_SOCKET_FAMILY_IPV4);
@@ -1096,8 +1095,8 @@ test_control_validation (void)
   g_test_summary ("Control datagrams are checked strictly (lengths, versions, the IPv4 checksum, unspecified "
                   "addresses) and control configurations need a pinned interface and no TTL");
 
-  v4_id = mctx_raw_publication_get_id (add (context, v4_config));
-  v6_id = mctx_raw_publication_get_id (add (context, v6_config));
+  v4_id = mctx_publication_get_id (add (context, v4_config));
+  v6_id = mctx_publication_get_id (add (context, v6_config));
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1105,7 +1104,7 @@ test_control_validation (void)
       gsize len = cases[i].len != 0 ? cases[i].len : (cases[i].ipv6 ? v6_len : v4_len);
       g_autofree guint8 *data = g_memdup2 (original, cases[i].ipv6 ? v6_len : v4_len);
       g_autoptr(GError) error = NULL;
-      g_autoptr(MctxRawSendReport) report = NULL;
+      g_autoptr(MctxSendReport) report = NULL;
 
       g_test_message ("case %u", i);
       data[cases[i].offset] = cases[i].value;
@@ -1127,7 +1126,7 @@ test_control_validation (void)
       g_assert_nonnull (strstr (error->message, cases[i].in_message));
       g_clear_error (&error);
 
-      report = mctx_raw_context_send_raw (context, cases[i].ipv6 ? v6_id : v4_id, data, len, &error);
+      report = mctx_publication_send_with_report (mctx_context_get_publication (context, cases[i].ipv6 ? v6_id : v4_id), data, len, &error);
       g_assert_null (report);
       g_assert_error (error, MCTX_ERROR, cases[i].code);
     }
@@ -1157,7 +1156,7 @@ test_control_validation (void)
     g_autoptr(MctxPublicationConfig) multicast = config_new (G_SOCKET_FAMILY_IPV4, "rc1");
     g_autoptr(GError) error = NULL;
 
-    g_assert_null (mctx_raw_context_add_publication (context, again, &error));
+    g_assert_null (mctx_context_add_publication (context, again, &error));
     g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
     add (context, multicast);
   }
@@ -1169,16 +1168,16 @@ test_control_validation (void)
 static void
 test_allow_any_destination (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) strict = config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(MctxPublicationConfig) any = config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(MctxPublicationConfig) any_v6 = config_new (G_SOCKET_FAMILY_IPV6, "rc1");
   g_autoptr(GBytes) unicast = NULL;
   g_autoptr(GBytes) unicast_v6 = build ("fd10:1::1", 4000, "fd10:1::2", 5000, 64, 0, 0, "to one host");
   g_autoptr(GBytes) group = build ("10.10.1.1", 4000, "239.1.2.3", 5000, 1, 0, 0, "to a group");
-  g_autoptr(MctxRawSendReport) report = NULL;
+  g_autoptr(MctxSendReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  MctxRawPublication *publication;
+  MctxPublication *publication;
   MctxTestDatagram received;
   int capture = capture_open ("rd1");
   int receiver;
@@ -1191,7 +1190,7 @@ test_allow_any_destination (void)
   mctx_test_peer_leave (peer);
   unicast = build ("198.51.100.1", 4000, "10.10.1.2", port, 64, 0, 0, "to one host");
 
-  send_expecting (context, mctx_raw_publication_get_id (add (context, strict)), unicast, MCTX_ERROR_RAW_NOT_MULTICAST);
+  send_expecting (context, mctx_publication_get_id (add (context, strict)), unicast, MCTX_ERROR_RAW_NOT_MULTICAST);
 
   g_assert_false (mctx_raw_publication_config_get_allow_any_destination (MCTX_RAW_PUBLICATION_CONFIG (any)));
   g_object_set (any, "allow-any-destination", TRUE, NULL);
@@ -1203,13 +1202,13 @@ test_allow_any_destination (void)
   mctx_test_assert_from (&received, "198.51.100.1", 4000);
   mctx_test_datagram_clear (&received);
   /* Groups still go. */
-  g_clear_pointer (&report, mctx_raw_send_report_unref);
+  g_clear_pointer (&report, mctx_send_report_unref);
   report = send_ok (publication, group);
   assert_captured (capture, group);
 
   mctx_raw_publication_config_set_allow_any_destination (MCTX_RAW_PUBLICATION_CONFIG (any_v6), TRUE);
   publication = add (context, any_v6);
-  g_assert_null (mctx_raw_publication_send_bytes (publication, unicast_v6, &error));
+  g_assert_null (mctx_publication_send_with_report (publication, g_bytes_get_data (unicast_v6, NULL), g_bytes_get_size (unicast_v6), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
   g_assert_nonnull (strstr (error->message, "control publication"));
 
@@ -1223,7 +1222,7 @@ test_allow_any_destination (void)
 static void
 test_batch (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) v4_config = config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(MctxPublicationConfig) v6_config = config_new (G_SOCKET_FAMILY_IPV6, "rc1");
   g_autoptr(MctxPublicationConfig) control_config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
@@ -1231,7 +1230,7 @@ test_batch (void)
   g_autoptr(GBytes) unicast = build ("2001:db8::9", 4000, "fd10:1::2", 5000, 64, 0, 0, "not a group");
   g_autoptr(GError) error = NULL;
   GOutputVector vectors[4];
-  MctxRawPublication *v4, *v6, *control;
+  MctxPublication *v4, *v6, *control;
   int capture = capture_open ("rd1");
 
   g_test_summary ("Raw batches send each datagram to its own destination, byte for byte, and stop before one that fails its checks");
@@ -1247,7 +1246,7 @@ test_batch (void)
 
       g_ptr_array_add (datagrams, build ("198.51.100.9", 4000, group, 5000 + i, 3, 0, 0, payload));
     }
-  g_assert_cmpint (mctx_raw_publication_send_bytes_batch (v4, (GBytes **) datagrams->pdata, datagrams->len, &error),
+  g_assert_cmpint (mctx_publication_send_many (v4, (GBytes **) datagrams->pdata, datagrams->len, MCTX_SEND_FLAGS_NONE, &error),
                    ==, 100);
   g_assert_no_error (error);
   for (guint i = 0; i < 100; i++)
@@ -1256,7 +1255,7 @@ test_batch (void)
   g_ptr_array_set_size (datagrams, 0);
   for (guint i = 0; i < 10; i++)
     g_ptr_array_add (datagrams, build ("2001:db8::9", 4000, "ff3e::8000:1", 6000 + i, 5, 0, i, "v6 batch"));
-  g_assert_cmpint (mctx_raw_publication_send_bytes_batch (v6, (GBytes **) datagrams->pdata, datagrams->len, &error),
+  g_assert_cmpint (mctx_publication_send_many (v6, (GBytes **) datagrams->pdata, datagrams->len, MCTX_SEND_FLAGS_NONE, &error),
                    ==, 10);
   g_assert_no_error (error);
   for (guint i = 0; i < 10; i++)
@@ -1269,9 +1268,9 @@ test_batch (void)
 
       vectors[i].buffer = g_bytes_get_data (datagram, &vectors[i].size);
     }
-  g_assert_cmpint (mctx_raw_publication_send_batch (v6, vectors, 4, &error), ==, 2);
+  g_assert_cmpint (mctx_test_send_vectors (v6, vectors, 4, MCTX_SEND_FLAGS_NONE, &error), ==, 2);
   g_assert_no_error (error);
-  g_assert_cmpint (mctx_raw_publication_send_batch (v6, vectors + 2, 2, &error), ==, -1);
+  g_assert_cmpint (mctx_test_send_vectors (v6, vectors + 2, 2, MCTX_SEND_FLAGS_NONE, &error), ==, -1);
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_RAW_NOT_MULTICAST);
   g_clear_error (&error);
 
@@ -1279,13 +1278,12 @@ test_batch (void)
   g_ptr_array_set_size (datagrams, 0);
   for (guint i = 0; i < 5; i++)
     g_ptr_array_add (datagrams, icmpv4_frag_needed ("10.10.1.1", "10.10.1.2", (guint16) (1200 + i)));
-  g_assert_cmpint (mctx_raw_publication_send_bytes_batch (control, (GBytes **) datagrams->pdata, datagrams->len,
-                                                          &error), ==, 5);
+  g_assert_cmpint (mctx_publication_send_many (control, (GBytes **) datagrams->pdata, datagrams->len, MCTX_SEND_FLAGS_NONE, &error), ==, 5);
   g_assert_no_error (error);
   for (guint i = 0; i < 5; i++)
     assert_captured (capture, g_ptr_array_index (datagrams, i));
 
-  g_assert_true (mctx_raw_context_remove_publication (context, mctx_raw_publication_get_id (v4), &error));
+  g_assert_true (mctx_context_remove_publication (context, mctx_publication_get_id (v4), &error));
   close (capture);
 }
 
@@ -1315,7 +1313,7 @@ setup_links (void)
 }
 
 typedef struct {
-  MctxRawPublication *publication;
+  MctxPublication *publication;
   GBytes *datagram;
   gint stop;
   gint sent;
@@ -1330,9 +1328,9 @@ raw_send_until_stopped (gpointer user_data)
   while (!g_atomic_int_get (&sender->stop))
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(MctxRawSendReport) report = NULL;
+      g_autoptr(MctxSendReport) report = NULL;
 
-      report = mctx_raw_publication_send_bytes (sender->publication, sender->datagram, &error);
+      report = mctx_publication_send_with_report (sender->publication, g_bytes_get_data (sender->datagram, NULL), g_bytes_get_size (sender->datagram), &error);
       if (report != NULL)
         g_atomic_int_inc (&sender->sent);
       else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
@@ -1353,7 +1351,7 @@ raw_send_until_stopped (gpointer user_data)
 static void
 test_remove_while_sending (void)
 {
-  g_autoptr(MctxRawContext) context = mctx_raw_context_new ();
+  g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxContext) udp_context = mctx_context_new ();
   g_autoptr(GBytes) datagram = build ("127.0.0.1", 1, "239.1.2.3", 9, 1, 0, 0, "raw");
   guint sent = 0, closed = 0;
@@ -1374,7 +1372,7 @@ test_remove_while_sending (void)
         threads[i] = g_thread_new ("raw-sender", raw_send_until_stopped, &sender);
       g_usleep (100);
 
-      g_assert_true (mctx_raw_context_remove_publication (context, mctx_raw_publication_get_id (sender.publication), &error));
+      g_assert_true (mctx_context_remove_publication (context, mctx_publication_get_id (sender.publication), &error));
       g_assert_no_error (error);
       mctx_publication_config_set_interface_name (udp_config, "lo");
       udp = mctx_context_add_publication (udp_context, udp_config, &error);

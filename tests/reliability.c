@@ -406,7 +406,7 @@ test_stale_icmp_error (void)
   mctx_udp_publication_config_set_source_address_string (MCTX_UDP_PUBLICATION_CONFIG (config), "198.51.100.1", &error);
   g_assert_no_error (error);
   publication = mctx_test_add_publication (context, config);
-  local = mctx_publication_get_local_address (publication);
+  local = mctx_udp_publication_get_local_address (MCTX_UDP_PUBLICATION (publication));
 
   g_assert_cmpint (mctx_publication_send (publication, (const guint8 *) "one", 3, &error), ==, 3);
   g_assert_no_error (error);

@@ -129,13 +129,13 @@ apply_egress (MctxToolOptions           *options,
   return TRUE;
 }
 
-static MctxRawPublication *
-add_publication (MctxRawContext            *context,
+static MctxPublication *
+add_publication (MctxContext            *context,
                  MctxPublicationConfig     *config,
                  int                       *status)
 {
   g_autoptr(GError) error = NULL;
-  MctxRawPublication *publication = mctx_raw_context_add_publication (context, config, &error);
+  MctxPublication *publication = mctx_context_add_publication (context, config, &error);
 
   if (publication == NULL)
     *status = mctx_tool_fail (error->domain == MCTX_ERROR ? MCTX_TOOL_EXIT_USAGE : MCTX_TOOL_EXIT_RUNTIME,
@@ -147,23 +147,27 @@ add_publication (MctxRawContext            *context,
  * send buffer when it is full: how many went, -1 with @error when the
  * first could not, 0 when interrupted. */
 static gint
-send_due (MctxRawPublication  *publication,
+send_due (MctxPublication     *publication,
           GBytes              *datagram,
           GPtrArray           *stamped,
           guint                due,
           GError             **error)
 {
   GOutputVector vectors[MCTX_TOOL_BATCH];
+  GOutputMessage messages[MCTX_TOOL_BATCH];
 
   for (guint i = 0; i < due; i++)
-    vectors[i].buffer = g_bytes_get_data (stamped != NULL ? g_ptr_array_index (stamped, i) : datagram,
-                                          &vectors[i].size);
+    {
+      vectors[i].buffer = g_bytes_get_data (stamped != NULL ? g_ptr_array_index (stamped, i) : datagram,
+                                            &vectors[i].size);
+      messages[i] = (GOutputMessage) { .vectors = &vectors[i], .num_vectors = 1 };
+    }
 
   while (!mctx_tool_interrupted ())
     {
       GError *local_error = NULL;
-      gint sent = mctx_raw_publication_send_batch (publication, vectors, due, &local_error);
-      struct pollfd pfd = { .fd = mctx_raw_publication_get_fd (publication), .events = POLLOUT };
+      gint sent = mctx_publication_send_messages (publication, messages, due, MCTX_SEND_FLAGS_NONE, &local_error);
+      struct pollfd pfd = { .fd = mctx_publication_get_fd (publication), .events = POLLOUT };
 
       if (sent >= 0)
         return sent;
@@ -189,7 +193,7 @@ typedef GBytes *(*StampFunc) (guint64  index,
 
 static int
 send_repeatedly (MctxToolOptions    *options,
-                 MctxRawPublication *publication,
+                 MctxPublication *publication,
                  GBytes             *datagram,
                  StampFunc           stamp,
                  gpointer            stamp_data,
@@ -205,7 +209,7 @@ send_repeatedly (MctxToolOptions    *options,
 
   pacer = mctx_tool_pacer_new (options);
   reporter = mctx_tool_reporter_new_for (options, destination_text, source_text,
-                                         mctx_raw_publication_get_id (publication));
+                                         mctx_publication_get_id (publication));
   mctx_tool_reporter_set_pacing_mode (reporter, mctx_pacer_get_mode (pacer));
   mctx_tool_reporter_set_datagram_bytes (reporter, TRUE);
   started = g_get_monotonic_time ();
@@ -314,14 +318,14 @@ build_stamped (guint64  index,
 static int
 send_control (MctxToolOptions *options)
 {
-  g_autoptr(MctxRawContext) context = NULL;
+  g_autoptr(MctxContext) context = NULL;
   g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GInetAddress) bind_address = NULL;
   g_autoptr(GBytes) datagram = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *destination_text = NULL;
   g_autofree char *source_text = NULL;
-  MctxRawPublication *publication;
+  MctxPublication *publication;
   const guint8 *data;
   gsize len;
   int bind_port = -1, status = 0;
@@ -360,14 +364,14 @@ send_control (MctxToolOptions *options)
       !mctx_raw_publication_config_validate_datagram (MCTX_RAW_PUBLICATION_CONFIG (config), data, len, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
 
-  context = mctx_raw_context_new ();
+  context = mctx_context_new ();
   publication = add_publication (context, config, &status);
   if (publication == NULL)
     return status;
 
   {
-    gboolean ipv6 = mctx_raw_publication_get_family (publication) == G_SOCKET_FAMILY_IPV6;
-    GSocketFamily family = mctx_raw_publication_get_family (publication);
+    GSocketFamily family = mctx_raw_publication_config_get_family (MCTX_RAW_PUBLICATION_CONFIG (config));
+    gboolean ipv6 = family == G_SOCKET_FAMILY_IPV6;
     g_autoptr(GInetAddress) source = g_inet_address_new_from_bytes (data + (ipv6 ? 8 : 12), family);
     g_autoptr(GInetAddress) destination = g_inet_address_new_from_bytes (data + (ipv6 ? 24 : 16), family);
 
@@ -394,7 +398,7 @@ main (int    argc,
       N_("FILE") },
     { NULL }
   };
-  g_autoptr(MctxRawContext) context = NULL;
+  g_autoptr(MctxContext) context = NULL;
   g_autoptr(MctxPublicationConfig) config = NULL;
   g_autoptr(GInetAddress) group = NULL;
   g_autoptr(GInetAddress) bind_address = NULL;
@@ -403,7 +407,7 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *destination_text = NULL;
   g_autofree char *source_text = NULL;
-  MctxRawPublication *publication;
+  MctxPublication *publication;
   GSocketFamily family;
   int bind_port = -1, status = 0;
   guint16 source_port;
@@ -455,11 +459,11 @@ main (int    argc,
                                options.source, options.group);
     }
 
-  context = mctx_raw_context_new ();
+  context = mctx_context_new ();
   publication = add_publication (context, config, &status);
   if (publication == NULL)
     return status;
-  ifindex = mctx_raw_publication_get_interface_index (publication);
+  ifindex = mctx_publication_get_interface_index (publication);
 
   if (source == NULL)
     {
@@ -488,7 +492,7 @@ main (int    argc,
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
 
   if (options.sndbuf > 0)
-    setsockopt (mctx_raw_publication_get_fd (publication), SOL_SOCKET, SO_SNDBUF, &options.sndbuf,
+    setsockopt (mctx_publication_get_fd (publication), SOL_SOCKET, SO_SNDBUF, &options.sndbuf,
                 sizeof options.sndbuf);
 
   destination_text = mctx_tool_describe (group, (guint16) options.port);

@@ -17,52 +17,26 @@
 
 #include "mctx-tool.h"
 
-/* With --gso: the due datagrams, all of one size here, back to back in
- * @joined, as one segmented send. A route that refuses it (for another
- * reason than a full buffer) gets batches for the rest of the run. */
-static gint
-send_segmented (MctxPublication      *publication,
-                const GOutputVector  *vectors,
-                guint                 due,
-                guint8               *joined,
-                gboolean             *segmenting,
-                GError              **error)
-{
-  GError *local_error = NULL;
-  gint sent;
-
-  for (guint k = 0; k < due; k++)
-    memcpy (joined + k * vectors[0].size, vectors[k].buffer, vectors[0].size);
-  sent = mctx_publication_send_segmented (publication, joined, due * vectors[0].size, vectors[0].size,
-                                          &local_error);
-  if (sent < 0 && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    {
-      g_clear_error (&local_error);
-      *segmenting = FALSE;
-      return mctx_publication_send_batch (publication, vectors, due, error);
-    }
-  if (local_error != NULL)
-    g_propagate_error (error, local_error);
-  return sent;
-}
-
-/* Sends the due datagrams in one batch (or segmented send), waiting for
- * room in the send buffer when it is full: how many went, -1 with @error
- * when the first could not, 0 when interrupted. */
+/* Sends the due datagrams in one batch (or, with --gso, segmented sends
+ * from the same buffers), waiting for room in the send buffer when it is
+ * full: how many went, -1 with @error when the first could not, 0 when
+ * interrupted. */
 static gint
 send_due (MctxPublication      *publication,
-          const GOutputVector  *vectors,
+          GOutputVector        *vectors,
           guint                 due,
-          guint8               *joined,
-          gboolean             *segmenting,
+          MctxSendFlags         flags,
           GError              **error)
 {
+  GOutputMessage messages[MCTX_TOOL_BATCH];
+
+  for (guint k = 0; k < due; k++)
+    messages[k] = (GOutputMessage) { .vectors = &vectors[k], .num_vectors = 1 };
+
   while (!mctx_tool_interrupted ())
     {
       GError *local_error = NULL;
-      gint sent = *segmenting && due > 1 ?
-        send_segmented (publication, vectors, due, joined, segmenting, &local_error) :
-        mctx_publication_send_batch (publication, vectors, due, &local_error);
+      gint sent = mctx_publication_send_messages (publication, messages, due, flags, &local_error);
 
       if (sent >= 0)
         return sent;
@@ -114,8 +88,7 @@ main (int    argc,
   g_autoptr(MctxToolMetrics) metrics = NULL;
   g_autoptr(MctxPacer) pacer = NULL;
   g_autofree guint8 *buffers = NULL;
-  g_autofree guint8 *joined = NULL;
-  gboolean segmenting;
+  MctxSendFlags flags;
   MctxPublication *publication;
   gint64 started, next_sample_us;
   int status = EXIT_SUCCESS;
@@ -141,9 +114,7 @@ main (int    argc,
 
   /* Stamped payloads differ: a buffer each for a batch. */
   buffers = g_malloc ((gsize) MCTX_TOOL_BATCH * MAX (options.size, 1));
-  segmenting = options.gso;
-  if (segmenting)
-    joined = g_malloc ((gsize) MCTX_TOOL_BATCH * MAX (options.size > 0 ? options.size : g_bytes_get_size (options.payload), 1));
+  flags = options.gso ? MCTX_SEND_FLAGS_SEGMENTED : MCTX_SEND_FLAGS_NONE;
 
   for (guint64 i = 0; !mctx_tool_interrupted () && !mctx_tool_duration_over (&options, started) &&
                       (options.count == 0 || i < options.count); )
@@ -175,7 +146,7 @@ main (int    argc,
       /* A failure (a link down, a full interface queue) is counted and
        * its slot given up; a datagram that went is always reported, even
        * when a signal came meanwhile. */
-      sent = send_due (publication, vectors, due, joined, &segmenting, &error);
+      sent = send_due (publication, vectors, due, flags, &error);
       mctx_tool_reporter_sent (reporter, pacer, &i, sent, size, error);
     }
 

@@ -730,8 +730,8 @@ MctxToolReporter *
 mctx_tool_reporter_new (MctxToolOptions *options,
                         MctxPublication *publication)
 {
-  g_autofree char *destination = describe (mctx_publication_get_destination (publication));
-  g_autofree char *source = describe (mctx_publication_get_local_address (publication));
+  g_autofree char *destination = describe (mctx_udp_publication_get_destination (MCTX_UDP_PUBLICATION (publication)));
+  g_autofree char *source = describe (mctx_udp_publication_get_local_address (MCTX_UDP_PUBLICATION (publication)));
 
   return mctx_tool_reporter_new_for (options, destination, source, mctx_publication_get_id (publication));
 }
@@ -1079,7 +1079,7 @@ build_flags (MctxToolOptions  *options,
   gsize payload_size;
 
   source = g_inet_address_to_string (
-    g_inet_socket_address_get_address (mctx_publication_get_local_address (publication)));
+    g_inet_socket_address_get_address (mctx_udp_publication_get_local_address (MCTX_UDP_PUBLICATION (publication))));
   if (options->interface != NULL)
     interface = g_strdup (options->interface);
   else if (options->interface_name != NULL)

@@ -244,7 +244,7 @@ mctx_raw_datagram_validate (GSocketFamily   family,
  *
  * Builds a complete UDP-in-IPv4 or UDP-in-IPv6 datagram, with a correct
  * IPv4 header checksum and UDP checksum, ready for
- * [method@Mctx.RawPublication.send_raw]. Whether its destination may be
+ * [method@Mctx.Publication.send] of a raw publication. Whether its destination may be
  * sent to is the publication's decision
  * ([property@Mctx.RawPublicationConfig:allow-any-destination]); only an
  * unspecified one is refused here. IPv4 datagrams get a random

@@ -47,17 +47,6 @@ gboolean           _mctx_raw_route_parse                      (const guint8     
 gboolean           _mctx_raw_check_link                       (guint                      ifindex,
                                                                GError                   **error);
 
-MctxRawPublication *_mctx_raw_publication_new                 (guint                      id,
-                                                               MctxPublicationConfig     *config,
-                                                               MctxInterfaceCache        *interfaces,
-                                                               GError                   **error);
-void               _mctx_raw_publication_close                (MctxRawPublication        *self);
-MctxPublicationConfig    *_mctx_raw_publication_get_config    (MctxRawPublication        *self);
-
-MctxRawSendReport *_mctx_raw_send_report_new                  (GSocketFamily              family,
-                                                               const guint8              *datagram,
-                                                               gsize                      bytes_sent,
-                                                               guint                      ifindex);
 
 /* The sockets raw transmit opens, for messages that name them. */
 typedef enum {

@@ -59,15 +59,14 @@
  */
 struct _MctxRawPublication
 {
-  GObject parent_instance;
+  MctxPublication parent_instance;
 
-  guint id;
-  MctxPublicationConfig *config;
+  int fd;                   /* while opening; then the base's socket */
+  MctxPublicationConfig *config;  /* (unowned) while opening */
   GSocketFamily family;
   gboolean control;
   gboolean any_destination;
   gboolean loopback;
-  MctxSocketGuard guard;    /* the socket, kept open for sends in flight */
   guint ifindex;            /* 0: routed (IPv4) or route-selected (IPv6) */
   int ttl;                  /* -1: the datagrams' own */
 
@@ -78,136 +77,56 @@ struct _MctxRawPublication
   int route_monitor;
 };
 
-static void mctx_raw_publication_initable_init (GInitableIface *iface);
+G_DEFINE_FINAL_TYPE (MctxRawPublication, mctx_raw_publication, MCTX_TYPE_PUBLICATION)
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (MctxRawPublication, mctx_raw_publication, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, mctx_raw_publication_initable_init))
-
-/* A raw publication is made ready by its context, which opens, binds and connects
- * its socket from a resolved configuration. Constructed any other way, as
- * a binding's `Mctx.RawPublication()` does (it initializes GInitables), it would
- * be an object without a socket: initialization refuses it instead. */
-static gboolean
-mctx_raw_publication_initable_init_impl (GInitable     *initable,
-                                         GCancellable  *cancellable,
-                                         GError       **error)
-{
-  MctxRawPublication *self = MCTX_RAW_PUBLICATION (initable);
-
-  if (g_atomic_int_get (&self->guard.fd) >= 0)
-    return TRUE;
-
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       _("A raw publication is created ready by its context: call Mctx.RawContext.add_publication()"));
-  return FALSE;
-}
-
-static void
-mctx_raw_publication_initable_init (GInitableIface *iface)
-{
-  iface->init = mctx_raw_publication_initable_init_impl;
-}
-
-enum {
-  PROP_0,
-  PROP_ID,
-  PROP_CONFIG,
-  PROP_INTERFACE_INDEX,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+static gssize raw_send_one (MctxPublication  *publication,
+                            int               fd,
+                            const guint8     *data,
+                            gsize             len,
+                            GError          **error);
+static gint raw_send_messages (MctxPublication  *publication,
+                               int               fd,
+                               GOutputMessage   *messages,
+                               guint             n_messages,
+                               MctxSendFlags     flags,
+                               GError          **error);
+static MctxSendReport *raw_report (MctxPublication *publication,
+                                   const guint8    *data,
+                                   gsize            len,
+                                   gsize            bytes_sent);
 
 static void
 mctx_raw_publication_finalize (GObject *object)
 {
   MctxRawPublication *self = MCTX_RAW_PUBLICATION (object);
 
-  _mctx_raw_publication_close (self);
-  g_clear_object (&self->config);
   g_clear_pointer (&self->routes, g_hash_table_unref);
   if (self->route_monitor >= 0)
     close (self->route_monitor);
   g_mutex_clear (&self->route_lock);
-  _mctx_socket_guard_clear (&self->guard);
 
   G_OBJECT_CLASS (mctx_raw_publication_parent_class)->finalize (object);
-}
-
-static void
-mctx_raw_publication_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  MctxRawPublication *self = MCTX_RAW_PUBLICATION (object);
-
-  switch (prop_id)
-    {
-    case PROP_ID:
-      g_value_set_uint (value, self->id);
-      break;
-    case PROP_CONFIG:
-      g_value_take_object (value, mctx_publication_config_copy (self->config));
-      break;
-    case PROP_INTERFACE_INDEX:
-      g_value_set_uint (value, self->ifindex);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 mctx_raw_publication_class_init (MctxRawPublicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  MctxPublicationClass *publication_class = MCTX_PUBLICATION_CLASS (klass);
 
   _mctx_ensure_i18n ();
 
   object_class->finalize = mctx_raw_publication_finalize;
-  object_class->get_property = mctx_raw_publication_get_property;
 
-  /**
-   * MctxRawPublication:id: (getter get_id)
-   *
-   * The id its [class@Mctx.RawContext] gave it.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_ID] =
-    g_param_spec_uint ("id", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * MctxRawPublication:config:
-   *
-   * A copy of the configuration it was created from, new at each read.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_CONFIG] =
-    g_param_spec_object ("config", NULL, NULL, MCTX_TYPE_RAW_PUBLICATION_CONFIG,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  /**
-   * MctxRawPublication:interface-index: (getter get_interface_index)
-   *
-   * The explicit egress interface, or 0 when the routing table chooses.
-   *
-   * Since: 1.0
-   */
-  properties[PROP_INTERFACE_INDEX] =
-    g_param_spec_uint ("interface-index", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  publication_class->send_one = raw_send_one;
+  publication_class->send_messages = raw_send_messages;
+  publication_class->report = raw_report;
 }
 
 static void
 mctx_raw_publication_init (MctxRawPublication *self)
 {
-  _mctx_socket_guard_init (&self->guard, -1);
+  self->fd = -1;
   self->route_monitor = -1;
   g_mutex_init (&self->route_lock);
 }
@@ -276,12 +195,20 @@ resolve_interface (MctxPublicationConfig     *config,
     _mctx_publication_config_get_bind_host (config),
   };
   const char *what[] = { _("interface address"), _("bind address") };
+  guint index = mctx_publication_config_get_interface_index (config);
+  guint scope = _mctx_publication_config_get_bind_scope_id (config);
   GError *local_error = NULL;
   guint chosen;
 
+  /* A link-local bind address's scope names the interface too. */
+  if (index != 0 && scope != 0 && index != scope)
+    {
+      g_set_error (error, MCTX_ERROR, MCTX_ERROR_INTERFACE_MISMATCH,
+                   _("The bind address is scoped to interface %u, but the interface index is %u"), scope, index);
+      return 0;
+    }
   chosen = _mctx_resolve_interface_selector (mctx_publication_config_get_interface_name (config),
-                                             mctx_publication_config_get_interface_index (config),
-                                             &local_error);
+                                             index != 0 ? index : scope, &local_error);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -290,15 +217,15 @@ resolve_interface (MctxPublicationConfig     *config,
 
   for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
     {
-      guint index;
+      guint holder;
 
       if (addresses[i] == NULL)
         continue;
 
-      index = _mctx_resolve_address_interface (addresses[i], chosen, interfaces, error);
-      if (index == 0 || !_mctx_check_same_interface (addresses[i], what[i], index, chosen, error))
+      holder = _mctx_resolve_address_interface (addresses[i], chosen, interfaces, error);
+      if (holder == 0 || !_mctx_check_same_interface (addresses[i], what[i], holder, chosen, error))
         return 0;
-      chosen = index;
+      chosen = holder;
     }
 
   return chosen;
@@ -313,13 +240,13 @@ open_ipv4 (MctxRawPublication  *self,
   int loop = mctx_publication_config_get_loopback (self->config) ? 1 : 0;
 
   /* IPPROTO_RAW implies IP_HDRINCL: the header is the caller's. */
-  self->guard.fd = socket (AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
-  if (self->guard.fd < 0)
+  self->fd = socket (AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (self->fd < 0)
     return _mctx_raw_set_socket_error (error, errno, MCTX_RAW_SOCKET_IPV4);
 
-  if (!_mctx_set_socket_option (self->guard.fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
+  if (!_mctx_set_socket_option (self->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
                    "IP_MULTICAST_LOOP", error) ||
-      !_mctx_socket_enable_recverr (self->guard.fd, G_SOCKET_FAMILY_IPV4, error))
+      !_mctx_socket_enable_recverr (self->fd, G_SOCKET_FAMILY_IPV4, error))
     return FALSE;
 
   if (self->ifindex != 0)
@@ -329,12 +256,12 @@ open_ipv4 (MctxRawPublication  *self,
 
       if (address != NULL)
         memcpy (&request.imr_address, g_inet_address_to_bytes (address), 4);
-      if (!_mctx_set_socket_option (self->guard.fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
+      if (!_mctx_set_socket_option (self->fd, IPPROTO_IP, IP_MULTICAST_IF, &request, sizeof request,
                        "IP_MULTICAST_IF", error))
         return FALSE;
       /* IP_MULTICAST_IF only steers groups: a unicast destination, when
        * allowed, must not be routed through another interface. */
-      if (self->any_destination && !pin_interface (self->guard.fd, self->ifindex, error))
+      if (self->any_destination && !pin_interface (self->fd, self->ifindex, error))
         return FALSE;
     }
 
@@ -343,7 +270,7 @@ open_ipv4 (MctxRawPublication  *self,
       struct sockaddr_in address = { .sin_family = AF_INET };
 
       memcpy (&address.sin_addr, g_inet_address_to_bytes (bind_address), 4);
-      if (bind (self->guard.fd, (struct sockaddr *) &address, sizeof address) != 0)
+      if (bind (self->fd, (struct sockaddr *) &address, sizeof address) != 0)
         {
           int saved_errno = errno;
           g_autofree char *text = g_inet_address_to_string (bind_address);
@@ -363,8 +290,8 @@ open_ipv6 (MctxRawPublication  *self,
     return FALSE;
 
   /* Protocol 0: the socket only sends, so it queues nothing it receives. */
-  self->guard.fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (self->guard.fd < 0)
+  self->fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (self->fd < 0)
     return _mctx_raw_set_socket_error (error, errno, MCTX_RAW_SOCKET_PACKET);
 
   if (self->ifindex == 0)
@@ -406,7 +333,7 @@ open_control (MctxRawPublication  *self,
   int index = (int) self->ifindex;
   int fd;
 
-  fd = self->guard.fd = socket (ipv6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
+  fd = self->fd = socket (ipv6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_RAW);
   if (fd < 0)
     return _mctx_raw_set_socket_error (error, errno, ipv6 ? MCTX_RAW_SOCKET_IPV6 : MCTX_RAW_SOCKET_IPV4);
 
@@ -471,13 +398,15 @@ open_control (MctxRawPublication  *self,
   return TRUE;
 }
 
-MctxRawPublication *
+MctxPublication *
 _mctx_raw_publication_new (guint                      id,
                            MctxPublicationConfig     *config,
                            MctxInterfaceCache        *interfaces,
                            GError                   **error)
 {
   g_autoptr(MctxRawPublication) self = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autofree char *description = NULL;
   gboolean opened;
 
 #ifndef MCTX_ENABLE_RAW
@@ -490,8 +419,7 @@ _mctx_raw_publication_new (guint                      id,
     return NULL;
 
   self = g_object_new (MCTX_TYPE_RAW_PUBLICATION, NULL);
-  self->id = id;
-  self->config = mctx_publication_config_copy (config);
+  self->config = config;
   self->family = mctx_raw_publication_config_get_family (MCTX_RAW_PUBLICATION_CONFIG (config));
   self->ttl = mctx_publication_config_get_ttl (config);
   self->control = mctx_raw_publication_config_get_mode (MCTX_RAW_PUBLICATION_CONFIG (config)) == MCTX_RAW_MODE_CONTROL;
@@ -511,18 +439,23 @@ _mctx_raw_publication_new (guint                      id,
     opened = open_ipv6 (self, error);
   else
     opened = open_ipv4 (self, error);
+  self->config = NULL;
 
-  return opened ? g_steal_pointer (&self) : NULL;
-}
+  /* A socket of its own from here on: the base keeps it open for the
+   * sends in flight and closes it. */
+  if (opened)
+    socket = g_socket_new_from_fd (self->fd, error);
+  if (socket == NULL)
+    {
+      if (self->fd >= 0)
+        close (self->fd);
+      return NULL;
+    }
 
-void
-_mctx_raw_publication_close (MctxRawPublication *self)
-{
-  /* Sends in flight finish first; later ones see no descriptor. */
-  int fd = _mctx_socket_guard_detach (&self->guard);
-
-  if (fd >= 0)
-    close (fd);
+  description = _mctx_publication_config_to_string (config);
+  _mctx_publication_set_up (MCTX_PUBLICATION (self), id, config, socket, self->ifindex, description);
+  self->fd = -1;
+  return MCTX_PUBLICATION (g_steal_pointer (&self));
 }
 
 /* Route-selected IPv6: the cached interface for @group, looked up again
@@ -703,8 +636,9 @@ set_send_error (MctxRawPublication  *self,
                 int                  saved_errno,
                 GError             **error)
 {
-  g_autoptr(MctxRawSendReport) about = _mctx_raw_send_report_new (self->family, data, 0, ifindex);
-  g_autofree char *destination = g_inet_address_to_string (mctx_raw_send_report_get_destination (about));
+  g_autoptr(GInetAddress) to = g_inet_address_new_from_bytes (data + (self->family == G_SOCKET_FAMILY_IPV6 ? 24 : 16),
+                                                              self->family);
+  g_autofree char *destination = g_inet_address_to_string (to);
   char name[IF_NAMESIZE] = "";
 
   /* The route may be what failed: look it up again next time. */
@@ -719,130 +653,84 @@ set_send_error (MctxRawPublication  *self,
                  _("Could not send the datagram to %s on %s: %s"), destination, name, g_strerror (saved_errno));
 }
 
-static void
-set_removed_error (MctxRawPublication  *self,
-                   GError             **error)
+static gssize
+raw_send_one (MctxPublication  *publication,
+              int               fd,
+              const guint8     *data,
+              gsize             len,
+              GError          **error)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("Raw publication %u was removed"), self->id);
-}
-
-/**
- * mctx_raw_publication_send_raw:
- * @self: a raw publication
- * @data: (array length=len) (element-type guint8): a complete IP datagram
- * @len: the size of @data
- * @error: return location for a #GError
- *
- * Checks and sends one complete IP datagram. A datagram that fails the
- * checks of its configuration
- * ([method@Mctx.RawPublicationConfig.validate_datagram]) is refused before
- * anything is sent. A full send buffer gives %G_IO_ERROR_WOULD_BLOCK; it never
- * blocks.
- *
- * Returns: (transfer full): what the send did, or %NULL with @error set
- *
- * Since: 1.0
- */
-MctxRawSendReport *
-mctx_raw_publication_send_raw (MctxRawPublication  *self,
-                               const guint8        *data,
-                               gsize                len,
-                               GError             **error)
-{
+  MctxRawPublication *self = MCTX_RAW_PUBLICATION (publication);
   struct mmsghdr message;
   RawSlot slot;
-  int fd, sent, saved_errno = 0;
-
-  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), NULL);
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  int sent, saved_errno = 0;
 
   if (!prepare (self, data, len, &slot, &message.msg_hdr, error))
-    return NULL;
+    return -1;
 
-  fd = _mctx_socket_guard_acquire (&self->guard);
-  if (fd < 0)
-    {
-      set_removed_error (self, error);
-      return NULL;
-    }
   sent = _mctx_socket_send_messages (fd, &message, 1, &saved_errno);
-  _mctx_socket_guard_release (&self->guard);
-
   if (sent < 1)
     {
       set_send_error (self, data, slot.ifindex, saved_errno, error);
-      return NULL;
-    }
-
-  return _mctx_raw_send_report_new (self->family, data, message.msg_len, slot.ifindex);
-}
-
-/**
- * mctx_raw_publication_send_batch: (skip)
- * @self: a raw publication
- * @datagrams: (array length=n_datagrams): complete IP datagrams, one
- *   vector each
- * @n_datagrams: the number of datagrams, at most %G_MAXINT
- * @error: return location for a #GError
- *
- * Checks and sends many complete IP datagrams in as few system calls as
- * the kernel allows (`sendmmsg()`, 64 per call), each to the destination
- * its header names. It stops at the first datagram that fails its checks
- * or cannot be sent, and returns how many went before it; if that is the
- * first, it fails with its error (%G_IO_ERROR_WOULD_BLOCK for a full send
- * buffer). The next call, starting there, reports what stopped it. It
- * never blocks, and allocates nothing.
- *
- * Returns: the number of datagrams sent, or -1 with @error set
- *
- * Since: 1.0
- */
-gint
-mctx_raw_publication_send_batch (MctxRawPublication   *self,
-                                 const GOutputVector  *datagrams,
-                                 guint                 n_datagrams,
-                                 GError              **error)
-{
-  struct mmsghdr messages[MCTX_BATCH_MAX];
-  RawSlot slots[MCTX_BATCH_MAX];
-  GError *refused = NULL;
-  guint done = 0;
-  int fd, saved_errno = 0, sent = 0;
-
-  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), -1);
-  g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
-  g_return_val_if_fail (n_datagrams <= G_MAXINT, -1);
-  g_return_val_if_fail (error == NULL || *error == NULL, -1);
-
-  fd = _mctx_socket_guard_acquire (&self->guard);
-  if (fd < 0)
-    {
-      set_removed_error (self, error);
       return -1;
     }
 
-  while (done < n_datagrams && refused == NULL)
-    {
-      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX), prepared = 0;
+  return (gssize) message.msg_len;
+}
 
-      while (prepared < chunk &&
-             prepare (self, datagrams[done + prepared].buffer, datagrams[done + prepared].size,
-                      &slots[prepared], &messages[prepared].msg_hdr, &refused))
-        prepared++;
+/* Checks and sends many complete IP datagrams, each from one vector, in as
+ * few system calls as the kernel allows, each to the destination its header
+ * names. It stops at the first datagram that fails its checks or cannot be
+ * sent, and returns how many went before it; if that is the first, it fails
+ * with its error. Raw datagrams are never segmented. */
+static gint
+raw_send_messages (MctxPublication  *publication,
+                   int               fd,
+                   GOutputMessage   *messages,
+                   guint             n_messages,
+                   MctxSendFlags     flags,
+                   GError          **error)
+{
+  MctxRawPublication *self = MCTX_RAW_PUBLICATION (publication);
+  struct mmsghdr batch[MCTX_BATCH_MAX];
+  RawSlot slots[MCTX_BATCH_MAX];
+  GError *refused = NULL;
+  guint done = 0;
+  int saved_errno = 0, sent = 0;
+
+  while (done < n_messages && refused == NULL)
+    {
+      guint chunk = MIN (n_messages - done, MCTX_BATCH_MAX), prepared = 0;
+
+      while (prepared < chunk)
+        {
+          const GOutputMessage *message = &messages[done + prepared];
+
+          if (message->num_vectors != 1)
+            {
+              g_set_error_literal (&refused, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                   _("A raw datagram is sent from one buffer: give each message one vector"));
+              break;
+            }
+          if (!prepare (self, message->vectors[0].buffer, message->vectors[0].size,
+                        &slots[prepared], &batch[prepared].msg_hdr, &refused))
+            break;
+          prepared++;
+        }
       if (prepared == 0)
         break;
 
-      sent = _mctx_socket_send_messages (fd, messages, prepared, &saved_errno);
+      sent = _mctx_socket_send_messages (fd, batch, prepared, &saved_errno);
       if (sent < 0)
         break;
+      for (int i = 0; i < sent; i++)
+        messages[done + i].bytes_sent = batch[i].msg_len;
       done += (guint) sent;
       if ((guint) sent < prepared)
         break;
     }
-  _mctx_socket_guard_release (&self->guard);
 
-  if (done > 0 || n_datagrams == 0)
+  if (done > 0)
     {
       g_clear_error (&refused);
       return (gint) done;
@@ -850,168 +738,59 @@ mctx_raw_publication_send_batch (MctxRawPublication   *self,
   if (refused != NULL)
     g_propagate_error (error, refused);
   else
-    set_send_error (self, datagrams[0].buffer, slots[0].ifindex, saved_errno, error);
+    set_send_error (self, messages[0].vectors[0].buffer, slots[0].ifindex, saved_errno, error);
   return -1;
 }
 
-static gint
-send_chunk (gpointer              target,
-            guint                 first G_GNUC_UNUSED,
-            const GOutputVector  *vectors,
-            guint                 count,
-            GError              **error)
+/* The UDP port at @offset of a datagram that carries UDP there, else 0. */
+static guint16
+udp_port (const guint8 *data,
+          gsize         len,
+          guint8        protocol,
+          gsize         offset)
 {
-  return mctx_raw_publication_send_batch (target, vectors, count, error);
+  if (protocol != 17 || offset + 2 > len)
+    return 0;
+  return (guint16) (data[offset] << 8 | data[offset + 1]);
 }
 
-/**
- * mctx_raw_publication_send_bytes_batch:
- * @self: a raw publication
- * @datagrams: (array length=n_datagrams): complete IP datagrams
- * @n_datagrams: the number of datagrams
- * @error: return location for a #GError
- *
- * Sends many datagrams as mctx_raw_publication_send_batch() does, from
- * #GBytes: the form for bindings.
- *
- * Returns: the number of datagrams sent, or -1 with @error set
- *
- * Since: 1.0
- */
-gint
-mctx_raw_publication_send_bytes_batch (MctxRawPublication  *self,
-                                       GBytes *const       *datagrams,
-                                       guint                n_datagrams,
-                                       GError             **error)
+static MctxSendReport *
+raw_report (MctxPublication *publication,
+            const guint8    *data,
+            gsize            len,
+            gsize            bytes_sent)
 {
-  g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
+  MctxRawPublication *self = MCTX_RAW_PUBLICATION (publication);
+  g_autoptr(GInetAddress) source = NULL;
+  g_autoptr(GInetAddress) destination = NULL;
+  g_autoptr(GInetSocketAddress) from = NULL;
+  g_autoptr(GInetSocketAddress) to = NULL;
+  gsize header_length;
+  guint8 protocol;
+  guint ifindex = self->ifindex;
+  guint32 to_scope = 0;
 
-  return _mctx_send_in_chunks (self, send_chunk, n_datagrams, _mctx_fill_chunk_from_bytes, (gpointer) datagrams, error);
-}
+  /* A datagram that was sent passed its checks: its header is whole. */
+  if (self->family == G_SOCKET_FAMILY_IPV6)
+    {
+      source = g_inet_address_new_from_bytes (data + 8, G_SOCKET_FAMILY_IPV6);
+      destination = g_inet_address_new_from_bytes (data + 24, G_SOCKET_FAMILY_IPV6);
+      protocol = data[6];
+      header_length = 40;
+      if (ifindex == 0 && self->routes != NULL)
+        ifindex = route_for_group (self, data + 24, NULL);
+      if (ipv6_needs_scope (data + 24))
+        to_scope = ifindex;
+    }
+  else
+    {
+      source = g_inet_address_new_from_bytes (data + 12, G_SOCKET_FAMILY_IPV4);
+      destination = g_inet_address_new_from_bytes (data + 16, G_SOCKET_FAMILY_IPV4);
+      protocol = data[9];
+      header_length = (data[0] & 0x0f) * 4u;
+    }
 
-/**
- * mctx_raw_publication_send_bytes:
- * @self: a raw publication
- * @datagram: a complete IP datagram
- * @error: return location for a #GError
- *
- * Sends the datagram in @datagram; see
- * [method@Mctx.RawPublication.send_raw].
- *
- * Returns: (transfer full): what the send did, or %NULL with @error set
- *
- * Since: 1.0
- */
-MctxRawSendReport *
-mctx_raw_publication_send_bytes (MctxRawPublication  *self,
-                                 GBytes              *datagram,
-                                 GError             **error)
-{
-  gsize len;
-  const guint8 *data;
-
-  g_return_val_if_fail (datagram != NULL, NULL);
-
-  data = g_bytes_get_data (datagram, &len);
-  return mctx_raw_publication_send_raw (self, data != NULL ? data : (const guint8 *) "", len, error);
-}
-
-/**
- * mctx_raw_publication_get_id: (get-property id)
- * @self: a raw publication
- *
- * Gets the id its context gave it.
- *
- * Returns: the id
- *
- * Since: 1.0
- */
-guint
-mctx_raw_publication_get_id (MctxRawPublication *self)
-{
-  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), 0);
-
-  return self->id;
-}
-
-/* The publication's own configuration, for the context's duplicate check. */
-MctxPublicationConfig *
-_mctx_raw_publication_get_config (MctxRawPublication *self)
-{
-  return self->config;
-}
-
-/**
- * mctx_raw_publication_dup_config:
- * @self: a raw publication
- *
- * Gets a copy of the configuration it was created from; changing the copy
- * changes nothing about the publication.
- *
- * Returns: (transfer full): a new copy of the configuration
- *
- * Since: 1.0
- */
-MctxPublicationConfig *
-mctx_raw_publication_dup_config (MctxRawPublication *self)
-{
-  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), NULL);
-
-  return mctx_publication_config_copy (self->config);
-}
-
-/**
- * mctx_raw_publication_get_family:
- * @self: a raw publication
- *
- * Gets the address family of the datagrams it sends.
- *
- * Returns: the family
- *
- * Since: 1.0
- */
-GSocketFamily
-mctx_raw_publication_get_family (MctxRawPublication *self)
-{
-  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), G_SOCKET_FAMILY_INVALID);
-
-  return self->family;
-}
-
-/**
- * mctx_raw_publication_get_interface_index: (get-property interface-index)
- * @self: a raw publication
- *
- * Gets the explicit egress interface.
- *
- * Returns: the interface index, or 0 when the routing table chooses
- *
- * Since: 1.0
- */
-guint
-mctx_raw_publication_get_interface_index (MctxRawPublication *self)
-{
-  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), 0);
-
-  return self->ifindex;
-}
-
-/**
- * mctx_raw_publication_get_fd:
- * @self: a raw publication
- *
- * Borrows the file descriptor of its socket: an `IP_HDRINCL` raw socket
- * for IPv4, an `AF_PACKET` socket for IPv6, an `IPV6_HDRINCL` raw socket
- * for IPv6 control datagrams. It stays owned by the publication.
- *
- * Returns: the file descriptor, or -1 once removed
- *
- * Since: 1.0
- */
-int
-mctx_raw_publication_get_fd (MctxRawPublication *self)
-{
-  g_return_val_if_fail (MCTX_IS_RAW_PUBLICATION (self), -1);
-
-  return _mctx_socket_guard_peek (&self->guard);
+  from = _mctx_inet_socket_address_new (source, udp_port (data, len, protocol, header_length), 0);
+  to = _mctx_inet_socket_address_new (destination, udp_port (data, len, protocol, header_length + 2), to_scope);
+  return _mctx_send_report_new (mctx_publication_get_id (publication), to, from, ifindex, protocol, bytes_sent);
 }

@@ -10,10 +10,8 @@
 #define __MCTX_INSIDE__
 
 #include "mctx-raw-capabilities.h"
-#include "mctx-raw-context.h"
 #include "mctx-raw-datagram.h"
 #include "mctx-raw-publication.h"
 #include "mctx-raw-publication-config.h"
-#include "mctx-raw-send-report.h"
 
 #undef __MCTX_INSIDE__

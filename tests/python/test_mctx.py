@@ -44,10 +44,10 @@ class CoreTest(unittest.TestCase):
 
         self.assertEqual(report.get_bytes_sent(), len(b"hello from python"))
         self.assertEqual(report.get_publication_id(), publication.props.id)
-        self.assertEqual(report.get_source_port(), 42001)
+        self.assertEqual(report.get_local_address().get_port(), 42001)
         self.assertEqual(report.get_destination().get_address().to_string(), GROUP)
         self.assertEqual(report.get_destination().get_port(), self.port)
-        self.assertEqual(report.get_destination_scope_id(), 0)
+        self.assertEqual(report.get_protocol(), 17)
 
         data, ttl, sender = receive(self.receiver)
         self.assertEqual(data, b"hello from python")
@@ -69,7 +69,13 @@ class CoreTest(unittest.TestCase):
         self.assertEqual(publication.get_fd(), publication.props.socket.get_fd())
         self.assertEqual(len(self.context), 1)
         self.assertEqual(self.context[0], publication)
-        self.assertEqual(list(self.context.list_publications()), [publication])
+        self.assertEqual(list(self.context), [publication])
+        # One base type for every kind of publication and configuration.
+        self.assertIsInstance(publication, Mctx.Publication)
+        self.assertIsInstance(publication, Mctx.UdpPublication)
+        self.assertIsInstance(config, Mctx.PublicationConfig)
+        self.assertTrue(issubclass(Mctx.RawPublication, Mctx.Publication))
+        self.assertTrue(issubclass(Mctx.RawPublicationConfig, Mctx.PublicationConfig))
 
     def test_bad_group_raises(self):
         with self.assertRaises(GLib.Error) as caught:
@@ -137,7 +143,7 @@ class CoreTest(unittest.TestCase):
 
     def test_send_bytes(self):
         publication = self.context.add_publication(self.config())
-        self.assertEqual(publication.send_bytes(GLib.Bytes.new(b"glib bytes")), 10)
+        self.assertEqual(publication.send(GLib.Bytes.new(b"glib bytes").get_data()), 10)
         self.assertEqual(receive(self.receiver)[0], b"glib bytes")
         # As Gio.Socket.send(): the number of bytes sent.
         self.assertEqual(publication.send(b"plain"), 5)
@@ -147,12 +153,10 @@ class CoreTest(unittest.TestCase):
 
     def test_context_send(self):
         publication = self.context.add_publication(self.config())
-        self.assertEqual(self.context.send(publication.props.id, b"by id"), 5)
+        self.assertEqual(self.context.get_publication(publication.props.id).send(b"by id"), 5)
         self.assertEqual(receive(self.receiver)[0], b"by id")
-        report = self.context.send_with_report(publication.props.id, b"reported")
-        self.assertEqual(report.get_publication_id(), publication.props.id)
-        self.assertEqual(report.get_bytes_sent(), 8)
-        self.assertEqual(receive(self.receiver)[0], b"reported")
+        self.assertEqual(self.context.send_many([publication.props.id], [GLib.Bytes.new(b"many")]), 1)
+        self.assertEqual(receive(self.receiver)[0], b"many")
         self.assertEqual(self.context.send_all(b"to all"), 1)
         self.assertEqual(receive(self.receiver)[0], b"to all")
 
@@ -260,7 +264,8 @@ class Ipv6Test(unittest.TestCase):
         publication = context.add_publication(config)
         report = publication.send_with_report(b"hello v6")
 
-        self.assertEqual(report.get_destination_scope_id(), index)
+        self.assertEqual(report.get_destination().get_scope_id(), index)
+        self.assertEqual(report.get_interface_index(), index)
         self.assertEqual(publication.props.interface_index, index)
         data, _ttl, sender = receive(wanted)
         self.assertEqual(data, b"hello v6")

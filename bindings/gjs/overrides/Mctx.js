@@ -12,6 +12,6 @@ var _init = function () {
     const Gio = imports.gi.Gio;
 
     Gio._promisify(this.Publication.prototype, 'send_async', 'send_finish');
-    Gio._promisify(this.Publication.prototype, 'send_batch_async', 'send_batch_finish');
+    Gio._promisify(this.Publication.prototype, 'send_many_async', 'send_many_finish');
     Gio._promisify(this.PacedSender.prototype, 'run_async', 'run_finish');
 };

@@ -149,10 +149,14 @@ UdpPublicationConfig = override(UdpPublicationConfig)
 __all__.append("UdpPublicationConfig")
 
 
+def _flags(flags):
+    return Mctx.SendFlags.NONE if flags is None else flags
+
+
 class Context(Mctx.Context):
     def add_publication(self, config, port=None, **kwargs):
-        """Adds a publication from a configuration, or from a group, a port
-        and the configuration's keywords::
+        """Adds a publication from a configuration of any kind, or from a
+        group, a port and the UDP configuration's keywords::
 
             context.add_publication("239.1.2.3", 5000, source="192.0.2.7", ttl=8)
         """
@@ -171,31 +175,25 @@ class Context(Mctx.Context):
         return super().add_publication_with_fd(config, fd)
 
     @_os_errors
-    def send(self, id, data):
-        """Sends bytes-like ``data`` through the publication ``id``; returns
-        the number of bytes sent."""
-        return super().send(id, bytes(data))
-
-    @_os_errors
-    def send_with_report(self, id, data):
-        return super().send_with_report(id, bytes(data))
+    def replace_publication(self, id, config):
+        return super().replace_publication(id, config)
 
     @_os_errors
     def send_all(self, data):
+        """Sends bytes-like ``data`` through every publication; returns how
+        many sent. Raises only when none did."""
         return super().send_all(bytes(data))
 
     @_os_errors
-    def send_batch(self, datagrams):
-        """Sends each ``(id, data)`` pair of ``datagrams`` through that
-        publication, in order; datagrams for publications that share a
-        socket go together. Returns how many went."""
-        pairs = list(datagrams)
-        return super().send_bytes_batch([id for id, _data in pairs], [_as_bytes(data) for _id, data in pairs])
-
-    def send_to_all(self, data):
-        """Sends bytes-like ``data`` through every publication; returns one
-        SendOutcome each (``.sent``, ``.bytes_sent``, ``.error``)."""
-        return super().send_to_all(bytes(data))
+    def send_many(self, ids, datagrams=None):
+        """Sends ``datagrams[i]`` through the publication ``ids[i]``, in
+        order; ``send_many(pairs)`` takes ``(id, data)`` pairs instead.
+        Datagrams for publications that share a socket go together. Returns
+        how many went; raises only when none did."""
+        if datagrams is None:
+            pairs = list(ids)
+            ids, datagrams = [id for id, _data in pairs], [data for _id, data in pairs]
+        return super().send_many(list(ids), [_as_bytes(data) for data in datagrams])
 
 
 Context = override(Context)
@@ -203,6 +201,9 @@ __all__.append("Context")
 
 
 class Publication(Mctx.Publication):
+    """Every kind of publication: ``send``, ``send_with_report``,
+    ``send_many`` and their async forms take bytes-like data."""
+
     def __init__(self, *args, **kwargs):
         # Only a context makes a publication ready; constructed here, the
         # GInitable refuses it at once with a clear GLib.Error.
@@ -223,24 +224,28 @@ class Publication(Mctx.Publication):
         return super().send_with_report(bytes(data))
 
     @_os_errors
-    def send_bytes(self, data):
-        return super().send_bytes(_as_bytes(data))
-
-    @_os_errors
-    def send_batch(self, datagrams):
+    def send_many(self, datagrams, flags=None):
         """Sends each bytes-like object of ``datagrams`` as one datagram, in
         as few system calls as the kernel allows; returns how many went
         (fewer when the send buffer filled, ``BlockingIOError`` when none
-        did)."""
-        # One joined buffer and its sizes: no GLib.Bytes per datagram.
-        datagrams = [_plain_bytes(datagram) for datagram in datagrams]
-        return super().send_packed(b"".join(datagrams), [len(datagram) for datagram in datagrams])
+        did). ``flags=Mctx.SendFlags.SEGMENTED`` segments equal sizes."""
+        return super().send_many([_as_bytes(datagram) for datagram in datagrams], _flags(flags))
+
+    def send_async(self, data, io_priority=GLib.PRIORITY_DEFAULT, cancellable=None, callback=None, *user_data):
+        return super().send_async(_as_bytes(data), io_priority, cancellable, callback, *user_data)
 
     @_os_errors
-    def send_segmented(self, data, segment_size):
-        """Cuts bytes-like ``data`` into datagrams of ``segment_size`` bytes
-        (the last may be shorter) and sends them; returns how many went."""
-        return super().send_segmented(bytes(data), segment_size)
+    def send_finish(self, result):
+        return super().send_finish(result)
+
+    def send_many_async(self, datagrams, flags=None, io_priority=GLib.PRIORITY_DEFAULT, cancellable=None,
+                        callback=None, *user_data):
+        return super().send_many_async([_as_bytes(datagram) for datagram in datagrams], _flags(flags),
+                                       io_priority, cancellable, callback, *user_data)
+
+    @_os_errors
+    def send_many_finish(self, result):
+        return super().send_many_finish(result)
 
     def fileno(self):
         """The socket's descriptor, for ``select``, ``selectors`` and
@@ -251,6 +256,15 @@ class Publication(Mctx.Publication):
             raise ValueError("%s has no socket any more" % type(self).__name__)
         return fd
 
+    def __repr__(self):
+        return "<%s id=%d>" % (type(self).__name__, self.get_id())
+
+
+Publication = override(Publication)
+__all__.append("Publication")
+
+
+class UdpPublication(Mctx.UdpPublication):
     @property
     def announce_tuple(self):
         """``(source, group, port)`` as strings and an int."""
@@ -258,38 +272,14 @@ class Publication(Mctx.Publication):
         return source.to_string(), group.to_string(), port
 
     def __repr__(self):
-        return "<Mctx.Publication id=%d %s>" % (self.get_id(), self.get_destination().to_string())
+        return "<Mctx.UdpPublication id=%d %s>" % (self.get_id(), self.get_destination().to_string())
 
 
-Publication = override(Publication)
-__all__.append("Publication")
+UdpPublication = override(UdpPublication)
+__all__.append("UdpPublication")
 
 
-if hasattr(Mctx, "RawPublication"):
-    class RawPublication(Mctx.RawPublication):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self.init(None)
-
-        fileno = Publication.fileno
-
-        @_os_errors
-        def send_raw(self, data):
-            return super().send_raw(bytes(data))
-
-        @_os_errors
-        def send_bytes(self, data):
-            return super().send_bytes(_as_bytes(data))
-
-        @_os_errors
-        def send_batch(self, datagrams):
-            """Checks and sends each bytes-like datagram; returns how many
-            went before the first that could not."""
-            return super().send_bytes_batch([_as_bytes(datagram) for datagram in datagrams])
-
-    RawPublication = override(RawPublication)
-    __all__.append("RawPublication")
-
+if hasattr(Mctx, "RawPublicationConfig"):
     class RawPublicationConfig(Mctx.RawPublicationConfig):
         """Raw datagrams of a family: ``Mctx.RawPublicationConfig(Gio.SocketFamily.IPV4,
         interface_name="eth0")``, with the egress keywords of
@@ -417,37 +407,15 @@ if hasattr(Mctx, "MetricsWriter"):
     __all__.append("MetricsWriter")
 
 
-class SendOutcome(Mctx.SendOutcome):
-    publication_id = property(lambda self: self.get_publication_id())
-    destination = property(lambda self: self.get_destination())
-    sent = property(lambda self: self.get_sent())
-    bytes_sent = property(lambda self: self.get_bytes_sent())
-    error = property(lambda self: self.get_error())
-
-    def __repr__(self):
-        if self.get_sent():
-            return "<Mctx.SendOutcome %d: %d bytes>" % (self.get_publication_id(), self.get_bytes_sent())
-        return "<Mctx.SendOutcome %d: %s>" % (self.get_publication_id(), self.get_error().message)
-
-
-SendOutcome = override(SendOutcome)
-__all__.append("SendOutcome")
-
-
 class SendReport(Mctx.SendReport):
-    publication_id = property(lambda self: self.get_publication_id())
-    bytes_sent = property(lambda self: self.get_bytes_sent())
-    destination = property(lambda self: self.get_destination())
-    local_address = property(lambda self: self.get_local_address())
-    source_address = property(lambda self: self.get_source_address().to_string())
-    source_port = property(lambda self: self.get_source_port())
-
     def __repr__(self):
         return "<Mctx.SendReport %d bytes to %s from %s>" % (
             self.get_bytes_sent(), self.get_destination().to_string(),
             self.get_local_address().to_string())
 
 
+_getter_attributes(SendReport, ("publication_id", "bytes_sent", "destination", "local_address",
+                                "interface_index", "protocol"))
 SendReport = override(SendReport)
 __all__.append("SendReport")
 
@@ -463,7 +431,9 @@ class AsyncPublication:
 
     ``await sender.send_many([b"a", b"b", ...])`` sends a batch in order,
     waiting the same way whenever the buffer is full, and returns how many
-    datagrams went.
+    datagrams went: all of them, or, when a failure stops it after some
+    went, their count (as ``send_many`` does), so that a retry never sends
+    one twice.
     """
 
     def __init__(self, publication):
@@ -476,9 +446,13 @@ class AsyncPublication:
         while sent < len(datagrams):
             # As many per system call as go (sendmmsg); wait when none does.
             try:
-                sent += self.publication.send_batch(datagrams[sent:sent + 1024])
+                sent += self.publication.send_many(datagrams[sent:sent + 1024])
             except BlockingIOError:
                 await self._writable(loop)
+            except GLib.Error:
+                if sent == 0:
+                    raise
+                return sent
         return sent
 
     async def send(self, data):
@@ -486,7 +460,7 @@ class AsyncPublication:
         loop = asyncio.get_running_loop()
         while True:
             try:
-                return self.publication.send_with_report(data)
+                return self.publication.send(data)
             except GLib.Error as error:
                 if not error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.WOULD_BLOCK):
                     raise
