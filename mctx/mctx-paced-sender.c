@@ -54,6 +54,7 @@ struct _MctxPacedSender
   MctxPublication *publication;
   GBytes *payload;
   guint64 count;
+  double duration;          /* seconds; 0: no limit */
   MctxPayloadFunc func;
   gpointer func_data;
   GDestroyNotify func_notify;
@@ -77,6 +78,7 @@ struct _MctxPacedSender
   guint64 fetched;          /* payloads taken from the function so far */
   gboolean exhausted;       /* the function said there are no more */
   gint64 last_progress_us;
+  gint64 end_us;            /* when a --duration run ends; 0: never */
   gboolean segmenting;      /* segmented sends work on this route */
 };
 
@@ -87,6 +89,7 @@ enum {
   PROP_PUBLICATION,
   PROP_PAYLOAD,
   PROP_COUNT,
+  PROP_DURATION,
   PROP_PACKETS_PER_SECOND,
   PROP_BITS_PER_SECOND,
   PROP_PROGRESS_INTERVAL,
@@ -122,11 +125,13 @@ mctx_paced_sender_dispose (GObject *object)
 {
   MctxPacedSender *self = MCTX_PACED_SENDER (object);
 
-  /* A running task holds a reference, so nothing is running here. */
+  /* A running task holds a reference, but a signal handler may still call
+   * g_object_run_dispose(): the payloads then end, and so does the run. */
   g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
   if (self->func_notify != NULL)
     g_clear_pointer (&self->func_data, self->func_notify);
   self->func = NULL;
+  self->exhausted = TRUE;
 
   G_OBJECT_CLASS (mctx_paced_sender_parent_class)->dispose (object);
 }
@@ -161,6 +166,9 @@ mctx_paced_sender_get_property (GObject    *object,
       break;
     case PROP_COUNT:
       g_value_set_uint64 (value, self->count);
+      break;
+    case PROP_DURATION:
+      g_value_set_double (value, self->duration);
       break;
     case PROP_PACKETS_PER_SECOND:
       g_value_set_double (value, mctx_pacer_get_packets_per_second (self->pacer));
@@ -218,6 +226,9 @@ mctx_paced_sender_set_property (GObject      *object,
       break;
     case PROP_COUNT:
       self->count = g_value_get_uint64 (value);
+      break;
+    case PROP_DURATION:
+      mctx_paced_sender_set_duration (self, g_value_get_double (value));
       break;
     case PROP_PACKETS_PER_SECOND:
       mctx_paced_sender_set_packets_per_second (self, g_value_get_double (value));
@@ -291,6 +302,22 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
     g_param_spec_uint64 ("count", NULL, NULL,
                          0, G_MAXUINT64, 0,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:duration: (getter get_duration) (setter set_duration)
+   *
+   * How long a run sends, in seconds from its start; 0, the default, for
+   * no limit. A run that reaches it ends cleanly: its finish returns
+   * %TRUE, as after [property@Mctx.PacedSender:count] packets. Whichever
+   * of the two comes first ends the run. Negative or not-a-number values
+   * are taken as 0.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_DURATION] =
+    g_param_spec_double ("duration", NULL, NULL,
+                         0.0, G_MAXDOUBLE, 0.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * MctxPacedSender:packets-per-second: (getter get_packets_per_second) (setter set_packets_per_second)
@@ -609,6 +636,50 @@ mctx_paced_sender_get_count (MctxPacedSender *self)
 }
 
 /**
+ * mctx_paced_sender_get_duration: (get-property duration)
+ * @self: a paced sender
+ *
+ * Gets how long a run sends.
+ *
+ * Returns: the duration in seconds, 0 for no limit
+ *
+ * Since: 1.0
+ */
+double
+mctx_paced_sender_get_duration (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0.0);
+
+  return self->duration;
+}
+
+/**
+ * mctx_paced_sender_set_duration: (set-property duration)
+ * @self: a paced sender
+ * @seconds: how long a run sends, 0 for no limit
+ *
+ * Sets how long a run sends before it ends by itself, cleanly. It applies
+ * to the next run.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_duration (MctxPacedSender *self,
+                                double           seconds)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+
+  /* Forever is no limit too. */
+  if (!(seconds > 0.0) || isinf (seconds))
+    seconds = 0.0;
+  if (self->duration == seconds)
+    return;
+
+  self->duration = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+}
+
+/**
  * mctx_paced_sender_get_packets_per_second: (get-property packets-per-second)
  * @self: a paced sender
  *
@@ -791,6 +862,8 @@ next_payload (MctxPacedSender *self)
       return payload;
     }
 
+  if (self->payload == NULL)
+    return NULL;
   self->fetched++;
   return g_bytes_ref (self->payload);
 }
@@ -809,7 +882,8 @@ requeue (MctxPacedSender *self,
 static gboolean
 run_complete (MctxPacedSender *self)
 {
-  return self->count != 0 && self->packets_sent + self->send_errors == self->count;
+  return (self->count != 0 && self->packets_sent + self->send_errors == self->count) ||
+         (self->end_us != 0 && g_get_monotonic_time () >= self->end_us);
 }
 
 static void
@@ -1021,6 +1095,11 @@ on_timer (gpointer user_data)
       return G_SOURCE_REMOVE;
     }
   apply_rate_basis (self);
+  if (run_complete (self))
+    {
+      finish (self, NULL);
+      return G_SOURCE_REMOVE;
+    }
 
   for (;;)
     {
@@ -1074,7 +1153,9 @@ on_timer (gpointer user_data)
       if (sent < 0)
         {
           requeue (self, payloads, 1, n);
-          if (self->stop_on_error)
+          /* A publication without its socket never sends again: that is
+           * the end of the run, not a slot to give up. */
+          if (self->stop_on_error || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
             {
               g_bytes_unref (payloads[0]);
               finish (self, error);
@@ -1123,6 +1204,8 @@ on_timer (gpointer user_data)
     emit_progress (self, now);
 
   self->wake_us = mctx_pacer_get_wake_time (self->pacer);
+  if (self->end_us != 0 && self->wake_us > self->end_us)
+    self->wake_us = self->end_us;
   timer_source_wake_at (self->timer, self->wake_us - mctx_pacer_get_wake_lead (self->pacer));
   return G_SOURCE_CONTINUE;
 }
@@ -1137,9 +1220,14 @@ on_timer (gpointer user_data)
  * @user_data: data for @callback
  *
  * Starts sending on schedule in the thread-default main context. The run
- * ends when [property@Mctx.PacedSender:count] packets are sent, when the
- * payload function returns %NULL, when a send fails (other than a full
- * buffer, which is waited out), or when @cancellable is cancelled.
+ * ends by itself, successfully, when [property@Mctx.PacedSender:count]
+ * packets are sent, when [property@Mctx.PacedSender:duration] has passed,
+ * or when the payload function returns %NULL. It ends with an error when a
+ * send fails (other than a full buffer, which is waited out) and
+ * [property@Mctx.PacedSender:stop-on-error] is set, when the publication
+ * loses its socket (%G_IO_ERROR_CLOSED, whatever stop-on-error says), or
+ * when @cancellable is cancelled (%G_IO_ERROR_CANCELLED): to stop a stream
+ * after a time, set a duration rather than cancelling.
  *
  * Since: 1.0
  */
@@ -1184,6 +1272,8 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
   self->exhausted = FALSE;
   self->segmenting = self->segmented && _mctx_socket_can_segment ();
   self->last_progress_us = g_get_monotonic_time ();
+  self->end_us = self->duration > 0.0 ?
+    self->last_progress_us + (gint64) MIN (self->duration * G_USEC_PER_SEC, (double) (G_MAXINT64 / 2)) : 0;
   mctx_pacer_start (self->pacer, self->last_progress_us);
 
   self->timer = timer_source_new ();

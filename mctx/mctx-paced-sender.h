@@ -57,6 +57,11 @@ MctxPublication *mctx_paced_sender_get_publication       (MctxPacedSender     *s
 MCTX_AVAILABLE_IN_1_0
 guint64          mctx_paced_sender_get_count             (MctxPacedSender     *self);
 MCTX_AVAILABLE_IN_1_0
+double           mctx_paced_sender_get_duration          (MctxPacedSender     *self);
+MCTX_AVAILABLE_IN_1_0
+void             mctx_paced_sender_set_duration          (MctxPacedSender     *self,
+                                                          double               seconds);
+MCTX_AVAILABLE_IN_1_0
 double           mctx_paced_sender_get_packets_per_second (MctxPacedSender    *self);
 MCTX_AVAILABLE_IN_1_0
 void             mctx_paced_sender_set_packets_per_second (MctxPacedSender    *self,

@@ -24,10 +24,10 @@
  * [property@Mctx.Pacer:bits-per-second].
  *
  * At intervals of 50 µs and more, the sender wakes once per datagram, at
- * its due time ([enum@Mctx.PacingMode.PER_DATAGRAM]); it stops sleeping a
- * little earlier (mctx_pacer_get_wake_lead(): a fifth of the interval, 50 µs
- * at most) and spins the rest, which takes the wake-up latency of an idle
- * processor out of the schedule error. Below that, a wake-up
+ * its due time ([enum@Mctx.PacingMode.PER_DATAGRAM]); with
+ * [property@Mctx.Pacer:spin] it stops sleeping a little earlier and spins
+ * the rest, which takes the wake-up latency of an idle processor out of
+ * the schedule error at the price of processor time. Below that, a wake-up
  * per datagram costs more than the datagram: the sender wakes once per
  * batch of the datagrams due within 40 µs, in the middle of that window,
  * so that each leaves within 20 µs of its time
@@ -250,13 +250,16 @@ mctx_pacer_class_init (MctxPacerClass *klass)
    * a virtual machine); a spinning one does not, and pays with that share
    * of a processor: 100 µs at 1 000 datagrams/s is a tenth of one.
    *
-   * Negative, the default, chooses a fifth of the interval and at most
-   * 50 µs.
+   * 0, the default, never spins: a library must not burn a processor in a
+   * main loop that never asked it to (and a spin inside a source's dispatch
+   * holds up every other source of that main context). Negative chooses a
+   * fifth of the interval and at most 50 µs, which the tools use unless
+   * given `--spin`.
    *
    * Since: 1.0
    */
   properties[PROP_SPIN] =
-    g_param_spec_int ("spin", NULL, NULL, G_MININT, G_MAXINT, -1,
+    g_param_spec_int ("spin", NULL, NULL, G_MININT, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -291,7 +294,7 @@ static void
 mctx_pacer_init (MctxPacer *self)
 {
   self->max_burst = DEFAULT_MAX_BURST;
-  self->spin_us = -1;
+  self->spin_us = 0;
 }
 
 /**

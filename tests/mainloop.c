@@ -970,6 +970,102 @@ test_paced_fails (Fixture       *fixture,
   g_clear_error (&run.error);
 }
 
+/* A duration ends the run by itself, cleanly, as a count does. */
+static void
+test_paced_duration (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 0);
+  RunResult run = { 0 };
+  gint64 started;
+  guint64 sent;
+
+  g_test_summary ("A run of 0.3 s at 100/s ends by itself with success after about 30 datagrams, all received");
+
+  g_assert_cmpfloat (mctx_paced_sender_get_duration (sender), ==, 0.0);
+  mctx_paced_sender_set_duration (sender, -1.0);
+  g_assert_cmpfloat (mctx_paced_sender_get_duration (sender), ==, 0.0);
+  g_object_set (sender, "duration", 0.3, "packets-per-second", 100.0, NULL);
+
+  started = g_get_monotonic_time ();
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 300000);
+  sent = mctx_paced_sender_get_packets_sent (sender);
+  g_test_message ("%" G_GUINT64_FORMAT " sent in 0.3 s", sent);
+  g_assert_cmpuint (sent, >=, 25);
+  g_assert_cmpuint (sent, <=, 31);
+  for (guint64 i = 0; i < sent; i++)
+    assert_receives (fixture->receiver, PAYLOAD);
+}
+
+/* A publication that lost its socket will never send again: the run ends
+ * with CLOSED even when failures only skip a slot. */
+static void
+test_paced_closed_ends (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 0);
+  RunResult run = { 0 };
+
+  g_test_summary ("With stop-on-error off and no count, removing the publication ends the run with CLOSED");
+
+  mctx_paced_sender_set_stop_on_error (sender, FALSE);
+  mctx_paced_sender_set_packets_per_second (sender, 10000);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  g_assert_true (mctx_context_remove_publication (fixture->context, mctx_publication_get_id (fixture->publication),
+                                                  NULL));
+  iterate_until (&run.done);
+
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_cmpuint (mctx_paced_sender_get_send_errors (sender), ==, 0);
+  g_clear_error (&run.error);
+}
+
+static GBytes *
+payload_forever (MctxPacedSender *sender,
+                 guint64          index,
+                 gpointer         user_data)
+{
+  return g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+}
+
+static void
+dispose_on_third (MctxPacedSender *sender,
+                  guint64          index,
+                  guint64          bytes,
+                  gpointer         user_data)
+{
+  if (index == 2)
+    g_object_run_dispose (G_OBJECT (sender));
+}
+
+/* A handler that disposes the sender ends the run, without criticals
+ * (G_DEBUG=fatal-warnings makes any one fail the test). */
+static void
+test_paced_disposed_in_handler (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new_with_func (fixture->publication, payload_forever,
+                                                                      NULL, NULL);
+  RunResult run = { 0 };
+
+  g_test_summary ("g_object_run_dispose() from packet-sent ends a function-fed run cleanly after the packets sent");
+
+  g_signal_connect (sender, "packet-sent", G_CALLBACK (dispose_on_third), NULL);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), >=, 3);
+}
+
 /* Rates the schedule cannot honour are not refused by the setters (a
  * binding would never see the critical): the run does not start, or ends
  * at the next tick when one is set while it runs. */
@@ -1077,6 +1173,12 @@ main (int    argc,
               fixture_set_up, test_paced_stall, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-rate-basis", Fixture, NULL,
               fixture_set_up, test_paced_rate_basis, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-duration", Fixture, NULL,
+              fixture_set_up, test_paced_duration, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-closed-ends", Fixture, NULL,
+              fixture_set_up, test_paced_closed_ends, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-disposed-in-handler", Fixture, NULL,
+              fixture_set_up, test_paced_disposed_in_handler, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-fails", Fixture, NULL,
               fixture_set_up, test_paced_fails, fixture_tear_down);
 

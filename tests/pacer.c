@@ -45,11 +45,13 @@ test_spin (void)
 {
   g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
 
-  g_test_summary ("The wake lead is a fifth of the interval up to 50 µs by default, the spin set (at most half the "
-                  "interval) otherwise, none with spin 0 or batched wake-ups");
+  g_test_summary ("No spin by default; the automatic lead is a fifth of the interval up to 50 µs, the spin set (at "
+                  "most half the interval) otherwise, none with spin 0 or batched wake-ups");
 
-  g_assert_cmpint (mctx_pacer_get_spin (pacer), <, 0);
+  g_assert_cmpint (mctx_pacer_get_spin (pacer), ==, 0);
   mctx_pacer_set_packets_per_second (pacer, 1000);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 0);
+  mctx_pacer_set_spin (pacer, -1);
   g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 50);
   mctx_pacer_set_packets_per_second (pacer, 10000);
   g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 20);
@@ -62,7 +64,7 @@ test_spin (void)
   mctx_pacer_set_spin (pacer, 0);
   g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 0);
 
-  /* Any negative value is the default. */
+  /* Any negative value is the automatic lead. */
   mctx_pacer_set_spin (pacer, -7);
   g_assert_cmpint (mctx_pacer_get_spin (pacer), ==, -1);
   g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 50);

@@ -23,6 +23,8 @@
 
 #include <mctx/raw/mctx-raw.h>
 
+#include <glib-unix.h>
+
 #include "mctx-test-util.h"
 
 #define WAIT_MS 2000
@@ -1392,6 +1394,160 @@ test_remove_while_sending (void)
   g_assert_cmpuint (closed, >, 0);
 }
 
+static gboolean
+on_raw_writable (MctxPublication *publication,
+                 GIOCondition     condition,
+                 gpointer         user_data)
+{
+  guint *wakes = user_data;
+
+  g_assert_true (condition & G_IO_OUT);
+  (*wakes)++;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_raw_sent (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  gssize *sent = user_data;
+  GError *error = NULL;
+
+  *sent = mctx_publication_send_finish (MCTX_PUBLICATION (object), result, &error);
+  g_assert_no_error (error);
+}
+
+typedef struct {
+  guint arrived;
+  gint64 first_us;
+  gint64 last_us;
+} Arrivals;
+
+/* Reads what arrived as it arrives, during the run. */
+static gboolean
+on_raw_readable (int           fd,
+                 GIOCondition  condition,
+                 gpointer      user_data)
+{
+  Arrivals *arrivals = user_data;
+  guint8 buffer[64];
+
+  while (recv (fd, buffer, sizeof buffer, MSG_DONTWAIT) > 0)
+    {
+      arrivals->last_us = g_get_monotonic_time ();
+      if (arrivals->arrived++ == 0)
+        arrivals->first_us = arrivals->last_us;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_raw_run (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  gboolean *done = user_data;
+  GError *error = NULL;
+
+  g_assert_true (mctx_paced_sender_run_finish (MCTX_PACED_SENDER (object), result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/* A raw publication is a publication: it has what every kind has. */
+static void
+test_publication_model (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(MctxPublicationConfig) config = config_new (G_SOCKET_FAMILY_IPV4, "r4a");
+  g_autoptr(GBytes) datagram = NULL;
+  g_autoptr(MctxPacedSender) sender = NULL;
+  g_autoptr(GSource) source = NULL;
+  g_autoptr(MctxMetricsSnapshot) before = NULL;
+  g_autoptr(MctxMetricsSnapshot) after = NULL;
+  g_autoptr(MctxMetricsSnapshot) total = NULL;
+  MctxTestDatagram received;
+  MctxPublication *publication;
+  gboolean done = FALSE;
+  gssize async_sent = 0;
+  guint wakes = 0, watch;
+  Arrivals arrivals = { 0 };
+  gint64 deadline;
+  guint16 port;
+  int receiver;
+
+  g_test_summary ("A raw publication in the one context has metrics, a main-loop source, async sends and the paced "
+                  "sender, whose 40 datagrams at 200/s arrive over about 195 ms");
+
+  mctx_test_peer_enter (peer);
+  receiver = mctx_test_receiver_ipv4 ("239.1.2.9", "192.0.2.2", 0, &port);
+  mctx_test_peer_leave (peer);
+  datagram = build ("198.51.100.9", 4000, "239.1.2.9", port, 4, 0, 0, "modelled");
+
+  publication = add (context, config);
+  g_assert_true (MCTX_IS_RAW_PUBLICATION (publication));
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (context)) == MCTX_TYPE_PUBLICATION);
+
+  /* A source that says when it can send. */
+  source = mctx_publication_watch (publication, G_PRIORITY_DEFAULT, NULL, on_raw_writable, &wakes, NULL);
+  while (wakes == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* An async send, finished with the bytes sent. */
+  mctx_publication_send_async (publication, datagram, G_PRIORITY_DEFAULT, NULL, on_raw_sent, &async_sent);
+  while (async_sent == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (async_sent, ==, g_bytes_get_size (datagram));
+  g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
+  g_assert_cmpmem (received.data, received.len, "modelled", 8);
+  mctx_test_datagram_clear (&received);
+
+  /* The paced sender, at 200 datagrams a second for 40 datagrams. */
+  before = mctx_publication_snapshot_metrics (publication);
+  watch = g_unix_fd_add (receiver, G_IO_IN, on_raw_readable, &arrivals);
+  sender = mctx_paced_sender_new (publication, datagram, 40);
+  mctx_paced_sender_set_packets_per_second (sender, 200);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_raw_run, &done);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!done || arrivals.arrived < 40)
+    {
+      if (done && !g_main_context_pending (NULL) && arrivals.arrived < 40)
+        {
+          /* Datagrams still in flight after the run: wait a little. */
+          g_usleep (1000);
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        }
+      g_main_context_iteration (NULL, !done);
+    }
+  g_source_remove (watch);
+  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 40);
+  g_assert_cmpuint (arrivals.arrived, ==, 40);
+  /* 39 intervals of 5 ms as the receiver saw them: far from all at once,
+   * and far from late. */
+  g_test_message ("40 datagrams over %" G_GINT64_FORMAT " µs", arrivals.last_us - arrivals.first_us);
+  g_assert_cmpint (arrivals.last_us - arrivals.first_us, >, 150000);
+  g_assert_cmpint (arrivals.last_us - arrivals.first_us, <, 2000000);
+
+  /* Metrics count the raw sends like any others. */
+  after = mctx_publication_snapshot_metrics (publication);
+#ifdef MCTX_HAS_METRICS
+  g_assert_cmpuint (mctx_metrics_snapshot_get_packets_sent (after) - mctx_metrics_snapshot_get_packets_sent (before),
+                    ==, 40);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_packets_sent (after), ==, 41);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_bytes_sent (after), ==, 41 * g_bytes_get_size (datagram));
+  g_assert_cmpuint (mctx_metrics_snapshot_get_send_errors (after), ==, 0);
+  total = mctx_context_snapshot_metrics (context);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_packets_sent (total), ==, 41);
+#else
+  g_assert_null (after);
+  (void) before;
+  (void) total;
+#endif
+
+  close (receiver);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1419,6 +1575,7 @@ main (int    argc,
   g_test_add_func ("/mctx/raw/control-validation", test_control_validation);
   g_test_add_func ("/mctx/raw/allow-any-destination", test_allow_any_destination);
   g_test_add_func ("/mctx/raw/batch", test_batch);
+  g_test_add_func ("/mctx/raw/publication-model", test_publication_model);
 
   result = g_test_run ();
   mctx_test_peer_free (peer);

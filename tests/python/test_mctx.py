@@ -295,13 +295,16 @@ class PacerTest(unittest.TestCase):
 
     def test_spin(self):
         pacer = Mctx.Pacer(packets_per_second=1000)
-        self.assertEqual(pacer.props.spin, -1)
+        # A library never spins unless asked to.
+        self.assertEqual(pacer.props.spin, 0)
+        self.assertEqual(pacer.get_wake_lead(), 0)
+        pacer.props.spin = -1
         self.assertEqual(pacer.get_wake_lead(), 50)
         pacer.props.spin = 300
         self.assertEqual(pacer.get_wake_lead(), 300)
         pacer.props.packets_per_second = 2000
         self.assertEqual(pacer.get_wake_lead(), 250)
-        # Every value is valid: any negative one is the default.
+        # Every value is valid: any negative one is the automatic lead.
         pacer.set_spin(-40)
         self.assertEqual(pacer.get_spin(), -1)
         self.assertEqual(pacer.get_wake_lead(), 50)
