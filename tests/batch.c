@@ -204,13 +204,12 @@ test_segmented (gconstpointer data)
   gboolean ipv6 = GPOINTER_TO_INT (data);
   const char *group = ipv6 ? "ff12::8000:2" : "239.1.2.4";
   g_autoptr(MctxContext) context = mctx_context_new ();
-  g_autoptr(GError) error = NULL;
   MctxPublication *publication;
   guint16 port;
   int receiver;
 
-  g_test_summary ("A buffer cut into equal datagrams (the last shorter) arrives segment by segment; more than 64 "
-                  "segments take several sends; a bad segment size is refused");
+  g_test_summary ("Equal datagrams (the last shorter) sent segmented arrive one by one; more than 64 take several "
+                  "sends; segments above the MTU go as a batch, counted once and never as errors");
 
   receiver = ipv6 ? mctx_test_receiver_ipv6 (group, if_nametoindex ("vsa"), NULL, 0, &port)
                   : mctx_test_receiver_ipv4 (group, "192.0.2.1", 0, &port);

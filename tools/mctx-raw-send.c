@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,109 +142,30 @@ add_publication (MctxContext            *context,
   return publication;
 }
 
-/* Sends @due copies of @datagram in one batch, waiting for room in the
- * send buffer when it is full: how many went, -1 with @error when the
- * first could not, 0 when interrupted. */
-static gint
-send_due (MctxPublication     *publication,
-          GBytes              *datagram,
-          GPtrArray           *stamped,
-          guint                due,
-          GError             **error)
-{
-  GOutputVector vectors[MCTX_TOOL_BATCH];
-  GOutputMessage messages[MCTX_TOOL_BATCH];
-
-  for (guint i = 0; i < due; i++)
-    {
-      vectors[i].buffer = g_bytes_get_data (stamped != NULL ? g_ptr_array_index (stamped, i) : datagram,
-                                            &vectors[i].size);
-      messages[i] = (GOutputMessage) { .vectors = &vectors[i], .num_vectors = 1 };
-    }
-
-  while (!mctx_tool_interrupted ())
-    {
-      GError *local_error = NULL;
-      gint sent = mctx_publication_send_messages (publication, messages, due, MCTX_SEND_FLAGS_NONE, &local_error);
-      struct pollfd pfd = { .fd = mctx_publication_get_fd (publication), .events = POLLOUT };
-
-      if (sent >= 0)
-        return sent;
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, local_error);
-          return -1;
-        }
-
-      g_clear_error (&local_error);
-      poll (&pfd, 1, 100);
-    }
-
-  return 0;
-}
-
-/* Sends @datagram COUNT times on the schedule the options give (the
- * library's pacer), reporting each send; returns the exit status. It
- * sleeps only when nothing is due, and sends what is due in one batch. */
-/* Builds datagram @index of a stamped run. */
-typedef GBytes *(*StampFunc) (guint64  index,
-                              gpointer data);
-
+/* Sends @datagram (or, with @stamp, the datagrams it builds) COUNT times
+ * through the tools' one pacing loop, the library's paced sender, with the
+ * metrics the environment asks for; returns the exit status. */
 static int
-send_repeatedly (MctxToolOptions    *options,
-                 MctxPublication *publication,
-                 GBytes             *datagram,
-                 StampFunc           stamp,
-                 gpointer            stamp_data,
-                 const char         *destination_text,
-                 const char         *source_text)
+send_repeatedly (MctxToolOptions      *options,
+                 MctxContext          *context,
+                 MctxPublication      *publication,
+                 GBytes               *datagram,
+                 MctxToolPayloadFunc   stamp,
+                 gpointer              stamp_data,
+                 const char           *destination_text,
+                 const char           *source_text)
 {
   g_autoptr(MctxToolReporter) reporter = NULL;
-  g_autoptr(MctxPacer) pacer = NULL;
-  gsize size = g_bytes_get_size (datagram);
-  gint64 started;
+  g_autoptr(MctxToolMetrics) metrics = NULL;
+  int status = 0;
 
-  mctx_tool_catch_interrupts ();
+  if (!mctx_tool_metrics_new (options, context, publication, &metrics, &status))
+    return status;
 
-  pacer = mctx_tool_pacer_new (options);
   reporter = mctx_tool_reporter_new_for (options, destination_text, source_text,
                                          mctx_publication_get_id (publication));
-  mctx_tool_reporter_set_pacing_mode (reporter, mctx_pacer_get_mode (pacer));
   mctx_tool_reporter_set_datagram_bytes (reporter, TRUE);
-  started = g_get_monotonic_time ();
-  mctx_pacer_start (pacer, started);
-
-  for (guint64 i = 0; !mctx_tool_interrupted () && !mctx_tool_duration_over (options, started) &&
-                      (options->count == 0 || i < options->count); )
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) stamped = NULL;
-      guint64 left = options->count == 0 ? MCTX_TOOL_BATCH : options->count - i;
-      guint due = mctx_pacer_count_due (pacer, g_get_monotonic_time (), size, (guint) MIN (left, MCTX_TOOL_BATCH));
-      gint sent;
-
-      if (due == 0)
-        {
-          mctx_tool_wait_for_pacer (pacer);
-          continue;
-        }
-
-      /* Stamped payloads: each datagram is built with its own header. */
-      if (stamp != NULL)
-        {
-          stamped = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-          for (guint k = 0; k < due; k++)
-            g_ptr_array_add (stamped, stamp (i + k, stamp_data));
-        }
-
-      /* A failure is counted and its slot given up; a datagram that went
-       * is reported even when a signal came meanwhile. */
-      sent = send_due (publication, datagram, stamped, due, &error);
-      mctx_tool_reporter_sent (reporter, pacer, &i, sent, size, error);
-    }
-
-  mctx_tool_reporter_finish (reporter, mctx_tool_interrupted ());
-  return mctx_tool_exit_status (mctx_tool_reporter_get_errors (reporter) > 0);
+  return mctx_tool_run_paced (options, publication, reporter, metrics, datagram, stamp, stamp_data);
 }
 
 /* The whole file, or standard input for "-", up to the largest datagram. */
@@ -379,7 +299,7 @@ send_control (MctxToolOptions *options)
     source_text = g_inet_address_to_string (source);
   }
 
-  return send_repeatedly (options, publication, datagram, NULL, NULL, destination_text, source_text);
+  return send_repeatedly (options, context, publication, datagram, NULL, NULL, destination_text, source_text);
 }
 
 int
@@ -500,7 +420,7 @@ main (int    argc,
   {
     StampedRun run = { &options, source, source_port, group };
 
-    return send_repeatedly (&options, publication, datagram, options.size > 0 ? build_stamped : NULL, &run,
-                            destination_text, source_text);
+    return send_repeatedly (&options, context, publication, datagram, options.size > 0 ? build_stamped : NULL,
+                            &run, destination_text, source_text);
   }
 }

@@ -12,10 +12,8 @@
 #include <string.h>
 #include <locale.h>
 #include <math.h>
-#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -23,12 +21,6 @@
 
 static const char *tool_name = "mctx";
 static volatile sig_atomic_t interrupt_received;   /* the signal, or 0 */
-
-static void
-on_interrupt (int signum)
-{
-  interrupt_received = signum;
-}
 
 void
 mctx_tool_note_interrupt (int signum)
@@ -44,36 +36,6 @@ mctx_tool_exit_status (gboolean errors)
     return 128 + interrupt_received;
 
   return errors ? MCTX_TOOL_EXIT_RUNTIME : EXIT_SUCCESS;
-}
-
-void
-mctx_tool_catch_interrupts (void)
-{
-  struct sigaction action = { .sa_handler = on_interrupt };
-
-  sigaction (SIGINT, &action, NULL);
-  sigaction (SIGTERM, &action, NULL);
-}
-
-gboolean
-mctx_tool_interrupted (void)
-{
-  return interrupt_received != 0;
-}
-
-void
-mctx_tool_sleep_until (gint64 due_us)
-{
-  struct timespec due = {
-    .tv_sec = due_us / G_USEC_PER_SEC,
-    .tv_nsec = (due_us % G_USEC_PER_SEC) * 1000,
-  };
-
-  /* GLib's monotonic clock is CLOCK_MONOTONIC on Linux; a signal cuts the
-   * sleep short. */
-  while (!interrupt_received &&
-         clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &due, NULL) == EINTR)
-    ;
 }
 
 const guint8 *
@@ -93,13 +55,6 @@ mctx_tool_payload (MctxToolOptions *options,
   return buffer;
 }
 
-gboolean
-mctx_tool_duration_over (MctxToolOptions *options,
-                         gint64           started_us)
-{
-  return options->duration_us > 0 && g_get_monotonic_time () - started_us >= options->duration_us;
-}
-
 double
 mctx_tool_packets_per_second (MctxToolOptions *options)
 {
@@ -111,31 +66,6 @@ mctx_tool_packets_per_second (MctxToolOptions *options)
   if (options->interval_ms > 0)
     return 1000.0 / (double) options->interval_ms;
   return 0.0;
-}
-
-MctxPacer *
-mctx_tool_pacer_new (MctxToolOptions *options)
-{
-  MctxPacer *pacer = mctx_pacer_new ();
-
-  mctx_pacer_set_packets_per_second (pacer, mctx_tool_packets_per_second (options));
-  mctx_pacer_set_bits_per_second (pacer, options->bitrate);
-  mctx_pacer_set_spin (pacer, options->spin_us);
-  /* Sleeps end within microseconds of their time, not the default 50 µs
-   * of slack later. */
-  prctl (PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-  return pacer;
-}
-
-void
-mctx_tool_wait_for_pacer (MctxPacer *pacer)
-{
-  gint64 wake = mctx_pacer_get_wake_time (pacer);
-
-  /* Sleep until a little before, then spin: the pacer's lead. */
-  mctx_tool_sleep_until (wake - mctx_pacer_get_wake_lead (pacer));
-  while (!interrupt_received && g_get_monotonic_time () < wake)
-    ;
 }
 
 int
@@ -913,24 +843,6 @@ mctx_tool_reporter_error (MctxToolReporter *reporter,
     }
 }
 
-void
-mctx_tool_reporter_sent (MctxToolReporter *reporter,
-                         MctxPacer        *pacer,
-                         guint64          *index,
-                         gint              sent,
-                         gsize             size,
-                         const GError     *error)
-{
-  for (gint k = 0; k < sent; k++)
-    mctx_tool_reporter_packet (reporter, (*index)++, size);
-  mctx_pacer_advance (pacer, (guint) MAX (sent, 0), size);
-  if (sent < 0)
-    {
-      mctx_tool_reporter_error (reporter, (*index)++, error);
-      mctx_pacer_advance (pacer, 1, size);
-    }
-}
-
 guint64
 mctx_tool_reporter_get_errors (MctxToolReporter *reporter)
 {
@@ -1078,8 +990,13 @@ build_flags (MctxToolOptions  *options,
   g_autofree char *interface = NULL;
   gsize payload_size;
 
-  source = g_inet_address_to_string (
-    g_inet_socket_address_get_address (mctx_udp_publication_get_local_address (MCTX_UDP_PUBLICATION (publication))));
+  /* A raw publication's datagrams name their own source: --source, or the
+   * one the egress gives them. */
+  if (MCTX_IS_UDP_PUBLICATION (publication))
+    source = g_inet_address_to_string (
+      g_inet_socket_address_get_address (mctx_udp_publication_get_local_address (MCTX_UDP_PUBLICATION (publication))));
+  else
+    source = g_strdup (options->source != NULL ? options->source : "default");
   if (options->interface != NULL)
     interface = g_strdup (options->interface);
   else if (options->interface_name != NULL)
@@ -1092,7 +1009,8 @@ build_flags (MctxToolOptions  *options,
    * mctx-core's writer, so that one harness reads both producers' files;
    * they win over MCTX_METRICS_FLAGS_JSON. `local_address` is mctx's own:
    * the address the kernel bound when no source was asked for. */
-  json_object_set_string_member (flags, "transport", "udp-multicast");
+  json_object_set_string_member (flags, "transport", MCTX_IS_UDP_PUBLICATION (publication) ? "udp-multicast"
+                                                                                           : "raw-ip");
   json_object_set_string_member (flags, "role", "sender");
   json_object_set_string_member (flags, "multicast_source",
                                  options->source != NULL || options->bind != NULL ? source : "default");

@@ -66,11 +66,7 @@ MctxPublication       *mctx_tool_add_publication (MctxToolOptions       *options
                                                   MctxContext           *context,
                                                   int                   *status);
 
-/* Ctrl-C and SIGTERM for the synchronous tools: a flag, and a sleep on the
- * monotonic clock that they cut short. */
-void                   mctx_tool_catch_interrupts (void);
-gboolean               mctx_tool_interrupted      (void);
-/* Records SIGINT or SIGTERM, for tools that catch them on a main loop. */
+/* Records SIGINT or SIGTERM, caught on the main loop. */
 void                   mctx_tool_note_interrupt   (int                     signum);
 /* 128 + the signal after an interrupt, MCTX_TOOL_EXIT_RUNTIME after
  * errors, else success. */
@@ -86,19 +82,10 @@ const guint8          *mctx_tool_payload          (MctxToolOptions        *optio
                                                    guint64                 index,
                                                    guint8                 *buffer,
                                                    gsize                  *len);
-/* Whether --duration has run out since @started_us. */
-gboolean               mctx_tool_duration_over    (MctxToolOptions        *options,
-                                                   gint64                  started_us);
 
 /* The packet rate the options ask for: --rate, else one packet per
  * INTERVAL_MS; 0 for none. */
 double                 mctx_tool_packets_per_second (MctxToolOptions     *options);
-/* The library's pacer at that rate, the one the paced sender uses, and the
- * thread's timer slack at its least. */
-MctxPacer             *mctx_tool_pacer_new        (MctxToolOptions        *options);
-/* Sleeps until the pacer's wake time, the last stretch spinning; a signal
- * cuts it short. */
-void                   mctx_tool_wait_for_pacer   (MctxPacer              *pacer);
 
 /* The builder's JSON, numbers without float noise (0.1, not
  * 0.10000000000000001). */
@@ -130,15 +117,6 @@ void                   mctx_tool_reporter_error  (MctxToolReporter      *reporte
                                                   guint64                index,
                                                   const GError          *error);
 guint64                mctx_tool_reporter_get_errors (MctxToolReporter  *reporter);
-/* After a batch of @size-byte datagrams from *@index on: reports the @sent
- * that went and moves the pacer past them; when none went (@sent -1), the
- * failure is reported and its slot given up. Advances *@index alike. */
-void                   mctx_tool_reporter_sent   (MctxToolReporter      *reporter,
-                                                  MctxPacer             *pacer,
-                                                  guint64               *index,
-                                                  gint                   sent,
-                                                  gsize                  size,
-                                                  const GError          *error);
 void                   mctx_tool_reporter_progress (MctxToolReporter    *reporter,
                                                     guint64              packets,
                                                     guint64              bytes);
@@ -190,5 +168,27 @@ gboolean               mctx_tool_metrics_finish   (MctxToolMetrics   *metrics);
 void                   mctx_tool_metrics_free     (MctxToolMetrics   *metrics);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxToolMetrics, mctx_tool_metrics_free)
+
+/* Payload @index of a run whose payloads differ (stamped, or raw datagrams
+ * built around them); the run ends at COUNT or a NULL. */
+typedef GBytes *(*MctxToolPayloadFunc) (guint64  index,
+                                        gpointer data);
+
+/* Sends COUNT datagrams (0: until interrupted or --duration) at the rate
+ * the options give, through the library's paced sender on a main loop:
+ * @payload each time, or what @func makes. Reports each send, samples the
+ * metrics, and returns the exit status. */
+int                    mctx_tool_run_paced        (MctxToolOptions     *options,
+                                                   MctxPublication     *publication,
+                                                   MctxToolReporter    *reporter,
+                                                   MctxToolMetrics     *metrics,
+                                                   GBytes              *payload,
+                                                   MctxToolPayloadFunc  func,
+                                                   gpointer             func_data);
+/* The whole of mctx-send and mctx-async-send, one program under the
+ * seed's two names. */
+int                    mctx_tool_udp_sender_main  (const char          *name,
+                                                   int                  argc,
+                                                   char               **argv);
 
 G_END_DECLS

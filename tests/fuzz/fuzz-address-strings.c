@@ -44,6 +44,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_clear_error (&error);
     }
 
-  g_free (mctx_publication_config_to_string (config));
+  /* What was taken reads back, and copies whole. */
+  g_clear_object (&config);
+  config = mctx_udp_publication_config_new ("ff32::1", 5000, NULL);
+  if (mctx_publication_config_set_bind_address_string (config, text, NULL))
+    {
+      g_autoptr(GInetSocketAddress) bind = mctx_publication_config_dup_bind_address (config);
+      g_autoptr(MctxPublicationConfig) copy = mctx_publication_config_copy (config);
+      g_autoptr(GInetSocketAddress) copied = mctx_publication_config_dup_bind_address (copy);
+
+      g_assert_true (bind != NULL && copied != NULL);
+      g_assert_true (g_inet_address_equal (g_inet_socket_address_get_address (bind),
+                                           g_inet_socket_address_get_address (copied)));
+    }
   return 0;
 }
