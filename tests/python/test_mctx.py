@@ -275,6 +275,97 @@ class Ipv6Test(unittest.TestCase):
         other.close()
 
 
+@unittest.skipUnless(Mctx.raw_get_capabilities() & Mctx.RawCapabilities.IPV4, "no raw transmit")
+class PublicationModelTest(unittest.TestCase):
+    """One base type, one context, one send vocabulary, from Python: a raw
+    publication has what every publication has."""
+
+    def setUp(self):
+        self.receiver, self.port = ipv4_receiver(GROUP)
+        self.context = Mctx.Context()
+        config = Mctx.RawPublicationConfig.new(Gio.SocketFamily.IPV4)
+        config.set_interface_name("lo")
+        config.props.loopback = True
+        self.raw = self.context.add_publication(config)
+        local = Gio.InetAddress.new_from_string("127.0.0.1")
+        group = Gio.InetAddress.new_from_string(GROUP)
+        self.datagram = Mctx.raw_build_udp_datagram(local, 4000, group, self.port, 1, 0, 0, b"raw model")
+
+    def tearDown(self):
+        self.receiver.close()
+
+    def run_loop_until(self, done, seconds=5):
+        context = GLib.MainContext.default()
+        deadline = GLib.get_monotonic_time() + int(seconds * 1e6)
+        while not done() and GLib.get_monotonic_time() < deadline:
+            context.iteration(True)
+        self.assertTrue(done())
+
+    def test_one_context_for_every_kind(self):
+        udp = self.context.add_publication(GROUP, self.port, interface="127.0.0.1")
+        self.assertIsInstance(self.raw, Mctx.RawPublication)
+        self.assertIsInstance(udp, Mctx.UdpPublication)
+        for publication in (self.raw, udp):
+            self.assertIsInstance(publication, Mctx.Publication)
+        self.assertEqual(list(self.context), [self.raw, udp])
+        self.assertTrue(issubclass(Mctx.UdpPublicationConfig, Mctx.PublicationConfig))
+        self.assertTrue(issubclass(Mctx.RawPublicationConfig, Mctx.PublicationConfig))
+
+    def test_raw_metrics_source_and_async(self):
+        # A source that says when the raw socket can send.
+        woke = []
+        self.raw.watch(GLib.PRIORITY_DEFAULT, None, lambda pub, cond, data: woke.append(cond) and False, None)
+        self.run_loop_until(lambda: woke)
+        self.assertTrue(woke[0] & GLib.IOCondition.OUT)
+
+        # An async send that finishes with the bytes sent, as send() returns.
+        results = []
+        self.raw.send_async(self.datagram, GLib.PRIORITY_DEFAULT, None,
+                            lambda pub, result: results.append(pub.send_finish(result)))
+        self.run_loop_until(lambda: results)
+        self.assertEqual(results, [self.datagram.get_size()])
+        self.assertEqual(receive(self.receiver)[0], b"raw model")
+
+        snapshot = self.raw.snapshot_metrics()
+        if snapshot is not None:  # a build that counts its sends
+            self.assertEqual((snapshot.packets_sent, snapshot.bytes_sent, snapshot.send_errors),
+                             (1, self.datagram.get_size(), 0))
+
+    def test_raw_paced_run_at_its_rate(self):
+        arrivals = []
+
+        def readable(fd, condition):
+            while True:
+                try:
+                    self.receiver.recv(2048, socket.MSG_DONTWAIT)
+                except BlockingIOError:
+                    return GLib.SOURCE_CONTINUE
+                arrivals.append(GLib.get_monotonic_time())
+
+        watch = GLib.unix_fd_add_full(GLib.PRIORITY_DEFAULT, self.receiver.fileno(), GLib.IOCondition.IN, readable)
+        sender = Mctx.PacedSender.new(self.raw, self.datagram, 20)
+        sender.props.packets_per_second = 100
+        # The library never spins unless asked to.
+        self.assertEqual(sender.props.pacer.props.spin, 0)
+        finished = []
+        sender.run_async(GLib.PRIORITY_DEFAULT, None, lambda s, result: finished.append(s.run_finish(result)))
+        self.run_loop_until(lambda: finished and len(arrivals) == 20)
+        GLib.source_remove(watch)
+        self.assertEqual(finished, [True])
+        # 19 intervals of 10 ms, as the receiver saw them.
+        spread = (arrivals[-1] - arrivals[0]) / 1e6
+        self.assertGreater(spread, 0.15)
+        self.assertLess(spread, 1.0)
+
+    def test_partial_context_sends_return(self):
+        udp = self.context.add_publication(GROUP, self.port, interface="127.0.0.1", ttl=2)
+        lost = self.context.add_publication(GROUP, self.port, interface="127.0.0.1", ttl=3)
+        lost.steal_socket()
+        # Three publications, one without a socket: 2 went, and no exception.
+        self.assertEqual(self.context.send_all(self.datagram.get_data()), 2)
+        self.assertEqual(self.context.send_many([(udp.props.id, b"a"), (lost.props.id, b"b")]), 1)
+
+
 class PacerTest(unittest.TestCase):
     """The schedule the paced sender and the tools share, driven by hand
     as a program with its own send loop would."""
