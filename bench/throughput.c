@@ -591,11 +591,15 @@ bench_paced (double  rate,
   g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (add_udp (context, port, 1), payload, n);
 
   mctx_paced_sender_set_packets_per_second (sender, rate);
-  mctx_pacer_set_spin (mctx_paced_sender_get_pacer (sender), spin_us);
+  mctx_paced_sender_set_spin (sender, spin_us);
   mctx_paced_sender_set_segmented (sender, segmented);
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_paced_run, loop);
   g_main_loop_run (loop);
-  printf ("MODE %s\n", mctx_pacing_mode_to_string (mctx_paced_sender_get_pacing_mode (sender)));
+  {
+    g_autoptr(GEnumClass) modes = g_type_class_ref (MCTX_TYPE_PACING_MODE);
+
+    printf ("MODE %s\n", g_enum_get_value (modes, mctx_paced_sender_get_pacing_mode (sender))->value_nick);
+  }
 }
 
 /* The references for pacing: a plain loop that sleeps (or spins) to each

@@ -25,16 +25,20 @@
  * are one #GBytes sent [property@Mctx.PacedSender:count] times, or come
  * from a [callback@Mctx.PayloadFunc].
  *
- * The schedule is a [class@Mctx.Pacer] ([property@Mctx.PacedSender:pacer]):
- * packet *n* is due at the start time plus the intervals before it, so the
+ * Packet *n* is due at the start time plus the intervals before it, so the
  * rate does not drift however late the main loop wakes. The sender wakes
  * at microsecond resolution (a `timerfd` in the main context, which timer
  * slack does not delay): once per packet at modest rates, once per small
  * batch at high ones ([property@Mctx.PacedSender:pacing-mode]). Packets due
  * at once go in one batched send. After a stall it sends at most
- * [property@Mctx.Pacer:max-burst] late packets at once
- * ([property@Mctx.Pacer:catch-up]). When the send buffer is full the
- * sender waits for the socket to become writable.
+ * [property@Mctx.PacedSender:max-burst] late packets at once
+ * ([property@Mctx.PacedSender:catch-up]). When the send buffer is full the
+ * sender waits for the socket to become writable. It never spins unless
+ * [property@Mctx.PacedSender:spin] asks it to.
+ *
+ * A run ends by itself after [property@Mctx.PacedSender:count] packets or
+ * [property@Mctx.PacedSender:duration] seconds. It drives any kind of
+ * publication: UDP ones, and raw ones sending complete datagrams.
  *
  * [signal@Mctx.PacedSender::progress] reports the counts at most every
  * [property@Mctx.PacedSender:progress-interval] milliseconds, and once at
@@ -98,7 +102,9 @@ enum {
   PROP_STOP_ON_ERROR,
   PROP_SEGMENTED,
   PROP_SEND_ERRORS,
-  PROP_PACER,
+  PROP_CATCH_UP,
+  PROP_MAX_BURST,
+  PROP_SPIN,
   PROP_RATE_BASIS,
   PROP_PACING_MODE,
   N_PROPS
@@ -176,8 +182,14 @@ mctx_paced_sender_get_property (GObject    *object,
     case PROP_BITS_PER_SECOND:
       g_value_set_double (value, mctx_pacer_get_bits_per_second (self->pacer));
       break;
-    case PROP_PACER:
-      g_value_set_object (value, self->pacer);
+    case PROP_CATCH_UP:
+      g_value_set_enum (value, mctx_pacer_get_catch_up (self->pacer));
+      break;
+    case PROP_MAX_BURST:
+      g_value_set_uint (value, mctx_pacer_get_max_burst (self->pacer));
+      break;
+    case PROP_SPIN:
+      g_value_set_int (value, mctx_pacer_get_spin (self->pacer));
       break;
     case PROP_RATE_BASIS:
       g_value_set_enum (value, self->rate_basis);
@@ -247,6 +259,15 @@ mctx_paced_sender_set_property (GObject      *object,
       break;
     case PROP_RATE_BASIS:
       mctx_paced_sender_set_rate_basis (self, g_value_get_enum (value));
+      break;
+    case PROP_CATCH_UP:
+      mctx_paced_sender_set_catch_up (self, g_value_get_enum (value));
+      break;
+    case PROP_MAX_BURST:
+      mctx_paced_sender_set_max_burst (self, g_value_get_uint (value));
+      break;
+    case PROP_SPIN:
+      mctx_paced_sender_set_spin (self, g_value_get_int (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -434,17 +455,53 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxPacedSender:pacer: (getter get_pacer)
+   * MctxPacedSender:catch-up: (getter get_catch_up) (setter set_catch_up)
    *
-   * The schedule: its [property@Mctx.Pacer:max-burst] and
-   * [property@Mctx.Pacer:catch-up] can be set, and its
-   * [property@Mctx.Pacer:skipped] read. The sender sets its rates.
+   * What happens to the slots missed while the sender could not run, as
+   * after a stall of the main loop.
    *
    * Since: 1.0
    */
-  properties[PROP_PACER] =
-    g_param_spec_object ("pacer", NULL, NULL, MCTX_TYPE_PACER,
-                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATCH_UP] =
+    g_param_spec_enum ("catch-up", NULL, NULL,
+                       MCTX_TYPE_CATCH_UP, MCTX_CATCH_UP_BURST,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:max-burst: (getter get_max_burst) (setter set_max_burst)
+   *
+   * The most datagrams sent at once after the sender fell behind, 1 or
+   * more; one burst per interval until the schedule is met again.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_MAX_BURST] =
+    g_param_spec_uint ("max-burst", NULL, NULL,
+                       1, G_MAXUINT, 16,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPacedSender:spin: (getter get_spin) (setter set_spin)
+   *
+   * How long, in microseconds, the sender stops sleeping before each
+   * datagram's time and spins instead, when it wakes once per datagram (at
+   * most half the interval). A sleeping thread wakes late by however long
+   * the system takes to run it again (tens of microseconds, more in a
+   * virtual machine); a spinning one does not, and pays with that share of
+   * a processor, inside the main context's dispatch, where no other source
+   * runs meanwhile.
+   *
+   * 0, the default, never spins: a library does not burn a processor in a
+   * main loop that did not ask it to. Negative chooses an automatic lead
+   * of a fifth of the interval, 50 µs at most, as the tools do unless given
+   * `--spin`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_SPIN] =
+    g_param_spec_int ("spin", NULL, NULL,
+                      G_MININT, G_MAXINT, 0,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * MctxPacedSender:rate-basis: (getter get_rate_basis) (setter set_rate_basis)
@@ -1417,22 +1474,124 @@ mctx_paced_sender_get_send_errors (MctxPacedSender *self)
 }
 
 /**
- * mctx_paced_sender_get_pacer: (get-property pacer)
+ * mctx_paced_sender_get_catch_up: (get-property catch-up)
  * @self: a paced sender
  *
- * Gets the schedule, to set its maximum burst and catch-up policy or read
- * how many slots it dropped.
+ * Gets what happens to missed slots.
  *
- * Returns: (transfer none): the pacer
+ * Returns: the catch-up policy
  *
  * Since: 1.0
  */
-MctxPacer *
-mctx_paced_sender_get_pacer (MctxPacedSender *self)
+MctxCatchUp
+mctx_paced_sender_get_catch_up (MctxPacedSender *self)
 {
-  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), NULL);
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), MCTX_CATCH_UP_BURST);
 
-  return self->pacer;
+  return mctx_pacer_get_catch_up (self->pacer);
+}
+
+/**
+ * mctx_paced_sender_set_catch_up: (set-property catch-up)
+ * @self: a paced sender
+ * @catch_up: the catch-up policy
+ *
+ * Sets what happens to the slots missed while the sender could not run.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_catch_up (MctxPacedSender *self,
+                                MctxCatchUp      catch_up)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+
+  if (mctx_pacer_get_catch_up (self->pacer) == catch_up)
+    return;
+  mctx_pacer_set_catch_up (self->pacer, catch_up);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATCH_UP]);
+}
+
+/**
+ * mctx_paced_sender_get_max_burst: (get-property max-burst)
+ * @self: a paced sender
+ *
+ * Gets the most datagrams sent at once after falling behind.
+ *
+ * Returns: the largest burst
+ *
+ * Since: 1.0
+ */
+guint
+mctx_paced_sender_get_max_burst (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 1);
+
+  return mctx_pacer_get_max_burst (self->pacer);
+}
+
+/**
+ * mctx_paced_sender_set_max_burst: (set-property max-burst)
+ * @self: a paced sender
+ * @max_burst: the largest burst, 1 or more
+ *
+ * Sets the most datagrams sent at once after the sender fell behind.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_max_burst (MctxPacedSender *self,
+                                 guint            max_burst)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+
+  if (mctx_pacer_get_max_burst (self->pacer) == MAX (max_burst, 1))
+    return;
+  mctx_pacer_set_max_burst (self->pacer, max_burst);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_BURST]);
+}
+
+/**
+ * mctx_paced_sender_get_spin: (get-property spin)
+ * @self: a paced sender
+ *
+ * Gets how long the sender spins before each datagram's time.
+ *
+ * Returns: the spin in microseconds, 0 for never, negative for the
+ *   automatic lead
+ *
+ * Since: 1.0
+ */
+int
+mctx_paced_sender_get_spin (MctxPacedSender *self)
+{
+  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
+
+  return mctx_pacer_get_spin (self->pacer);
+}
+
+/**
+ * mctx_paced_sender_set_spin: (set-property spin)
+ * @self: a paced sender
+ * @spin_us: microseconds to spin before each datagram's time (at most half
+ *   the interval), 0 never to, or negative for the automatic lead
+ *
+ * Sets how long the sender spins before each datagram's time instead of
+ * sleeping: precision paid for in processor time. It applies from the
+ * next wake-up on.
+ *
+ * Since: 1.0
+ */
+void
+mctx_paced_sender_set_spin (MctxPacedSender *self,
+                            int              spin_us)
+{
+  g_return_if_fail (MCTX_IS_PACED_SENDER (self));
+
+  if (mctx_pacer_get_spin (self->pacer) == MAX (spin_us, -1))
+    return;
+  mctx_pacer_set_spin (self->pacer, spin_us);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPIN]);
 }
 
 /**

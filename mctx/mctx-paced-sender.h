@@ -12,10 +12,65 @@
 #include <gio/gio.h>
 
 #include "mctx-version-macros.h"
-#include "mctx-pacer.h"
 #include "mctx-publication.h"
 
 G_BEGIN_DECLS
+
+/**
+ * MctxPacingMode:
+ * @MCTX_PACING_MODE_UNLIMITED: no rate: datagrams go as fast as the socket
+ *   takes them, in batches
+ * @MCTX_PACING_MODE_PER_DATAGRAM: one wake-up per datagram, at its due time
+ * @MCTX_PACING_MODE_BATCHED: one wake-up per small batch, at rates where a
+ *   wake-up per datagram would cost too much: each batch holds the
+ *   datagrams due within a window of 40 µs centred on the wake-up
+ *
+ * How a [class@Mctx.PacedSender] spaces datagrams at its current rate.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  MCTX_PACING_MODE_UNLIMITED,
+  MCTX_PACING_MODE_PER_DATAGRAM,
+  MCTX_PACING_MODE_BATCHED,
+} MctxPacingMode;
+
+/**
+ * MctxCatchUp:
+ * @MCTX_CATCH_UP_BURST: send the late datagrams
+ *   [property@Mctx.PacedSender:max-burst] at a time, one burst per interval,
+ *   until the schedule is met again: none is dropped, so the rate over the
+ *   run holds, and no burst is larger than the maximum
+ * @MCTX_CATCH_UP_DROP: send [property@Mctx.PacedSender:max-burst] of the late
+ *   datagrams and drop the older missed slots, keeping the schedule's
+ *   phase (the next datagram goes an interval after the burst): a live
+ *   stream's choice, where late data is worth less
+ *
+ * What a [class@Mctx.PacedSender] does when it falls behind by more than
+ * a burst, as after a stall of the main loop.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  MCTX_CATCH_UP_BURST,
+  MCTX_CATCH_UP_DROP,
+} MctxCatchUp;
+
+/**
+ * MctxRateBasis:
+ * @MCTX_RATE_BASIS_PAYLOAD: bits per second count the payload only
+ * @MCTX_RATE_BASIS_WIRE: bits per second count the whole datagram on the
+ *   wire: payload, UDP header and IPv4 or IPv6 header
+ *
+ * What a bit rate measures; see [property@Mctx.PacedSender:rate-basis].
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  MCTX_RATE_BASIS_PAYLOAD,
+  MCTX_RATE_BASIS_WIRE,
+} MctxRateBasis;
+
 
 #define MCTX_TYPE_PACED_SENDER (mctx_paced_sender_get_type ())
 
@@ -105,7 +160,20 @@ gboolean         mctx_paced_sender_run_finish            (MctxPacedSender     *s
                                                           GError             **error);
 
 MCTX_AVAILABLE_IN_1_0
-MctxPacer       *mctx_paced_sender_get_pacer             (MctxPacedSender     *self);
+MctxCatchUp      mctx_paced_sender_get_catch_up          (MctxPacedSender     *self);
+MCTX_AVAILABLE_IN_1_0
+void             mctx_paced_sender_set_catch_up          (MctxPacedSender     *self,
+                                                          MctxCatchUp          catch_up);
+MCTX_AVAILABLE_IN_1_0
+guint            mctx_paced_sender_get_max_burst         (MctxPacedSender     *self);
+MCTX_AVAILABLE_IN_1_0
+void             mctx_paced_sender_set_max_burst         (MctxPacedSender     *self,
+                                                          guint                max_burst);
+MCTX_AVAILABLE_IN_1_0
+int              mctx_paced_sender_get_spin              (MctxPacedSender     *self);
+MCTX_AVAILABLE_IN_1_0
+void             mctx_paced_sender_set_spin              (MctxPacedSender     *self,
+                                                          int                  spin_us);
 MCTX_AVAILABLE_IN_1_0
 MctxRateBasis    mctx_paced_sender_get_rate_basis        (MctxPacedSender     *self);
 MCTX_AVAILABLE_IN_1_0

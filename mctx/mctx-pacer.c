@@ -9,7 +9,7 @@
 
 #include "mctx-private.h"
 
-/**
+/*
  * MctxPacer:
  *
  * The schedule of a paced sender, without the sending: which datagrams are
@@ -19,13 +19,13 @@
  * Datagram *n* is due at the start time plus the intervals of the
  * datagrams before it, so the average rate is exact and late wake-ups never
  * accumulate into drift. The interval of a datagram is the longer of
- * 1/[property@Mctx.Pacer:packets-per-second] and its bits
- * (its size plus [property@Mctx.Pacer:overhead]) at
- * [property@Mctx.Pacer:bits-per-second].
+ * 1/the `packets-per-second` property and its bits
+ * (its size plus the `overhead` property) at
+ * the `bits-per-second` property.
  *
  * At intervals of 50 µs and more, the sender wakes once per datagram, at
  * its due time ([enum@Mctx.PacingMode.PER_DATAGRAM]); with
- * [property@Mctx.Pacer:spin] it stops sleeping a little earlier and spins
+ * the `spin` property it stops sleeping a little earlier and spins
  * the rest, which takes the wake-up latency of an idle processor out of
  * the schedule error at the price of processor time. Below that, a wake-up
  * per datagram costs more than the datagram: the sender wakes once per
@@ -34,10 +34,10 @@
  * ([enum@Mctx.PacingMode.BATCHED]).
  *
  * After a stall — the sender could not run — more datagrams are due than
- * [property@Mctx.Pacer:max-burst]. [property@Mctx.Pacer:catch-up] decides:
+ * the `max-burst` property. the `catch-up` property decides:
  * send them that many at a time, one burst per interval, until the
  * schedule is met (the default), or send that many and drop the older
- * missed slots (counted in [property@Mctx.Pacer:skipped]). Either way a
+ * missed slots (counted in the `skipped` property). Either way a
  * full burst is followed by an interval without datagrams, so no more than
  * max-burst leave within one interval.
  *
@@ -177,7 +177,7 @@ mctx_pacer_class_init (MctxPacerClass *klass)
   object_class->get_property = mctx_pacer_get_property;
   object_class->set_property = mctx_pacer_set_property;
 
-  /**
+  /*
    * MctxPacer:packets-per-second: (getter get_packets_per_second) (setter set_packets_per_second)
    *
    * The packet rate, or 0 for no limit. A rate the schedule cannot hold
@@ -191,11 +191,11 @@ mctx_pacer_class_init (MctxPacerClass *klass)
                          -G_MAXDOUBLE, G_MAXDOUBLE, 0.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /**
+  /*
    * MctxPacer:bits-per-second: (getter get_bits_per_second) (setter set_bits_per_second)
    *
    * The bit rate, or 0 for no limit: each datagram takes the time its size
-   * plus [property@Mctx.Pacer:overhead] bytes take at this rate.
+   * plus the `overhead` property bytes take at this rate.
    *
    * Since: 1.0
    */
@@ -204,7 +204,7 @@ mctx_pacer_class_init (MctxPacerClass *klass)
                          -G_MAXDOUBLE, G_MAXDOUBLE, 0.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /**
+  /*
    * MctxPacer:overhead: (getter get_overhead) (setter set_overhead)
    *
    * Bytes each datagram adds to its size for the bit rate: 0 to count
@@ -217,7 +217,7 @@ mctx_pacer_class_init (MctxPacerClass *klass)
     g_param_spec_uint ("overhead", NULL, NULL, 0, 65535, 0,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /**
+  /*
    * MctxPacer:max-burst: (getter get_max_burst) (setter set_max_burst)
    *
    * The most datagrams a paced sender sends back to back, however late it
@@ -229,7 +229,7 @@ mctx_pacer_class_init (MctxPacerClass *klass)
     g_param_spec_uint ("max-burst", NULL, NULL, 1, 1024, DEFAULT_MAX_BURST,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /**
+  /*
    * MctxPacer:catch-up: (getter get_catch_up) (setter set_catch_up)
    *
    * What happens to the slots missed while the sender could not run.
@@ -240,7 +240,7 @@ mctx_pacer_class_init (MctxPacerClass *klass)
     g_param_spec_enum ("catch-up", NULL, NULL, MCTX_TYPE_CATCH_UP, MCTX_CATCH_UP_BURST,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /**
+  /*
    * MctxPacer:spin: (getter get_spin) (setter set_spin)
    *
    * How long, in microseconds, a sender that wakes once per datagram stops
@@ -262,7 +262,7 @@ mctx_pacer_class_init (MctxPacerClass *klass)
     g_param_spec_int ("spin", NULL, NULL, G_MININT, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /**
+  /*
    * MctxPacer:mode: (getter get_mode)
    *
    * How datagrams are spaced at the current rate and the size last asked
@@ -274,12 +274,12 @@ mctx_pacer_class_init (MctxPacerClass *klass)
     g_param_spec_enum ("mode", NULL, NULL, MCTX_TYPE_PACING_MODE, MCTX_PACING_MODE_UNLIMITED,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
-  /**
+  /*
    * MctxPacer:skipped: (getter get_skipped)
    *
    * How many slots were dropped since the start, with
    * %MCTX_CATCH_UP_DROP, because more were late than
-   * [property@Mctx.Pacer:max-burst] allows.
+   * the `max-burst` property allows.
    *
    * Since: 1.0
    */
@@ -297,7 +297,7 @@ mctx_pacer_init (MctxPacer *self)
   self->spin_us = 0;
 }
 
-/**
+/*
  * mctx_pacer_new:
  *
  * Creates a pacer without a rate limit.
@@ -319,7 +319,7 @@ rate_is_valid (double rate,
   return rate == 0.0 || (isfinite (rate) && rate >= minimum);
 }
 
-/**
+/*
  * mctx_pacer_validate:
  * @self: a pacer
  * @error: return location for a #GError
@@ -391,13 +391,13 @@ window_us (MctxPacer *self,
   return MIN (BATCH_WINDOW_US, (self->max_burst - 1) * interval);
 }
 
-/**
+/*
  * mctx_pacer_start:
  * @self: a pacer
  * @now_us: the start time, on the monotonic clock
  *
  * Starts the schedule: the first datagram is due at @now_us. Resets
- * [property@Mctx.Pacer:skipped].
+ * the `skipped` property.
  *
  * Since: 1.0
  */
@@ -413,7 +413,7 @@ mctx_pacer_start (MctxPacer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SKIPPED]);
 }
 
-/**
+/*
  * mctx_pacer_count_due:
  * @self: a pacer
  * @now_us: the time, on the monotonic clock
@@ -423,7 +423,7 @@ mctx_pacer_start (MctxPacer *self,
  * Tells how many datagrams of @size bytes may go now: 0 when the next is
  * not due; one when a datagram per wake-up is due; the batch due within the
  * window of a batched wake-up; never more than
- * [property@Mctx.Pacer:max-burst] (or 64 without a rate) and @limit. After
+ * the `max-burst` property (or 64 without a rate) and @limit. After
  * a stall, with %MCTX_CATCH_UP_BURST, the slots missed beyond that are
  * dropped here. Send them, then call mctx_pacer_advance() with how many
  * went.
@@ -473,7 +473,7 @@ mctx_pacer_count_due (MctxPacer *self,
   return (guint) MIN (MIN (due, (double) self->max_burst), (double) limit);
 }
 
-/**
+/*
  * mctx_pacer_advance:
  * @self: a pacer
  * @n: how many datagrams went (or gave up their slots)
@@ -494,7 +494,7 @@ mctx_pacer_advance (MctxPacer *self,
   self->next_due_us += n * interval_us (self, size);
 }
 
-/**
+/*
  * mctx_pacer_get_wake_time:
  * @self: a pacer
  *
@@ -520,13 +520,13 @@ mctx_pacer_get_wake_time (MctxPacer *self)
   return MAX ((gint64) ceil (self->next_due_us + window_us (self, interval) / 2), self->not_before_us);
 }
 
-/**
+/*
  * mctx_pacer_get_wake_lead:
  * @self: a pacer
  *
  * Tells how long before the wake time a sender should stop sleeping, and
  * spin until it, when a wake-up goes to each datagram:
- * [property@Mctx.Pacer:spin] µs, at most half the interval, or by default
+ * the `spin` property µs, at most half the interval, or by default
  * a fifth of the interval and at most 50 µs; 0 otherwise. The spin costs
  * that fraction of a processor and takes the latency of waking an idle one
  * out of the schedule error.
@@ -550,8 +550,8 @@ mctx_pacer_get_wake_lead (MctxPacer *self)
   return (guint) MIN ((double) self->spin_us, interval / 2);
 }
 
-/**
- * mctx_pacer_get_mode: (get-property mode)
+/*
+ * mctx_pacer_get_mode:
  * @self: a pacer
  *
  * Gets how datagrams are spaced at the current rate.
@@ -568,34 +568,8 @@ mctx_pacer_get_mode (MctxPacer *self)
   return mode_for (interval_us (self, self->last_size));
 }
 
-/**
- * mctx_pacing_mode_to_string:
- * @mode: a pacing mode
- *
- * Names @mode as the tools, their JSON and the metrics file header do:
- * `unlimited`, `per-datagram` or `batched`.
- *
- * Returns: the name
- *
- * Since: 1.0
- */
-const char *
-mctx_pacing_mode_to_string (MctxPacingMode mode)
-{
-  switch (mode)
-    {
-    case MCTX_PACING_MODE_PER_DATAGRAM:
-      return "per-datagram";
-    case MCTX_PACING_MODE_BATCHED:
-      return "batched";
-    case MCTX_PACING_MODE_UNLIMITED:
-    default:
-      return "unlimited";
-    }
-}
-
-/**
- * mctx_pacer_get_skipped: (get-property skipped)
+/*
+ * mctx_pacer_get_skipped:
  * @self: a pacer
  *
  * Gets how many slots were dropped since the start.
@@ -612,8 +586,8 @@ mctx_pacer_get_skipped (MctxPacer *self)
   return self->skipped;
 }
 
-/**
- * mctx_pacer_get_packets_per_second: (get-property packets-per-second)
+/*
+ * mctx_pacer_get_packets_per_second:
  * @self: a pacer
  *
  * Gets the packet rate, 0 for no limit.
@@ -630,8 +604,8 @@ mctx_pacer_get_packets_per_second (MctxPacer *self)
   return self->packets_per_second;
 }
 
-/**
- * mctx_pacer_set_packets_per_second: (set-property packets-per-second)
+/*
+ * mctx_pacer_set_packets_per_second:
  * @self: a pacer
  * @rate: packets per second, 0 for no limit
  *
@@ -652,8 +626,8 @@ mctx_pacer_set_packets_per_second (MctxPacer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PACKETS_PER_SECOND]);
 }
 
-/**
- * mctx_pacer_get_bits_per_second: (get-property bits-per-second)
+/*
+ * mctx_pacer_get_bits_per_second:
  * @self: a pacer
  *
  * Gets the bit rate, 0 for no limit.
@@ -670,8 +644,8 @@ mctx_pacer_get_bits_per_second (MctxPacer *self)
   return self->bits_per_second;
 }
 
-/**
- * mctx_pacer_set_bits_per_second: (set-property bits-per-second)
+/*
+ * mctx_pacer_set_bits_per_second:
  * @self: a pacer
  * @rate: bits per second, 0 for no limit
  *
@@ -692,8 +666,8 @@ mctx_pacer_set_bits_per_second (MctxPacer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BITS_PER_SECOND]);
 }
 
-/**
- * mctx_pacer_get_overhead: (get-property overhead)
+/*
+ * mctx_pacer_get_overhead:
  * @self: a pacer
  *
  * Gets the bytes each datagram adds for the bit rate.
@@ -710,8 +684,8 @@ mctx_pacer_get_overhead (MctxPacer *self)
   return self->overhead;
 }
 
-/**
- * mctx_pacer_set_overhead: (set-property overhead)
+/*
+ * mctx_pacer_set_overhead:
  * @self: a pacer
  * @bytes: bytes per datagram, such as 28 for UDP in IPv4
  *
@@ -733,8 +707,8 @@ mctx_pacer_set_overhead (MctxPacer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OVERHEAD]);
 }
 
-/**
- * mctx_pacer_get_max_burst: (get-property max-burst)
+/*
+ * mctx_pacer_get_max_burst:
  * @self: a pacer
  *
  * Gets the most datagrams sent back to back.
@@ -751,8 +725,8 @@ mctx_pacer_get_max_burst (MctxPacer *self)
   return self->max_burst;
 }
 
-/**
- * mctx_pacer_set_max_burst: (set-property max-burst)
+/*
+ * mctx_pacer_set_max_burst:
  * @self: a pacer
  * @max_burst: from 1 to 1024
  *
@@ -774,8 +748,8 @@ mctx_pacer_set_max_burst (MctxPacer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_BURST]);
 }
 
-/**
- * mctx_pacer_get_catch_up: (get-property catch-up)
+/*
+ * mctx_pacer_get_catch_up:
  * @self: a pacer
  *
  * Gets what happens to missed slots.
@@ -792,8 +766,8 @@ mctx_pacer_get_catch_up (MctxPacer *self)
   return self->catch_up;
 }
 
-/**
- * mctx_pacer_set_catch_up: (set-property catch-up)
+/*
+ * mctx_pacer_set_catch_up:
  * @self: a pacer
  * @catch_up: the catch-up policy
  *
@@ -815,8 +789,8 @@ mctx_pacer_set_catch_up (MctxPacer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATCH_UP]);
 }
 
-/**
- * mctx_pacer_get_spin: (get-property spin)
+/*
+ * mctx_pacer_get_spin:
  * @self: a pacer
  *
  * Gets how long a sender spins before each datagram's time.
@@ -833,8 +807,8 @@ mctx_pacer_get_spin (MctxPacer *self)
   return self->spin_us;
 }
 
-/**
- * mctx_pacer_set_spin: (set-property spin)
+/*
+ * mctx_pacer_set_spin:
  * @self: a pacer
  * @spin_us: microseconds to spin before each datagram's time (at most half
  *   the interval), 0 never to, or negative for the default

@@ -7,6 +7,7 @@
 
 #include "mctx.h"
 #include "raw/mctx-raw.h"
+#include "mctx-pacer.h"
 
 #include <glib/gi18n-lib.h>
 #include <sys/socket.h>

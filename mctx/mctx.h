@@ -15,7 +15,7 @@
 #include "mctx-context.h"
 #include "mctx-enum-types.h"
 #include "mctx-error.h"
-#include "mctx-pacer.h"
+
 #include "mctx-paced-sender.h"
 #include "mctx-publication.h"
 #include "mctx-publication-config.h"

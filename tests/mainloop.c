@@ -882,7 +882,6 @@ test_paced_stall (Fixture       *fixture,
   g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  MctxPacer *pacer = mctx_paced_sender_get_pacer (sender);
   RunResult run = { 0 };
   guint largest = 0;
 
@@ -890,8 +889,8 @@ test_paced_stall (Fixture       *fixture,
                   "catch-up DROP the missed slots are dropped and counted");
 
   mctx_paced_sender_set_packets_per_second (sender, 100);
-  mctx_pacer_set_max_burst (pacer, 8);
-  mctx_pacer_set_catch_up (pacer, GPOINTER_TO_INT (data));
+  mctx_paced_sender_set_max_burst (sender, 8);
+  mctx_paced_sender_set_catch_up (sender, GPOINTER_TO_INT (data));
   g_assert_cmpint (mctx_paced_sender_get_pacing_mode (sender), ==, MCTX_PACING_MODE_PER_DATAGRAM);
   g_signal_connect (sender, "packet-sent", G_CALLBACK (record_time), times);
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, cancellable, on_run, &run);
@@ -911,18 +910,14 @@ test_paced_stall (Fixture       *fixture,
       largest = MAX (largest, j - i);
       i = j;
     }
-  g_test_message ("%u packets, largest burst %u, %" G_GUINT64_FORMAT " slots dropped",
-                  times->len, largest, mctx_pacer_get_skipped (pacer));
+  g_test_message ("%u packets, largest burst %u", times->len, largest);
   g_assert_cmpuint (largest, <=, 8);
   g_assert_cmpuint (largest, >=, 2);
+  /* About 130 slots in 1.3 s, 100 of them in the stall. */
   if (GPOINTER_TO_INT (data) == MCTX_CATCH_UP_DROP)
-    g_assert_cmpuint (mctx_pacer_get_skipped (pacer), >=, 80);
+    g_assert_cmpuint (times->len, <=, 60);
   else
-    {
-      /* Caught up, nothing dropped: about 130 packets in 1.3 s. */
-      g_assert_cmpuint (mctx_pacer_get_skipped (pacer), ==, 0);
-      g_assert_cmpuint (times->len, >=, 115);
-    }
+    g_assert_cmpuint (times->len, >=, 115);
 }
 
 /* The rate basis decides what the pacer counts. */
@@ -931,16 +926,22 @@ test_paced_rate_basis (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
-  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 3);
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, bytes, 200);
   RunResult run = { 0 };
+  gint64 started;
 
   g_test_summary ("A wire bit rate counts the UDP and IPv4 headers (28 bytes a datagram); batched mode at high rates");
 
+  /* 200 datagrams of 15 + 28 bytes at 1 Mbit/s: 199 intervals of 344 µs,
+   * not the 120 µs of the payload alone. A schedule is never early. */
   g_object_set (sender, "bits-per-second", 1e6, "rate-basis", MCTX_RATE_BASIS_WIRE, NULL);
+  started = g_get_monotonic_time ();
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
   iterate_until (&run.done);
   g_assert_no_error (run.error);
-  g_assert_cmpuint (mctx_pacer_get_overhead (mctx_paced_sender_get_pacer (sender)), ==, 28);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 199 * 344 - 1000);
+  for (guint i = 0; i < 200; i++)
+    assert_receives (fixture->receiver, PAYLOAD);
 
   /* The slower rate wins: 1 Mbit/s of 33-byte datagrams is per datagram. */
   mctx_paced_sender_set_packets_per_second (sender, 100000);

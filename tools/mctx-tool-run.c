@@ -180,7 +180,7 @@ mctx_tool_run_paced (MctxToolOptions     *options,
   mctx_paced_sender_set_duration (sender, (double) options->duration_us / G_USEC_PER_SEC);
   /* The tools trade processor time for precision unless told otherwise:
    * --spin, or the pacer's automatic lead. */
-  mctx_pacer_set_spin (mctx_paced_sender_get_pacer (sender), options->spin_us);
+  mctx_paced_sender_set_spin (sender, options->spin_us);
   mctx_paced_sender_set_segmented (sender, options->gso);
   /* A failure is counted and its slot given up: the stream goes on. */
   mctx_paced_sender_set_stop_on_error (sender, FALSE);

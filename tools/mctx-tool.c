@@ -55,6 +55,16 @@ mctx_tool_payload (MctxToolOptions *options,
   return buffer;
 }
 
+const char *
+mctx_tool_pacing_mode_name (MctxPacingMode mode)
+{
+  g_autoptr(GEnumClass) modes = g_type_class_ref (MCTX_TYPE_PACING_MODE);
+  GEnumValue *value = g_enum_get_value (modes, mode);
+
+  /* The nicks are static strings, as the summary and the JSON want. */
+  return value != NULL ? value->value_nick : "unlimited";
+}
+
 double
 mctx_tool_packets_per_second (MctxToolOptions *options)
 {
@@ -1025,10 +1035,13 @@ build_flags (MctxToolOptions  *options,
   json_object_set_string_member (flags, "pacing",
                                  options->rate > 0 || options->interval_ms > 0 ? "fixed-interval" : "none");
   {
-    g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
+    /* The mode the run's paced sender will have, at the rate it will have. */
+    g_autoptr(GBytes) nothing = g_bytes_new_static ("", 0);
+    g_autoptr(MctxPacedSender) probe = mctx_paced_sender_new (publication, nothing, 0);
 
-    mctx_pacer_set_packets_per_second (pacer, mctx_tool_packets_per_second (options));
-    json_object_set_string_member (flags, "pacing_mode", mctx_pacing_mode_to_string (mctx_pacer_get_mode (pacer)));
+    mctx_paced_sender_set_packets_per_second (probe, mctx_tool_packets_per_second (options));
+    json_object_set_string_member (flags, "pacing_mode",
+                                   mctx_tool_pacing_mode_name (mctx_paced_sender_get_pacing_mode (probe)));
   }
   /* Datagrams due at once go in one batched send. */
   json_object_set_boolean_member (flags, "batch_send_enabled", TRUE);
@@ -1231,7 +1244,7 @@ void
 mctx_tool_reporter_set_pacing_mode (MctxToolReporter *reporter,
                                     MctxPacingMode    mode)
 {
-  reporter->pacing_mode = mctx_pacing_mode_to_string (mode);
+  reporter->pacing_mode = mctx_tool_pacing_mode_name (mode);
 }
 
 int

@@ -86,6 +86,9 @@ const guint8          *mctx_tool_payload          (MctxToolOptions        *optio
 /* The packet rate the options ask for: --rate, else one packet per
  * INTERVAL_MS; 0 for none. */
 double                 mctx_tool_packets_per_second (MctxToolOptions     *options);
+/* How the tools, their JSON and the metrics header name a pacing mode:
+ * `unlimited`, `per-datagram` or `batched`. */
+const char            *mctx_tool_pacing_mode_name (MctxPacingMode         mode);
 
 /* The builder's JSON, numbers without float noise (0.1, not
  * 0.10000000000000001). */

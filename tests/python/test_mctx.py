@@ -346,7 +346,7 @@ class PublicationModelTest(unittest.TestCase):
         sender = Mctx.PacedSender.new(self.raw, self.datagram, 20)
         sender.props.packets_per_second = 100
         # The library never spins unless asked to.
-        self.assertEqual(sender.props.pacer.props.spin, 0)
+        self.assertEqual(sender.props.spin, 0)
         finished = []
         sender.run_async(GLib.PRIORITY_DEFAULT, None, lambda s, result: finished.append(s.run_finish(result)))
         self.run_loop_until(lambda: finished and len(arrivals) == 20)
@@ -366,39 +366,40 @@ class PublicationModelTest(unittest.TestCase):
         self.assertEqual(self.context.send_many([(udp.props.id, b"a"), (lost.props.id, b"b")]), 1)
 
 
-class PacerTest(unittest.TestCase):
-    """The schedule the paced sender and the tools share, driven by hand
-    as a program with its own send loop would."""
+class PacedSenderSettingsTest(unittest.TestCase):
+    """The paced sender's schedule settings through the typelib: the one
+    pacing object an application sees."""
 
-    def test_schedule(self):
-        pacer = Mctx.Pacer(packets_per_second=1000, max_burst=4, catch_up=Mctx.CatchUp.DROP)
-        self.assertEqual(pacer.props.mode, Mctx.PacingMode.PER_DATAGRAM)
-        pacer.start(1_000_000)
-        self.assertEqual(pacer.count_due(1_000_000, 100, 64), 1)
-        pacer.advance(1, 100)
-        self.assertEqual(pacer.get_wake_time(), 1_001_000)
-        # 20 ms late: four go, the older slots are dropped, and the next
-        # waits an interval after the burst.
-        self.assertEqual(pacer.count_due(1_020_500, 100, 64), 4)
-        self.assertEqual(pacer.props.skipped, 16)
-        pacer.advance(4, 100)
-        self.assertEqual(pacer.get_wake_time(), 1_021_500)
+    def setUp(self):
+        self.context = Mctx.Context()
+        self.publication = self.context.add_publication(GROUP, 5000, interface="127.0.0.1")
+        self.sender = Mctx.PacedSender.new(self.publication, GLib.Bytes.new(b"x"), 0)
 
-    def test_spin(self):
-        pacer = Mctx.Pacer(packets_per_second=1000)
-        # A library never spins unless asked to.
-        self.assertEqual(pacer.props.spin, 0)
-        self.assertEqual(pacer.get_wake_lead(), 0)
-        pacer.props.spin = -1
-        self.assertEqual(pacer.get_wake_lead(), 50)
-        pacer.props.spin = 300
-        self.assertEqual(pacer.get_wake_lead(), 300)
-        pacer.props.packets_per_second = 2000
-        self.assertEqual(pacer.get_wake_lead(), 250)
-        # Every value is valid: any negative one is the automatic lead.
-        pacer.set_spin(-40)
-        self.assertEqual(pacer.get_spin(), -1)
-        self.assertEqual(pacer.get_wake_lead(), 50)
+    def test_defaults_and_modes(self):
+        sender = self.sender
+        # A library never spins unless asked to, and runs until stopped.
+        self.assertEqual((sender.props.spin, sender.props.duration), (0, 0.0))
+        self.assertEqual(sender.props.catch_up, Mctx.CatchUp.BURST)
+        self.assertEqual(sender.props.pacing_mode, Mctx.PacingMode.UNLIMITED)
+        sender.props.packets_per_second = 1000
+        self.assertEqual(sender.props.pacing_mode, Mctx.PacingMode.PER_DATAGRAM)
+        sender.props.packets_per_second = 100000
+        self.assertEqual(sender.props.pacing_mode, Mctx.PacingMode.BATCHED)
+
+    def test_settings(self):
+        sender = self.sender
+        sender.props.max_burst = 4
+        sender.props.catch_up = Mctx.CatchUp.DROP
+        sender.set_spin(300)
+        sender.set_duration(2.5)
+        self.assertEqual((sender.get_max_burst(), sender.get_catch_up(), sender.get_spin(), sender.get_duration()),
+                         (4, Mctx.CatchUp.DROP, 300, 2.5))
+        # Every value is valid: any negative spin is the automatic lead,
+        # and a negative or infinite duration no limit.
+        sender.set_spin(-40)
+        self.assertEqual(sender.get_spin(), -1)
+        sender.set_duration(float("inf"))
+        self.assertEqual(sender.get_duration(), 0.0)
 
 
 if __name__ == "__main__":
