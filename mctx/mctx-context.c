@@ -199,9 +199,10 @@ mctx_context_class_init (MctxContextClass *klass)
   object_class->get_property = mctx_context_get_property;
 
   /**
-   * MctxContext:n-publications: (getter get_n_publications)
+   * MctxContext:n-publications:
    *
-   * The number of publications in the context.
+   * The number of publications in the context, as
+   * g_list_model_get_n_items() counts them; notified when it changes.
    *
    * Since: 1.0
    */
@@ -621,24 +622,6 @@ mctx_context_replace_publication (MctxContext            *self,
 
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
   return publication;
-}
-
-/**
- * mctx_context_get_n_publications: (get-property n-publications)
- * @self: a context
- *
- * Gets the number of publications in the context.
- *
- * Returns: the number of publications
- *
- * Since: 1.0
- */
-guint
-mctx_context_get_n_publications (MctxContext *self)
-{
-  g_return_val_if_fail (MCTX_IS_CONTEXT (self), 0);
-
-  return count_publications (self);
 }
 
 /* Sends a run of datagrams for one publication, or for UDP publications

@@ -55,8 +55,6 @@ MCTX_AVAILABLE_IN_1_0
 gboolean         mctx_context_remove_publication          (MctxContext            *self,
                                                            guint                   id,
                                                            GError                **error);
-MCTX_AVAILABLE_IN_1_0
-guint            mctx_context_get_n_publications          (MctxContext            *self);
 
 MCTX_AVAILABLE_IN_1_0
 gint             mctx_context_send_messages               (MctxContext            *self,

@@ -349,7 +349,9 @@ mctx_udp_publication_config_init (MctxUdpPublicationConfig *self)
  *
  * Creates a configuration for sending to @group and @port. Only the syntax
  * of @group is checked here; [method@Mctx.PublicationConfig.validate] checks
- * the rest.
+ * the rest. A #GInetAddress group goes through
+ * [property@Mctx.UdpPublicationConfig:group], as `g_object_new()` or a
+ * binding's keyword constructor sets it.
  *
  * Returns: (transfer full) (type MctxUdpPublicationConfig): a new
  *   configuration, or %NULL if @group is not an IP address
@@ -372,29 +374,8 @@ mctx_udp_publication_config_new (const char  *group,
   if (address == NULL)
     return NULL;
 
-  return mctx_udp_publication_config_new_for_address (address, port);
-}
-
-/**
- * mctx_udp_publication_config_new_for_address:
- * @group: the multicast group
- * @port: the destination UDP port
- *
- * Creates a configuration for sending to @group and @port.
- *
- * Returns: (transfer full) (type MctxUdpPublicationConfig): a new
- *   configuration
- *
- * Since: 1.0
- */
-MctxPublicationConfig *
-mctx_udp_publication_config_new_for_address (GInetAddress *group,
-                                             guint         port)
-{
-  g_return_val_if_fail (G_IS_INET_ADDRESS (group), NULL);
-
   return g_object_new (MCTX_TYPE_UDP_PUBLICATION_CONFIG,
-                       "group", group,
+                       "group", address,
                        "port", port,
                        NULL);
 }

@@ -25,9 +25,6 @@ MCTX_AVAILABLE_IN_1_0
 MctxPublicationConfig *mctx_udp_publication_config_new                (const char                *group,
                                                                        guint                      port,
                                                                        GError                   **error);
-MCTX_AVAILABLE_IN_1_0
-MctxPublicationConfig *mctx_udp_publication_config_new_for_address    (GInetAddress              *group,
-                                                                       guint                      port);
 
 MCTX_AVAILABLE_IN_1_0
 GInetAddress          *mctx_udp_publication_config_get_group          (MctxUdpPublicationConfig  *self);

@@ -434,7 +434,7 @@ test_shared_at_scale (void)
       g_assert_no_error (error);
     }
   g_test_message ("%u publications, open-file limit %lu", groups, (unsigned long) lowered.rlim_cur);
-  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, groups);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, groups);
   g_assert_cmpuint (count_open_files (), <=, before + 2);
   setrlimit (RLIMIT_NOFILE, &limit);
 

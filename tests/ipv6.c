@@ -315,7 +315,7 @@ assert_add_fails (MctxPublicationConfig *config,
   g_assert_null (mctx_context_add_publication (context, config, &error));
   g_assert_error (error, MCTX_ERROR, code);
   g_assert_nonnull (strstr (error->message, in_message));
-  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, 0);
 }
 
 /* A source and an interface on different interfaces are refused, whichever

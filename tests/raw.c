@@ -528,7 +528,7 @@ assert_add_fails (MctxPublicationConfig *config,
   g_assert_error (error, domain, code);
   g_test_message ("refused: %s", error->message);
   g_assert_nonnull (strstr (error->message, in_message));
-  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, 0);
 }
 
 /* The bind address of @config is @address with @scope_id. */
@@ -654,7 +654,7 @@ test_context (void)
     g_assert_null (mctx_context_add_publication (context, copy, &error));
     g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
     g_clear_error (&error);
-    g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 2);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, 2);
 
     /* Replacing 2 with 1's configuration is refused; 2 stays as it was. */
     g_assert_null (mctx_context_replace_publication (context, 2, copy, &error));
@@ -701,7 +701,7 @@ test_context (void)
   g_assert_false (mctx_context_remove_publication (context, 2, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, 0);
 
   g_assert_cmpuint (mctx_publication_get_id (add (context, v4)), ==, 3);
   close (capture);

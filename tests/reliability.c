@@ -261,7 +261,7 @@ test_refused_socket_untouched (void)
   assert_caller_socket_untouched (fd);
   g_assert_cmpint (fcntl (fd, F_GETFL) & O_NONBLOCK, ==, 0);
 
-  g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, 0);
   close (fd);
   close (holder);
 }
@@ -493,7 +493,7 @@ test_undeliverable_group (gconstpointer data)
       g_assert_error (error, MCTX_ERROR, MCTX_ERROR_UNDELIVERABLE_GROUP);
       g_assert_nonnull (strstr (error->message, test->group));
       g_assert_null (publication);
-      g_assert_cmpuint (mctx_context_get_n_publications (context), ==, 0);
+      g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, 0);
     }
   else
     {
