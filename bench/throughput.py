@@ -124,10 +124,11 @@ batch = [payload] * 64
 variants = {
     "socket.send()": lambda: [plain.send(payload) for _ in range(N)],
     "mctx send()": lambda: [publication.send(payload) for _ in range(N)],
-    "mctx send_batch()": lambda: [publication.send_batch(batch) for _ in range(N // 64)],
-    "mctx send_segmented()": lambda: [publication.send_segmented(payload * 64, 32) for _ in range(N // 64)],
+    "mctx send_many()": lambda: [publication.send_many(batch) for _ in range(N // 64)],
+    "mctx send_many(SEGMENTED)": lambda: [publication.send_many(batch, Mctx.SendFlags.SEGMENTED)
+                                          for _ in range(N // 64)],
 }
-sent = {name: (N // 64) * 64 if "batch" in name or "segmented" in name else N for name in variants}
+sent = {name: (N // 64) * 64 if "many" in name else N for name in variants}
 times = {name: [] for name in variants}
 received = {name: 0 for name in variants}
 for _ in range(5):

@@ -185,7 +185,7 @@ prefix = sys.argv[1] + "/"
 assert hasattr(Mctx, "_overrides_module"), "the Python overrides were not found"
 overrides = sys.modules["gi.overrides.Mctx"].__file__
 typelib = GIRepository.Repository.get_default().get_typelib_path("Mctx")
-Mctx.PublicationConfig("239.1.2.3", 5000)  # the overrides' constructor loads the library
+Mctx.UdpPublicationConfig("239.1.2.3", 5000)  # the overrides' constructor loads the library
 with open("/proc/self/maps") as maps:
     libraries = {line.split()[-1] for line in maps if "libmctx-1.so" in line}
 for what in [overrides, typelib, *libraries]:

@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+# The three ratios the publication model must hold, each against a plain
+# loop in the same run (median of alternating rounds):
+#
+# - mctx_publication_send() against a send() loop, 32 to 1400 bytes;
+# - the mctx-send tool with --gso at interval 0 against a plain GSO loop,
+#   32 and 1400 bytes, with the receiver counting every datagram;
+# - a raw publication's send_messages() against an IP_HDRINCL loop.
+#
+# Run through bench/run.sh (a network namespace of its own):
+#   bench/run.sh bench/model.py
+# Builds _build-bench-throughput (release) when missing.
+#
+# SPDX-License-Identifier: BSD-2-Clause
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import throughput  # noqa: E402
+
+ROUNDS = 5
+TOOL = os.path.join(throughput.BUILD, "tools", "mctx-send")
+
+
+def receiver():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, 33, 1 << 30)   # SO_RCVBUFFORCE: room for a whole run
+    sock.bind(("239.1.2.3", 0))
+    sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                    socket.inet_aton("239.1.2.3") + socket.inet_aton("127.0.0.1"))
+    sock.setblocking(False)
+    return sock, sock.getsockname()[1]
+
+
+def drain(sock):
+    count = 0
+    while True:
+        try:
+            sock.recv(2048)
+            count += 1
+        except BlockingIOError:
+            return count
+
+
+def tool_against_gso(size, n):
+    sock, port = receiver()
+    tool, plain, received = [], [], []
+    for _ in range(ROUNDS):
+        out = subprocess.run([throughput.PROGRAM, "gso", str(n), str(size), str(port)], check=True,
+                             capture_output=True, text=True).stdout
+        plain.append(float(out.split()[1]))
+        time.sleep(0.2)
+        drain(sock)
+        start = time.perf_counter()
+        subprocess.run([TOOL, "239.1.2.3", str(port), "x" * size, str(n), "0", "--gso", "--quiet",
+                        "--interface", "127.0.0.1"], check=True, stdout=subprocess.DEVNULL)
+        tool.append((time.perf_counter() - start) * 1e9 / n)
+        time.sleep(0.2)
+        received.append(drain(sock))
+    sock.close()
+    gso, ours = statistics.median(plain), statistics.median(tool)
+    return "mctx-send --gso %5d B %10.0f pkt/s %7.3f× a GSO loop  received %d/%d per round" % (
+        size, 1e9 / ours, gso / ours, min(received), n)
+
+
+if __name__ == "__main__":
+    throughput.build()
+    print("mctx publication model, %s" % time.strftime("%Y-%m-%d"))
+    throughput.c_paths()
+    throughput.table("The tools' one pacing loop at interval 0, --gso, on lo (whole process, start-up included)",
+                     "variant  size  rate  ratio  receiver",
+                     [tool_against_gso(32, 500000), tool_against_gso(1400, 200000)])
+    throughput.raw_paths()
