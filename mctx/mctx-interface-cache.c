@@ -157,14 +157,16 @@ list_addresses_into_cache (MctxInterfaceCache  *cache,
  * address can be on several interfaces; @preferred (when not 0) picks
  * among them. */
 static guint
-find_interface (GArray       *addresses,
-                GInetAddress *address,
-                guint         preferred)
+find_interface (GArray        *addresses,
+                GInetAddress  *address,
+                guint          preferred,
+                GError       **error)
 {
   int family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 : AF_INET;
   gsize size = g_inet_address_get_native_size (address);
   const guint8 *bytes = g_inet_address_to_bytes (address);
   guint found = 0;
+  int saved_errno;
 
   for (guint i = 0; i < addresses->len; i++)
     {
@@ -175,6 +177,13 @@ find_interface (GArray       *addresses,
         continue;
 
       index = if_nametoindex (entry->name);
+      /* if_nametoindex() needs a socket: without a descriptor free, that
+       * is what failed, not the address. */
+      if (index == 0 && _mctx_interface_lookup_failed (&saved_errno))
+        {
+          _mctx_set_io_error (error, saved_errno, _("Could not look up interface %s"), entry->name);
+          return 0;
+        }
       if (index != 0 && (found == 0 || index == preferred))
         found = index;
     }
@@ -192,6 +201,7 @@ _mctx_resolve_address_interface (GInetAddress        *address,
                                  MctxInterfaceCache  *cache,
                                  GError             **error)
 {
+  GError *local_error = NULL;
   guint found;
 
   if (cache == NULL)
@@ -200,7 +210,7 @@ _mctx_resolve_address_interface (GInetAddress        *address,
 
       if (!list_addresses (addresses, error))
         return 0;
-      found = find_interface (addresses, address, preferred);
+      found = find_interface (addresses, address, preferred, &local_error);
     }
   else
     {
@@ -221,15 +231,15 @@ _mctx_resolve_address_interface (GInetAddress        *address,
       if (!cache->valid)
         cache->valid = list_addresses_into_cache (cache, error);
 
-      found = cache->valid ? find_interface (cache->addresses, address, preferred) : 0;
+      found = cache->valid ? find_interface (cache->addresses, address, preferred, &local_error) : 0;
       /* The kernel announces some changes late: an IPv6 address added with
        * nodad is notified from the DAD work, which waits for the RTNL lock
        * that another namespace may hold. A miss on a list older than this
        * lookup is checked against a new one before it is believed. */
-      if (found == 0 && cache->valid && cache->listed_at < lookup_start)
+      if (found == 0 && local_error == NULL && cache->valid && cache->listed_at < lookup_start)
         {
           cache->valid = list_addresses_into_cache (cache, error);
-          found = cache->valid ? find_interface (cache->addresses, address, preferred) : 0;
+          found = cache->valid ? find_interface (cache->addresses, address, preferred, &local_error) : 0;
         }
       _mctx_mutex_unlock (&cache->lock);
 
@@ -237,6 +247,11 @@ _mctx_resolve_address_interface (GInetAddress        *address,
         return 0;
     }
 
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return 0;
+    }
   if (found == 0)
     {
       g_autofree char *text = g_inet_address_to_string (address);

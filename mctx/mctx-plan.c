@@ -55,10 +55,16 @@ _mctx_resolve_interface_selector (const char  *name,
                                   GError     **error)
 {
   guint by_name = 0;
+  int saved_errno;
 
   if (name != NULL)
     {
       by_name = if_nametoindex (name);
+      if (by_name == 0 && _mctx_interface_lookup_failed (&saved_errno))
+        {
+          _mctx_set_io_error (error, saved_errno, _("Could not look up interface %s"), name);
+          return 0;
+        }
       if (by_name == 0)
         {
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
@@ -73,6 +79,11 @@ _mctx_resolve_interface_selector (const char  *name,
 
       if (if_indextoname (index, buffer) == NULL)
         {
+          if (_mctx_interface_lookup_failed (&saved_errno))
+            {
+              _mctx_set_io_error (error, saved_errno, _("Could not look up interface %u"), index);
+              return 0;
+            }
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_UNKNOWN_INTERFACE,
                        _("No network interface has index %u"), index);
           return 0;

@@ -70,6 +70,7 @@ _mctx_mutex_unlock (GMutex *mutex)
 
 /* mctx-socket.c */
 int                    _mctx_io_error_from_errno         (int                    saved_errno);
+gboolean               _mctx_interface_lookup_failed     (int                   *saved_errno);
 gboolean               _mctx_set_io_error                (GError               **error,
                                                           int                    saved_errno,
                                                           const char            *format,

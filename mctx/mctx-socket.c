@@ -29,6 +29,29 @@ _mctx_io_error_from_errno (int saved_errno)
   return g_io_error_from_errno (saved_errno);
 }
 
+/* After if_nametoindex() or if_indextoname() failed: whether it was for
+ * want of the socket they open (a descriptor, or the memory for one),
+ * which a retry may cure and is never a configuration's fault. glibc does
+ * not always leave that errno, so a socket of our own asks again. */
+gboolean
+_mctx_interface_lookup_failed (int *saved_errno)
+{
+  int probe;
+
+  *saved_errno = errno;
+  if (*saved_errno == EMFILE || *saved_errno == ENFILE || *saved_errno == ENOBUFS || *saved_errno == ENOMEM)
+    return TRUE;
+
+  probe = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (probe >= 0)
+    {
+      close (probe);
+      return FALSE;
+    }
+  *saved_errno = errno;
+  return *saved_errno == EMFILE || *saved_errno == ENFILE || *saved_errno == ENOBUFS || *saved_errno == ENOMEM;
+}
+
 /* Reports a failed system call as "<what>: <strerror>" in G_IO_ERROR. */
 gboolean
 _mctx_set_io_error (GError     **error,

@@ -6,7 +6,9 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -837,6 +839,71 @@ test_interface_changes (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (context)), ==, 2);
 }
 
+/* Descriptors taken until the limit is reached: closed by the caller. */
+static GArray *
+exhaust_descriptors (void)
+{
+  GArray *taken = g_array_new (FALSE, FALSE, sizeof (int));
+  int fd;
+
+  while ((fd = dup (0)) >= 0)
+    g_array_append_val (taken, fd);
+  g_assert_cmpint (errno, ==, EMFILE);
+  return taken;
+}
+
+static void
+release_descriptors (GArray *taken)
+{
+  for (guint i = 0; i < taken->len; i++)
+    close (g_array_index (taken, int, i));
+  g_array_unref (taken);
+}
+
+/* Without a descriptor free, every add path says so: looking an interface
+ * up needs a socket too, and its failure is not a configuration's. */
+static void
+test_out_of_descriptors (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  const char *selectors[] = { "name", "index", "address" };
+  struct rlimit limit, lowered;
+
+  g_test_summary ("With no descriptor free, adds by interface name, index or address fail with "
+                  "G_IO_ERROR_TOO_MANY_OPEN_FILES, never as a configuration error, and succeed once one is free");
+
+  getrlimit (RLIMIT_NOFILE, &limit);
+  lowered = limit;
+  lowered.rlim_cur = 64;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &lowered), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (selectors); i++)
+    {
+      g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (GROUP, (guint16) (6400 + i), NULL);
+      g_autoptr(GError) error = NULL;
+      GArray *taken;
+
+      if (i == 0)
+        mctx_publication_config_set_interface_name (config, "lo");
+      else if (i == 1)
+        mctx_publication_config_set_interface_index (config, if_nametoindex ("lo"));
+      else
+        mctx_publication_config_set_outgoing_interface_string (config, "127.0.0.1", NULL);
+
+      taken = exhaust_descriptors ();
+      g_assert_null (mctx_context_add_publication (context, config, &error));
+      release_descriptors (taken);
+      g_test_message ("by %s: %s", selectors[i], error->message);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES);
+      g_clear_error (&error);
+
+      g_assert_nonnull (mctx_context_add_publication (context, config, &error));
+      g_assert_no_error (error);
+    }
+
+  setrlimit (RLIMIT_NOFILE, &limit);
+}
+
 /* Adds @text/64 to @ifindex with nodad, through rtnetlink from this process
  * so that nothing runs between the add and the caller's next step. */
 static void
@@ -958,6 +1025,7 @@ main (int    argc,
 
   g_test_add_func ("/mctx/context/interface-changes", test_interface_changes);
   g_test_add_func ("/mctx/context/late-address-notification", test_late_address_notification);
+  g_test_add_func ("/mctx/context/out-of-descriptors", test_out_of_descriptors);
   g_test_add_func ("/mctx/context/duplicates-at-scale", test_duplicates_at_scale);
 
   g_test_add_func ("/mctx/context/ids", test_ids);
