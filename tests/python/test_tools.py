@@ -1032,6 +1032,8 @@ class MctxRecvTest(unittest.TestCase):
         # datagram, having reported it in an interval.
         rows += [json.loads(line) for line in process.stdout]
         err = process.stderr.read()
+        process.stdout.close()
+        process.stderr.close()
         self.assertEqual(process.wait(timeout=30), 0, err)
         intervals = [row for row in rows if row["type"] == "interval"]
         self.assertEqual(rows[-1]["type"], "summary")
