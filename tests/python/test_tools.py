@@ -988,6 +988,22 @@ class MctxRecvTest(unittest.TestCase):
         self.assertEqual((summary["received"], summary["lost"], summary["restarts"], summary["out_of_window"],
                           summary["duplicated"]), (20, 0, 1, 0, 0), summary)
 
+    def test_set_aside_in_text_summary(self):
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.bind(("239.1.2.3", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        process = subprocess.Popen([self.RECV, "239.1.2.3", str(port), "--interface", "127.0.0.1", "--quiet",
+                                    "--idle-timeout", "2", "--max-streams", "1"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        now = time.time_ns()
+        self.send_stamps(port, [(1, 0, now), (1, 2**64 - 1, now), (2, 0, -2**63)])
+        out, err = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 0, err)
+        self.assertIn("received 3 datagrams", out)
+        self.assertIn("set aside: streams evicted 1, restarts 0, out of window 1, implausible send times 1\n", out)
+
     def test_random_spoofing_keeps_counts_sane(self):
         # Seeded, so that a failure repeats: random sequences and send
         # times into a few streams, and the counts stay within bounds.
