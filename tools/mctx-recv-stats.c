@@ -361,21 +361,24 @@ make_key (StreamKey             *key,
           const MctxStamp       *stamp)
 {
   memset (key, 0, sizeof *key);
+  /* Copied out: the caller's buffer need not be aligned for either. */
   if (from != NULL && from->sa_family == AF_INET && from_len >= sizeof (struct sockaddr_in))
     {
-      const struct sockaddr_in *in = (const struct sockaddr_in *) from;
+      struct sockaddr_in in;
 
+      memcpy (&in, from, sizeof in);
       key->family = AF_INET;
-      key->port = in->sin_port;
-      memcpy (key->address, &in->sin_addr, 4);
+      key->port = in.sin_port;
+      memcpy (key->address, &in.sin_addr, 4);
     }
   else if (from != NULL && from->sa_family == AF_INET6 && from_len >= sizeof (struct sockaddr_in6))
     {
-      const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *) from;
+      struct sockaddr_in6 in6;
 
+      memcpy (&in6, from, sizeof in6);
       key->family = AF_INET6;
-      key->port = in6->sin6_port;
-      memcpy (key->address, &in6->sin6_addr, 16);
+      key->port = in6.sin6_port;
+      memcpy (key->address, &in6.sin6_addr, 16);
     }
   key->stamped = stamp != NULL;
   key->stream_id = stamp != NULL ? mctx_stamp_get_stream_id (stamp) : 0;
