@@ -3,7 +3,8 @@
  * Joins one or more groups (ASM, or SSM with --source), counts datagrams
  * and bytes per sender and stream, and for stamped payloads (MctxStamp,
  * mctx-send --size) the lost, duplicated and reordered datagrams, the
- * one-way delay and the interarrival jitter of RFC 3550.
+ * one-way delay and the interarrival jitter of RFC 3550. Anyone on the
+ * link can send to it: what it keeps is bounded (mctx-recv-stats.c).
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -26,65 +27,45 @@
 #include <json-glib/json-glib.h>
 #include <mctx/mctx.h>
 
+#include "mctx-recv-stats.h"
 #include "mctx-tool.h"
 
 #define EXIT_USAGE 2
 #define EXIT_RUNTIME 1
-/* Sequence numbers remembered per stream, to tell repeats from late ones. */
-#define SEEN_WINDOW 65536
-
-typedef struct {
-  char *sender;             /* address:port */
-  gboolean stamped;
-  guint32 stream_id;
-  guint64 received;         /* every datagram, repeats included */
-  guint64 bytes;
-  guint64 unique;
-  guint64 first_sequence;
-  guint64 highest_sequence;
-  guint64 duplicated;
-  guint64 reordered;
-  double jitter_us;         /* RFC 3550 §6.4.1, in microseconds */
-  double previous_transit_us;
-  double delay_sum_us;
-  guint64 *seen;            /* sequence + 1 at sequence % SEEN_WINDOW */
-} Stream;
-
-typedef struct _Totals Totals;
 
 typedef struct {
   GMainLoop *loop;
-  GHashTable *streams;      /* sender/stream → Stream */
+  MctxRecvStats *stats;
   GPtrArray *sockets;       /* file descriptors, as pointers */
   guint64 received;
-  guint64 bytes;
   guint64 count;            /* stop after this many, 0: no limit */
   gint64 started_us;
   gint64 last_arrival_us;
   gint64 idle_timeout_us;
-  double max_loss;          /* percent, < 0: none */
   gboolean json;
   gboolean quiet;
   gboolean terminal;
   gboolean interrupted;
   int signal_number;
   JsonGenerator *generator;
+  MctxRecvCounts interval_last; /* the totals at the last interval */
   MctxMetricsWriter *metrics;   /* MCTX_METRICS_SUMMARY_FILE, or NULL */
-  Totals *metrics_last;         /* the totals of the last sample */
+  MctxRecvCounts metrics_last;  /* the totals of the last sample */
   gint64 metrics_last_us;
   gboolean metrics_failed;
 } Receiver;
 
 static char *opt_source;
 static char *opt_interface;
-static int opt_interface_index = -1;
+static guint opt_interface_index;
 static char *opt_interface_name;
 static guint64 opt_count;
 static double opt_duration;
 static double opt_idle_timeout;
 static double opt_interval = 1.0;
-static double opt_max_loss = -1.0;
-static int opt_rcvbuf = -1;
+static double opt_max_loss = -1.0;      /* < 0: not given */
+static int opt_rcvbuf;                  /* 0: not given */
+static guint opt_max_streams = MCTX_RECV_DEFAULT_MAX_STREAMS;
 static gboolean opt_json;
 static gboolean opt_quiet;
 static gboolean opt_version;
@@ -109,124 +90,106 @@ fail (int         status,
   return status;
 }
 
-static void
-stream_free (gpointer data)
+/* Numeric options arrive as text and are checked here, so that a
+ * negative or out-of-range value (-1 included, which would otherwise
+ * read as "not given") is refused with one line. The wording is the
+ * senders'. */
+static gboolean
+on_number_option (const char  *name,
+                  const char  *value,
+                  gpointer     data,
+                  GError     **error)
 {
-  Stream *stream = data;
+  static const struct {
+    const char *name;
+    gint64 min, max;
+  } ranges[] = {
+    { "--count", 0, G_MAXINT64 },
+    { "--interface-index", 1, G_MAXINT },
+    { "--rcvbuf", 1024, G_MAXINT / 2 },
+    { "--max-streams", 1, MCTX_RECV_MAX_MAX_STREAMS },
+  };
+  guint64 number;
 
-  g_free (stream->sender);
-  g_free (stream->seen);
-  g_free (stream);
-}
-
-static guint64
-stream_lost (Stream *stream)
-{
-  guint64 expected;
-
-  if (!stream->stamped || stream->unique == 0)
-    return 0;
-  expected = stream->highest_sequence - stream->first_sequence + 1;
-  return expected > stream->unique ? expected - stream->unique : 0;
-}
-
-/* One stamped datagram: repeats, late arrivals, transit and jitter. */
-static void
-stream_account (Stream          *stream,
-                const MctxStamp *stamp,
-                gint64           arrival_ns)
-{
-  guint64 sequence = mctx_stamp_get_sequence (stamp);
-  double transit_us = (double) (arrival_ns - mctx_stamp_get_send_time (stamp)) / 1000.0;
-  guint64 *slot = &stream->seen[sequence % SEEN_WINDOW];
-
-  if (*slot == sequence + 1)
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
     {
-      stream->duplicated++;
-      return;
-    }
-
-  if (stream->unique == 0)
-    stream->first_sequence = stream->highest_sequence = sequence;
-  else if (sequence > stream->highest_sequence)
-    stream->highest_sequence = sequence;
-  else
-    stream->reordered++;
-  /* A datagram before the first one seen widens the stream backwards. */
-  if (sequence < stream->first_sequence)
-    stream->first_sequence = sequence;
-
-  *slot = sequence + 1;
-  if (stream->unique > 0)
-    stream->jitter_us += (fabs (transit_us - stream->previous_transit_us) - stream->jitter_us) / 16;
-  stream->previous_transit_us = transit_us;
-  stream->delay_sum_us += transit_us;
-  stream->unique++;
-}
-
-static Stream *
-lookup_stream (Receiver    *self,
-               const char  *sender,
-               MctxStamp   *stamp)
-{
-  g_autofree char *key = stamp != NULL ? g_strdup_printf ("%s/%u", sender, mctx_stamp_get_stream_id (stamp))
-                                       : g_strdup_printf ("%s/-", sender);
-  Stream *stream = g_hash_table_lookup (self->streams, key);
-
-  if (stream == NULL)
-    {
-      stream = g_new0 (Stream, 1);
-      stream->sender = g_strdup (sender);
-      stream->stamped = stamp != NULL;
-      if (stamp != NULL)
+      if (!g_str_equal (name, ranges[i].name))
+        continue;
+      if (!g_ascii_string_to_unsigned (value, 10, (guint64) ranges[i].min, (guint64) ranges[i].max, &number, NULL))
         {
-          stream->stream_id = mctx_stamp_get_stream_id (stamp);
-          stream->seen = g_new0 (guint64, SEEN_WINDOW);
+          /* Translators: "Invalid --ttl “-1”: expected a number from 0 to 255" */
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Invalid %s “%s”: expected a number from %lld to %lld"),
+                       name, value, (long long) ranges[i].min, (long long) ranges[i].max);
+          return FALSE;
         }
-      g_hash_table_insert (self->streams, g_steal_pointer (&key), stream);
+      if (g_str_equal (name, "--count"))
+        opt_count = number;
+      else if (g_str_equal (name, "--interface-index"))
+        opt_interface_index = (guint) number;
+      else if (g_str_equal (name, "--rcvbuf"))
+        opt_rcvbuf = (int) number;
+      else
+        opt_max_streams = (guint) number;
+      return TRUE;
     }
-  return stream;
+  g_assert_not_reached ();
 }
 
-struct _Totals {
-  guint64 received, bytes, lost, duplicated, reordered, unique;
-  double jitter_us, delay_sum_us;
-  guint stamped_streams;
-};
-
-static void
-add_totals (Totals *totals,
-            Stream *stream)
+/* Seconds, from a millisecond to ten years, checked before conversion;
+ * and --max-loss, a percentage. */
+static gboolean
+on_real_option (const char  *name,
+                const char  *value,
+                gpointer     data,
+                GError     **error)
 {
-  totals->received += stream->received;
-  totals->bytes += stream->bytes;
-  totals->lost += stream_lost (stream);
-  totals->duplicated += stream->duplicated;
-  totals->reordered += stream->reordered;
-  totals->unique += stream->unique;
-  totals->delay_sum_us += stream->delay_sum_us;
-  if (stream->stamped)
+  char *end = NULL;
+  double number = g_ascii_strtod (value, &end);
+  gboolean valid = end != value && *end == '\0' && isfinite (number);
+
+  if (g_str_equal (name, "--max-loss"))
     {
-      totals->jitter_us = MAX (totals->jitter_us, stream->jitter_us);
-      totals->stamped_streams++;
+      if (!valid || number < 0 || number > 100)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("Invalid %s “%s”: expected a percentage from 0 to 100"), name, value);
+          return FALSE;
+        }
+      opt_max_loss = number;
+      return TRUE;
     }
+
+  if (!valid || number < 0.001 || number > 315360000.0)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid %s “%s”: expected seconds from 0.001 to 315360000"), name, value);
+      return FALSE;
+    }
+  if (g_str_equal (name, "--duration"))
+    opt_duration = number;
+  else if (g_str_equal (name, "--idle-timeout"))
+    opt_idle_timeout = number;
+  else
+    opt_interval = number;
+  return TRUE;
 }
 
-static Totals
-compute_totals (Receiver *self)
+/* GOptionEntry keeps a callback in a data pointer; a union converts it
+ * without the cast ISO C forbids. */
+static gpointer
+option_callback (GOptionArgFunc func)
 {
-  Totals totals = { 0 };
-  GHashTableIter iter;
-  gpointer value;
+  union {
+    GOptionArgFunc func;
+    gpointer data;
+  } callback = { .func = func };
 
-  g_hash_table_iter_init (&iter, self->streams);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    add_totals (&totals, value);
-  return totals;
+  return callback.data;
 }
 
 static double
-loss_percent (const Totals *totals)
+loss_percent (const MctxRecvCounts *totals)
 {
   guint64 expected = totals->unique + totals->lost;
 
@@ -240,24 +203,60 @@ tenths (double value)
   return round (value * 10) / 10;
 }
 
-static void
-add_counts (JsonBuilder  *builder,
-            const Totals *totals)
+/* What changed from @before to @now. Counts only grow, except lost, which
+ * shrinks when a late datagram fills a gap: an interval's lost is what it
+ * added, never less than 0. */
+static MctxRecvCounts
+counts_since (const MctxRecvCounts *now,
+              const MctxRecvCounts *before)
 {
-  json_builder_set_member_name (builder, "received");
-  json_builder_add_int_value (builder, (gint64) totals->received);
-  json_builder_set_member_name (builder, "bytes");
-  json_builder_add_int_value (builder, (gint64) totals->bytes);
-  json_builder_set_member_name (builder, "lost");
-  json_builder_add_int_value (builder, (gint64) totals->lost);
-  json_builder_set_member_name (builder, "duplicated");
-  json_builder_add_int_value (builder, (gint64) totals->duplicated);
-  json_builder_set_member_name (builder, "reordered");
-  json_builder_add_int_value (builder, (gint64) totals->reordered);
+  MctxRecvCounts delta = *now;
+
+#define DELTA(field) delta.field = now->field > before->field ? now->field - before->field : 0
+  DELTA (received);
+  DELTA (bytes);
+  DELTA (unique);
+  DELTA (lost);
+  DELTA (duplicated);
+  DELTA (reordered);
+  DELTA (out_of_window);
+  DELTA (restarts);
+  DELTA (implausible_times);
+  DELTA (evicted_streams);
+  DELTA (delay_count);
+#undef DELTA
+  delta.delay_sum_us = delta.delay_count > 0 ? now->delay_sum_us - before->delay_sum_us : 0;
+  return delta;
+}
+
+static void
+add_counts (JsonBuilder          *builder,
+            const MctxRecvCounts *counts)
+{
+  const struct {
+    const char *name;
+    guint64 value;
+  } members[] = {
+    { "received", counts->received },
+    { "bytes", counts->bytes },
+    { "lost", counts->lost },
+    { "duplicated", counts->duplicated },
+    { "reordered", counts->reordered },
+    { "out_of_window", counts->out_of_window },
+    { "restarts", counts->restarts },
+    { "implausible_times", counts->implausible_times },
+  };
+
+  /* Every count fits: none grows by more than the window per datagram. */
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      json_builder_set_member_name (builder, members[i].name);
+      json_builder_add_int_value (builder, (gint64) MIN (members[i].value, (guint64) G_MAXINT64));
+    }
   json_builder_set_member_name (builder, "jitter_us");
-  json_builder_add_double_value (builder, tenths (totals->jitter_us));
+  json_builder_add_double_value (builder, tenths (counts->jitter_us));
   json_builder_set_member_name (builder, "delay_us");
-  json_builder_add_double_value (builder, tenths (totals->unique > 0 ? totals->delay_sum_us / totals->unique : 0));
+  json_builder_add_double_value (builder, tenths (mctx_recv_counts_delay_us (counts)));
 }
 
 static void
@@ -270,52 +269,74 @@ print_builder (Receiver    *self,
 }
 
 static void
+add_stream (const char           *sender,
+            gboolean              stamped,
+            guint32               stream_id,
+            const MctxRecvCounts *counts,
+            gpointer              user_data)
+{
+  JsonBuilder *builder = user_data;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "sender");
+  json_builder_add_string_value (builder, sender);
+  json_builder_set_member_name (builder, "stream_id");
+  if (stamped)
+    json_builder_add_int_value (builder, stream_id);
+  else
+    json_builder_add_null_value (builder);
+  add_counts (builder, counts);
+  json_builder_end_object (builder);
+}
+
+/* An interval's object holds what arrived in that interval (jitter_us:
+ * the largest of the streams' at its end); the summary holds totals. */
+static void
+report_json (Receiver             *self,
+             gboolean              final,
+             double                elapsed,
+             const MctxRecvCounts *totals)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  MctxRecvCounts counts = final ? *totals : counts_since (totals, &self->interval_last);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, final ? "summary" : "interval");
+  json_builder_set_member_name (builder, "elapsed_secs");
+  json_builder_add_double_value (builder, round (elapsed * 1000) / 1000);
+  add_counts (builder, &counts);
+  json_builder_set_member_name (builder, "evicted_streams");
+  json_builder_add_int_value (builder, (gint64) counts.evicted_streams);
+  json_builder_set_member_name (builder, "tracked_streams");
+  json_builder_add_int_value (builder, mctx_recv_stats_get_n_streams (self->stats));
+  if (final)
+    {
+      json_builder_set_member_name (builder, "max_streams");
+      json_builder_add_int_value (builder, opt_max_streams);
+      json_builder_set_member_name (builder, "interrupted");
+      json_builder_add_boolean_value (builder, self->interrupted);
+      json_builder_set_member_name (builder, "streams");
+      json_builder_begin_array (builder);
+      mctx_recv_stats_foreach (self->stats, add_stream, builder);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  print_builder (self, builder);
+}
+
+static void
 report (Receiver *self,
         gboolean  final)
 {
-  Totals totals = compute_totals (self);
+  MctxRecvCounts totals;
   double elapsed = (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC;
 
+  mctx_recv_stats_get_totals (self->stats, &totals);
   if (self->json)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      GHashTableIter iter;
-      gpointer value;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, final ? "summary" : "interval");
-      json_builder_set_member_name (builder, "elapsed_secs");
-      json_builder_add_double_value (builder, round (elapsed * 1000) / 1000);
-      add_counts (builder, &totals);
-      if (final)
-        {
-          json_builder_set_member_name (builder, "interrupted");
-          json_builder_add_boolean_value (builder, self->interrupted);
-          json_builder_set_member_name (builder, "streams");
-          json_builder_begin_array (builder);
-          g_hash_table_iter_init (&iter, self->streams);
-          while (g_hash_table_iter_next (&iter, NULL, &value))
-            {
-              Stream *stream = value;
-              Totals one = { 0 };
-
-              add_totals (&one, stream);
-              json_builder_begin_object (builder);
-              json_builder_set_member_name (builder, "sender");
-              json_builder_add_string_value (builder, stream->sender);
-              json_builder_set_member_name (builder, "stream_id");
-              if (stream->stamped)
-                json_builder_add_int_value (builder, stream->stream_id);
-              else
-                json_builder_add_null_value (builder);
-              add_counts (builder, &one);
-              json_builder_end_object (builder);
-            }
-          json_builder_end_array (builder);
-        }
-      json_builder_end_object (builder);
-      print_builder (self, builder);
+      report_json (self, final, elapsed, &totals);
+      self->interval_last = totals;
       return;
     }
 
@@ -343,8 +364,12 @@ report (Receiver *self,
              "jitter %.1f µs, delay %.1f µs\n"),
            (unsigned long long) totals.bytes,
            (unsigned long long) totals.lost, loss_percent (&totals), (unsigned long long) totals.duplicated,
-           (unsigned long long) totals.reordered, totals.jitter_us,
-           totals.unique > 0 ? totals.delay_sum_us / totals.unique : 0.0);
+           (unsigned long long) totals.reordered, totals.jitter_us, mctx_recv_counts_delay_us (&totals));
+  /* What the limits and the plausibility rules set aside, when anything. */
+  if (totals.evicted_streams > 0 || totals.restarts > 0 || totals.out_of_window > 0 || totals.implausible_times > 0)
+    g_print (_("set aside: streams evicted %llu, restarts %llu, out of window %llu, implausible send times %llu\n"),
+             (unsigned long long) totals.evicted_streams, (unsigned long long) totals.restarts,
+             (unsigned long long) totals.out_of_window, (unsigned long long) totals.implausible_times);
 }
 
 /* One row of the metrics file: totals, and what changed since the last. */
@@ -353,34 +378,43 @@ write_metrics (Receiver *self)
 {
   g_autoptr(JsonObject) row = json_object_new ();
   g_autoptr(GError) error = NULL;
-  Totals totals = compute_totals (self);
+  MctxRecvCounts totals, delta;
   gint64 now = g_get_monotonic_time ();
-  struct {
-    const char *name;
-    guint64 total, before;
-  } counters[] = {
-    { "datagrams_received", totals.received, self->metrics_last->received },
-    { "bytes_received", totals.bytes, self->metrics_last->bytes },
-    { "datagrams_lost", totals.lost, self->metrics_last->lost },
-    { "datagrams_duplicated", totals.duplicated, self->metrics_last->duplicated },
-    { "datagrams_reordered", totals.reordered, self->metrics_last->reordered },
-  };
 
   if (self->metrics == NULL || self->metrics_failed)
     return;
 
-  json_object_set_double_member (row, "ts", g_get_real_time () / (double) G_USEC_PER_SEC);
-  json_object_set_double_member (row, "interval_secs", (now - self->metrics_last_us) / (double) G_USEC_PER_SEC);
-  for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
-    {
-      g_autofree char *total = g_strconcat (counters[i].name, "_total", NULL);
-      g_autofree char *delta = g_strconcat (counters[i].name, "_delta", NULL);
+  mctx_recv_stats_get_totals (self->stats, &totals);
+  delta = counts_since (&totals, &self->metrics_last);
+  {
+    const struct {
+      const char *name;
+      guint64 total, delta;
+    } counters[] = {
+      { "datagrams_received", totals.received, delta.received },
+      { "bytes_received", totals.bytes, delta.bytes },
+      { "datagrams_lost", totals.lost, delta.lost },
+      { "datagrams_duplicated", totals.duplicated, delta.duplicated },
+      { "datagrams_reordered", totals.reordered, delta.reordered },
+      { "datagrams_out_of_window", totals.out_of_window, delta.out_of_window },
+      { "stream_restarts", totals.restarts, delta.restarts },
+      { "implausible_send_times", totals.implausible_times, delta.implausible_times },
+      { "streams_evicted", totals.evicted_streams, delta.evicted_streams },
+    };
 
-      json_object_set_int_member (row, total, (gint64) counters[i].total);
-      json_object_set_int_member (row, delta, (gint64) (counters[i].total - counters[i].before));
-    }
+    json_object_set_double_member (row, "ts", g_get_real_time () / (double) G_USEC_PER_SEC);
+    json_object_set_double_member (row, "interval_secs", (now - self->metrics_last_us) / (double) G_USEC_PER_SEC);
+    for (guint i = 0; i < G_N_ELEMENTS (counters); i++)
+      {
+        g_autofree char *total = g_strconcat (counters[i].name, "_total", NULL);
+        g_autofree char *change = g_strconcat (counters[i].name, "_delta", NULL);
+
+        json_object_set_int_member (row, total, (gint64) MIN (counters[i].total, (guint64) G_MAXINT64));
+        json_object_set_int_member (row, change, (gint64) MIN (counters[i].delta, (guint64) G_MAXINT64));
+      }
+  }
   json_object_set_double_member (row, "jitter_us", tenths (totals.jitter_us));
-  json_object_set_double_member (row, "delay_us", tenths (totals.unique > 0 ? totals.delay_sum_us / totals.unique : 0));
+  json_object_set_double_member (row, "delay_us", tenths (mctx_recv_counts_delay_us (&totals)));
 
   /* A failed write is reported once; receiving goes on. */
   if (!mctx_metrics_writer_write_row (self->metrics, row, &error))
@@ -388,7 +422,7 @@ write_metrics (Receiver *self)
       fail (EXIT_RUNTIME, "%s", error->message);
       self->metrics_failed = TRUE;
     }
-  *self->metrics_last = totals;
+  self->metrics_last = totals;
   self->metrics_last_us = now;
 }
 
@@ -445,7 +479,6 @@ open_metrics (Receiver  *self,
                       ? EXIT_USAGE : EXIT_RUNTIME, "%s", error->message);
       return FALSE;
     }
-  self->metrics_last = g_new0 (Totals, 1);
   self->metrics_last_us = g_get_monotonic_time ();
   return TRUE;
 }
@@ -478,11 +511,7 @@ on_readable (int           fd,
         .msg_iov = &part, .msg_iovlen = 1,
         .msg_control = &control, .msg_controllen = sizeof control,
       };
-      g_autoptr(GSocketAddress) sender_address = NULL;
-      g_autoptr(MctxStamp) stamp = NULL;
-      g_autofree char *sender = NULL;
       gint64 arrival_ns = mctx_stamp_now ();
-      Stream *stream;
       gssize n = recvmsg (fd, &message, MSG_DONTWAIT);
 
       if (n < 0)
@@ -498,14 +527,7 @@ on_readable (int           fd,
             arrival_ns = (gint64) stamp_time.tv_sec * 1000000000 + stamp_time.tv_nsec;
           }
 
-      sender_address = g_socket_address_new_from_native (&from, message.msg_namelen);
-      sender = g_socket_connectable_to_string (G_SOCKET_CONNECTABLE (sender_address));
-      stamp = mctx_stamp_parse (data, (gsize) n, NULL);
-      stream = lookup_stream (self, sender, stamp);
-      stream->received++;
-      stream->bytes += (guint64) n;
-      if (stamp != NULL)
-        stream_account (stream, stamp, arrival_ns);
+      mctx_recv_stats_add (self->stats, (struct sockaddr *) &from, message.msg_namelen, data, (gsize) n, arrival_ns);
       self->received++;
       self->last_arrival_us = g_get_monotonic_time ();
 
@@ -685,19 +707,6 @@ open_group (const char  *group_text,
   return fd;
 }
 
-static gboolean
-parse_seconds (const char *name,
-               double      value,
-               int        *status)
-{
-  if (value != 0 && (!isfinite (value) || value < 0.001 || value > 315360000.0))
-    {
-      *status = fail (EXIT_USAGE, _("Invalid %s %g: expected seconds from 0.001 to 315360000"), name, value);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 int
 main (int    argc,
       char **argv)
@@ -707,22 +716,24 @@ main (int    argc,
       N_("Receive only from this source (SSM)"), N_("ADDRESS") },
     { "interface", 0, 0, G_OPTION_ARG_STRING, &opt_interface,
       N_("Join on the interface with this address"), N_("ADDRESS") },
-    { "interface-index", 0, 0, G_OPTION_ARG_INT, &opt_interface_index,
+    { "interface-index", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_number_option),
       N_("Join on the interface with this index"), N_("INDEX") },
     { "interface-name", 0, 0, G_OPTION_ARG_STRING, &opt_interface_name,
       N_("Join on the interface with this name"), N_("NAME") },
-    { "count", 0, 0, G_OPTION_ARG_INT64, &opt_count,
+    { "count", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_number_option),
       N_("Stop after this many datagrams"), N_("N") },
-    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &opt_duration,
+    { "duration", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_real_option),
       N_("Stop after this many seconds"), N_("SECONDS") },
-    { "idle-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &opt_idle_timeout,
+    { "idle-timeout", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_real_option),
       N_("Stop when nothing arrived for this many seconds"), N_("SECONDS") },
-    { "interval", 0, 0, G_OPTION_ARG_DOUBLE, &opt_interval,
+    { "interval", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_real_option),
       N_("Report every this many seconds (default 1)"), N_("SECONDS") },
-    { "max-loss", 0, 0, G_OPTION_ARG_DOUBLE, &opt_max_loss,
+    { "max-loss", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_real_option),
       N_("Exit with status 1 when more than this percentage of stamped datagrams was lost"), N_("PERCENT") },
-    { "rcvbuf", 0, 0, G_OPTION_ARG_INT, &opt_rcvbuf,
+    { "rcvbuf", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_number_option),
       N_("Use a socket receive buffer of this many bytes"), N_("BYTES") },
+    { "max-streams", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_number_option),
+      N_("Track at most this many streams; the least recently active one makes room (default 4096)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
       N_("Print one JSON object per interval and a JSON summary"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
@@ -734,12 +745,12 @@ main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   Receiver self = { 0 };
+  MctxRecvCounts totals;
   guint ifindex = 0, interval_id, duration_id = 0, sigint_id, sigterm_id;
   GArray *watches;
   gint64 metrics_period_us = 0;
   guint metrics_id = 0;
   int status = 0;
-  Totals totals;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("MCTX_LOCALEDIR") != NULL ? g_getenv ("MCTX_LOCALEDIR") : LOCALEDIR);
@@ -775,19 +786,8 @@ main (int    argc,
     return fail (EXIT_USAGE, _("Expected GROUP PORT pairs (see --help)"));
   if (opt_json && opt_quiet)
     return fail (EXIT_USAGE, _("--json and --quiet cannot be combined"));
-  if (!parse_seconds ("--duration", opt_duration, &status) ||
-      !parse_seconds ("--idle-timeout", opt_idle_timeout, &status) ||
-      !parse_seconds ("--interval", opt_interval, &status) || opt_interval == 0)
-    return status != 0 ? status : fail (EXIT_USAGE, _("Invalid --interval 0: expected seconds from 0.001"));
-  if (opt_max_loss != -1.0 && (!isfinite (opt_max_loss) || opt_max_loss < 0 || opt_max_loss > 100))
-    return fail (EXIT_USAGE, _("Invalid --max-loss %g: expected a percentage from 0 to 100"), opt_max_loss);
-  if (opt_rcvbuf != -1 && opt_rcvbuf < 1024)
-    return fail (EXIT_USAGE, _("Invalid --rcvbuf %d: expected at least 1024 bytes"), opt_rcvbuf);
-  if (opt_interface_index != -1 && opt_interface_index < 1)
-    return fail (EXIT_USAGE, _("Invalid --interface-index %d: interface indexes start at 1"), opt_interface_index);
 
-  if (opt_interface_index > 0)
-    ifindex = (guint) opt_interface_index;
+  ifindex = opt_interface_index;
   if (opt_interface_name != NULL && (ifindex = if_nametoindex (opt_interface_name)) == 0)
     return fail (EXIT_USAGE, _("No network interface is named “%s”"), opt_interface_name);
   if (opt_interface != NULL)
@@ -809,7 +809,7 @@ main (int    argc,
     }
 
   self.loop = g_main_loop_new (NULL, FALSE);
-  self.streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stream_free);
+  self.stats = mctx_recv_stats_new (opt_max_streams);
   self.generator = json_generator_new ();
   self.count = opt_count;
   self.json = opt_json;
@@ -838,14 +838,13 @@ main (int    argc,
   g_main_loop_run (self.loop);
 
   report (&self, TRUE);
-  totals = compute_totals (&self);
+  mctx_recv_stats_get_totals (self.stats, &totals);
   if (self.metrics != NULL)
     {
       /* The final sample, then the file is closed. */
       write_metrics (&self);
       mctx_metrics_writer_close (self.metrics);
       g_clear_object (&self.metrics);
-      g_free (self.metrics_last);
     }
   if (metrics_id != 0)
     g_source_remove (metrics_id);
@@ -862,7 +861,7 @@ main (int    argc,
   for (guint i = 0; i < self.sockets->len; i++)
     close (GPOINTER_TO_INT (g_ptr_array_index (self.sockets, i)));
   g_ptr_array_unref (self.sockets);
-  g_hash_table_unref (self.streams);
+  mctx_recv_stats_free (self.stats);
   g_object_unref (self.generator);
   g_main_loop_unref (self.loop);
   g_free (opt_source);

@@ -939,6 +939,207 @@ class MctxRecvTest(unittest.TestCase):
         self.assertEqual(status, 1, err)
         self.assertRegex(err, r"^mctx-recv: Lost [\d.]+ % of the stamped datagrams, more than --max-loss 1 %\n$")
 
+    def send_stamps(self, port, stamps, size=32):
+        """Sends (stream id, sequence, send time) stamps to the receiver."""
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        for stream_id, sequence, send_time in stamps:
+            sender.sendto(stamp(stream_id, sequence, size, send_time), ("239.1.2.3", port))
+        sender.close()
+
+    def assert_plausible(self, counts, received):
+        """No count is negative, none beyond what the datagrams can make."""
+        for name in ("received", "bytes", "lost", "duplicated", "reordered", "out_of_window", "restarts",
+                     "implausible_times"):
+            self.assertGreaterEqual(counts[name], 0, (name, counts))
+        self.assertLessEqual(counts["lost"], received * 65536, counts)
+        self.assertLess(abs(counts["delay_us"]), 60e6, counts)
+        self.assertLess(counts["jitter_us"], 120e6, counts)
+
+    def test_implausible_sequences_and_times(self):
+        # Each case: one real datagram at sequence 0, then what a spoofer
+        # sends; the counts it must give (issue 19, finding 3).
+        now = time.time_ns()
+        cases = [
+            ("just before 2^64", [(0, now), (2**64 - 2, now)], {"lost": 0, "duplicated": 0, "out_of_window": 1}),
+            ("2^64 - 1", [(0, now), (2**64 - 1, now)], {"lost": 0, "duplicated": 0, "out_of_window": 1}),
+            ("alone at 2^63", [(2**63, now)], {"lost": 0, "out_of_window": 0}),
+            ("send time -2^63", [(0, now), (1, -2**63)], {"lost": 0, "implausible_times": 1}),
+            ("send time 2^63 - 1", [(0, now), (1, 2**63 - 1)], {"lost": 0, "implausible_times": 1}),
+            ("back from 2^63", [(2**63, now), (0, now)], {"lost": 0, "duplicated": 0, "out_of_window": 1}),
+        ]
+        for name, stamps, expected in cases:
+            with self.subTest(case=name):
+                process, port = self.start_receiver("--max-loss", "1")
+                self.send_stamps(port, [(5, sequence, send_time) for sequence, send_time in stamps])
+                status, summary, err = self.summary(process)
+                self.assertEqual(status, 0, err)
+                self.assertEqual(summary["received"], len(stamps))
+                self.assertEqual({key: summary[key] for key in expected}, expected, summary)
+                self.assertEqual(summary["restarts"], 0)
+                self.assert_plausible(summary, len(stamps))
+
+    def test_restart_is_not_loss(self):
+        # A sender that starts again far away, and keeps going there: one
+        # restart, nothing lost, nothing out of window; the time goes on.
+        process, port = self.start_receiver()
+        now = time.time_ns()
+        self.send_stamps(port, [(3, sequence, now) for sequence in [*range(10), *range(2**40, 2**40 + 10)]])
+        status, summary, err = self.summary(process)
+        self.assertEqual(status, 0, err)
+        self.assertEqual((summary["received"], summary["lost"], summary["restarts"], summary["out_of_window"],
+                          summary["duplicated"]), (20, 0, 1, 0, 0), summary)
+
+    def test_set_aside_in_text_summary(self):
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.bind(("239.1.2.3", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        process = subprocess.Popen([self.RECV, "239.1.2.3", str(port), "--interface", "127.0.0.1", "--quiet",
+                                    "--idle-timeout", "2", "--max-streams", "1"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        now = time.time_ns()
+        self.send_stamps(port, [(1, 0, now), (1, 2**64 - 1, now), (2, 0, -2**63)])
+        out, err = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 0, err)
+        self.assertIn("received 3 datagrams", out)
+        self.assertIn("set aside: streams evicted 1, restarts 0, out of window 1, implausible send times 1\n", out)
+
+    def test_random_spoofing_keeps_counts_sane(self):
+        # Seeded, so that a failure repeats: random sequences and send
+        # times into a few streams, and the counts stay within bounds.
+        import random
+        rng = random.Random(19)
+        process, port = self.start_receiver()
+        stamps = [(rng.randrange(3), rng.choice([rng.getrandbits(64), rng.randrange(70000)]),
+                   rng.choice([rng.randrange(-2**63, 2**63), time.time_ns()])) for _ in range(500)]
+        self.send_stamps(port, stamps)
+        status, summary, err = self.summary(process)
+        self.assertEqual(status, 0, err)
+        self.assertLessEqual(summary["received"], 500)
+        self.assert_plausible(summary, summary["received"])
+        for row in summary["streams"]:
+            self.assert_plausible(row, row["received"])
+
+    def test_oldest_idle_stream_evicted(self):
+        process, port = self.start_receiver("--max-streams", "3")
+        now = time.time_ns()
+        # Streams 1, 2, 3; 1 again, so 2 is the least recently active and
+        # makes room for 4.
+        self.send_stamps(port, [(1, 0, now), (2, 0, now), (3, 0, now), (1, 1, now), (4, 0, now)])
+        status, summary, err = self.summary(process)
+        self.assertEqual(status, 0, err)
+        self.assertEqual((summary["received"], summary["evicted_streams"], summary["tracked_streams"],
+                          summary["max_streams"]), (5, 1, 3, 3), summary)
+        self.assertEqual(sorted(row["stream_id"] for row in summary["streams"]), [1, 3, 4])
+
+    def test_interval_counts_per_interval(self):
+        # Five datagrams, an interval that shows them, then three more:
+        # each interval counts only its own, the summary all of them.
+        process, port = self.start_receiver("--interval", "0.1")
+        now = time.time_ns()
+        self.send_stamps(port, [(1, sequence, now) for sequence in range(5)])
+        rows = []
+        for line in process.stdout:
+            rows.append(json.loads(line))
+            if rows[-1]["type"] == "interval" and rows[-1]["received"] > 0:
+                break
+        self.send_stamps(port, [(1, sequence, now) for sequence in range(5, 8)])
+        # The rest, to the end; the receiver stops 2 s after the last
+        # datagram, having reported it in an interval.
+        rows += [json.loads(line) for line in process.stdout]
+        err = process.stderr.read()
+        process.stdout.close()
+        process.stderr.close()
+        self.assertEqual(process.wait(timeout=30), 0, err)
+        intervals = [row for row in rows if row["type"] == "interval"]
+        self.assertEqual(rows[-1]["type"], "summary")
+        self.assertEqual(rows[-1]["received"], 8)
+        self.assertEqual(sum(row["received"] for row in intervals), 8, intervals)
+        self.assertEqual(max(row["received"] for row in intervals), 5, intervals)
+
+    def flood(self, make_stamp, count, *receiver_args, limit=None):
+        """Sends stamps made by make_stamp(i), i = 0, 1, …, until the
+        receiver has taken COUNT datagrams and stops (the kernel drops what
+        it cannot queue: nothing depends on timing). Returns the summary
+        and the receiver's peak resident memory in bytes (its rusage)."""
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.bind(("239.1.2.3", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+
+        def limit_memory():
+            if limit is not None:
+                import resource
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            process = subprocess.Popen([self.RECV, "239.1.2.3", str(port), "--interface", "127.0.0.1", "--json",
+                                        "--interval", "1000", "--count", str(count), *receiver_args],
+                                       stdout=out, stderr=err, text=True, preexec_fn=limit_memory)
+            time.sleep(0.3)
+            sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+            i = 0
+            # Exited, but not yet reaped: wait4 below takes its rusage.
+            while os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+                for _ in range(200):
+                    sender.sendto(make_stamp(i), ("239.1.2.3", port))
+                    i += 1
+                time.sleep(0.002)
+            sender.close()
+            _pid, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            rows = [json.loads(line) for line in out]
+            errors = err.read()
+        self.assertEqual(process.returncode, 0, errors)
+        self.assertEqual(rows[-1]["type"], "summary", errors)
+        return rows[-1], usage.ru_maxrss * 1024
+
+    SANITIZED = os.environ.get("MCTX_SANITIZED") == "1"
+    MEMORY_LIMIT = 64 * 1024 * 1024
+
+    def test_spoofed_streams_bounded(self):
+        # 50 000 one-datagram streams (issue 19, finding 2: 215 MB before).
+        now = time.time_ns()
+        summary, peak = self.flood(lambda i: stamp(i, 0, 32, now), 50000)
+        self.assertEqual(summary["received"], 50000)
+        self.assertEqual(summary["tracked_streams"], 4096)
+        self.assertEqual(summary["evicted_streams"], 50000 - 4096)
+        self.assertEqual((summary["lost"], summary["duplicated"]), (0, 0))
+        print("50 000 one-datagram streams: peak resident %.1f MiB" % (peak / 2**20))
+        if not self.SANITIZED:
+            self.assertLess(peak, self.MEMORY_LIMIT)
+
+    def test_page_touching_datagrams_bounded(self):
+        # Each datagram a new stream whose sequence number lies on another
+        # page of the old 512 KiB window (issue 19: 433 MB resident from
+        # 106 781 of them); then one stream that jumps 512 at a time.
+        now = time.time_ns()
+        summary, peak = self.flood(lambda i: stamp(i, (i % 128) * 512, 32, now), 100000)
+        self.assertEqual(summary["received"], 100000)
+        print("100 000 page-touching datagrams: peak resident %.1f MiB" % (peak / 2**20))
+        if not self.SANITIZED:
+            self.assertLess(peak, self.MEMORY_LIMIT)
+        summary, peak = self.flood(lambda i: stamp(i % 1000, (i // 1000) * 512, 32, now), 100000)
+        self.assertEqual(summary["received"], 100000)
+        self.assertEqual(summary["tracked_streams"], 1000)
+        self.assert_plausible(summary, 100000)
+        if not self.SANITIZED:
+            self.assertLess(peak, self.MEMORY_LIMIT)
+
+    @unittest.skipIf(SANITIZED, "sanitizers need more address space than 1 GiB")
+    def test_survives_address_space_limit(self):
+        # Under ulimit -v 1G it aborted after 2 000 new streams, without a
+        # summary.
+        now = time.time_ns()
+        summary, _peak = self.flood(lambda i: stamp(i, i * 512, 32, now), 20000, limit=2**30)
+        self.assertEqual(summary["received"], 20000)
+        self.assertEqual(summary["evicted_streams"], 20000 - 4096)
+
     def test_ipv6_ssm_and_several_groups(self):
         # IPv6 on a veth pair: an SSM channel from the sender's address and
         # an ASM group at once; a second sender's datagrams to the SSM
@@ -1090,9 +1291,23 @@ class MctxRecvTest(unittest.TestCase):
             ([self.RECV, "239.1.2.3"], "Expected GROUP PORT pairs"),
             ([self.RECV, "10.0.0.1", "5000"], "is not a multicast group"),
             ([self.RECV, "239.1.2.3", "0"], "Invalid port “0”"),
-            ([self.RECV, "239.1.2.3", "5000", "--max-loss", "200"], "Invalid --max-loss 200"),
-            ([self.RECV, "239.1.2.3", "5000", "--interval", "0"], "Invalid --interval"),
-            ([self.RECV, "239.1.2.3", "5000", "--rcvbuf", "10"], "Invalid --rcvbuf 10"),
+            ([self.RECV, "239.1.2.3", "5000", "--max-loss", "200"], "Invalid --max-loss “200”"),
+            ([self.RECV, "239.1.2.3", "5000", "--max-loss", "-1"], "Invalid --max-loss “-1”"),
+            ([self.RECV, "239.1.2.3", "5000", "--max-loss", "nan"], "Invalid --max-loss “nan”"),
+            ([self.RECV, "239.1.2.3", "5000", "--interval", "0"], "Invalid --interval “0”"),
+            ([self.RECV, "239.1.2.3", "5000", "--duration", "-1"], "Invalid --duration “-1”"),
+            ([self.RECV, "239.1.2.3", "5000", "--idle-timeout", "1e300"], "Invalid --idle-timeout “1e300”"),
+            ([self.RECV, "239.1.2.3", "5000", "--rcvbuf", "10"], "Invalid --rcvbuf “10”"),
+            ([self.RECV, "239.1.2.3", "5000", "--rcvbuf", "-1"], "Invalid --rcvbuf “-1”"),
+            ([self.RECV, "239.1.2.3", "5000", "--rcvbuf", "99999999999"], "Invalid --rcvbuf “99999999999”"),
+            ([self.RECV, "239.1.2.3", "5000", "--count", "-3"], "Invalid --count “-3”"),
+            ([self.RECV, "239.1.2.3", "5000", "--count", "1x"], "Invalid --count “1x”"),
+            ([self.RECV, "239.1.2.3", "5000", "--count", "18446744073709551615"],
+             "Invalid --count “18446744073709551615”"),
+            ([self.RECV, "239.1.2.3", "5000", "--interface-index", "-1"], "Invalid --interface-index “-1”"),
+            ([self.RECV, "239.1.2.3", "5000", "--interface-index", "0"], "Invalid --interface-index “0”"),
+            ([self.RECV, "239.1.2.3", "5000", "--max-streams", "0"], "Invalid --max-streams “0”"),
+            ([self.RECV, "239.1.2.3", "5000", "--max-streams", "1000001"], "Invalid --max-streams “1000001”"),
             ([self.RECV, "239.1.2.3", "5000", "--interface-name", "nosuch0"], "No network interface is named"),
             ([self.RECV, "239.1.2.3", "5000", "--source", "fd00::1"], "Invalid source “fd00::1”"),
             ([self.RECV, "239.1.2.3", "5000", "--frobnicate"], "Unknown option"),

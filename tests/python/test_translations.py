@@ -13,10 +13,10 @@ import unittest
 MCTX_SEND = os.environ["MCTX_SEND"]
 
 
-def run(locale, *args):
+def run(locale, *args, tool=MCTX_SEND):
     env = {**os.environ, "LANGUAGE": locale.split("_")[0], "LC_ALL": locale,
            "MCTX_LOCALEDIR": os.environ["MCTX_LOCALEDIR"]}
-    return subprocess.run([MCTX_SEND, *args], capture_output=True, text=True, env=env, timeout=30)
+    return subprocess.run([tool, *args], capture_output=True, text=True, env=env, timeout=30)
 
 
 class TranslationTest(unittest.TestCase):
@@ -46,6 +46,20 @@ class TranslationTest(unittest.TestCase):
         self.assertIn("GRUPPE PORT NUTZDATEN [ANZAHL] [INTERVALL_MS]", german)
         french = run("fr_FR.UTF-8", "--help").stdout
         self.assertIn("Lier exactement cette adresse source", french)
+
+    def test_receiver_option_errors(self):
+        # Nothing is joined: the options are refused first.
+        recv = os.environ["MCTX_RECV"]
+        result = run("de_DE.UTF-8", "239.1.2.3", "5000", "--max-loss", "-1", tool=recv)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr,
+                         "mctx-recv: Ungültiger Wert für --max-loss „-1“: erwartet wird ein Prozentsatz von 0 bis 100\n")
+        result = run("fr_FR.UTF-8", "239.1.2.3", "5000", "--count", "-3", tool=recv)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr,
+                         "mctx-recv: --count « -3 » invalide : un nombre de 0 à 9223372036854775807 est attendu\n")
+        german = run("de_DE.UTF-8", "--help", tool=recv).stdout
+        self.assertIn("Höchstens so viele Ströme verfolgen", german)
 
     def test_untranslated_locale_stays_english(self):
         result = run("C.UTF-8", "10.1.2.3", "5000", "x")
