@@ -121,7 +121,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* How many packets one dispatch sends at most before yielding. */
+/* How many packets one dispatch sends at most before yielding, and one
+ * send takes at most: enough for whole segmented sends of any size. */
 #define MAX_BURST 256
 
 #define RUN_ASYNC_TAG ((gpointer) (guintptr) mctx_paced_sender_run_async)
@@ -1110,7 +1111,7 @@ send_due (MctxPacedSender      *self,
           guint                 n,
           GError              **error)
 {
-  GOutputMessage messages[MCTX_BATCH_MAX];
+  GOutputMessage messages[MAX_BURST];
 
   for (guint k = 0; k < n; k++)
     messages[k] = (GOutputMessage) { .vectors = (GOutputVector *) &vectors[k], .num_vectors = 1 };
@@ -1118,6 +1119,24 @@ send_due (MctxPacedSender      *self,
   return mctx_publication_send_messages (self->publication, messages, n,
                                          self->segmenting ? MCTX_SEND_FLAGS_SEGMENTED : MCTX_SEND_FLAGS_NONE,
                                          error);
+}
+
+/* Moves the schedule past @n sent datagrams, a run of one size at a
+ * time. */
+static void
+advance_past (MctxPacer           *pacer,
+              const GOutputVector *vectors,
+              guint                n)
+{
+  for (guint k = 0; k < n; )
+    {
+      guint run = 1;
+
+      while (k + run < n && vectors[k + run].size == vectors[k].size)
+        run++;
+      mctx_pacer_advance (pacer, run, vectors[k].size);
+      k += run;
+    }
 }
 
 static gboolean
@@ -1160,10 +1179,11 @@ on_timer (gpointer user_data)
 
   for (;;)
     {
-      GBytes *payloads[MCTX_BATCH_MAX];
-      GOutputVector vectors[MCTX_BATCH_MAX];
+      GBytes *payloads[MAX_BURST];
+      GOutputVector vectors[MAX_BURST];
       GError *error = NULL;
       guint n = 0, due;
+      gboolean emit;
       gint sent;
 
       if (burst >= MAX_BURST)
@@ -1181,7 +1201,7 @@ on_timer (gpointer user_data)
           finish (self, NULL);
           return G_SOURCE_REMOVE;
         }
-      due = mctx_pacer_count_due (self->pacer, now, g_bytes_get_size (payloads[0]), MCTX_BATCH_MAX);
+      due = mctx_pacer_count_due (self->pacer, now, g_bytes_get_size (payloads[0]), MAX_BURST - burst);
       if (due == 0)
         {
           requeue (self, payloads, 0, 1);
@@ -1237,14 +1257,14 @@ on_timer (gpointer user_data)
 
       /* What did not go (the buffer filled) goes first next time. */
       requeue (self, payloads, (guint) sent, n);
+      advance_past (self->pacer, vectors, (guint) sent);
+      emit = g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE);
       for (gint k = 0; k < sent; k++)
         {
           self->packets_sent++;
           self->bytes_sent += vectors[k].size;
-          mctx_pacer_advance (self->pacer, 1, vectors[k].size);
           g_bytes_unref (payloads[k]);
-
-          if (g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE))
+          if (emit)
             g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1, (guint64) vectors[k].size);
         }
       burst += (guint) sent;

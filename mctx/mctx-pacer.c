@@ -445,7 +445,7 @@ mctx_pacer_count_due (MctxPacer *self,
   self->last_size = size;
   interval = interval_us (self, size);
   if (interval <= 0.0)
-    return MIN (limit, MCTX_BATCH_MAX);  /* without a rate: a batch per call */
+    return limit;  /* without a rate: as many as the caller takes at once */
 
   /* A batched wake-up sends what is due by the end of its window. */
   horizon = (double) now_us + window_us (self, interval) / 2;
