@@ -721,6 +721,23 @@ mctx_context_send_messages (MctxContext     *self,
   return (gint) done;
 }
 
+typedef struct {
+  MctxContext *context;
+  const guint *ids;
+} SendTarget;
+
+static gint
+send_chunk (gpointer         data,
+            guint            first,
+            GOutputMessage  *messages,
+            guint            n_messages,
+            GError         **error)
+{
+  SendTarget *target = data;
+
+  return mctx_context_send_messages (target->context, target->ids + first, messages, n_messages, error);
+}
+
 /**
  * mctx_context_send_many:
  * @self: a context
@@ -746,30 +763,14 @@ mctx_context_send_many (MctxContext     *self,
                         guint            n_datagrams,
                         GError         **error)
 {
-  GOutputVector vectors[MCTX_BATCH_MAX];
-  GOutputMessage messages[MCTX_BATCH_MAX];
-  guint done = 0;
+  SendTarget target = { self, ids };
 
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), -1);
   g_return_val_if_fail ((ids != NULL && datagrams != NULL) || n_datagrams == 0, -1);
   g_return_val_if_fail (n_datagrams <= G_MAXINT, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  while (done < n_datagrams)
-    {
-      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX);
-      gint sent;
-
-      _mctx_output_messages_from_bytes (datagrams + done, chunk, vectors, messages);
-      sent = mctx_context_send_messages (self, ids + done, messages, chunk, done == 0 ? error : NULL);
-      if (sent < 0)
-        return done == 0 ? -1 : (gint) done;
-      done += (guint) sent;
-      if ((guint) sent < chunk)
-        break;
-    }
-
-  return (gint) done;
+  return _mctx_send_bytes_in_chunks (&target, send_chunk, datagrams, n_datagrams, error);
 }
 
 /**

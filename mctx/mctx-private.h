@@ -109,8 +109,22 @@ gssize                 _mctx_socket_send_segmented       (int                   
  * enough for the stack. */
 #define MCTX_BATCH_MAX 64
 
-/* @datagrams as one message of one vector each, for the #GBytes forms of
- * the batched sends. */
+/* The #GBytes forms of the batched sends hand their datagrams to the
+ * message form MCTX_BATCH_MAX at a time, so that nothing is allocated:
+ * how many went, or -1 with @error when the first chunk failed; @send gets
+ * the index of the chunk's first datagram. */
+typedef gint (*MctxSendMessagesFunc) (gpointer         target,
+                                      guint            first,
+                                      GOutputMessage  *messages,
+                                      guint            n_messages,
+                                      GError         **error);
+
+gint                   _mctx_send_bytes_in_chunks        (gpointer               target,
+                                                          MctxSendMessagesFunc   send,
+                                                          GBytes *const         *datagrams,
+                                                          guint                  n_datagrams,
+                                                          GError               **error);
+/* @datagrams as one message of one vector each. */
 void                   _mctx_output_messages_from_bytes  (GBytes *const         *datagrams,
                                                           guint                  count,
                                                           GOutputVector         *vectors,

@@ -667,6 +667,23 @@ mctx_publication_send_messages (MctxPublication  *self,
   return sent;
 }
 
+typedef struct {
+  MctxPublication *publication;
+  MctxSendFlags flags;
+} SendTarget;
+
+static gint
+send_chunk (gpointer         data,
+            guint            first,
+            GOutputMessage  *messages,
+            guint            n_messages,
+            GError         **error)
+{
+  SendTarget *target = data;
+
+  return mctx_publication_send_messages (target->publication, messages, n_messages, target->flags, error);
+}
+
 /**
  * mctx_publication_send_many:
  * @self: a publication
@@ -692,30 +709,14 @@ mctx_publication_send_many (MctxPublication  *self,
                             MctxSendFlags     flags,
                             GError          **error)
 {
-  GOutputVector vectors[MCTX_BATCH_MAX];
-  GOutputMessage messages[MCTX_BATCH_MAX];
-  guint done = 0;
+  SendTarget target = { self, flags };
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
   g_return_val_if_fail (datagrams != NULL || n_datagrams == 0, -1);
   g_return_val_if_fail (n_datagrams <= G_MAXINT, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
-  while (done < n_datagrams)
-    {
-      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX);
-      gint sent;
-
-      _mctx_output_messages_from_bytes (datagrams + done, chunk, vectors, messages);
-      sent = mctx_publication_send_messages (self, messages, chunk, flags, done == 0 ? error : NULL);
-      if (sent < 0)
-        return done == 0 ? -1 : (gint) done;
-      done += (guint) sent;
-      if ((guint) sent < chunk)
-        break;
-    }
-
-  return (gint) done;
+  return _mctx_send_bytes_in_chunks (&target, send_chunk, datagrams, n_datagrams, error);
 }
 
 /**

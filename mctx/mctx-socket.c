@@ -288,6 +288,34 @@ _mctx_socket_send_segmented (int                     fd,
   return sent;
 }
 
+gint
+_mctx_send_bytes_in_chunks (gpointer               target,
+                            MctxSendMessagesFunc   send,
+                            GBytes *const         *datagrams,
+                            guint                  n_datagrams,
+                            GError               **error)
+{
+  GOutputVector vectors[MCTX_BATCH_MAX];
+  GOutputMessage messages[MCTX_BATCH_MAX];
+  guint done = 0;
+
+  while (done < n_datagrams)
+    {
+      guint chunk = MIN (n_datagrams - done, MCTX_BATCH_MAX);
+      gint sent;
+
+      _mctx_output_messages_from_bytes (datagrams + done, chunk, vectors, messages);
+      sent = send (target, done, messages, chunk, done == 0 ? error : NULL);
+      if (sent < 0)
+        return done == 0 ? -1 : (gint) done;
+      done += (guint) sent;
+      if ((guint) sent < chunk)
+        break;
+    }
+
+  return (gint) done;
+}
+
 /* @datagrams as one message of one vector each. An empty #GBytes may have
  * no data at all: it is sent from an empty string. */
 void

@@ -175,19 +175,6 @@ on_real_option (const char  *name,
   return TRUE;
 }
 
-/* GOptionEntry keeps a callback in a data pointer; a union converts it
- * without the cast ISO C forbids. */
-static gpointer
-option_callback (GOptionArgFunc func)
-{
-  union {
-    GOptionArgFunc func;
-    gpointer data;
-  } callback = { .func = func };
-
-  return callback.data;
-}
-
 static double
 loss_percent (const MctxRecvCounts *totals)
 {
@@ -716,23 +703,23 @@ main (int    argc,
       N_("Receive only from this source (SSM)"), N_("ADDRESS") },
     { "interface", 0, 0, G_OPTION_ARG_STRING, &opt_interface,
       N_("Join on the interface with this address"), N_("ADDRESS") },
-    { "interface-index", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_number_option),
+    { "interface-index", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_number_option),
       N_("Join on the interface with this index"), N_("INDEX") },
     { "interface-name", 0, 0, G_OPTION_ARG_STRING, &opt_interface_name,
       N_("Join on the interface with this name"), N_("NAME") },
-    { "count", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_number_option),
+    { "count", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_number_option),
       N_("Stop after this many datagrams"), N_("N") },
-    { "duration", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_real_option),
+    { "duration", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_real_option),
       N_("Stop after this many seconds"), N_("SECONDS") },
-    { "idle-timeout", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_real_option),
+    { "idle-timeout", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_real_option),
       N_("Stop when nothing arrived for this many seconds"), N_("SECONDS") },
-    { "interval", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_real_option),
+    { "interval", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_real_option),
       N_("Report every this many seconds (default 1)"), N_("SECONDS") },
-    { "max-loss", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_real_option),
+    { "max-loss", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_real_option),
       N_("Exit with status 1 when more than this percentage of stamped datagrams was lost"), N_("PERCENT") },
-    { "rcvbuf", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_number_option),
+    { "rcvbuf", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_number_option),
       N_("Use a socket receive buffer of this many bytes"), N_("BYTES") },
-    { "max-streams", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_number_option),
+    { "max-streams", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_number_option),
       N_("Track at most this many streams; the least recently active one makes room (default 4096)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
       N_("Print one JSON object per interval and a JSON summary"), NULL },

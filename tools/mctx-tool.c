@@ -267,10 +267,8 @@ on_rate_option (const char  *name,
   return TRUE;
 }
 
-/* GOptionEntry keeps a callback in a data pointer; a union converts it
- * without the cast ISO C forbids. */
-static gpointer
-option_callback (GOptionArgFunc func)
+gpointer
+mctx_tool_option_callback (GOptionArgFunc func)
 {
   union {
     GOptionArgFunc func;
@@ -344,36 +342,36 @@ mctx_tool_init (MctxToolOptions     *options,
   const GOptionEntry entries[] = {
     { "source", 0, 0, G_OPTION_ARG_STRING, &options->source,
       N_("Bind this exact source address"), N_("ADDRESS") },
-    { "source-port", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+    { "source-port", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Bind this source port"), N_("PORT") },
     { "bind", 0, 0, G_OPTION_ARG_STRING, &options->bind,
       N_("Bind this source address and port together"), N_("ADDRESS:PORT") },
     { "interface", 0, 0, G_OPTION_ARG_STRING, &options->interface,
       N_("Send through the interface with this address"), N_("ADDRESS") },
-    { "interface-index", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+    { "interface-index", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Send through the interface with this index"), N_("INDEX") },
     { "interface-name", 0, 0, G_OPTION_ARG_STRING, &options->interface_name,
       N_("Send through the interface with this name"), N_("NAME") },
-    { "ttl", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+    { "ttl", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Multicast TTL or hop limit (default 1)"), N_("TTL") },
     { "no-loopback", 0, 0, G_OPTION_ARG_NONE, &options->no_loopback,
       N_("Do not deliver to members on this host"), NULL },
-    { "rate", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_rate_option),
+    { "rate", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_rate_option),
       N_("Send this many packets per second (instead of INTERVAL_MS)"), N_("PPS") },
-    { "bitrate", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_bitrate_option),
+    { "bitrate", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_bitrate_option),
       N_("Send this many payload bits per second, with k, M or G (with --rate, the slower wins)"), N_("BPS") },
-    { "duration", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_duration_option),
+    { "duration", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_duration_option),
       N_("Send for this many seconds (COUNT then defaults to no limit)"), N_("SECONDS") },
-    { "size", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+    { "size", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Send stamped payloads of this size (an mctx header with stream, sequence and send time, then filler); "
          "PAYLOAD is then left out"), N_("BYTES") },
-    { "stream-id", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_stream_id_option),
+    { "stream-id", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_stream_id_option),
       N_("The stream id in stamped payloads (default: random)"), N_("ID") },
-    { "dscp", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+    { "dscp", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Mark datagrams with this DSCP (0 to 63) in the IPv4 TOS or IPv6 traffic class"), N_("DSCP") },
-    { "sndbuf", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+    { "sndbuf", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Use a socket send buffer of this many bytes"), N_("BYTES") },
-    { "spin", 0, 0, G_OPTION_ARG_CALLBACK, option_callback (on_int_option),
+    { "spin", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Spin this many microseconds before each datagram instead of sleeping: more even spacing for processor "
          "time (default: a fifth of the interval, at most 50; 0: never)"), N_("USEC") },
     { "gso", 0, 0, G_OPTION_ARG_NONE, &options->gso,

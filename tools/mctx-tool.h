@@ -95,6 +95,9 @@ const char            *mctx_tool_pacing_mode_name (MctxPacingMode         mode);
 char                  *mctx_tool_json_text        (JsonGenerator          *generator,
                                                    JsonBuilder            *builder);
 
+/* GOptionEntry keeps a callback in a data pointer; a union converts it
+ * without the cast ISO C forbids. */
+gpointer               mctx_tool_option_callback  (GOptionArgFunc          func);
 /* Prints "<tool>: <message>" on stderr and returns @status. */
 int                    mctx_tool_fail           (int                     status,
                                                  const char             *format,
