@@ -57,6 +57,9 @@ gboolean         mctx_context_remove_publication          (MctxContext          
                                                            GError                **error);
 
 MCTX_AVAILABLE_IN_1_0
+MctxMetricsSnapshot *mctx_context_snapshot_metrics        (MctxContext            *self);
+
+MCTX_AVAILABLE_IN_1_0
 gint             mctx_context_send_messages               (MctxContext            *self,
                                                            const guint            *ids,
                                                            GOutputMessage         *messages,

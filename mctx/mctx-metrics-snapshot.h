@@ -12,8 +12,6 @@
 #include <glib-object.h>
 
 #include "mctx-version-macros.h"
-#include "mctx-context.h"
-#include "mctx-publication.h"
 
 G_BEGIN_DECLS
 
@@ -82,11 +80,6 @@ MCTX_AVAILABLE_IN_1_0
 guint64              mctx_metrics_snapshot_get_publications_removed (MctxMetricsSnapshot *self);
 MCTX_AVAILABLE_IN_1_0
 guint64              mctx_metrics_snapshot_get_active_publications  (MctxMetricsSnapshot *self);
-
-MCTX_AVAILABLE_IN_1_0
-MctxMetricsSnapshot *mctx_publication_snapshot_metrics              (MctxPublication     *self);
-MCTX_AVAILABLE_IN_1_0
-MctxMetricsSnapshot *mctx_context_snapshot_metrics                  (MctxContext         *self);
 
 MCTX_AVAILABLE_IN_1_0
 MctxMetricsDelta    *mctx_metrics_snapshot_delta                    (MctxMetricsSnapshot  *self,

@@ -14,6 +14,7 @@
 #include "mctx-version-macros.h"
 #include "mctx-publication-config.h"
 #include "mctx-send-report.h"
+#include "mctx-metrics-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -158,6 +159,9 @@ MCTX_AVAILABLE_IN_1_0
 gint                   mctx_publication_send_many_finish    (MctxPublication      *self,
                                                              GAsyncResult         *result,
                                                              GError              **error);
+
+MCTX_AVAILABLE_IN_1_0
+MctxMetricsSnapshot   *mctx_publication_snapshot_metrics    (MctxPublication           *self);
 
 MCTX_AVAILABLE_IN_1_0
 GSource               *mctx_publication_create_source       (MctxPublication           *self,
