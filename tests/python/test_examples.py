@@ -79,6 +79,56 @@ class ExamplesTest(unittest.TestCase):
         for _ in range(20):
             self.assertEqual(receive(self.receiver)[0], b"paced")
 
+    def assert_paced_for_a_while(self, command):
+        out = self.run_example(command)
+        count = int(out.split()[1])
+        self.assertEqual(out, "sent %d datagrams in 0.1 s\n" % count)
+        # A datagram at the start and one every 5 ms until 0.1 s.
+        self.assertGreaterEqual(count, 19)
+        self.assertLessEqual(count, 21)
+        for _ in range(count):
+            self.assertEqual(receive(self.receiver)[0], b"paced")
+        self.assertIsNone(receive(self.receiver, 0.3))
+
+    def test_paced_python(self):
+        self.assert_paced_for_a_while([sys.executable, os.path.join(SOURCE_DIR, "paced.py")])
+
+    def test_paced_gjs(self):
+        self.assert_paced_for_a_while(["gjs", "-m", os.path.join(SOURCE_DIR, "paced.js")])
+
+    def assert_metrics_file(self, command, flags):
+        path = os.path.join(tempfile.mkdtemp(), "node-1", "network.jsonl")
+        self.assertEqual(self.run_example(command, path), "10 packets, 80 bytes\n")
+        with open(path) as jsonl:
+            header, sample = (json.loads(line) for line in jsonl)
+        self.assertEqual((header["schema"], header["node_id"]), ("heimdall-jsonl-v1", "node-1"))
+        self.assertEqual(header["flags"], flags)
+        self.assertEqual((sample["packets_sent_total"], sample["bytes_sent_delta"]), (10, 80))
+
+    # Built with metrics, as the C example is; the built-in flags win.
+    @built("metrics")
+    def test_metrics_python(self):
+        self.assert_metrics_file([sys.executable, os.path.join(SOURCE_DIR, "metrics.py")],
+                                 {"transport": "udp-multicast", "role": "sender", "experiment": "example"})
+
+    @built("metrics")
+    def test_metrics_gjs(self):
+        self.assert_metrics_file(["gjs", "-m", os.path.join(SOURCE_DIR, "metrics.js")],
+                                 {"transport": "udp-multicast", "role": "sender", "experiment": "example"})
+
+    def assert_raw(self, command):
+        self.assertEqual(self.run_example(command), "sent 37 bytes from 198.51.100.7\n")
+        data, ttl, sender = receive(self.receiver)
+        self.assertEqual((data, ttl, sender), (b"hello raw", 8, ("198.51.100.7", 4000)))
+
+    @built("raw-send")
+    def test_raw_python(self):
+        self.assert_raw([sys.executable, os.path.join(SOURCE_DIR, "raw-send.py")])
+
+    @built("raw-send")
+    def test_raw_gjs(self):
+        self.assert_raw(["gjs", "-m", os.path.join(SOURCE_DIR, "raw-send.js")])
+
     def assert_batch(self, command):
         self.assertEqual(self.run_example(command), "batched 64, segmented 3, paired 2\n")
         received = [receive(self.receiver)[0] for _ in range(64 + 3 + 1)]

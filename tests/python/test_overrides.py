@@ -197,6 +197,19 @@ class OverridesTest(unittest.TestCase):
         self.assertEqual(publication.announce_tuple, ("127.0.0.1", GROUP, self.port))
         self.assertEqual(repr(publication), "<Mctx.UdpPublication id=1 239.1.2.3:%d>" % self.port)
 
+    def test_helpers_take_strings(self):
+        self.assertTrue(Mctx.address_is_ssm("ff3e::1"))
+        self.assertFalse(Mctx.address_is_ssm("ff12::1"))
+        self.assertTrue(Mctx.address_is_ssm(Gio.InetAddress.new_from_string("ff3e::1")))
+        self.assertEqual(Mctx.address_get_multicast_scope("ff02::1"), Mctx.MulticastScope.LINK_LOCAL)
+        self.assertTrue(Mctx.address_scope_needs_interface("ff01::1"))
+        with self.assertRaises(GLib.Error) as caught:
+            Mctx.address_is_ssm("not an address")
+        self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.INVALID_ADDRESS))
+        if hasattr(Mctx, "raw_build_udp_datagram"):
+            datagram = Mctx.raw_build_udp_datagram("192.0.2.1", 4000, "239.1.2.3", 5000, 1, 0, 0, bytearray(b"x"))
+            self.assertTrue(Mctx.raw_datagram_validate(Gio.SocketFamily.IPV4, datagram.get_data()))
+
     def test_errors(self):
         with self.assertRaises(GLib.Error) as caught:
             self.context.add_publication(GROUP, 0)
@@ -284,6 +297,28 @@ class OverridesTest(unittest.TestCase):
         self.assertEqual(asyncio.run(main()), [7, 7, 7])
         for i in range(3):
             self.assertEqual(receive(self.receiver)[0], b"async %d" % i)
+
+
+class AsyncPartialTest(unittest.TestCase):
+    """A failure part-way through a batch never loses the count of what
+    went: a retry must not send those datagrams twice."""
+
+    def test_send_many_returns_what_went(self):
+        receiver, port = ipv4_receiver(GROUP)
+        context = Mctx.Context()
+        publication = context.add_publication(GROUP, port, interface="127.0.0.1")
+        # The eleventh is larger than any UDP datagram: EMSGSIZE.
+        datagrams = [b"went %d" % i for i in range(10)] + [bytes(70000)] + [b"never"] * 5
+
+        async def main():
+            return await Mctx.AsyncPublication(publication).send_many(datagrams)
+
+        self.assertEqual(asyncio.run(main()), 10)
+        with self.assertRaises(OSError) as caught:
+            publication.send_many(datagrams[10:])
+        self.assertEqual(caught.exception.errno, errno.EMSGSIZE)
+        self.assertEqual([receive(receiver)[0] for _ in range(10)], [b"went %d" % i for i in range(10)])
+        receiver.close()
 
 
 class AsyncWouldBlockTest(unittest.TestCase):

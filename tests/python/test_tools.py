@@ -344,6 +344,29 @@ class MetricsFileTests:
         self.assertTrue(text.endswith("\n"))
         return [json.loads(line) for line in text.splitlines()]
 
+    def test_gso_above_mtu_counts_agree(self):
+        # Segments above the route's MTU are refused by the kernel; the
+        # publication sends them as a batch instead (fragmented by IP),
+        # and neither the summary nor the metrics count an error.
+        ip("link", "set", "lo", "mtu", "1300")
+        try:
+            path = os.path.join(tempfile.mkdtemp(), "network.jsonl")
+            receiver, port = ipv4_receiver("239.1.2.3")
+            receiver.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE: room for a run
+            result = self.run_with({"MCTX_METRICS_SUMMARY_FILE": path},
+                                   "239.1.2.3", str(port), "--size", "1400", "1000", "0", "--gso",
+                                   "--interface", "127.0.0.1", "--json")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            summary = json.loads(result.stdout.splitlines()[-1])
+            self.assertEqual((summary["packets"], summary["errors"]), (1000, 0))
+            last = self.read_jsonl(path)[-1]
+            self.assertEqual((last["packets_sent_total"], last["send_calls_total"], last["send_errors_total"]),
+                             (1000, 1000, 0))
+            self.assertEqual(drain(receiver), 1000)
+            receiver.close()
+        finally:
+            ip("link", "set", "lo", "mtu", "65536")
+
     def test_summary_file(self):
         folder = tempfile.mkdtemp()
         path = os.path.join(folder, "results", "sender-0001", "network.jsonl")

@@ -128,6 +128,37 @@ def _inet_address(text, what):
     return address
 
 
+def _address_helper(function):
+    @functools.wraps(function)
+    def wrapper(address):
+        return function(_inet_address(address, "address") if isinstance(address, str) else address)
+    return wrapper
+
+
+# The address helpers take strings too, as configurations do.
+address_get_multicast_scope = _address_helper(Mctx.address_get_multicast_scope)
+address_is_ssm = _address_helper(Mctx.address_is_ssm)
+address_scope_needs_interface = _address_helper(Mctx.address_scope_needs_interface)
+__all__ += ["address_get_multicast_scope", "address_is_ssm", "address_scope_needs_interface"]
+
+if hasattr(Mctx, "raw_build_udp_datagram"):
+    def raw_build_udp_datagram(source, source_port, destination, destination_port, ttl, traffic_class,
+                               flow_label, payload):
+        """Builds a UDP-in-IP datagram; addresses may be strings, the
+        payload any bytes-like object."""
+        if isinstance(source, str):
+            source = _inet_address(source, "source address")
+        if isinstance(destination, str):
+            destination = _inet_address(destination, "destination")
+        return Mctx.raw_build_udp_datagram(source, source_port, destination, destination_port, ttl,
+                                           traffic_class, flow_label, bytes(payload))
+
+    def raw_datagram_validate(family, data):
+        return Mctx.raw_datagram_validate(family, bytes(data))
+
+    __all__ += ["raw_build_udp_datagram", "raw_datagram_validate"]
+
+
 class UdpPublicationConfig(Mctx.UdpPublicationConfig):
     """A destination: ``Mctx.UdpPublicationConfig("239.1.2.3", 5000, ttl=8)``.
 
