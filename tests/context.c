@@ -717,12 +717,16 @@ test_with_fd (void)
 
   {
     g_autoptr(MctxPublicationConfig) config = config_new (port + 2, NULL);
-    struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons (41010),
-                                   .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+    guint16 bound_port;
 
-    mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config), 41011);
+    /* A port of the kernel's choosing, never a fixed one that an earlier
+     * socket of this process may hold; the configuration asks for another. */
     bound_fd = socket (AF_INET, SOCK_DGRAM, IPPROTO_UDP);
     g_assert_cmpint (bind (bound_fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+    bound_port = mctx_test_local_port (bound_fd);
+    mctx_udp_publication_config_set_source_port (MCTX_UDP_PUBLICATION_CONFIG (config),
+                                                 bound_port == G_MAXUINT16 ? bound_port - 1 : bound_port + 1);
     g_assert_null (mctx_context_add_publication_with_fd (context, config, bound_fd, &error));
     g_assert_error (error, MCTX_ERROR, MCTX_ERROR_SOCKET_PORT_MISMATCH);
     g_clear_error (&error);

@@ -72,6 +72,15 @@ mctx_test_init_netns (int    *argc,
   g_test_init (argc, argv, NULL);
 
   mctx_test_run ("ip link set lo up");
+  /* The tests bind some fixed ports (40000 to 49999) to check that exactly
+   * those are used: the kernel's own choices stay above them. */
+  {
+    FILE *range = fopen ("/proc/sys/net/ipv4/ip_local_port_range", "w");
+
+    g_assert_nonnull (range);
+    g_assert_cmpint (fputs ("50000 60999\n", range), >=, 0);
+    g_assert_cmpint (fclose (range), ==, 0);
+  }
 }
 
 static void
