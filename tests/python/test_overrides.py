@@ -197,6 +197,14 @@ class OverridesTest(unittest.TestCase):
         self.assertEqual(publication.announce_tuple, ("127.0.0.1", GROUP, self.port))
         self.assertEqual(repr(publication), "<Mctx.UdpPublication id=1 239.1.2.3:%d>" % self.port)
 
+    def test_bind_failure_has_errno(self):
+        # GIO files EADDRNOTAVAIL under FAILED; the exception still says it.
+        with self.assertRaises(OSError) as caught:
+            self.context.add_publication(GROUP, 5000, source="192.0.2.7")
+        self.assertEqual(caught.exception.errno, errno.EADDRNOTAVAIL)
+        self.assertIsInstance(caught.exception, GLib.Error)
+        self.assertTrue(caught.exception.message.startswith("Could not bind to 192.0.2.7:0: "))
+
     def test_helpers_take_strings(self):
         self.assertTrue(Mctx.address_is_ssm("ff3e::1"))
         self.assertFalse(Mctx.address_is_ssm("ff12::1"))

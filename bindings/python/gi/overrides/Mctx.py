@@ -42,6 +42,19 @@ _ERRNO_OF_CODE = {
 }
 
 
+# Errors GIO files under FAILED, and which only the message (ending in the
+# system's text, as mctx writes it) tells apart.
+_ERRNO_OF_FAILED = (errno.EADDRNOTAVAIL, errno.ENODEV, errno.ENXIO, errno.EHOSTDOWN, errno.ENOBUFS)
+
+
+def _errno_of(error):
+    number = _ERRNO_OF_CODE.get(error.code)
+    if number is None and error.code == Gio.IOErrorEnum.FAILED:
+        number = next((candidate for candidate in _ERRNO_OF_FAILED
+                       if error.message.endswith(": " + GLib.strerror(candidate))), None)
+    return number
+
+
 class SocketError(OSError, GLib.Error):
     """A failure of the operating system: an ``OSError`` with ``errno``, and
     a ``GLib.Error`` of the ``G_IO_ERROR`` domain."""
@@ -74,7 +87,7 @@ def _os_errors(method):
             if isinstance(error, OSError) or error.domain != GLib.quark_to_string(Gio.io_error_quark()):
                 raise
             kind = WouldBlockError if error.code == Gio.IOErrorEnum.WOULD_BLOCK else SocketError
-            number = _ERRNO_OF_CODE.get(error.code)
+            number = _errno_of(error)
             raised = kind(error.message) if number is None else kind(number, error.message)
             raised.domain, raised.code, raised.message = error.domain, error.code, error.message
             raise raised from None
