@@ -374,7 +374,8 @@ mctx_tool_init (MctxToolOptions     *options,
     { "spin", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Spin this many microseconds before each datagram instead of sleeping: more even spacing for processor "
          "time (default: a fifth of the interval, at most 50; 0: never)"), N_("USEC") },
-    { "gso", 0, 0, G_OPTION_ARG_NONE, &options->gso,
+    /* Raw datagrams go whole: mctx-raw-send refuses --gso and does not list it. */
+    { "gso", 0, g_str_equal (name, "mctx-raw-send") ? G_OPTION_FLAG_HIDDEN : 0, G_OPTION_ARG_NONE, &options->gso,
       N_("Send datagrams that are due together as one segmented send (UDP GSO): less processor time at high "
          "rates, but a tbf queue that splits it may drop some unreported"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,

@@ -829,6 +829,13 @@ class MctxRawSendTest(unittest.TestCase):
         self.assertEqual(result.stderr, "mctx-raw-send: Permission denied: opening an IPv4 raw socket "
                                         "needs the CAP_NET_RAW privilege (or root)\n")
 
+    def test_help_lists_only_what_applies(self):
+        result = self.run_tool("--help")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for option in ("--source", "--interface-name", "--ttl", "--ip-datagram", "--route-selected", "--rate"):
+            self.assertIn(option, result.stdout)
+        self.assertNotIn("--gso", result.stdout)
+
     def test_bad_arguments(self):
         cases = {
             "not multicast": (["10.1.2.3", "5000", "x"], "is not a multicast group"),
