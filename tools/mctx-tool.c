@@ -816,11 +816,12 @@ mctx_tool_reporter_packet (MctxToolReporter *reporter,
       clear_progress_line (reporter);
       if (reporter->options->count != 0)
         /* Translators: "sent 5 bytes to 239.1.2.3:5000 from 127.0.0.1:40000 (1/3)" */
-        g_print (_("sent %llu bytes to %s from %s (%llu/%llu)\n"),
+        g_print (ngettext ("sent %llu byte to %s from %s (%llu/%llu)\n",
+                           "sent %llu bytes to %s from %s (%llu/%llu)\n", bytes),
                  (unsigned long long) bytes, reporter->destination, reporter->source,
                  (unsigned long long) index + 1, (unsigned long long) reporter->options->count);
       else
-        g_print (_("sent %llu bytes to %s from %s (%llu)\n"),
+        g_print (ngettext ("sent %llu byte to %s from %s (%llu)\n", "sent %llu bytes to %s from %s (%llu)\n", bytes),
                  (unsigned long long) bytes, reporter->destination, reporter->source,
                  (unsigned long long) index + 1);
     }
