@@ -75,6 +75,14 @@ class SenderTests:
         process.stderr.close()
         return usage.ru_utime + usage.ru_stime
 
+    def test_one_byte_is_singular(self):
+        receiver, port = ipv4_receiver("239.1.2.3")
+        result = self.run_tool("239.1.2.3", str(port), "x", "--interface", "127.0.0.1", "--bind", "127.0.0.1:43009")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.splitlines()[0], "sent 1 byte to 239.1.2.3:%d from 127.0.0.1:43009 (1/1)" % port)
+        self.assertEqual(receive(receiver)[0], b"x")
+        receiver.close()
+
     def test_spin(self):
         receiver, port = ipv4_receiver("239.1.2.3")
         receiver.setsockopt(socket.SOL_SOCKET, 33, 4 << 20)  # SO_RCVBUFFORCE: room for a run
