@@ -32,6 +32,8 @@
  * sent = mctx_publication_send (publication, data, len, &error);
  * ```
  *
+ * See also: [Using mctx](usage.html), [Main loop and async sends](mainloop.html).
+ *
  * Since: 1.0
  */
 

@@ -18,6 +18,8 @@
  * Threads: a delta never changes once made; it may be read and freed from
  * any thread.
  *
+ * See also: [Send metrics and the JSONL file](metrics.html).
+ *
  * Since: 1.0
  */
 struct _MctxMetricsDelta

@@ -17,6 +17,8 @@
  *
  * A sampler is for one thread at a time.
  *
+ * See also: [Send metrics and the JSONL file](metrics.html).
+ *
  * Since: 1.0
  */
 struct _MctxMetricsSampler

@@ -56,6 +56,8 @@
  * Threads: a writer is for one thread at a time. One writer per file, in
  * this process or any other, is enforced by the lock.
  *
+ * See also: [Send metrics and the JSONL file](metrics.html).
+ *
  * Since: 1.0
  */
 struct _MctxMetricsWriter

@@ -48,6 +48,8 @@
  * its signals are emitted there. Its publication may meanwhile be used from
  * other threads.
  *
+ * See also: [Pacing](topic-pacing.html).
+ *
  * Since: 1.0
  */
 

@@ -33,6 +33,8 @@
  * its own copy, so changing or freeing the configuration afterwards, from
  * any thread, never touches the publication.
  *
+ * See also: [Using mctx](usage.html).
+ *
  * Since: 1.0
  */
 

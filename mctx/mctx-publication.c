@@ -54,6 +54,8 @@
  * the thread that owns the publication. Metrics snapshots may be taken from
  * any thread.
  *
+ * See also: [Using mctx](usage.html), [batched and segmented sends](topic-batches.html), [Main loop and async sends](mainloop.html).
+ *
  * Since: 1.0
  */
 

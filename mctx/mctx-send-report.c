@@ -25,6 +25,8 @@
  * Reports come from [method@Mctx.Publication.send_with_report]; the other
  * sends allocate nothing and report bytes or datagrams, as GIO's do.
  *
+ * See also: [Using mctx](usage.html).
+ *
  * Since: 1.0
  */
 struct _MctxSendReport

@@ -36,6 +36,8 @@
  * 251, so that a receiver can check it. A reader accepts longer headers of
  * version 1 (it skips what it does not know) and refuses other versions.
  *
+ * See also: [Command-line tools](tools.html), where mctx-recv reads stamps.
+ *
  * Since: 1.0
  */
 struct _MctxStamp

@@ -34,6 +34,8 @@
  * Validation also wants a multicast group, a destination port from 1 to
  * 65535, and an interface for interface-local and link-local IPv6 groups.
  *
+ * See also: [IPv6, source addresses and scopes](ipv6.html).
+ *
  * Since: 1.0
  */
 

@@ -23,6 +23,8 @@
  * it shares one unconnected socket with the publications of its context
  * that send alike, naming its group in each datagram.
  *
+ * See also: [IPv6, source addresses and scopes](ipv6.html).
+ *
  * Since: 1.0
  */
 struct _MctxUdpPublication

@@ -46,6 +46,8 @@
  * Threads: a configuration is for one thread at a time; a raw publication
  * keeps its own copy.
  *
+ * See also: [Raw datagram transmit](raw.html).
+ *
  * Since: 1.0
  */
 struct _MctxRawPublicationConfig

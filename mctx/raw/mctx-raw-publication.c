@@ -55,6 +55,8 @@
  * sends fail with %G_IO_ERROR_CLOSED. A datagram the interface's queue
  * drops fails its send (`ENOBUFS`); it is never reported sent.
  *
+ * See also: [Raw datagram transmit](raw.html).
+ *
  * Since: 1.0
  */
 struct _MctxRawPublication
