@@ -122,7 +122,8 @@ _mctx_raw_datagram_check (GSocketFamily   family,
   if (len < (family == G_SOCKET_FAMILY_IPV6 ? IPV6_HEADER : IPV4_HEADER))
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_TRUNCATED,
-                   _("The datagram has %llu bytes, fewer than an %s header"),
+                   g_dngettext (GETTEXT_PACKAGE, "The datagram has %llu byte, fewer than an %s header",
+                                "The datagram has %llu bytes, fewer than an %s header", len),
                    (unsigned long long) len, family_name (family));
       return FALSE;
     }
@@ -151,7 +152,9 @@ _mctx_raw_datagram_check (GSocketFamily   family,
       if (total_length != len)
         {
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_TOTAL_LENGTH,
-                       _("The IPv4 total length field says %u bytes, but the datagram has %llu"),
+                       g_dngettext (GETTEXT_PACKAGE, "The IPv4 total length field says %u byte, but the datagram has %llu",
+                                    "The IPv4 total length field says %u bytes, but the datagram has %llu",
+                                    total_length),
                        total_length, (unsigned long long) len);
           return FALSE;
         }
@@ -173,7 +176,9 @@ _mctx_raw_datagram_check (GSocketFamily   family,
       if (payload_length + IPV6_HEADER != len)
         {
           g_set_error (error, MCTX_ERROR, MCTX_ERROR_RAW_PAYLOAD_LENGTH,
-                       _("The IPv6 payload length field says %u bytes, but %llu follow the header"),
+                       g_dngettext (GETTEXT_PACKAGE, "The IPv6 payload length field says %u byte, but %llu follow the header",
+                                    "The IPv6 payload length field says %u bytes, but %llu follow the header",
+                                    payload_length),
                        payload_length, (unsigned long long) (len - IPV6_HEADER));
           return FALSE;
         }
