@@ -343,16 +343,10 @@ main (int    argc,
   if (options.datagram_file != NULL)
     return send_control (&options);
 
-  group = g_inet_address_new_from_string (options.group);
-  if (group == NULL || (!opt_allow_any_destination && !g_inet_address_get_is_multicast (group)))
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
-                           _("%s is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"),
-                           options.group);
+  group = mctx_tool_parse_group (options.group, opt_allow_any_destination, &error);
+  if (group == NULL)
+    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
   family = g_inet_address_get_family (group);
-
-  if (options.port == 0 || options.port > G_MAXUINT16)
-    return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE,
-                           _("Invalid destination port %u: it must be between 1 and 65535"), options.port);
 
   config = mctx_raw_publication_config_new (family);
   if (!apply_egress (&options, config, &bind_address, &bind_port, &error))

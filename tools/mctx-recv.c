@@ -611,21 +611,18 @@ open_group (const char  *group_text,
             guint        ifindex,
             int         *status)
 {
-  g_autoptr(GInetAddress) group = g_inet_address_new_from_string (group_text);
+  g_autoptr(GInetAddress) group = NULL;
   g_autoptr(GInetAddress) source = NULL;
+  g_autoptr(GError) error = NULL;
   g_autoptr(GSocketAddress) bind_address = NULL;
   struct sockaddr_storage native;
-  guint64 port;
+  guint16 port;
   int fd, on = 1, level;
 
-  if (group == NULL || !g_inet_address_get_is_multicast (group))
+  group = mctx_tool_parse_group (group_text, FALSE, &error);
+  if (group == NULL || !mctx_tool_parse_port (port_text, &port, &error))
     {
-      *status = fail (EXIT_USAGE, _("%s is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"), group_text);
-      return -1;
-    }
-  if (!g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &port, NULL))
-    {
-      *status = fail (EXIT_USAGE, _("Invalid port “%s”: expected a number from 1 to 65535"), port_text);
+      *status = fail (EXIT_USAGE, "%s", error->message);
       return -1;
     }
   if (opt_source != NULL)

@@ -94,6 +94,46 @@ mctx_tool_fail (int         status,
   return status;
 }
 
+GInetAddress *
+mctx_tool_parse_group (const char  *text,
+                       gboolean     any_destination,
+                       GError     **error)
+{
+  g_autoptr(GInetAddress) group = g_inet_address_new_from_string (text);
+
+  if (group == NULL)
+    {
+      /* Translators: the same message as the library's for a group that is not an address */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("Invalid %s “%s”: not an IP address"),
+                   _("group"), text);
+      return NULL;
+    }
+  if (!any_destination && !g_inet_address_get_is_multicast (group))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("%s is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"), text);
+      return NULL;
+    }
+  return g_steal_pointer (&group);
+}
+
+gboolean
+mctx_tool_parse_port (const char  *text,
+                      guint16     *port,
+                      GError     **error)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXUINT16, &value, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid port “%s”: expected a number from 1 to 65535"), text);
+      return FALSE;
+    }
+  *port = (guint16) value;
+  return TRUE;
+}
+
 static gboolean
 parse_number (const char  *text,
               const char  *what,
@@ -392,7 +432,7 @@ mctx_tool_init (MctxToolOptions     *options,
   g_autofree char *examples = NULL;
   const char *how;
   GOptionGroup *main_group;
-  guint64 port;
+  guint16 port;
   int payload_args;
 
   setlocale (LC_ALL, "");
@@ -516,15 +556,19 @@ mctx_tool_init (MctxToolOptions     *options,
       return FALSE;
     }
 
-  if (!parse_number ((*argv)[2], _("port"), G_MAXUINT, &port) ||
-      (*argc > 3 + payload_args &&
+  if (!mctx_tool_parse_port ((*argv)[2], &port, &error))
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
+      return FALSE;
+    }
+  if ((*argc > 3 + payload_args &&
        !parse_number ((*argv)[3 + payload_args], _("count"), G_MAXUINT64, &options->count)) ||
       (*argc > 4 + payload_args &&
        !parse_number ((*argv)[4 + payload_args], _("interval"), 3600 * 1000, &options->interval_ms)))
     return FALSE;
 
   options->group = (*argv)[1];
-  options->port = (guint) port;
+  options->port = port;
   if (payload_args)
     options->payload = g_bytes_new ((*argv)[3], strlen ((*argv)[3]));
   else
@@ -555,8 +599,12 @@ static MctxPublicationConfig *
 build_config (MctxToolOptions  *options,
               GError          **error)
 {
-  g_autoptr(MctxPublicationConfig) config = mctx_udp_publication_config_new (options->group, options->port, error);
+  g_autoptr(GInetAddress) group = mctx_tool_parse_group (options->group, FALSE, error);
+  g_autoptr(MctxPublicationConfig) config = NULL;
 
+  if (group == NULL)
+    return NULL;
+  config = mctx_udp_publication_config_new (options->group, options->port, error);
   if (config == NULL)
     return NULL;
 

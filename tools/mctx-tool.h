@@ -98,6 +98,16 @@ char                  *mctx_tool_json_text        (JsonGenerator          *gener
 /* GOptionEntry keeps a callback in a data pointer; a union converts it
  * without the cast ISO C forbids. */
 gpointer               mctx_tool_option_callback  (GOptionArgFunc          func);
+/* The positional GROUP and PORT, checked with one wording in every tool.
+ * @any_destination also admits a unicast address (mctx-raw-send's
+ * --allow-any-destination). */
+GInetAddress          *mctx_tool_parse_group      (const char             *text,
+                                                   gboolean                any_destination,
+                                                   GError                **error);
+gboolean               mctx_tool_parse_port       (const char             *text,
+                                                   guint16                *port,
+                                                   GError                **error);
+
 /* Prints "<tool>: <message>" on stderr and returns @status. */
 int                    mctx_tool_fail           (int                     status,
                                                  const char             *format,

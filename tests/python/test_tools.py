@@ -172,9 +172,10 @@ class SenderTests:
     def test_bad_arguments(self):
         cases = {
             "not multicast": (["10.1.2.3", "5000", "x"], "is not a multicast group"),
-            "port 0": (["239.1.2.3", "0", "x"], "Invalid destination port 0"),
-            "port 70000": (["239.1.2.3", "70000", "x"], "Invalid destination port 70000"),
-            "port text": (["239.1.2.3", "http", "x"], "Invalid port"),
+            "port 0": (["239.1.2.3", "0", "x"], "Invalid port “0”: expected a number from 1 to 65535"),
+            "port 70000": (["239.1.2.3", "70000", "x"], "Invalid port “70000”: expected a number from 1 to 65535"),
+            "port text": (["239.1.2.3", "http", "x"], "Invalid port “http”: expected a number from 1 to 65535"),
+            "group text": (["nowhere", "5000", "x"], "Invalid group “nowhere”: not an IP address"),
             "unknown flag": (["239.1.2.3", "5000", "x", "--frobnicate"], "Unknown option --frobnicate"),
             "missing payload": (["239.1.2.3", "5000"], "Missing arguments"),
             "too many": (["239.1.2.3", "5000", "x", "1", "1", "extra"], "Too many arguments"),
@@ -847,8 +848,8 @@ class MctxRawSendTest(unittest.TestCase):
     def test_bad_arguments(self):
         cases = {
             "not multicast": (["10.1.2.3", "5000", "x"], "is not a multicast group"),
-            "port 0": (["239.1.2.3", "0", "x"], "Invalid destination port 0"),
-            "port 70000": (["239.1.2.3", "70000", "x"], "Invalid destination port 70000"),
+            "port 0": (["239.1.2.3", "0", "x"], "Invalid port “0”: expected a number from 1 to 65535"),
+            "port 70000": (["239.1.2.3", "70000", "x"], "Invalid port “70000”: expected a number from 1 to 65535"),
             "unknown flag": (["239.1.2.3", "5000", "x", "--frobnicate"], "Unknown option"),
             "gso": (["239.1.2.3", "5000", "x", "--gso"], "--gso is for UDP sockets"),
             "missing payload": (["239.1.2.3", "5000"], "Missing arguments"),
@@ -1307,6 +1308,25 @@ class MctxRecvTest(unittest.TestCase):
         # Numbers as printed, not with float noise.
         self.assertNotRegex(result.stdout, r"\d\.\d{16}")
         receiver.close()
+
+    def test_group_and_port_worded_alike(self):
+        # Every tool checks GROUP and PORT with the same validator, so the
+        # same mistake reads the same whichever tool is given it.
+        tools = [self.RECV, os.environ["MCTX_SEND"], os.environ["MCTX_ASYNC_SEND"]]
+        if os.environ.get("MCTX_RAW_SEND"):
+            tools.append(os.environ["MCTX_RAW_SEND"])
+        for group, port, message in (
+                ("nowhere", "5000", "Invalid group “nowhere”: not an IP address"),
+                ("10.0.0.1", "5000", "10.0.0.1 is not a multicast group (IPv4 224.0.0.0/4 or IPv6 ff00::/8)"),
+                ("239.1.2.3", "0", "Invalid port “0”: expected a number from 1 to 65535"),
+                ("239.1.2.3", "65536", "Invalid port “65536”: expected a number from 1 to 65535"),
+                ("239.1.2.3", "http", "Invalid port “http”: expected a number from 1 to 65535")):
+            for tool in tools:
+                arguments = [tool, group, port] + ([] if tool == self.RECV else ["x"])
+                with self.subTest(tool=os.path.basename(tool), group=group, port=port):
+                    result = subprocess.run(arguments, capture_output=True, text=True, timeout=30)
+                    self.assertEqual(result.returncode, 2)
+                    self.assertEqual(result.stderr, "%s: %s\n" % (os.path.basename(tool), message))
 
     def test_version(self):
         for tool in (self.RECV, os.environ["MCTX_SEND"]):

@@ -35,7 +35,7 @@ class TranslationTest(unittest.TestCase):
         result = run("fr_FR.UTF-8", "239.1.2.3", "0", "x")
         self.assertEqual(result.returncode, 2)
         self.assertEqual(result.stderr,
-                         "mctx-send: Port de destination 0 non valide : il doit être compris entre 1 et 65535\n")
+                         "mctx-send: Port « 0 » invalide : un nombre de 1 à 65535 est attendu\n")
         result = run("fr_FR.UTF-8", "239.1.2.3", "5000")
         self.assertEqual(result.stderr,
                          "mctx-send: Arguments manquants : GROUPE PORT CHARGE sont requis (voir --help)\n")
