@@ -347,8 +347,10 @@ report (Receiver *self,
     g_print (_("interrupted: "));
   g_print (ngettext ("received %llu datagram", "received %llu datagrams", totals.received),
            (unsigned long long) totals.received);
-  g_print (_(", %llu payload bytes; lost %llu (%.2f %%), duplicated %llu, reordered %llu, "
-             "jitter %.1f µs, delay %.1f µs\n"),
+  g_print (ngettext (", %llu payload byte; lost %llu (%.2f %%), duplicated %llu, reordered %llu, "
+                     "jitter %.1f µs, delay %.1f µs\n",
+                     ", %llu payload bytes; lost %llu (%.2f %%), duplicated %llu, reordered %llu, "
+                     "jitter %.1f µs, delay %.1f µs\n", totals.bytes),
            (unsigned long long) totals.bytes,
            (unsigned long long) totals.lost, loss_percent (&totals), (unsigned long long) totals.duplicated,
            (unsigned long long) totals.reordered, totals.jitter_us, mctx_recv_counts_delay_us (&totals));

@@ -1247,17 +1247,21 @@ mctx_tool_metrics_sample (MctxToolMetrics *self)
       g_autofree char *rate = g_format_size ((guint64) mctx_metrics_delta_get_bytes_per_second (delta));
 
       guint64 packets = mctx_metrics_snapshot_get_packets_sent (now);
+      guint64 errors = mctx_metrics_snapshot_get_send_errors (now);
+      g_autoptr(GString) line = g_string_new (NULL);
 
-      /* Translators: a periodic metrics summary on the terminal */
-      g_printerr (ngettext ("metrics: %llu packet (+%llu), %s, %.1f pkt/s, %s/s, %llu errors (+%llu) over %.2f s\n",
-                            "metrics: %llu packets (+%llu), %s, %.1f pkt/s, %s/s, %llu errors (+%llu) over %.2f s\n",
-                            packets),
-                  (unsigned long long) packets,
-                  (unsigned long long) mctx_metrics_delta_get_packets_sent (delta),
-                  bytes, mctx_metrics_delta_get_packets_per_second (delta), rate,
-                  (unsigned long long) mctx_metrics_snapshot_get_send_errors (now),
-                  (unsigned long long) mctx_metrics_delta_get_send_errors (delta),
-                  mctx_metrics_delta_get_interval (delta));
+      /* Translators: a periodic metrics summary on the terminal, continued by the next message */
+      g_string_append_printf (line, ngettext ("metrics: %llu packet (+%llu), %s, %.1f pkt/s, %s/s, ",
+                                              "metrics: %llu packets (+%llu), %s, %.1f pkt/s, %s/s, ", packets),
+                              (unsigned long long) packets,
+                              (unsigned long long) mctx_metrics_delta_get_packets_sent (delta),
+                              bytes, mctx_metrics_delta_get_packets_per_second (delta), rate);
+      /* Translators: the end of the periodic metrics summary */
+      g_string_append_printf (line, ngettext ("%llu error (+%llu) over %.2f s", "%llu errors (+%llu) over %.2f s", errors),
+                              (unsigned long long) errors,
+                              (unsigned long long) mctx_metrics_delta_get_send_errors (delta),
+                              mctx_metrics_delta_get_interval (delta));
+      g_printerr ("%s\n", line->str);
     }
 #endif
 
