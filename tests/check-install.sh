@@ -241,7 +241,7 @@ done
 [ "$(pkg-config --variable=typelibdir mctx-1)" = "$destdir$libdir/girepository-1.0" ] || { echo "FAIL: typelibdir"; exit 1; }
 echo "pkg-config: girdir and typelibdir"
 
-for example in send source paced batch metrics raw-send; do
+for example in send source ssm paced batch metrics raw-send; do
   # Parts this build lacks have no example to build.
   [ "$example" != metrics ] || grep -q '^#define MCTX_HAS_METRICS' "$destdir$includedir/mctx-1/mctx/mctx-features.h" || continue
   [ "$example" != raw-send ] || [ "$raw" = 1 ] || continue

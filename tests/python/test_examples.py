@@ -9,12 +9,13 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import unittest
 
-from mctxtest import assert_private_namespace, ipv4_receiver, receive
+from mctxtest import assert_private_namespace, ip, ipv4_receiver, ipv6_ssm_receiver, receive
 
 SOURCE_DIR = os.environ["MCTX_EXAMPLES_DIR"]
 BIN_DIR = os.environ["MCTX_EXAMPLE_BIN_DIR"]
@@ -156,6 +157,49 @@ class ExamplesTest(unittest.TestCase):
         self.assertEqual(self.run_example([binary("raw-send")]), "sent 37 bytes from 198.51.100.7\n")
         data, ttl, sender = receive(self.receiver)
         self.assertEqual((data, ttl, sender), (b"hello raw", 8, ("198.51.100.7", 4000)))
+
+
+class SsmExampleTest(unittest.TestCase):
+    """The SSM examples send over a veth pair of the test's namespace (Linux
+    never delivers IPv6 multicast over lo): from fd00:6::1 on ssma to a
+    receiver on ssmb subscribed to (fd00:6::1, ff3e::8000:1234)."""
+
+    @classmethod
+    def setUpClass(cls):
+        ip("link", "add", "ssma", "type", "veth", "peer", "name", "ssmb")
+        ip("link", "set", "ssma", "up")
+        ip("link", "set", "ssmb", "up")
+        ip("address", "add", "fd00:6::1/64", "dev", "ssma", "nodad")
+        ip("address", "add", "fd00:6::2/64", "dev", "ssmb", "nodad")
+
+    @classmethod
+    def tearDownClass(cls):
+        ip("link", "del", "ssma")
+
+    def assert_ssm(self, command):
+        receiver, _port = ipv6_ssm_receiver("ff3e::8000:1234", socket.if_nametoindex("ssmb"), "fd00:6::1", port=5000)
+        self.addCleanup(receiver.close)
+        result = subprocess.run([*command, "fd00:6::1"], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "sent 9 bytes to ff3e::8000:1234 from fd00:6::1\n")
+        data, _hops, sender = receive(receiver)
+        self.assertEqual((data, sender[0], sender[1] != 0), (b"hello ssm", "fd00:6::1", True))
+
+    @built("ssm")
+    def test_c(self):
+        self.assert_ssm([binary("ssm")])
+
+    def test_python(self):
+        self.assert_ssm([sys.executable, os.path.join(SOURCE_DIR, "ssm.py")])
+
+    def test_gjs(self):
+        self.assert_ssm(["gjs", "-m", os.path.join(SOURCE_DIR, "ssm.js")])
+
+    def test_without_a_source(self):
+        result = subprocess.run([sys.executable, os.path.join(SOURCE_DIR, "ssm.py")],
+                                capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("usage: ssm.py SOURCE-ADDRESS", result.stderr)
 
 
 if __name__ == "__main__":
