@@ -599,6 +599,7 @@ static MctxPublicationConfig *
 build_config (MctxToolOptions  *options,
               GError          **error)
 {
+  /* Checked first so that a bad group reads as in the other tools. */
   g_autoptr(GInetAddress) group = mctx_tool_parse_group (options->group, FALSE, error);
   g_autoptr(MctxPublicationConfig) config = NULL;
 
