@@ -46,8 +46,8 @@ main (int    argc,
     goto fail;
 
   printf ("%" G_GUINT64_FORMAT " packets, %.0f packets/s\n",
-          mctx_metrics_delta_get_packets_sent (delta),
-          mctx_metrics_delta_get_packets_per_second (delta));
+          mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_PACKETS_SENT),
+          mctx_metrics_delta_get_rate (delta, MCTX_METRICS_COUNTER_PACKETS_SENT));
   return 0;
 
 fail:

@@ -21,7 +21,7 @@ try {
     const delta = sampler.sample();
     writer.write_sample(delta);
     writer.close();
-    print(`${delta.get_packets_sent()} packets, ${delta.get_bytes_sent()} bytes`);
+    print(`${delta.get_change(Mctx.MetricsCounter.PACKETS_SENT)} packets, ${delta.get_change(Mctx.MetricsCounter.BYTES_SENT)} bytes`);
 } catch (error) {
     logError(error);
     System.exit(1);

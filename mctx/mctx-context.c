@@ -398,40 +398,6 @@ mctx_context_add_publication_with_socket (MctxContext            *self,
 }
 
 /**
- * mctx_context_add_publication_with_fd:
- * @self: a context
- * @config: the configuration of the new publication: a UDP one
- * @fd: the file descriptor of a UDP socket of the group's address family
- * @error: return location for a #GError
- *
- * Like [method@Mctx.Context.add_publication_with_socket], with a socket
- * given as a file descriptor. On success the publication owns @fd and
- * closes it when it is finalized; on failure the caller still owns it.
- *
- * Returns: (transfer none): the publication, owned by the context, or
- *   %NULL with @error set
- *
- * Since: 1.0
- */
-MctxPublication *
-mctx_context_add_publication_with_fd (MctxContext            *self,
-                                      MctxPublicationConfig  *config,
-                                      int                     fd,
-                                      GError                **error)
-{
-  g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (config), NULL);
-  g_return_val_if_fail (fd >= 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!check_udp (config, error) || !check_not_duplicate (self, config, 0, error))
-    return NULL;
-
-  return insert_publication (self, _mctx_udp_publication_new_for_fd (self->next_id, config, fd, self->interfaces,
-                                                                     error));
-}
-
-/**
  * mctx_context_get_publication:
  * @self: a context
  * @id: a publication id

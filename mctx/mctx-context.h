@@ -33,11 +33,6 @@ MctxPublication *mctx_context_add_publication_with_socket (MctxContext          
                                                            MctxPublicationConfig  *config,
                                                            GSocket                *socket,
                                                            GError                **error);
-MCTX_AVAILABLE_IN_1_0
-MctxPublication *mctx_context_add_publication_with_fd     (MctxContext            *self,
-                                                           MctxPublicationConfig  *config,
-                                                           int                     fd,
-                                                           GError                **error);
 
 MCTX_AVAILABLE_IN_1_0
 MctxPublication *mctx_context_replace_publication         (MctxContext            *self,

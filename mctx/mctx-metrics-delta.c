@@ -86,24 +86,6 @@ mctx_metrics_delta_unref (MctxMetricsDelta *self)
 }
 
 /**
- * mctx_metrics_delta_get_kind:
- * @self: a delta
- *
- * Gets whether @self is of a publication or of a context.
- *
- * Returns: the kind
- *
- * Since: 1.0
- */
-MctxMetricsKind
-mctx_metrics_delta_get_kind (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, MCTX_METRICS_KIND_PUBLICATION);
-
-  return mctx_metrics_snapshot_get_kind (self->later);
-}
-
-/**
  * mctx_metrics_delta_get_earlier:
  * @self: a delta
  *
@@ -158,194 +140,48 @@ mctx_metrics_delta_get_interval (MctxMetricsDelta *self)
           mctx_metrics_snapshot_get_monotonic_time (self->earlier)) / (double) G_USEC_PER_SEC;
 }
 
-#define DELTA_OF(field) \
-  (mctx_metrics_snapshot_get_##field (self->later) - mctx_metrics_snapshot_get_##field (self->earlier))
-
 /**
- * mctx_metrics_delta_get_send_calls:
+ * mctx_metrics_delta_get_change:
  * @self: a delta
+ * @counter: which counter
  *
- * Gets how many sends were attempted in the interval.
+ * Gets how much one of the counters grew over the interval.
  *
- * Returns: the change in send calls
+ * Returns: the change
  *
  * Since: 1.0
  */
 guint64
-mctx_metrics_delta_get_send_calls (MctxMetricsDelta *self)
+mctx_metrics_delta_get_change (MctxMetricsDelta   *self,
+                               MctxMetricsCounter  counter)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return DELTA_OF (send_calls);
+  /* mctx_metrics_snapshot_delta() refused snapshots where any counter shrank. */
+  return mctx_metrics_snapshot_get_counter (self->later, counter) -
+         mctx_metrics_snapshot_get_counter (self->earlier, counter);
 }
 
 /**
- * mctx_metrics_delta_get_packets_sent:
+ * mctx_metrics_delta_get_rate:
  * @self: a delta
+ * @counter: which counter
  *
- * Gets how many datagrams were sent in the interval.
+ * Gets one of the counters' change per second over the interval, for
+ * instance packets per second with %MCTX_METRICS_COUNTER_PACKETS_SENT.
  *
- * Returns: the change in packets sent
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_delta_get_packets_sent (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return DELTA_OF (packets_sent);
-}
-
-/**
- * mctx_metrics_delta_get_bytes_sent:
- * @self: a delta
- *
- * Gets how many payload bytes were sent in the interval.
- *
- * Returns: the change in bytes sent
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_delta_get_bytes_sent (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return DELTA_OF (bytes_sent);
-}
-
-/**
- * mctx_metrics_delta_get_send_errors:
- * @self: a delta
- *
- * Gets how many sends failed in the interval.
- *
- * Returns: the change in send errors
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_delta_get_send_errors (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return DELTA_OF (send_errors);
-}
-
-/**
- * mctx_metrics_delta_get_publications_added:
- * @self: a delta
- *
- * Gets how many publications were added in the interval.
- *
- * Returns: the change, 0 for a publication delta
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_delta_get_publications_added (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return DELTA_OF (publications_added);
-}
-
-/**
- * mctx_metrics_delta_get_publications_removed:
- * @self: a delta
- *
- * Gets how many publications left the context in the interval.
- *
- * Returns: the change, 0 for a publication delta
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_delta_get_publications_removed (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return DELTA_OF (publications_removed);
-}
-
-static double
-per_second (MctxMetricsDelta *self,
-            guint64           change)
-{
-  double interval = mctx_metrics_delta_get_interval (self);
-
-  return interval > 0.0 ? change / interval : 0.0;
-}
-
-/**
- * mctx_metrics_delta_get_send_calls_per_second:
- * @self: a delta
- *
- * Gets the rate of send calls over the interval.
- *
- * Returns: send calls per second, 0 over an empty interval
+ * Returns: the change per second, 0 over an empty interval
  *
  * Since: 1.0
  */
 double
-mctx_metrics_delta_get_send_calls_per_second (MctxMetricsDelta *self)
+mctx_metrics_delta_get_rate (MctxMetricsDelta   *self,
+                             MctxMetricsCounter  counter)
 {
+  double interval;
+
   g_return_val_if_fail (self != NULL, 0.0);
 
-  return per_second (self, DELTA_OF (send_calls));
-}
-
-/**
- * mctx_metrics_delta_get_packets_per_second:
- * @self: a delta
- *
- * Gets the packet rate over the interval.
- *
- * Returns: packets per second, 0 over an empty interval
- *
- * Since: 1.0
- */
-double
-mctx_metrics_delta_get_packets_per_second (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, 0.0);
-
-  return per_second (self, DELTA_OF (packets_sent));
-}
-
-/**
- * mctx_metrics_delta_get_bytes_per_second:
- * @self: a delta
- *
- * Gets the byte rate over the interval.
- *
- * Returns: payload bytes per second, 0 over an empty interval
- *
- * Since: 1.0
- */
-double
-mctx_metrics_delta_get_bytes_per_second (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, 0.0);
-
-  return per_second (self, DELTA_OF (bytes_sent));
-}
-
-/**
- * mctx_metrics_delta_get_send_errors_per_second:
- * @self: a delta
- *
- * Gets the rate of failed sends over the interval.
- *
- * Returns: send errors per second, 0 over an empty interval
- *
- * Since: 1.0
- */
-double
-mctx_metrics_delta_get_send_errors_per_second (MctxMetricsDelta *self)
-{
-  g_return_val_if_fail (self != NULL, 0.0);
-
-  return per_second (self, DELTA_OF (send_errors));
+  interval = mctx_metrics_delta_get_interval (self);
+  return interval > 0.0 ? mctx_metrics_delta_get_change (self, counter) / interval : 0.0;
 }

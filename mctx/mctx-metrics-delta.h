@@ -26,8 +26,6 @@ MCTX_AVAILABLE_IN_1_0
 void                 mctx_metrics_delta_unref                    (MctxMetricsDelta *self);
 
 MCTX_AVAILABLE_IN_1_0
-MctxMetricsKind      mctx_metrics_delta_get_kind                 (MctxMetricsDelta *self);
-MCTX_AVAILABLE_IN_1_0
 MctxMetricsSnapshot *mctx_metrics_delta_get_earlier              (MctxMetricsDelta *self);
 MCTX_AVAILABLE_IN_1_0
 MctxMetricsSnapshot *mctx_metrics_delta_get_later                (MctxMetricsDelta *self);
@@ -35,26 +33,11 @@ MCTX_AVAILABLE_IN_1_0
 double               mctx_metrics_delta_get_interval             (MctxMetricsDelta *self);
 
 MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_delta_get_send_calls           (MctxMetricsDelta *self);
+guint64              mctx_metrics_delta_get_change               (MctxMetricsDelta   *self,
+                                                                  MctxMetricsCounter  counter);
 MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_delta_get_packets_sent         (MctxMetricsDelta *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_delta_get_bytes_sent           (MctxMetricsDelta *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_delta_get_send_errors          (MctxMetricsDelta *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_delta_get_publications_added   (MctxMetricsDelta *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_delta_get_publications_removed (MctxMetricsDelta *self);
-
-MCTX_AVAILABLE_IN_1_0
-double               mctx_metrics_delta_get_send_calls_per_second  (MctxMetricsDelta *self);
-MCTX_AVAILABLE_IN_1_0
-double               mctx_metrics_delta_get_packets_per_second     (MctxMetricsDelta *self);
-MCTX_AVAILABLE_IN_1_0
-double               mctx_metrics_delta_get_bytes_per_second       (MctxMetricsDelta *self);
-MCTX_AVAILABLE_IN_1_0
-double               mctx_metrics_delta_get_send_errors_per_second (MctxMetricsDelta *self);
+double               mctx_metrics_delta_get_rate                 (MctxMetricsDelta   *self,
+                                                                  MctxMetricsCounter  counter);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MctxMetricsDelta, mctx_metrics_delta_unref)
 

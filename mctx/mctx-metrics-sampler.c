@@ -201,15 +201,7 @@ take_snapshot (MctxMetricsSampler *self,
   if (now == NULL || at_us < 0)
     return now;
 
-  stamped = _mctx_metrics_snapshot_new (mctx_metrics_snapshot_get_kind (now),
-                                        mctx_metrics_snapshot_get_publication_id (now),
-                                        mctx_metrics_snapshot_get_timestamp (now) +
-                                        (at_us - mctx_metrics_snapshot_get_monotonic_time (now)),
-                                        at_us,
-                                        _mctx_metrics_snapshot_get_counters (now),
-                                        mctx_metrics_snapshot_get_publications_added (now),
-                                        mctx_metrics_snapshot_get_publications_removed (now),
-                                        mctx_metrics_snapshot_get_active_publications (now));
+  stamped = _mctx_metrics_snapshot_new_at (now, at_us);
   mctx_metrics_snapshot_unref (now);
   return stamped;
 }

@@ -57,10 +57,15 @@ _mctx_metrics_snapshot_new (MctxMetricsKind            kind,
   return self;
 }
 
-const MctxMetricsCounters *
-_mctx_metrics_snapshot_get_counters (MctxMetricsSnapshot *self)
+/* @now's counters, as if captured at @monotonic_us instead. */
+MctxMetricsSnapshot *
+_mctx_metrics_snapshot_new_at (MctxMetricsSnapshot *now,
+                               gint64               monotonic_us)
 {
-  return &self->counters;
+  return _mctx_metrics_snapshot_new (now->kind, now->publication_id,
+                                     now->timestamp_us + (monotonic_us - now->monotonic_us),
+                                     monotonic_us, &now->counters, now->publications_added,
+                                     now->publications_removed, now->active_publications);
 }
 
 /**
@@ -173,112 +178,39 @@ mctx_metrics_snapshot_get_monotonic_time (MctxMetricsSnapshot *self)
 }
 
 /**
- * mctx_metrics_snapshot_get_send_calls:
+ * mctx_metrics_snapshot_get_counter:
  * @self: a snapshot
+ * @counter: which counter
  *
- * Gets how many sends were attempted: those that sent and those that
- * failed, full send buffers included.
+ * Gets the value of one of the counters at the capture.
  *
- * Returns: the number of send calls
+ * Returns: the count since the publication or context was made
  *
  * Since: 1.0
  */
 guint64
-mctx_metrics_snapshot_get_send_calls (MctxMetricsSnapshot *self)
+mctx_metrics_snapshot_get_counter (MctxMetricsSnapshot *self,
+                                   MctxMetricsCounter   counter)
 {
   g_return_val_if_fail (self != NULL, 0);
 
-  return self->counters.packets_sent + self->counters.send_errors;
-}
-
-/**
- * mctx_metrics_snapshot_get_packets_sent:
- * @self: a snapshot
- *
- * Gets how many datagrams were sent.
- *
- * Returns: the number of packets
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_snapshot_get_packets_sent (MctxMetricsSnapshot *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->counters.packets_sent;
-}
-
-/**
- * mctx_metrics_snapshot_get_bytes_sent:
- * @self: a snapshot
- *
- * Gets how many payload bytes were sent.
- *
- * Returns: the number of bytes
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_snapshot_get_bytes_sent (MctxMetricsSnapshot *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->counters.bytes_sent;
-}
-
-/**
- * mctx_metrics_snapshot_get_send_errors:
- * @self: a snapshot
- *
- * Gets how many sends failed, %G_IO_ERROR_WOULD_BLOCK included.
- *
- * Returns: the number of failed sends
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_snapshot_get_send_errors (MctxMetricsSnapshot *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->counters.send_errors;
-}
-
-/**
- * mctx_metrics_snapshot_get_publications_added:
- * @self: a snapshot
- *
- * Gets how many publications were ever added to the context.
- *
- * Returns: the number, 0 for a publication snapshot
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_snapshot_get_publications_added (MctxMetricsSnapshot *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->publications_added;
-}
-
-/**
- * mctx_metrics_snapshot_get_publications_removed:
- * @self: a snapshot
- *
- * Gets how many publications ever left the context, removed or taken.
- *
- * Returns: the number, 0 for a publication snapshot
- *
- * Since: 1.0
- */
-guint64
-mctx_metrics_snapshot_get_publications_removed (MctxMetricsSnapshot *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->publications_removed;
+  switch (counter)
+    {
+    case MCTX_METRICS_COUNTER_SEND_CALLS:
+      return self->counters.packets_sent + self->counters.send_errors;
+    case MCTX_METRICS_COUNTER_PACKETS_SENT:
+      return self->counters.packets_sent;
+    case MCTX_METRICS_COUNTER_BYTES_SENT:
+      return self->counters.bytes_sent;
+    case MCTX_METRICS_COUNTER_SEND_ERRORS:
+      return self->counters.send_errors;
+    case MCTX_METRICS_COUNTER_PUBLICATIONS_ADDED:
+      return self->publications_added;
+    case MCTX_METRICS_COUNTER_PUBLICATIONS_REMOVED:
+      return self->publications_removed;
+    default:
+      g_return_val_if_reached (0);
+    }
 }
 
 /**

@@ -29,6 +29,34 @@ typedef enum {
   MCTX_METRICS_KIND_CONTEXT,
 } MctxMetricsKind;
 
+/**
+ * MctxMetricsCounter:
+ * @MCTX_METRICS_COUNTER_SEND_CALLS: sends attempted: those that sent and
+ *   those that failed, full send buffers included
+ * @MCTX_METRICS_COUNTER_PACKETS_SENT: datagrams sent
+ * @MCTX_METRICS_COUNTER_BYTES_SENT: payload bytes sent (whole datagrams for
+ *   raw publications)
+ * @MCTX_METRICS_COUNTER_SEND_ERRORS: failed sends, %G_IO_ERROR_WOULD_BLOCK
+ *   included
+ * @MCTX_METRICS_COUNTER_PUBLICATIONS_ADDED: publications ever added to the
+ *   context; 0 for a publication
+ * @MCTX_METRICS_COUNTER_PUBLICATIONS_REMOVED: publications that ever left
+ *   the context, removed or taken; 0 for a publication
+ *
+ * The counters a [struct@Mctx.MetricsSnapshot] holds. Each only grows, so
+ * a [struct@Mctx.MetricsDelta] gives its change and rate over an interval.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  MCTX_METRICS_COUNTER_SEND_CALLS,
+  MCTX_METRICS_COUNTER_PACKETS_SENT,
+  MCTX_METRICS_COUNTER_BYTES_SENT,
+  MCTX_METRICS_COUNTER_SEND_ERRORS,
+  MCTX_METRICS_COUNTER_PUBLICATIONS_ADDED,
+  MCTX_METRICS_COUNTER_PUBLICATIONS_REMOVED,
+} MctxMetricsCounter;
+
 #define MCTX_TYPE_METRICS_SNAPSHOT (mctx_metrics_snapshot_get_type ())
 
 /**
@@ -67,17 +95,8 @@ gint64               mctx_metrics_snapshot_get_timestamp            (MctxMetrics
 MCTX_AVAILABLE_IN_1_0
 gint64               mctx_metrics_snapshot_get_monotonic_time       (MctxMetricsSnapshot *self);
 MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_snapshot_get_send_calls           (MctxMetricsSnapshot *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_snapshot_get_packets_sent         (MctxMetricsSnapshot *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_snapshot_get_bytes_sent           (MctxMetricsSnapshot *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_snapshot_get_send_errors          (MctxMetricsSnapshot *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_snapshot_get_publications_added   (MctxMetricsSnapshot *self);
-MCTX_AVAILABLE_IN_1_0
-guint64              mctx_metrics_snapshot_get_publications_removed (MctxMetricsSnapshot *self);
+guint64              mctx_metrics_snapshot_get_counter              (MctxMetricsSnapshot *self,
+                                                                     MctxMetricsCounter   counter);
 MCTX_AVAILABLE_IN_1_0
 guint64              mctx_metrics_snapshot_get_active_publications  (MctxMetricsSnapshot *self);
 

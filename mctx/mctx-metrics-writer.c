@@ -193,8 +193,11 @@ mctx_metrics_writer_class_init (MctxMetricsWriterClass *klass)
   /**
    * MctxMetricsWriter:node-id: (getter get_node_id)
    *
-   * The node the metrics are of; when not given, resolved from the path by
-   * [func@Mctx.metrics_resolve_node_id].
+   * The node the metrics are of. When not given, it is the
+   * `MCTX_METRICS_NODE_ID` environment variable when set, else the name of
+   * the folder the path names as the file's parent
+   * (`results/sender-0001/network.jsonl` gives `sender-0001`), else the
+   * file's stem (`network`), else `unknown`.
    *
    * Since: 1.0
    */
@@ -208,6 +211,12 @@ mctx_metrics_writer_class_init (MctxMetricsWriterClass *klass)
    * Extra header flags. `transport` (`udp-multicast`) and `role` are always
    * written and win over flags of the same name; `role` is `sender`, or
    * `receiver` when these flags say so (as `mctx-recv`'s do).
+   *
+   * The `MCTX_METRICS_FLAGS_JSON` environment variable, a JSON object, adds
+   * flags under these: a flag given here wins over one of the same name
+   * there. Its text is bounded before it is parsed: at most 64 KiB, nested
+   * at most 32 levels, or the writer is not made
+   * (%MCTX_ERROR_INVALID_METRICS_HEADER).
    *
    * Since: 1.0
    */
@@ -225,28 +234,16 @@ mctx_metrics_writer_init (MctxMetricsWriter *self)
   self->generator = json_generator_new ();
 }
 
-/**
- * mctx_metrics_resolve_node_id:
- * @path: the path of a metrics file
- *
- * Resolves the node id of a metrics file: the `MCTX_METRICS_NODE_ID`
- * environment variable when set, else the name of the folder @path names
- * as the file's parent (`results/sender-0001/network.jsonl` gives
- * `sender-0001`), else the file's stem (`network`), else `unknown`.
- *
- * Returns: (transfer full): the node id
- *
- * Since: 1.0
- */
-char *
-mctx_metrics_resolve_node_id (const char *path)
+/* MCTX_METRICS_NODE_ID, else the name of the folder @path names as the
+ * file's parent (`results/sender-0001/network.jsonl` gives `sender-0001`),
+ * else the file's stem (`network`), else `unknown`. */
+static char *
+resolve_node_id (const char *path)
 {
   const char *from_env = g_getenv ("MCTX_METRICS_NODE_ID");
   g_autofree char *parent = NULL;
   g_autofree char *base = NULL;
   char *dot;
-
-  g_return_val_if_fail (path != NULL, NULL);
 
   if (from_env != NULL && from_env[0] != '\0')
     return g_strdup (from_env);
@@ -268,6 +265,37 @@ mctx_metrics_resolve_node_id (const char *path)
     return g_steal_pointer (&base);
 
   return g_strdup ("unknown");
+}
+
+/* MCTX_METRICS_FLAGS_JSON adds flags under the caller's, as
+ * MCTX_METRICS_NODE_ID stands in for a node id not given. */
+static gboolean
+add_environment_flags (MctxMetricsWriter  *self,
+                       GError            **error)
+{
+  const char *text = g_getenv ("MCTX_METRICS_FLAGS_JSON");
+  g_autoptr(JsonObject) extra = NULL;
+  g_autoptr(GList) members = NULL;
+
+  if (text == NULL || text[0] == '\0')
+    return TRUE;
+
+  extra = _mctx_metrics_flags_from_json (text, error);
+  if (extra == NULL)
+    {
+      g_prefix_error (error, "MCTX_METRICS_FLAGS_JSON: ");
+      return FALSE;
+    }
+
+  if (self->flags != NULL)
+    {
+      members = json_object_get_members (self->flags);
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (extra, l->data, json_node_copy (json_object_get_member (self->flags, l->data)));
+      json_object_unref (self->flags);
+    }
+  self->flags = g_steal_pointer (&extra);
+  return TRUE;
 }
 
 static gboolean
@@ -370,34 +398,16 @@ get_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-/**
- * mctx_metrics_flags_from_json:
- * @text: a JSON object as text, such as the value of
- *   `MCTX_METRICS_FLAGS_JSON`
- * @error: return location for a #GError
- *
- * Parses header flags from outside text, bounded before the parser sees
- * it: at most 64 KiB, nested at most 32 levels (json-glib's parser recurses
- * once per level, so deeper text could exhaust the stack).
- *
- * Returns: (transfer full): the flags, or %NULL with
- *   %MCTX_ERROR_INVALID_METRICS_HEADER when @text is too long, too deep,
- *   not JSON, or not an object
- *
- * Since: 1.0
- */
+/* Header flags from outside text, bounded before the parser sees it: at
+ * most 64 KiB, nested at most 32 levels (json-glib's parser recurses once
+ * per level, so deeper text could exhaust the stack). */
 JsonObject *
-mctx_metrics_flags_from_json (const char  *text,
-                              GError     **error)
+_mctx_metrics_flags_from_json (const char  *text,
+                               GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) parse_error = NULL;
   JsonNode *root;
-
-  g_return_val_if_fail (text != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  _mctx_ensure_i18n ();
 
   if (strlen (text) > MAX_HEADER_SIZE)
     {
@@ -789,7 +799,9 @@ mctx_metrics_writer_initable_init_impl (GInitable     *initable,
       return FALSE;
     }
   if (self->node_id == NULL)
-    self->node_id = mctx_metrics_resolve_node_id (self->path);
+    self->node_id = resolve_node_id (self->path);
+  if (!add_environment_flags (self, error))
+    return FALSE;
 
   /* Everything about the header is checked before the file is touched. */
   header = build_header (self, error);
@@ -877,7 +889,9 @@ mctx_metrics_writer_initable_init (GInitableIface *iface)
  * @path: the file to create or append to
  * @producer: what writes it, such as `mctx/mctx-send`
  * @node_id: (nullable): the node id, or %NULL to resolve it from @path
- * @flags: (nullable): extra header flags
+ *   and the environment (see [property@Mctx.MetricsWriter:node-id])
+ * @flags: (nullable): extra header flags, over those of
+ *   `MCTX_METRICS_FLAGS_JSON` (see [property@Mctx.MetricsWriter:flags])
  * @error: return location for a #GError
  *
  * Opens @path for metrics, locks it, and writes the header when the file
@@ -907,6 +921,24 @@ mctx_metrics_writer_new (const char  *path,
                          "flags", flags,
                          NULL);
 }
+
+/* The sample row's counters and rates, in the order the format lists them. */
+static const struct {
+  MctxMetricsCounter counter;
+  const char *name;
+} row_counters[] = {
+  { MCTX_METRICS_COUNTER_PUBLICATIONS_ADDED, "publications_added" },
+  { MCTX_METRICS_COUNTER_PUBLICATIONS_REMOVED, "publications_removed" },
+  { MCTX_METRICS_COUNTER_SEND_CALLS, "send_calls" },
+  { MCTX_METRICS_COUNTER_PACKETS_SENT, "packets_sent" },
+  { MCTX_METRICS_COUNTER_BYTES_SENT, "bytes_sent" },
+  { MCTX_METRICS_COUNTER_SEND_ERRORS, "send_errors" },
+}, row_rates[] = {
+  { MCTX_METRICS_COUNTER_SEND_CALLS, "send_calls_per_sec" },
+  { MCTX_METRICS_COUNTER_PACKETS_SENT, "packets_per_sec" },
+  { MCTX_METRICS_COUNTER_BYTES_SENT, "bytes_per_sec" },
+  { MCTX_METRICS_COUNTER_SEND_ERRORS, "send_errors_per_sec" },
+};
 
 static void
 add_counter (JsonObject *row,
@@ -952,35 +984,25 @@ mctx_metrics_writer_write_sample (MctxMetricsWriter  *self,
       return FALSE;
     }
 
-  if (mctx_metrics_delta_get_kind (delta) != MCTX_METRICS_KIND_CONTEXT)
+  later = mctx_metrics_delta_get_later (delta);
+  if (mctx_metrics_snapshot_get_kind (later) != MCTX_METRICS_KIND_CONTEXT)
     {
       g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH,
                            _("Metrics files take samples of a context, not of one publication"));
       return FALSE;
     }
 
-  later = mctx_metrics_delta_get_later (delta);
   row = json_object_new ();
   json_object_set_double_member (row, "ts", mctx_metrics_snapshot_get_timestamp (later) / (double) G_USEC_PER_SEC);
   json_object_set_double_member (row, "interval_secs", mctx_metrics_delta_get_interval (delta));
   json_object_set_int_member (row, "active_publications",
                               (gint64) mctx_metrics_snapshot_get_active_publications (later));
-  add_counter (row, "publications_added", mctx_metrics_snapshot_get_publications_added (later),
-               mctx_metrics_delta_get_publications_added (delta));
-  add_counter (row, "publications_removed", mctx_metrics_snapshot_get_publications_removed (later),
-               mctx_metrics_delta_get_publications_removed (delta));
-  add_counter (row, "send_calls", mctx_metrics_snapshot_get_send_calls (later),
-               mctx_metrics_delta_get_send_calls (delta));
-  add_counter (row, "packets_sent", mctx_metrics_snapshot_get_packets_sent (later),
-               mctx_metrics_delta_get_packets_sent (delta));
-  add_counter (row, "bytes_sent", mctx_metrics_snapshot_get_bytes_sent (later),
-               mctx_metrics_delta_get_bytes_sent (delta));
-  add_counter (row, "send_errors", mctx_metrics_snapshot_get_send_errors (later),
-               mctx_metrics_delta_get_send_errors (delta));
-  json_object_set_double_member (row, "send_calls_per_sec", mctx_metrics_delta_get_send_calls_per_second (delta));
-  json_object_set_double_member (row, "packets_per_sec", mctx_metrics_delta_get_packets_per_second (delta));
-  json_object_set_double_member (row, "bytes_per_sec", mctx_metrics_delta_get_bytes_per_second (delta));
-  json_object_set_double_member (row, "send_errors_per_sec", mctx_metrics_delta_get_send_errors_per_second (delta));
+  for (guint i = 0; i < G_N_ELEMENTS (row_counters); i++)
+    add_counter (row, row_counters[i].name,
+                 mctx_metrics_snapshot_get_counter (later, row_counters[i].counter),
+                 mctx_metrics_delta_get_change (delta, row_counters[i].counter));
+  for (guint i = 0; i < G_N_ELEMENTS (row_rates); i++)
+    json_object_set_double_member (row, row_rates[i].name, mctx_metrics_delta_get_rate (delta, row_rates[i].counter));
 
   return write_line (self, row, error);
 }

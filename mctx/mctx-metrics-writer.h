@@ -41,9 +41,6 @@ MCTX_AVAILABLE_IN_1_0
 G_DECLARE_FINAL_TYPE (MctxMetricsWriter, mctx_metrics_writer, MCTX, METRICS_WRITER, GObject)
 
 MCTX_AVAILABLE_IN_1_0
-JsonObject        *mctx_metrics_flags_from_json     (const char         *text,
-                                                     GError            **error);
-MCTX_AVAILABLE_IN_1_0
 MctxMetricsWriter *mctx_metrics_writer_new          (const char         *path,
                                                      const char         *producer,
                                                      const char         *node_id,
@@ -66,8 +63,5 @@ MCTX_AVAILABLE_IN_1_0
 const char        *mctx_metrics_writer_get_producer (MctxMetricsWriter  *self);
 MCTX_AVAILABLE_IN_1_0
 const char        *mctx_metrics_writer_get_node_id  (MctxMetricsWriter  *self);
-
-MCTX_AVAILABLE_IN_1_0
-char              *mctx_metrics_resolve_node_id     (const char         *path);
 
 G_END_DECLS

@@ -292,6 +292,7 @@ void                   _mctx_publication_set_up          (MctxPublication       
 MctxPublicationConfig *_mctx_publication_get_config      (MctxPublication             *self);
 const char            *_mctx_publication_get_description (MctxPublication             *self);
 GCancellable          *_mctx_publication_get_detached    (MctxPublication             *self);
+int                    _mctx_publication_peek_fd         (MctxPublication             *self);
 int                    _mctx_publication_acquire_fd      (MctxPublication             *self);
 void                   _mctx_publication_release_fd      (MctxPublication             *self);
 void                   _mctx_publication_count           (MctxPublication             *self,
@@ -309,11 +310,6 @@ MctxPublication       *_mctx_udp_publication_new         (guint                 
                                                           GSocket                     *socket,
                                                           MctxInterfaceCache          *interfaces,
                                                           MctxSocketPool              *pool,
-                                                          GError                     **error);
-MctxPublication       *_mctx_udp_publication_new_for_fd  (guint                        id,
-                                                          MctxPublicationConfig       *config,
-                                                          int                          fd,
-                                                          MctxInterfaceCache          *interfaces,
                                                           GError                     **error);
 const char            *_mctx_udp_publication_get_pool_key (MctxUdpPublication         *self);
 gboolean               _mctx_udp_publication_shares_socket (MctxPublication           *a,
@@ -349,12 +345,14 @@ MctxMetricsSnapshot   *_mctx_metrics_snapshot_new        (MctxMetricsKind       
                                                           guint64                      publications_added,
                                                           guint64                      publications_removed,
                                                           guint64                      active_publications);
-const MctxMetricsCounters *_mctx_metrics_snapshot_get_counters (MctxMetricsSnapshot   *self);
+MctxMetricsSnapshot   *_mctx_metrics_snapshot_new_at     (MctxMetricsSnapshot         *now,
+                                                          gint64                       monotonic_us);
+JsonObject            *_mctx_metrics_flags_from_json     (const char                  *text,
+                                                          GError                     **error);
 MctxMetricsDelta      *_mctx_metrics_delta_new           (MctxMetricsSnapshot         *earlier,
                                                           MctxMetricsSnapshot         *later);
 
-MctxSendReport        *_mctx_send_report_new             (guint                        publication_id,
-                                                          GInetSocketAddress          *destination,
+MctxSendReport        *_mctx_send_report_new             (GInetSocketAddress          *destination,
                                                           GInetSocketAddress          *local_address,
                                                           guint                        ifindex,
                                                           guint8                       protocol,

@@ -25,7 +25,7 @@ publication_source_dispatch (GSource     *source,
 {
   PublicationSource *self = (PublicationSource *) source;
   MctxPublicationSourceFunc func = (MctxPublicationSourceFunc) (void (*) (void)) callback;
-  gboolean detached = mctx_publication_get_fd (self->publication) < 0;
+  gboolean detached = _mctx_publication_peek_fd (self->publication) < 0;
   GIOCondition condition = 0;
   gboolean keep;
 
@@ -117,7 +117,7 @@ mctx_publication_create_source (MctxPublication *self,
   publication_source = (PublicationSource *) source;
   publication_source->publication = g_object_ref (self);
 
-  fd = mctx_publication_get_fd (self);
+  fd = _mctx_publication_peek_fd (self);
   if (fd >= 0)
     publication_source->fd_tag = g_source_add_unix_fd (source, fd, G_IO_OUT);
 
@@ -271,7 +271,7 @@ waiting_send_goes_on (MctxPublication *self,
       return FALSE;
     }
 
-  if (mctx_publication_get_fd (self) < 0)
+  if (_mctx_publication_peek_fd (self) < 0)
     {
       complete (task, -1, g_error_new (G_IO_ERROR, G_IO_ERROR_CLOSED,
                                        _("Publication %u (%s) lost its socket while a send was waiting"),

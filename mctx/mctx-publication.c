@@ -49,8 +49,7 @@
  * send: the socket stays open until every send in flight has finished with
  * it, and later sends fail with %G_IO_ERROR_CLOSED. A datagram is only ever
  * sent through the publication's own socket. The borrowed socket and file
- * descriptor ([method@Mctx.Publication.get_socket],
- * [method@Mctx.Publication.get_fd]) carry no such guarantee: use them from
+ * descriptor ([method@Mctx.Publication.get_socket]) carry no such guarantee: use them from
  * the thread that owns the publication. Metrics snapshots may be taken from
  * any thread.
  *
@@ -445,22 +444,10 @@ mctx_publication_get_socket (MctxPublication *self)
   return PRIV (self)->socket;
 }
 
-/**
- * mctx_publication_get_fd:
- * @self: a publication
- *
- * Borrows the publication's file descriptor, as
- * [method@Mctx.Publication.get_socket] borrows its socket.
- *
- * Returns: the file descriptor, or -1 once the socket is gone
- *
- * Since: 1.0
- */
+/* The descriptor, or -1 once the socket is gone. */
 int
-mctx_publication_get_fd (MctxPublication *self)
+_mctx_publication_peek_fd (MctxPublication *self)
 {
-  g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
-
   return _mctx_socket_guard_peek (&PRIV (self)->guard);
 }
 

@@ -108,8 +108,6 @@ guint                  mctx_publication_get_interface_index (MctxPublication    
 MCTX_AVAILABLE_IN_1_0
 GSocket               *mctx_publication_get_socket          (MctxPublication      *self);
 MCTX_AVAILABLE_IN_1_0
-int                    mctx_publication_get_fd              (MctxPublication      *self);
-MCTX_AVAILABLE_IN_1_0
 GSocket               *mctx_publication_steal_socket        (MctxPublication      *self);
 
 MCTX_AVAILABLE_IN_1_0

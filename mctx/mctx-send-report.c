@@ -32,7 +32,6 @@
 struct _MctxSendReport
 {
   gatomicrefcount ref_count;
-  guint publication_id;
   gsize bytes_sent;
   GInetSocketAddress *destination;
   GInetSocketAddress *local_address;
@@ -43,8 +42,7 @@ struct _MctxSendReport
 MCTX_DEFINE_BOXED_TYPE (MctxSendReport, mctx_send_report, mctx_send_report_ref, mctx_send_report_unref)
 
 MctxSendReport *
-_mctx_send_report_new (guint               publication_id,
-                       GInetSocketAddress *destination,
+_mctx_send_report_new (GInetSocketAddress *destination,
                        GInetSocketAddress *local_address,
                        guint               ifindex,
                        guint8              protocol,
@@ -53,7 +51,6 @@ _mctx_send_report_new (guint               publication_id,
   MctxSendReport *self = g_new (MctxSendReport, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
-  self->publication_id = publication_id;
   self->bytes_sent = bytes_sent;
   self->destination = g_object_ref (destination);
   self->local_address = g_object_ref (local_address);
@@ -101,24 +98,6 @@ mctx_send_report_unref (MctxSendReport *self)
   g_object_unref (self->destination);
   g_object_unref (self->local_address);
   g_free (self);
-}
-
-/**
- * mctx_send_report_get_publication_id:
- * @self: a report
- *
- * Gets the id of the publication that sent.
- *
- * Returns: the publication id
- *
- * Since: 1.0
- */
-guint
-mctx_send_report_get_publication_id (MctxSendReport *self)
-{
-  g_return_val_if_fail (self != NULL, 0);
-
-  return self->publication_id;
 }
 
 /**

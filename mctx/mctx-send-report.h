@@ -27,8 +27,6 @@ MCTX_AVAILABLE_IN_1_0
 void                mctx_send_report_unref               (MctxSendReport *self);
 
 MCTX_AVAILABLE_IN_1_0
-guint               mctx_send_report_get_publication_id  (MctxSendReport *self);
-MCTX_AVAILABLE_IN_1_0
 gsize               mctx_send_report_get_bytes_sent      (MctxSendReport *self);
 MCTX_AVAILABLE_IN_1_0
 GInetSocketAddress *mctx_send_report_get_destination     (MctxSendReport *self);

@@ -424,25 +424,6 @@ mctx_udp_publication_config_set_group (MctxUdpPublicationConfig *self,
 }
 
 /**
- * mctx_udp_publication_config_is_ssm:
- * @self: a configuration
- *
- * Tells whether the group is a source-specific multicast group; see
- * [func@Mctx.address_is_ssm].
- *
- * Returns: %TRUE if the group is an SSM group
- *
- * Since: 1.0
- */
-gboolean
-mctx_udp_publication_config_is_ssm (MctxUdpPublicationConfig *self)
-{
-  g_return_val_if_fail (MCTX_IS_UDP_PUBLICATION_CONFIG (self), FALSE);
-
-  return self->group != NULL && mctx_address_is_ssm (self->group);
-}
-
-/**
  * mctx_udp_publication_config_get_port: (get-property port)
  * @self: a configuration
  *

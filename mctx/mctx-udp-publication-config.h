@@ -32,8 +32,6 @@ MCTX_AVAILABLE_IN_1_0
 void                   mctx_udp_publication_config_set_group          (MctxUdpPublicationConfig  *self,
                                                                        GInetAddress              *group);
 MCTX_AVAILABLE_IN_1_0
-gboolean               mctx_udp_publication_config_is_ssm             (MctxUdpPublicationConfig  *self);
-MCTX_AVAILABLE_IN_1_0
 guint                  mctx_udp_publication_config_get_port           (MctxUdpPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
 void                   mctx_udp_publication_config_set_port           (MctxUdpPublicationConfig  *self,

@@ -307,7 +307,7 @@ udp_report (MctxPublication *publication,
 {
   MctxUdpPublication *self = MCTX_UDP_PUBLICATION (publication);
 
-  return _mctx_send_report_new (mctx_publication_get_id (publication), self->destination, self->local_address,
+  return _mctx_send_report_new (self->destination, self->local_address,
                                 mctx_publication_get_interface_index (publication), 17, bytes_sent);
 }
 
@@ -483,41 +483,6 @@ out:
 
 /* Like _mctx_udp_publication_new() with a caller-provided file descriptor,
  * which the publication owns on success and the caller keeps on failure. */
-MctxPublication *
-_mctx_udp_publication_new_for_fd (guint                  id,
-                                  MctxPublicationConfig *config,
-                                  int                    fd,
-                                  MctxInterfaceCache    *interfaces,
-                                  GError               **error)
-{
-  MctxPublicationPlan plan;
-  g_autoptr(GSocket) socket = NULL;
-  MctxUdpPublication *self = NULL;
-
-  if (!_mctx_publication_plan_resolve (&plan, config, interfaces, error))
-    return NULL;
-
-  if (plan.shared)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _("Only sockets of mctx's own can be shared: unset shared-socket to send through this one"));
-      _mctx_publication_plan_clear (&plan);
-      return NULL;
-    }
-
-  /* Everything that can fail happens on the bare descriptor: once a GSocket
-   * wraps it, dropping the GSocket would close the caller's descriptor. */
-  if (_mctx_udp_socket_set_up_caller (fd, &plan, error))
-    {
-      socket = g_socket_new_from_fd (fd, error);
-      if (socket != NULL)
-        self = publication_new (id, config, &plan, socket, error);
-    }
-
-  _mctx_publication_plan_clear (&plan);
-  return (MctxPublication *) self;
-}
-
 /* The pool key of a publication on a shared socket, or NULL. */
 const char *
 _mctx_udp_publication_get_pool_key (MctxUdpPublication *self)

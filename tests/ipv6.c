@@ -97,7 +97,7 @@ test_ssm_interface_local (void)
 
   config = config_new (SSM_LOCAL_GROUP, port, "fd00::1");
   mctx_publication_config_set_ttl (config, 5);
-  g_assert_true (mctx_udp_publication_config_is_ssm (MCTX_UDP_PUBLICATION_CONFIG (config)));
+  g_assert_true (mctx_address_is_ssm (mctx_udp_publication_config_get_group (MCTX_UDP_PUBLICATION_CONFIG (config))));
   publication = mctx_test_add_publication (context, config);
 
   g_assert_cmpuint (mctx_publication_get_interface_index (publication), ==, v6a);

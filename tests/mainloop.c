@@ -95,7 +95,7 @@ send_from_source (MctxPublication *publication,
   g_autoptr(GError) error = NULL;
 
   state->calls++;
-  if (mctx_publication_get_fd (publication) < 0)
+  if (mctx_publication_get_socket (publication) == NULL)
     {
       /* The socket went: the source says so. */
       g_assert_cmpint (condition, ==, G_IO_HUP);

@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "mctx-test-util.h"
 
 #define GROUP "239.1.2.3"
@@ -60,10 +62,10 @@ assert_counts (MctxMetricsSnapshot *snapshot,
                guint64              bytes,
                guint64              errors)
 {
-  g_assert_cmpuint (mctx_metrics_snapshot_get_packets_sent (snapshot), ==, packets);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_bytes_sent (snapshot), ==, bytes);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_send_errors (snapshot), ==, errors);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_send_calls (snapshot), ==, packets + errors);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, packets);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_BYTES_SENT), ==, bytes);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_SEND_ERRORS), ==, errors);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_SEND_CALLS), ==, packets + errors);
 }
 
 /* Sends and failed sends, cumulative for the publication's lifetime. */
@@ -167,7 +169,7 @@ test_context_totals (void)
 
   middle = mctx_context_snapshot_metrics (context);
   assert_counts (middle, 3, 3 * PAYLOAD_SIZE, 0);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_publications_added (middle), ==, 2);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (middle, MCTX_METRICS_COUNTER_PUBLICATIONS_ADDED), ==, 2);
   g_assert_cmpuint (mctx_metrics_snapshot_get_active_publications (middle), ==, 2);
 
   g_assert_true (mctx_context_remove_publication (context, mctx_publication_get_id (a), &error));
@@ -180,8 +182,8 @@ test_context_totals (void)
   end = mctx_context_snapshot_metrics (context);
   /* a's 2 and b's 1 stay; b's 5 after the take do not count; c's 4. */
   assert_counts (end, 7, 7 * PAYLOAD_SIZE, 0);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_publications_added (end), ==, 3);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_publications_removed (end), ==, 2);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (end, MCTX_METRICS_COUNTER_PUBLICATIONS_ADDED), ==, 3);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (end, MCTX_METRICS_COUNTER_PUBLICATIONS_REMOVED), ==, 2);
   g_assert_cmpuint (mctx_metrics_snapshot_get_active_publications (end), ==, 1);
   g_assert_cmpuint (mctx_metrics_snapshot_get_publication_id (end), ==, 0);
 }
@@ -212,17 +214,17 @@ test_sampler (void)
 
   delta = mctx_metrics_sampler_sample (publication_sampler);
   g_assert_nonnull (delta);
-  g_assert_cmpint (mctx_metrics_delta_get_kind (delta), ==, MCTX_METRICS_KIND_PUBLICATION);
-  g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (delta), ==, 5);
-  g_assert_cmpuint (mctx_metrics_delta_get_bytes_sent (delta), ==, 5 * PAYLOAD_SIZE);
+  g_assert_cmpint (mctx_metrics_snapshot_get_kind (mctx_metrics_delta_get_later (delta)), ==, MCTX_METRICS_KIND_PUBLICATION);
+  g_assert_cmpuint (mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 5);
+  g_assert_cmpuint (mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_BYTES_SENT), ==, 5 * PAYLOAD_SIZE);
   g_assert_cmpfloat (mctx_metrics_delta_get_interval (delta), >=, 0.02);
-  g_assert_cmpfloat_with_epsilon (mctx_metrics_delta_get_packets_per_second (delta),
+  g_assert_cmpfloat_with_epsilon (mctx_metrics_delta_get_rate (delta, MCTX_METRICS_COUNTER_PACKETS_SENT),
                                   5 / mctx_metrics_delta_get_interval (delta), 1e-9);
   g_assert_true (mctx_metrics_delta_get_later (delta) == mctx_metrics_sampler_get_last_snapshot (publication_sampler));
 
   context_delta = mctx_metrics_sampler_sample (context_sampler);
-  g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (context_delta), ==, 5);
-  g_assert_cmpuint (mctx_metrics_delta_get_publications_added (context_delta), ==, 1);
+  g_assert_cmpuint (mctx_metrics_delta_get_change (context_delta, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 5);
+  g_assert_cmpuint (mctx_metrics_delta_get_change (context_delta, MCTX_METRICS_COUNTER_PUBLICATIONS_ADDED), ==, 1);
   g_assert_cmpuint (mctx_metrics_snapshot_get_active_publications (mctx_metrics_delta_get_later (context_delta)), ==, 2);
 
   /* Snapshots of different sources, or out of order, make no delta. */
@@ -262,8 +264,8 @@ test_sampler_control (void)
   delta = mctx_metrics_sampler_sample_at (sampler, start + 2 * G_USEC_PER_SEC, &error);
   g_assert_no_error (error);
   g_assert_cmpfloat (mctx_metrics_delta_get_interval (delta), ==, 2.0);
-  g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (delta), ==, 4);
-  g_assert_cmpfloat (mctx_metrics_delta_get_packets_per_second (delta), ==, 2.0);
+  g_assert_cmpuint (mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 4);
+  g_assert_cmpfloat (mctx_metrics_delta_get_rate (delta, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 2.0);
   g_clear_pointer (&delta, mctx_metrics_delta_unref);
 
   /* Going back in time is refused; the baseline stays. */
@@ -285,7 +287,7 @@ test_sampler_control (void)
   delta = mctx_metrics_sampler_sample_if_elapsed (sampler, 0.02);
   g_assert_nonnull (delta);
   g_assert_cmpfloat (mctx_metrics_delta_get_interval (delta), >=, 0.02);
-  g_assert_cmpuint (mctx_metrics_delta_get_packets_sent (delta), ==, 3);
+  g_assert_cmpuint (mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 3);
 }
 
 /* Several threads send while another snapshots in a tight loop: every
@@ -319,13 +321,13 @@ snapshot_thread (gpointer data)
     {
       g_autoptr(MctxMetricsSnapshot) own = mctx_publication_snapshot_metrics (state->publication);
       g_autoptr(MctxMetricsSnapshot) total = mctx_context_snapshot_metrics (state->context);
-      guint64 packets = mctx_metrics_snapshot_get_packets_sent (own);
-      guint64 context_packets = mctx_metrics_snapshot_get_packets_sent (total);
+      guint64 packets = mctx_metrics_snapshot_get_counter (own, MCTX_METRICS_COUNTER_PACKETS_SENT);
+      guint64 context_packets = mctx_metrics_snapshot_get_counter (total, MCTX_METRICS_COUNTER_PACKETS_SENT);
 
-      g_assert_cmpuint (mctx_metrics_snapshot_get_bytes_sent (own), ==, packets * PAYLOAD_SIZE);
-      g_assert_cmpuint (mctx_metrics_snapshot_get_send_calls (own), ==,
-                        packets + mctx_metrics_snapshot_get_send_errors (own));
-      g_assert_cmpuint (mctx_metrics_snapshot_get_bytes_sent (total), ==, context_packets * PAYLOAD_SIZE);
+      g_assert_cmpuint (mctx_metrics_snapshot_get_counter (own, MCTX_METRICS_COUNTER_BYTES_SENT), ==, packets * PAYLOAD_SIZE);
+      g_assert_cmpuint (mctx_metrics_snapshot_get_counter (own, MCTX_METRICS_COUNTER_SEND_CALLS), ==,
+                        packets + mctx_metrics_snapshot_get_counter (own, MCTX_METRICS_COUNTER_SEND_ERRORS));
+      g_assert_cmpuint (mctx_metrics_snapshot_get_counter (total, MCTX_METRICS_COUNTER_BYTES_SENT), ==, context_packets * PAYLOAD_SIZE);
       g_assert_cmpuint (packets, >=, last_packets);
       g_assert_cmpuint (context_packets, >=, last_context_packets);
       last_packets = packets;
@@ -349,7 +351,7 @@ test_concurrent_snapshots (void)
   g_test_summary ("Snapshots taken while four threads send always see whole sends");
 
   state.publication = add (context, 5006);
-  setsockopt (mctx_publication_get_fd (state.publication), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+  setsockopt (g_socket_get_fd (mctx_publication_get_socket (state.publication)), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 
   snapshotter = g_thread_new ("snapshots", snapshot_thread, &state);
   for (guint i = 0; i < N_THREADS; i++)
@@ -521,11 +523,11 @@ test_writer_header_and_samples (void)
       g_assert_cmpint (json_object_get_int_member (row, "send_errors_total"), ==, 0);
       g_assert_cmpint (json_object_get_int_member (row, "send_errors_delta"), ==, 0);
       g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "packets_per_sec"),
-                                      mctx_metrics_delta_get_packets_per_second (delta), 1e-6);
+                                      mctx_metrics_delta_get_rate (delta, MCTX_METRICS_COUNTER_PACKETS_SENT), 1e-6);
       g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "bytes_per_sec"),
-                                      mctx_metrics_delta_get_bytes_per_second (delta), 1e-6);
+                                      mctx_metrics_delta_get_rate (delta, MCTX_METRICS_COUNTER_BYTES_SENT), 1e-6);
       g_assert_cmpfloat_with_epsilon (json_object_get_double_member (row, "send_calls_per_sec"),
-                                      mctx_metrics_delta_get_send_calls_per_second (delta), 1e-6);
+                                      mctx_metrics_delta_get_rate (delta, MCTX_METRICS_COUNTER_SEND_CALLS), 1e-6);
       g_assert_cmpfloat (json_object_get_double_member (row, "send_errors_per_sec"), ==, 0.0);
     }
 
@@ -746,6 +748,8 @@ test_writer_lock (void)
   g_assert_no_error (error);
 }
 
+/* The node id a writer gets when none is given. Paths are relative to a
+ * fresh folder, where the writer can create them. */
 static void
 test_node_id (void)
 {
@@ -754,31 +758,92 @@ test_node_id (void)
     const char *node_id;
   } cases[] = {
     { "results/sender-0001/network.jsonl", "sender-0001" },
-    { "/var/lib/metrics/node-7/out.jsonl", "node-7" },
     { "network.jsonl", "network" },
-    { "./network.jsonl", "network" },
-    { "/network.jsonl", "network" },
+    { "./stem.jsonl", "stem" },
     { "metrics", "metrics" },
     { ".hidden", ".hidden" },
-    { "/", "unknown" },
   };
-  g_autofree char *from_env = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("mctx-node-id-XXXXXX", NULL);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *absolute = NULL;
 
   g_test_summary ("The metrics node id comes from the environment, the folder or the file name");
 
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_chdir (dir), ==, 0);
   g_unsetenv ("MCTX_METRICS_NODE_ID");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *node_id = mctx_metrics_resolve_node_id (cases[i].path);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MctxMetricsWriter) writer = mctx_metrics_writer_new (cases[i].path, "mctx/test", NULL, NULL, &error);
 
       g_test_message ("%s", cases[i].path);
-      g_assert_cmpstr (node_id, ==, cases[i].node_id);
+      g_assert_no_error (error);
+      g_assert_cmpstr (mctx_metrics_writer_get_node_id (writer), ==, cases[i].node_id);
     }
 
+  /* An absolute path names its parent folder too. */
+  absolute = g_build_filename (dir, "node-7", "out.jsonl", NULL);
+  {
+    g_autoptr(MctxMetricsWriter) writer = mctx_metrics_writer_new (absolute, "mctx/test", NULL, NULL, NULL);
+
+    g_assert_cmpstr (mctx_metrics_writer_get_node_id (writer), ==, "node-7");
+  }
+
   g_setenv ("MCTX_METRICS_NODE_ID", "sender-from-env", TRUE);
-  from_env = mctx_metrics_resolve_node_id ("results/sender-0001/network.jsonl");
-  g_assert_cmpstr (from_env, ==, "sender-from-env");
+  {
+    g_autoptr(MctxMetricsWriter) writer = mctx_metrics_writer_new ("results/sender-0001/other.jsonl", "mctx/test",
+                                                                   NULL, NULL, NULL);
+
+    g_assert_cmpstr (mctx_metrics_writer_get_node_id (writer), ==, "sender-from-env");
+  }
   g_unsetenv ("MCTX_METRICS_NODE_ID");
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+}
+
+/* MCTX_METRICS_FLAGS_JSON adds flags under the caller's, and bad text
+ * makes no writer. */
+static void
+test_environment_flags (void)
+{
+  g_autofree char *path = temp_path ("flags.jsonl");
+  g_autoptr(JsonObject) flags = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(JsonNode) header = NULL;
+  JsonObject *written;
+
+  g_test_summary ("MCTX_METRICS_FLAGS_JSON adds header flags under the caller's; bad text makes no writer");
+
+  json_object_set_string_member (flags, "experiment", "caller");
+  g_setenv ("MCTX_METRICS_FLAGS_JSON", "{\"experiment\":\"env\",\"site\":\"lab\",\"role\":\"spoofed\"}", TRUE);
+  {
+    g_autoptr(MctxMetricsWriter) writer = mctx_metrics_writer_new (path, "mctx/test", "n1", flags, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (writer);
+  }
+  lines = read_lines (path);
+  header = json_from_string (lines[0], &error);
+  g_assert_no_error (error);
+  written = json_object_get_object_member (json_node_get_object (header), "flags");
+  g_assert_cmpstr (json_object_get_string_member (written, "experiment"), ==, "caller");
+  g_assert_cmpstr (json_object_get_string_member (written, "site"), ==, "lab");
+  g_assert_cmpstr (json_object_get_string_member (written, "role"), ==, "sender");
+
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *const bad[] = { "{not json", "[1, 2]", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]" };
+      g_autofree char *other = temp_path ("bad.jsonl");
+
+      g_setenv ("MCTX_METRICS_FLAGS_JSON", bad[i], TRUE);
+      g_assert_null (mctx_metrics_writer_new (other, "mctx/test", "n1", NULL, &error));
+      g_assert_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_METRICS_HEADER);
+      g_assert_true (g_str_has_prefix (error->message, "MCTX_METRICS_FLAGS_JSON: "));
+      g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+      g_clear_error (&error);
+    }
+  g_unsetenv ("MCTX_METRICS_FLAGS_JSON");
 }
 
 int
@@ -799,6 +864,7 @@ main (int    argc,
   g_test_add_func ("/mctx/metrics/writer/validation", test_writer_validation);
   g_test_add_func ("/mctx/metrics/writer/lock", test_writer_lock);
   g_test_add_func ("/mctx/metrics/node-id", test_node_id);
+  g_test_add_func ("/mctx/metrics/environment-flags", test_environment_flags);
 
   return g_test_run ();
 }

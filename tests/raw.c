@@ -30,6 +30,18 @@
 #define WAIT_MS 2000
 #define SILENCE_MS 300
 
+/* The checks of a raw publication with the default configuration. */
+static gboolean
+validate_by_default (GSocketFamily  family,
+                     const guint8  *data,
+                     gsize          len,
+                     GError       **error)
+{
+  g_autoptr(MctxPublicationConfig) config = mctx_raw_publication_config_new (family);
+
+  return mctx_raw_publication_config_validate_datagram (MCTX_RAW_PUBLICATION_CONFIG (config), data, len, error);
+}
+
 static MctxTestPeer *peer;
 
 static int
@@ -493,7 +505,8 @@ test_datagram_validation (void)
       if (cases[i].len_change != 0)
         len = cases[i].len_change;
 
-      g_assert_false (mctx_raw_datagram_validate (cases[i].family, data, len, &error));
+      g_assert_false (mctx_raw_publication_config_validate_datagram (
+        MCTX_RAW_PUBLICATION_CONFIG (ipv6 ? v6_config : v4_config), data, len, &error));
       g_assert_error (error, MCTX_ERROR, cases[i].code);
       g_test_message ("  %s", error->message);
       g_assert_nonnull (strstr (error->message, cases[i].in_message));
@@ -661,7 +674,7 @@ test_context (void)
     g_assert_error (error, MCTX_ERROR, MCTX_ERROR_DUPLICATE_PUBLICATION);
     g_clear_error (&error);
     g_assert_true (mctx_context_get_publication (context, 2) == second);
-    g_assert_cmpint (mctx_publication_get_fd (second), >=, 0);
+    g_assert_nonnull (mctx_publication_get_socket (second));
   }
 
   /* A failing replacement changes nothing. */
@@ -684,7 +697,7 @@ test_context (void)
   g_assert_no_error (error);
   g_assert_true (replaced != second);
   g_assert_cmpuint (mctx_publication_get_id (replaced), ==, 2);
-  g_assert_cmpint (mctx_publication_get_fd (held), ==, -1);
+  g_assert_null (mctx_publication_get_socket (held));
   g_assert_null (mctx_publication_send_with_report (held, g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);
   g_clear_error (&error);
@@ -696,7 +709,7 @@ test_context (void)
   taken = mctx_context_take_publication (context, 1, &error);
   g_assert_no_error (error);
   g_assert_true (taken == first);
-  g_assert_cmpint (mctx_publication_get_fd (taken), >=, 0);
+  g_assert_nonnull (mctx_publication_get_socket (taken));
   g_assert_true (mctx_context_remove_publication (context, 2, &error));
   g_assert_false (mctx_context_remove_publication (context, 2, &error));
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_PUBLICATION_NOT_FOUND);
@@ -747,8 +760,8 @@ test_builder_checksums (void)
 
       g_assert_cmpuint (len4, ==, 28 + plen);
       g_assert_cmpuint (len6, ==, 48 + plen);
-      g_assert_true (mctx_raw_datagram_validate (G_SOCKET_FAMILY_IPV4, d4, len4, NULL));
-      g_assert_true (mctx_raw_datagram_validate (G_SOCKET_FAMILY_IPV6, d6, len6, NULL));
+      g_assert_true (validate_by_default (G_SOCKET_FAMILY_IPV4, d4, len4, NULL));
+      g_assert_true (validate_by_default (G_SOCKET_FAMILY_IPV6, d6, len6, NULL));
 
       /* IPv4 header checksum. */
       g_assert_cmphex (fold (sum_bytes (d4, 20)), ==, 0xffff);
@@ -941,7 +954,8 @@ static MctxPublicationConfig *
 control_config_new (GSocketFamily  family,
                     const char    *interface_name)
 {
-  MctxPublicationConfig *config = mctx_raw_publication_config_new_control (family);
+  MctxPublicationConfig *config = g_object_new (MCTX_TYPE_RAW_PUBLICATION_CONFIG, "family", family,
+                                                "mode", MCTX_RAW_MODE_CONTROL, NULL);
 
   mctx_publication_config_set_interface_name (config, interface_name);
   return config;
@@ -1064,8 +1078,10 @@ test_control_validation (void)
   g_autoptr(MctxContext) context = mctx_context_new ();
   g_autoptr(MctxPublicationConfig) v4_config = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(MctxPublicationConfig) v6_config = control_config_new (G_SOCKET_FAMILY_IPV6, "rc1");
-  g_autoptr(MctxPublicationConfig) unpinned = mctx_raw_publication_config_new_control (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(MctxPublicationConfig) routed = mctx_raw_publication_config_new_control (G_SOCKET_FAMILY_IPV6);
+  g_autoptr(MctxPublicationConfig) unpinned = g_object_new (MCTX_TYPE_RAW_PUBLICATION_CONFIG, "family", G_SOCKET_FAMILY_IPV4,
+                                                             "mode", MCTX_RAW_MODE_CONTROL, NULL);
+  g_autoptr(MctxPublicationConfig) routed = g_object_new (MCTX_TYPE_RAW_PUBLICATION_CONFIG, "family", G_SOCKET_FAMILY_IPV6,
+                                                           "mode", MCTX_RAW_MODE_CONTROL, NULL);
   g_autoptr(MctxPublicationConfig) ttl = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(MctxPublicationConfig) mismatch = control_config_new (G_SOCKET_FAMILY_IPV4, "rc1");
   g_autoptr(GBytes) v4 = icmpv4_frag_needed ("10.10.1.1", "10.10.1.2", 1280);
@@ -1136,7 +1152,7 @@ test_control_validation (void)
   /* The multicast rules do not apply: unicast is fine, as the sends of
    * the other tests show; and the checks are a control configuration's. */
   g_assert_true (mctx_raw_publication_config_validate_datagram (MCTX_RAW_PUBLICATION_CONFIG (v4_config), g_bytes_get_data (v4, NULL), v4_len, NULL));
-  g_assert_false (mctx_raw_datagram_validate (G_SOCKET_FAMILY_IPV4, g_bytes_get_data (v4, NULL), v4_len, NULL));
+  g_assert_false (validate_by_default (G_SOCKET_FAMILY_IPV4, g_bytes_get_data (v4, NULL), v4_len, NULL));
 
   assert_add_fails (unpinned, MCTX_ERROR, MCTX_ERROR_RAW_NEEDS_INTERFACE, "explicit interface");
   mctx_raw_publication_config_set_route_selected (MCTX_RAW_PUBLICATION_CONFIG (routed), TRUE);
@@ -1532,13 +1548,13 @@ test_publication_model (void)
   /* Metrics count the raw sends like any others. */
   after = mctx_publication_snapshot_metrics (publication);
 #ifdef MCTX_HAS_METRICS
-  g_assert_cmpuint (mctx_metrics_snapshot_get_packets_sent (after) - mctx_metrics_snapshot_get_packets_sent (before),
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (after, MCTX_METRICS_COUNTER_PACKETS_SENT) - mctx_metrics_snapshot_get_counter (before, MCTX_METRICS_COUNTER_PACKETS_SENT),
                     ==, 40);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_packets_sent (after), ==, 41);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_bytes_sent (after), ==, 41 * g_bytes_get_size (datagram));
-  g_assert_cmpuint (mctx_metrics_snapshot_get_send_errors (after), ==, 0);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (after, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 41);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (after, MCTX_METRICS_COUNTER_BYTES_SENT), ==, 41 * g_bytes_get_size (datagram));
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (after, MCTX_METRICS_COUNTER_SEND_ERRORS), ==, 0);
   total = mctx_context_snapshot_metrics (context);
-  g_assert_cmpuint (mctx_metrics_snapshot_get_packets_sent (total), ==, 41);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (total, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 41);
 #else
   g_assert_null (after);
   (void) before;

@@ -276,7 +276,10 @@ send_control (MctxToolOptions *options)
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("%s does not hold an IPv4 or IPv6 datagram"),
                            options->datagram_file);
 
-  config = mctx_raw_publication_config_new_control (data[0] >> 4 == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
+  config = g_object_new (MCTX_TYPE_RAW_PUBLICATION_CONFIG,
+                         "family", data[0] >> 4 == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4,
+                         "mode", MCTX_RAW_MODE_CONTROL,
+                         NULL);
   if (!apply_egress (options, config, &bind_address, &bind_port, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
   mctx_publication_config_set_loopback (config, !options->no_loopback);
@@ -406,7 +409,7 @@ main (int    argc,
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
 
   if (options.sndbuf > 0)
-    setsockopt (mctx_publication_get_fd (publication), SOL_SOCKET, SO_SNDBUF, &options.sndbuf,
+    setsockopt (g_socket_get_fd (mctx_publication_get_socket (publication)), SOL_SOCKET, SO_SNDBUF, &options.sndbuf,
                 sizeof options.sndbuf);
 
   destination_text = mctx_tool_describe (group, (guint16) options.port);

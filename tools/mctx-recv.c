@@ -433,7 +433,6 @@ open_metrics (Receiver  *self,
   g_autofree char *secs_text = g_strstrip (g_strdup (secs != NULL ? secs : ""));
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) flags = NULL;
-  const char *extra = g_getenv ("MCTX_METRICS_FLAGS_JSON");
 
   *period_us = 0;
   if (file == NULL || file[0] == '\0')
@@ -445,17 +444,8 @@ open_metrics (Receiver  *self,
       return FALSE;
     }
 
-#ifdef MCTX_HAS_METRICS
-  flags = extra != NULL && extra[0] != '\0' ? mctx_tool_parse_flags_json (extra, &error) : json_object_new ();
-  if (flags == NULL)
-    {
-      *status = fail (EXIT_USAGE, "%s", error->message);
-      return FALSE;
-    }
-#else
-  (void) extra;
+  /* The writer adds MCTX_METRICS_FLAGS_JSON's under these. */
   flags = json_object_new ();
-#endif
   json_object_set_string_member (flags, "transport", "udp-multicast");
   json_object_set_string_member (flags, "role", "receiver");
   if (opt_source != NULL)

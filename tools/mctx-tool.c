@@ -1025,25 +1025,10 @@ struct _MctxToolMetrics
 };
 
 #ifdef MCTX_HAS_METRICS
-JsonObject *
-mctx_tool_parse_flags_json (const char  *text,
-                            GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  JsonObject *flags = mctx_metrics_flags_from_json (text, &local_error);
-
-  if (flags == NULL)
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 "MCTX_METRICS_FLAGS_JSON: %s", local_error->message);
-  return flags;
-}
-
 static JsonObject *
-build_flags (MctxToolOptions  *options,
-             MctxPublication  *publication,
-             GError          **error)
+build_flags (MctxToolOptions *options,
+             MctxPublication *publication)
 {
-  const char *extra_json = g_getenv ("MCTX_METRICS_FLAGS_JSON");
   g_autoptr(JsonObject) flags = json_object_new ();
   g_autofree char *source = NULL;
   g_autofree char *interface = NULL;
@@ -1066,7 +1051,7 @@ build_flags (MctxToolOptions  *options,
 
   /* The built-in flags, with the keys and value forms of upstream
    * mctx-core's writer, so that one harness reads both producers' files;
-   * they win over MCTX_METRICS_FLAGS_JSON. `local_address` is mctx's own:
+   * the writer puts them over MCTX_METRICS_FLAGS_JSON. `local_address` is mctx's own:
    * the address the kernel bound when no source was asked for. */
   json_object_set_string_member (flags, "transport", MCTX_IS_UDP_PUBLICATION (publication) ? "udp-multicast"
                                                                                            : "raw-ip");
@@ -1097,20 +1082,6 @@ build_flags (MctxToolOptions  *options,
   json_object_set_boolean_member (flags, "loopback_enabled", !options->no_loopback);
   json_object_set_int_member (flags, "ttl_or_hops", options->ttl >= 0 ? options->ttl : 1);
   json_object_set_string_member (flags, "local_address", source);
-
-  if (extra_json != NULL)
-    {
-      g_autoptr(JsonObject) extra = mctx_tool_parse_flags_json (extra_json, error);
-      g_autoptr(GList) members = NULL;
-
-      if (extra == NULL)
-        return NULL;
-
-      members = json_object_get_members (extra);
-      for (GList *l = members; l != NULL; l = l->next)
-        if (!json_object_has_member (flags, l->data))
-          json_object_set_member (flags, l->data, json_node_copy (json_object_get_member (extra, l->data)));
-    }
 
   return g_steal_pointer (&flags);
 }
@@ -1151,14 +1122,8 @@ mctx_tool_metrics_new (MctxToolOptions   *options,
 
     if (file != NULL && file[0] != '\0')
       {
-        g_autoptr(JsonObject) flags = build_flags (options, publication, &error);
+        g_autoptr(JsonObject) flags = build_flags (options, publication);
         g_autofree char *producer = g_strconcat ("mctx/", g_get_prgname (), NULL);
-
-        if (flags == NULL)
-          {
-            *status = mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
-            return FALSE;
-          }
 
         self->writer = mctx_metrics_writer_new (file, producer, NULL, flags, &error);
         if (self->writer == NULL)
@@ -1244,23 +1209,23 @@ mctx_tool_metrics_sample (MctxToolMetrics *self)
   else
     {
       MctxMetricsSnapshot *now = mctx_metrics_delta_get_later (delta);
-      g_autofree char *bytes = g_format_size (mctx_metrics_snapshot_get_bytes_sent (now));
-      g_autofree char *rate = g_format_size ((guint64) mctx_metrics_delta_get_bytes_per_second (delta));
+      g_autofree char *bytes = g_format_size (mctx_metrics_snapshot_get_counter (now, MCTX_METRICS_COUNTER_BYTES_SENT));
+      g_autofree char *rate = g_format_size ((guint64) mctx_metrics_delta_get_rate (delta, MCTX_METRICS_COUNTER_BYTES_SENT));
 
-      guint64 packets = mctx_metrics_snapshot_get_packets_sent (now);
-      guint64 errors = mctx_metrics_snapshot_get_send_errors (now);
+      guint64 packets = mctx_metrics_snapshot_get_counter (now, MCTX_METRICS_COUNTER_PACKETS_SENT);
+      guint64 errors = mctx_metrics_snapshot_get_counter (now, MCTX_METRICS_COUNTER_SEND_ERRORS);
       g_autoptr(GString) line = g_string_new (NULL);
 
       /* Translators: a periodic metrics summary on the terminal, continued by the next message */
       g_string_append_printf (line, ngettext ("metrics: %llu packet (+%llu), %s, %.1f pkt/s, %s/s, ",
                                               "metrics: %llu packets (+%llu), %s, %.1f pkt/s, %s/s, ", packets),
                               (unsigned long long) packets,
-                              (unsigned long long) mctx_metrics_delta_get_packets_sent (delta),
-                              bytes, mctx_metrics_delta_get_packets_per_second (delta), rate);
+                              (unsigned long long) mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_PACKETS_SENT),
+                              bytes, mctx_metrics_delta_get_rate (delta, MCTX_METRICS_COUNTER_PACKETS_SENT), rate);
       /* Translators: the end of the periodic metrics summary */
       g_string_append_printf (line, ngettext ("%llu error (+%llu) over %.2f s", "%llu errors (+%llu) over %.2f s", errors),
                               (unsigned long long) errors,
-                              (unsigned long long) mctx_metrics_delta_get_send_errors (delta),
+                              (unsigned long long) mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_SEND_ERRORS),
                               mctx_metrics_delta_get_interval (delta));
       g_printerr ("%s\n", line->str);
     }

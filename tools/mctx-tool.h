@@ -166,12 +166,6 @@ gboolean               mctx_tool_metrics_new      (MctxToolOptions   *options,
                                                    MctxPublication   *publication,
                                                    MctxToolMetrics  **metrics,
                                                    int               *status);
-#ifdef MCTX_HAS_METRICS
-/* Parses MCTX_METRICS_FLAGS_JSON (mctx_metrics_flags_from_json()), with
- * a one-line error naming the variable. */
-JsonObject            *mctx_tool_parse_flags_json (const char        *text,
-                                                   GError           **error);
-#endif
 
 /* Parses MCTX_METRICS_SUMMARY_SECS (already stripped): FALSE when it
  * cannot be honoured. */

@@ -201,38 +201,6 @@ _mctx_raw_datagram_check (GSocketFamily   family,
 }
 
 /**
- * mctx_raw_datagram_validate:
- * @family: the address family the datagram must be of
- * @data: (array length=len) (element-type guint8): a complete IP datagram
- * @len: the size of @data
- * @error: return location for a #GError
- *
- * Checks a complete IP datagram the way a multicast raw publication does
- * by default before it sends: the version matches @family; for IPv4, the
- * header length and total length agree with the buffer; for IPv6, the
- * payload length does; and the destination is a multicast group that can
- * leave this node. Each failure has its own error code and a message
- * naming the field. [method@Mctx.RawPublicationConfig.validate_datagram]
- * checks with the rules of a given configuration: any destination, or a
- * control publication's.
- *
- * Returns: %TRUE if the datagram can be sent, %FALSE with @error set
- *
- * Since: 1.0
- */
-gboolean
-mctx_raw_datagram_validate (GSocketFamily   family,
-                            const guint8   *data,
-                            gsize           len,
-                            GError        **error)
-{
-  g_return_val_if_fail (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6, FALSE);
-  g_return_val_if_fail (data != NULL || len == 0, FALSE);
-
-  return _mctx_raw_datagram_check (family, FALSE, FALSE, FALSE, data, len, error);
-}
-
-/**
  * mctx_raw_build_udp_datagram:
  * @source: the source address written in the header; need not be local
  * @source_port: the UDP source port

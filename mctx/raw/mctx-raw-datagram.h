@@ -15,11 +15,6 @@
 
 G_BEGIN_DECLS
 
-MCTX_AVAILABLE_IN_1_0
-gboolean mctx_raw_datagram_validate  (GSocketFamily   family,
-                                      const guint8   *data,
-                                      gsize           len,
-                                      GError        **error);
 
 MCTX_AVAILABLE_IN_1_0
 GBytes  *mctx_raw_build_udp_datagram (GInetAddress   *source,

@@ -37,8 +37,8 @@
  * [property@Mctx.RawPublicationConfig:route-selected] to pick one from the
  * main routing table for each group.
  *
- * A control configuration ([ctor@Mctx.RawPublicationConfig.new_control],
- * [property@Mctx.RawPublicationConfig:mode]) is for the traffic an AMT
+ * A control configuration ([property@Mctx.RawPublicationConfig:mode]
+ * %MCTX_RAW_MODE_CONTROL) is for the traffic an AMT
  * gateway or a router emits itself, such as ICMP errors: datagrams of any
  * protocol, to unicast or multicast destinations, through an interface it
  * must name.
@@ -368,39 +368,19 @@ mctx_raw_publication_config_new (GSocketFamily family)
 }
 
 /**
- * mctx_raw_publication_config_new_control:
- * @family: %G_SOCKET_FAMILY_IPV4 or %G_SOCKET_FAMILY_IPV6
- *
- * Creates a configuration for control datagrams of @family: any protocol,
- * unicast or multicast destinations, through a pinned interface (see
- * [property@Mctx.RawPublicationConfig:mode]). Name the interface before
- * adding it.
- *
- * Returns: (transfer full) (type MctxRawPublicationConfig): a new
- *   configuration
- *
- * Since: 1.0
- */
-MctxPublicationConfig *
-mctx_raw_publication_config_new_control (GSocketFamily family)
-{
-  return g_object_new (MCTX_TYPE_RAW_PUBLICATION_CONFIG,
-                       "family", family,
-                       "mode", MCTX_RAW_MODE_CONTROL,
-                       NULL);
-}
-
-/**
  * mctx_raw_publication_config_validate_datagram:
  * @self: a configuration
  * @data: (array length=len) (element-type guint8): a complete IP datagram
  * @len: the size of @data
  * @error: return location for a #GError
  *
- * Checks a datagram the way a publication of @self does before it sends:
- * the checks of [func@Mctx.raw_datagram_validate], without the multicast
- * destination when @self allows any; for a control configuration, any
- * destination, but a correct IPv4 header checksum
+ * Checks a datagram the way a publication of @self does before it sends.
+ * By default: the version matches the family; for IPv4, the header length
+ * and total length agree with the buffer; for IPv6, the payload length
+ * does; and the destination is a multicast group that can leave this
+ * node. Each failure has its own error code and a message naming the
+ * field. When @self allows any destination, the last check goes. For a
+ * control configuration, any destination, but a correct IPv4 header checksum
  * (%MCTX_ERROR_RAW_HEADER_CHECKSUM) and no unspecified source or
  * destination (%MCTX_ERROR_RAW_UNSPECIFIED_ADDRESS).
  *

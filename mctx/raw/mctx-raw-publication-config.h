@@ -43,8 +43,6 @@ G_DECLARE_FINAL_TYPE (MctxRawPublicationConfig, mctx_raw_publication_config, MCT
 MCTX_AVAILABLE_IN_1_0
 MctxPublicationConfig *mctx_raw_publication_config_new                      (GSocketFamily             family);
 MCTX_AVAILABLE_IN_1_0
-MctxPublicationConfig *mctx_raw_publication_config_new_control              (GSocketFamily             family);
-MCTX_AVAILABLE_IN_1_0
 gboolean               mctx_raw_publication_config_validate_datagram        (MctxRawPublicationConfig *self,
                                                                              const guint8             *data,
                                                                              gsize                     len,

@@ -24,8 +24,8 @@
  *
  * Sends complete, caller-built IP datagrams, so that receivers see the
  * original source and group: the AMT-style forwarding case. Every datagram
- * is checked first ([func@Mctx.raw_datagram_validate]); the raw path never
- * falls back to UDP.
+ * is checked first ([method@Mctx.RawPublicationConfig.validate_datagram]);
+ * the raw path never falls back to UDP.
  *
  * IPv4 datagrams go through an `IP_HDRINCL` raw socket: the kernel routes
  * them (or sends them through the configured interface) and fills in only
@@ -794,5 +794,5 @@ raw_report (MctxPublication *publication,
 
   from = _mctx_inet_socket_address_new (source, udp_port (data, len, protocol, header_length), 0);
   to = _mctx_inet_socket_address_new (destination, udp_port (data, len, protocol, header_length + 2), to_scope);
-  return _mctx_send_report_new (mctx_publication_get_id (publication), to, from, ifindex, protocol, bytes_sent);
+  return _mctx_send_report_new (to, from, ifindex, protocol, bytes_sent);
 }

@@ -1,5 +1,5 @@
 /* fuzz-flags-json.c: libFuzzer target for MCTX_METRICS_FLAGS_JSON: the
- * tools' bounded parser, then the metrics header the writer builds from
+ * writer's bounded parser, then the metrics header the writer builds from
  * the flags (depth and size checks, generation).
  *
  * SPDX-License-Identifier: BSD-2-Clause
@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "mctx-tool.h"
+#include "mctx-private.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (path == NULL)
     path = g_build_filename (g_get_tmp_dir (), "mctx-fuzz-flags.jsonl", NULL);
 
-  flags = mctx_tool_parse_flags_json (text, &error);
+  flags = _mctx_metrics_flags_from_json (text, &error);
   if (flags == NULL)
     {
       g_assert_true (error != NULL && error->message[0] != '\0');

@@ -36,14 +36,17 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       gboolean ipv6 = families[i] == G_SOCKET_FAMILY_IPV6;
       gsize address_size = ipv6 ? 16 : 4;
+      g_autoptr(MctxPublicationConfig) multicast = mctx_raw_publication_config_new (families[i]);
       g_autoptr(MctxPublicationConfig) any = mctx_raw_publication_config_new (families[i]);
-      g_autoptr(MctxPublicationConfig) control = mctx_raw_publication_config_new_control (families[i]);
+      g_autoptr(MctxPublicationConfig) control = g_object_new (MCTX_TYPE_RAW_PUBLICATION_CONFIG, "family", families[i],
+                                                               "mode", MCTX_RAW_MODE_CONTROL, NULL);
       GError *error = NULL;
       gboolean multicast_ok, any_ok, control_ok;
 
       mctx_raw_publication_config_set_allow_any_destination (MCTX_RAW_PUBLICATION_CONFIG (any), TRUE);
 
-      multicast_ok = mctx_raw_datagram_validate (families[i], data, size, &error);
+      multicast_ok = mctx_raw_publication_config_validate_datagram (MCTX_RAW_PUBLICATION_CONFIG (multicast),
+                                                                    data, size, &error);
       if (multicast_ok)
         {
           /* A valid datagram names a multicast destination. */

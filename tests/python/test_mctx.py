@@ -43,7 +43,6 @@ class CoreTest(unittest.TestCase):
         report = publication.send_with_report(b"hello from python")
 
         self.assertEqual(report.get_bytes_sent(), len(b"hello from python"))
-        self.assertEqual(report.get_publication_id(), publication.props.id)
         self.assertEqual(report.get_local_address().get_port(), 42001)
         self.assertEqual(report.get_destination().get_address().to_string(), GROUP)
         self.assertEqual(report.get_destination().get_port(), self.port)
@@ -66,7 +65,7 @@ class CoreTest(unittest.TestCase):
         self.assertEqual(publication.props.destination.get_port(), self.port)
         self.assertEqual(publication.props.local_address.get_address().to_string(), "127.0.0.1")
         self.assertIsInstance(publication.props.socket, Gio.Socket)
-        self.assertEqual(publication.get_fd(), publication.props.socket.get_fd())
+        self.assertEqual(publication.fileno(), publication.props.socket.get_fd())
         self.assertEqual(len(self.context), 1)
         self.assertEqual(self.context[0], publication)
         self.assertEqual(list(self.context), [publication])
@@ -216,18 +215,18 @@ class CoreTest(unittest.TestCase):
             self.context.add_publication_with_socket(self.config(ttl=9), wrong)
         self.assertEqual(caught.exception.code, Mctx.Error.SOCKET_FAMILY_MISMATCH)
 
-    def test_with_fd(self):
+    def test_with_python_socket(self):
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        publication = self.context.add_publication_with_fd(self.config(), sock.fileno())
-        sock.detach()  # the publication owns the descriptor now
-        publication.send(b"fd")
-        self.assertEqual(receive(self.receiver)[0], b"fd")
+        publication = self.context.add_publication_with_socket(self.config(), sock)
+        self.assertNotEqual(publication.fileno(), sock.fileno())  # a duplicate: sock stays ours
+        sock.close()
+        publication.send(b"python socket")
+        self.assertEqual(receive(self.receiver)[0], b"python socket")
 
         bound = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         bound.bind(("127.0.0.1", 42003))
         with self.assertRaises(GLib.Error) as caught:
-            self.context.add_publication_with_fd(self.config(ttl=5, source_port=42004),
-                                                 bound.fileno())
+            self.context.add_publication_with_socket(self.config(ttl=5, source_port=42004), bound)
         self.assertEqual(caught.exception.code, Mctx.Error.SOCKET_PORT_MISMATCH)
         bound.sendto(b"still mine", ("127.0.0.1", 9))  # the caller still owns it
         bound.close()
@@ -236,7 +235,7 @@ class CoreTest(unittest.TestCase):
         self.assertTrue(Mctx.address_is_ssm(Gio.InetAddress.new_from_string("ff3e::8000:1234")))
         self.assertFalse(Mctx.address_is_ssm(Gio.InetAddress.new_from_string("ff12::8000:1234")))
         config = Mctx.UdpPublicationConfig.new("ff31::8000:1234", 5000)
-        self.assertTrue(config.is_ssm())
+        self.assertTrue(Mctx.address_is_ssm(config.props.group))
         self.assertEqual(Mctx.address_get_multicast_scope(config.props.group),
                          Mctx.MulticastScope.INTERFACE_LOCAL)
 

@@ -35,7 +35,6 @@ class OverridesTest(unittest.TestCase):
                                                    source_port=44001, ttl=8, loopback=True)
         report = publication.send_with_report(b"keywords")
         self.assertEqual(report.bytes_sent, 8)
-        self.assertEqual(report.publication_id, publication.props.id)
         self.assertEqual(report.local_address.get_address().to_string(), "127.0.0.1")
         self.assertEqual(report.local_address.get_port(), 44001)
         self.assertEqual((report.protocol, report.interface_index), (17, publication.props.interface_index))
@@ -157,6 +156,8 @@ class OverridesTest(unittest.TestCase):
             self.assertEqual(delta.packets_sent, 1)
             self.assertGreater(delta.interval, 0)
             self.assertEqual(delta.later.packets_sent, 1)
+            self.assertEqual(after.get_counter(Mctx.MetricsCounter.SEND_CALLS), 1)
+            self.assertAlmostEqual(delta.get_rate(Mctx.MetricsCounter.BYTES_SENT), 7 / delta.interval)
         self.context.remove_publication(publication.props.id)
         with self.assertRaises(ValueError):
             publication.fileno()
@@ -216,7 +217,8 @@ class OverridesTest(unittest.TestCase):
         self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.INVALID_ADDRESS))
         if hasattr(Mctx, "raw_build_udp_datagram"):
             datagram = Mctx.raw_build_udp_datagram("192.0.2.1", 4000, "239.1.2.3", 5000, 1, 0, 0, bytearray(b"x"))
-            self.assertTrue(Mctx.raw_datagram_validate(Gio.SocketFamily.IPV4, datagram.get_data()))
+            config = Mctx.RawPublicationConfig(family=Gio.SocketFamily.IPV4)
+            self.assertTrue(config.validate_datagram(datagram.get_data()))
 
     def test_errors(self):
         with self.assertRaises(GLib.Error) as caught:
@@ -423,7 +425,7 @@ class RawControlTest(unittest.TestCase):
         self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.RAW_HEADER_CHECKSUM))
         # The multicast rules would refuse a unicast destination.
         with self.assertRaises(GLib.Error):
-            Mctx.raw_datagram_validate(Gio.SocketFamily.IPV4, datagram)
+            Mctx.RawPublicationConfig(family=Gio.SocketFamily.IPV4).validate_datagram(datagram)
 
         context = Mctx.Context()
         publication = context.add_publication(config)
@@ -437,7 +439,7 @@ class RawControlTest(unittest.TestCase):
         self.assertEqual([receiver.recvfrom(100)[0] for _ in range(2)], [b"control", b"control"])
         receiver.close()
 
-        unpinned = Mctx.RawPublicationConfig.new_control(Gio.SocketFamily.IPV4)
+        unpinned = Mctx.RawPublicationConfig(family=Gio.SocketFamily.IPV4, mode=Mctx.RawMode.CONTROL)
         with self.assertRaises(GLib.Error) as caught:
             context.add_publication(unpinned)
         self.assertTrue(caught.exception.matches(Mctx.error_quark(), Mctx.Error.RAW_NEEDS_INTERFACE))

@@ -6,6 +6,7 @@
 import asyncio
 import errno
 import functools
+import os
 
 from gi.repository import Gio, GLib
 
@@ -166,10 +167,7 @@ if hasattr(Mctx, "raw_build_udp_datagram"):
         return Mctx.raw_build_udp_datagram(source, source_port, destination, destination_port, ttl,
                                            traffic_class, flow_label, bytes(payload))
 
-    def raw_datagram_validate(family, data):
-        return Mctx.raw_datagram_validate(family, bytes(data))
-
-    __all__ += ["raw_build_udp_datagram", "raw_datagram_validate"]
+    __all__ += ["raw_build_udp_datagram"]
 
 
 class UdpPublicationConfig(Mctx.UdpPublicationConfig):
@@ -212,11 +210,12 @@ class Context(Mctx.Context):
 
     @_os_errors
     def add_publication_with_socket(self, config, socket):
+        """``socket`` may be a ``Gio.Socket`` or a Python ``socket.socket``;
+        the publication then sends through a duplicate of its descriptor,
+        and the Python socket stays yours."""
+        if not isinstance(socket, Gio.Socket) and hasattr(socket, "fileno"):
+            socket = Gio.Socket.new_from_fd(os.dup(socket.fileno()))
         return super().add_publication_with_socket(config, socket)
-
-    @_os_errors
-    def add_publication_with_fd(self, config, fd):
-        return super().add_publication_with_fd(config, fd)
 
     @_os_errors
     def replace_publication(self, id, config):
@@ -295,10 +294,10 @@ class Publication(Mctx.Publication):
         """The socket's descriptor, for ``select``, ``selectors`` and
         asyncio; it stays the publication's. Raises ``ValueError`` once the
         socket is gone, as a closed Python socket does."""
-        fd = self.get_fd()
-        if fd < 0:
+        socket = self.get_socket()
+        if socket is None:
             raise ValueError("%s has no socket any more" % type(self).__name__)
-        return fd
+        return socket.get_fd()
 
     def __repr__(self):
         return "<%s id=%d>" % (type(self).__name__, self.get_id())
@@ -351,28 +350,34 @@ def _getter_attributes(cls, names):
     return cls
 
 
+def _counter_attributes(cls, getter):
+    """Adds a read-only attribute per ``Mctx.MetricsCounter``:
+    ``snapshot.packets_sent`` is
+    ``snapshot.get_counter(Mctx.MetricsCounter.PACKETS_SENT)``."""
+    for counter in Mctx.MetricsCounter.__enum_values__.values():
+        setattr(cls, counter.value_nick.replace("-", "_"),
+                property(lambda self, counter=counter: getattr(self, getter)(counter)))
+    return cls
+
+
 if hasattr(Mctx, "MetricsSnapshot"):
     class MetricsSnapshot(Mctx.MetricsSnapshot):
         def __repr__(self):
             return "<Mctx.MetricsSnapshot %d packets, %d bytes, %d errors>" % (
-                self.get_packets_sent(), self.get_bytes_sent(), self.get_send_errors())
+                self.packets_sent, self.bytes_sent, self.send_errors)
 
     _getter_attributes(MetricsSnapshot, (
-        "kind", "publication_id", "timestamp", "monotonic_time", "send_calls", "packets_sent",
-        "bytes_sent", "send_errors", "publications_added", "publications_removed",
-        "active_publications"))
+        "kind", "publication_id", "timestamp", "monotonic_time", "active_publications"))
+    _counter_attributes(MetricsSnapshot, "get_counter")
     MetricsSnapshot = override(MetricsSnapshot)
     __all__.append("MetricsSnapshot")
 
     class MetricsDelta(Mctx.MetricsDelta):
         def __repr__(self):
-            return "<Mctx.MetricsDelta %d packets over %.3f s>" % (
-                self.get_packets_sent(), self.get_interval())
+            return "<Mctx.MetricsDelta %d packets over %.3f s>" % (self.packets_sent, self.interval)
 
-    _getter_attributes(MetricsDelta, (
-        "kind", "earlier", "later", "interval", "send_calls", "packets_sent", "bytes_sent",
-        "send_errors", "publications_added", "publications_removed", "send_calls_per_second",
-        "packets_per_second", "bytes_per_second", "send_errors_per_second"))
+    _getter_attributes(MetricsDelta, ("earlier", "later", "interval"))
+    _counter_attributes(MetricsDelta, "get_change")
     MetricsDelta = override(MetricsDelta)
     __all__.append("MetricsDelta")
 
@@ -444,7 +449,8 @@ if hasattr(Mctx, "MetricsWriter"):
             object), or a ``Json.Object``."""
             if isinstance(flags, dict):
                 import json
-                flags = Mctx.metrics_flags_from_json(json.dumps(flags))
+                from gi.repository import Json
+                flags = Json.from_string(json.dumps(flags)).get_object()
             return Mctx.MetricsWriter.new(path, producer, node_id, flags)
 
     MetricsWriter = override(MetricsWriter)
@@ -458,7 +464,7 @@ class SendReport(Mctx.SendReport):
             self.get_local_address().to_string())
 
 
-_getter_attributes(SendReport, ("publication_id", "bytes_sent", "destination", "local_address",
+_getter_attributes(SendReport, ("bytes_sent", "destination", "local_address",
                                 "interface_index", "protocol"))
 SendReport = override(SendReport)
 __all__.append("SendReport")
@@ -511,9 +517,10 @@ class AsyncPublication:
             await self._writable(loop)
 
     async def _writable(self, loop):
-        fd = self.publication.get_fd()
-        if fd < 0:
+        socket = self.publication.get_socket()
+        if socket is None:
             return  # the next send says why
+        fd = socket.get_fd()
         ready = loop.create_future()
 
         def wake(*_args):
