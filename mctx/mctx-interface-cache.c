@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "mctx-private.h"
+#include "mctx-socket-private.h"
 
 /* One local address, as getifaddrs() gave it. */
 typedef struct {

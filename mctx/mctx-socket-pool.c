@@ -11,7 +11,7 @@
 
 #include "config.h"
 
-#include "mctx-private.h"
+#include "mctx-socket-private.h"
 
 struct _MctxSocketPool
 {

@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "mctx-private.h"
+#include "mctx-socket-private.h"
 
 /* The G_IO_ERROR code of an errno. GIO files ENOBUFS under FAILED; for a
  * sender it is the one error that matters most (the interface queue had no

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "mctx-private.h"
+#include "mctx-socket-private.h"
 
 static int
 native_family (GSocketFamily family)

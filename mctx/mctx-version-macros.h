@@ -13,13 +13,7 @@
 
 #include "mctx-version.h"
 
-#if defined(_WIN32) && !defined(__GNUC__)
-# define _MCTX_EXPORT __declspec(dllexport) extern
-#else
-# define _MCTX_EXPORT __attribute__((visibility("default"))) extern
-#endif
-
-#define _MCTX_EXTERN _MCTX_EXPORT
+#define _MCTX_EXTERN __attribute__((visibility("default"))) extern
 
 /**
  * MCTX_ENCODE_VERSION:

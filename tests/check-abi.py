@@ -6,21 +6,16 @@
 # (mctx/mctx.map).
 #
 # Every build exports the whole baseline, whatever its options: without
-# counting or raw transmit their API stays and fails at run time. Only a
-# system where raw transmit is not implemented (not Linux) lacks the raw
-# part's symbols, and only those.
+# counting or raw transmit their API stays and fails at run time.
 #
-# Usage: check-abi.py LIBRARY BASELINE HAS_METRICS(0|1) HAS_RAW(0|1), where
-# the flags say whether the part is in the ABI of this system
+# Usage: check-abi.py LIBRARY BASELINE
 #
 # SPDX-License-Identifier: BSD-2-Clause
 
-import re
 import subprocess
 import sys
 
 library, baseline_path = sys.argv[1], sys.argv[2]
-has_metrics, has_raw = sys.argv[3] == "1", sys.argv[4] == "1"
 
 output = subprocess.run(["nm", "-D", "--defined-only", library], check=True,
                         capture_output=True, text=True).stdout
@@ -36,20 +31,8 @@ for fields in (line.split() for line in output.splitlines()):
 with open(baseline_path) as baseline_file:
     baseline = {line.strip() for line in baseline_file if line.strip() and not line.startswith("#")}
 
-
-def optional_part(symbol):
-    if re.match(r"mctx_metrics_|.*_snapshot_metrics$", symbol):
-        return "metrics"
-    if symbol.startswith("mctx_raw_"):
-        return "raw"
-    return None
-
-
-absent_parts = {part for part, built in (("metrics", has_metrics), ("raw", has_raw)) if not built}
-expected = {symbol for symbol in baseline if optional_part(symbol) not in absent_parts}
-
-gone = sorted(expected - exported)
-new = sorted(exported - expected)
+gone = sorted(baseline - exported)
+new = sorted(exported - baseline)
 for symbol in gone:
     print("removed from the ABI: %s" % symbol)
 for symbol in new:
@@ -57,6 +40,5 @@ for symbol in new:
 for symbol in unversioned:
     print("not versioned MCTX_1.0: %s" % symbol)
 if not gone and not new and not unversioned:
-    print("%d exported symbols, all MCTX_1.0, as in the baseline%s" % (
-        len(exported), " (less %s)" % ", ".join(sorted(absent_parts)) if absent_parts else ""))
+    print("%d exported symbols, all MCTX_1.0, as in the baseline" % len(exported))
 sys.exit(1 if gone or new or unversioned else 0)

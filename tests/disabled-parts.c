@@ -8,9 +8,7 @@
 #include "config.h"
 
 #include <mctx/mctx.h>
-#ifdef __linux__
 #include <mctx/raw/mctx-raw.h>
-#endif
 
 #include "mctx-test-util.h"
 
@@ -44,7 +42,7 @@ test_metrics_disabled (void)
 }
 #endif
 
-#if defined(__linux__) && !defined(MCTX_HAS_RAW)
+#ifndef MCTX_HAS_RAW
 static void
 test_raw_disabled (void)
 {
@@ -70,7 +68,7 @@ main (int    argc,
 #ifndef MCTX_HAS_METRICS
   g_test_add_func ("/mctx/disabled/metrics", test_metrics_disabled);
 #endif
-#if defined(__linux__) && !defined(MCTX_HAS_RAW)
+#ifndef MCTX_HAS_RAW
   g_test_add_func ("/mctx/disabled/raw", test_raw_disabled);
 #endif
 
