@@ -930,6 +930,53 @@ class MctxRecvTest(unittest.TestCase):
                 self.assertEqual(summary["streams"][0]["stream_id"], 42)
                 self.assertGreater(summary["delay_us"], 0)
 
+    def assert_histogram(self, histogram, count):
+        """The documented form: counts that add up, ordered percentiles."""
+        self.assertEqual(histogram["count"], count, histogram)
+        self.assertEqual(sum(row[2] for row in histogram["buckets"]) + histogram["negative"], count, histogram)
+        for lower, upper, _count in histogram["buckets"]:
+            self.assertTrue(upper is None or lower < upper <= lower * 1.125 + 1, (lower, upper))
+        values = [histogram[name] for name in ("min", "p50", "p90", "p99", "p999", "max")]
+        self.assertEqual(values, sorted(values), histogram)
+
+    def test_histograms(self):
+        # 500 datagrams 200 µs apart: the gaps' median is near 200 µs, and
+        # an interval's histograms hold what came in it, as its counts do.
+        process, port = self.start_receiver("--count", "500", "--interval", "0.05")
+        result = subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", str(port), "500", "0", "--size", "100",
+                                 "--rate", "5000", "--interface", "127.0.0.1", "--quiet"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        out, err = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 0, err)
+        rows = [json.loads(line) for line in out.splitlines()]
+        summary = rows[-1]["histograms"]
+        self.assert_histogram(summary["delay_us"], 500)
+        self.assert_histogram(summary["jitter_us"], 499)
+        self.assert_histogram(summary["gap_us"], 499)
+        self.assertEqual(summary["delay_us"]["negative"], 0)
+        self.assertTrue(150 <= summary["gap_us"]["p50"] <= 300, summary["gap_us"])
+        self.assertLess(summary["delay_us"]["p50"], 10000, summary["delay_us"])
+        intervals = [row for row in rows[:-1] if row["received"] > 0]
+        self.assertGreaterEqual(len(intervals), 2)
+        for row in intervals:
+            self.assert_histogram(row["histograms"]["delay_us"], row["received"])
+        self.assertEqual(sum(row["histograms"]["gap_us"]["count"] for row in intervals),
+                         sum(row["received"] for row in intervals) - 1)
+
+    def test_negative_delays_in_histogram(self):
+        # A sender whose clock runs 5 s ahead: its delays are negative,
+        # counted apart from the buckets, and no percentile is made up.
+        process, port = self.start_receiver()
+        ahead = time.time_ns() + 5 * 10**9
+        self.send_stamps(port, [(4, sequence, ahead + sequence * 1000) for sequence in range(3)])
+        status, summary, err = self.summary(process)
+        self.assertEqual(status, 0, err)
+        delay = summary["histograms"]["delay_us"]
+        self.assertEqual((delay["count"], delay["negative"], delay["buckets"], delay["p50"], delay["p999"]),
+                         (3, 3, [], None, None))
+        self.assertTrue(-5.1e6 < delay["min"] <= delay["max"] < -4.9e6, delay)
+
     def test_lost_duplicated_reordered(self):
         process, port = self.start_receiver()
         sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -1276,6 +1323,9 @@ class MctxRecvTest(unittest.TestCase):
         self.assertEqual(rows[-1]["datagrams_received_total"], 50)
         self.assertEqual(sum(row["datagrams_received_delta"] for row in rows), 50)
         self.assertEqual(rows[-1]["datagrams_lost_total"], 0)
+        # Each row's histograms hold the datagrams since the row before.
+        self.assertEqual(sum(row["histograms"]["delay_us"]["count"] for row in rows), 50)
+        self.assertEqual(sum(row["histograms"]["gap_us"]["count"] for row in rows), 49)
 
     def test_dscp_in_capture(self):
         capture = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
