@@ -1551,6 +1551,19 @@ class Iperf2Test(unittest.TestCase):
                         (summary["jitter_us"], jitter_ms, self.server_output))
         print("jitter: iperf 2 server %.1f µs, mctx-recv %.1f µs" % (jitter_ms * 1000, summary["jitter_us"]))
 
+    @unittest.skipUnless(os.environ.get("MCTX_RAW_SEND"), "built without raw publications")
+    def test_mctx_raw_send_to_iperf_server(self):
+        # The same header and closing datagram, in datagrams built whole.
+        self.start_iperf_server(45207)
+        result = subprocess.run([os.environ["MCTX_RAW_SEND"], self.GROUP, "45207", "100", "1", "--size", "200",
+                                 "--format", "iperf2", "--source", "192.0.2.1", "--source-port", "45208",
+                                 "--interface-name", "ipfa", "--quiet"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        _jitter_ms, lost, total = self.iperf_report()
+        self.assertEqual((lost, total), (0, 101), self.server_output)
+        self.assertIn("connected with 192.0.2.1 port 45208", self.server_output)
+
     def test_mctx_send_to_iperf_server_with_loss(self):
         self.start_iperf_server(45202)
         # 300 datagrams at once into a 1 Mbit/s bucket with a 3000-byte
