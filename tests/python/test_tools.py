@@ -1685,7 +1685,9 @@ class Iperf2Test(unittest.TestCase):
             self.assertEqual((row["format"], row["lost"]), expected)
         for command in ([self.RECV, self.GROUP, "5000", "--format", "iperf3"],
                         [self.SEND, self.GROUP, "5000", "hello", "--format", "iperf2"],
-                        [self.SEND, self.GROUP, "5000", "--size", "64", "--format", "iperf"]):
+                        [self.SEND, self.GROUP, "5000", "--size", "64", "--format", "iperf"],
+                        *([[os.environ["MCTX_RAW_SEND"], "--ip-datagram", "-", "--format", "iperf2"]]
+                          if os.environ.get("MCTX_RAW_SEND") else [])):
             result = subprocess.run(command, capture_output=True, text=True, timeout=30)
             self.assertEqual(result.returncode, 2, result.stderr)
             self.assertEqual(result.stderr.count("\n"), 1, result.stderr)
