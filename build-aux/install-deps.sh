@@ -13,6 +13,7 @@ packages=(
   iproute2 util-linux
   clang libclang-rt-14-dev valgrind
   locales python3-docutils
+  iperf  # the tools tests check interoperability with iperf 2
   chromium  # the docs test opens the reference in a real browser
 )
 

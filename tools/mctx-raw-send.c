@@ -261,6 +261,8 @@ send_control (MctxToolOptions *options)
     ignored = "--route-selected";
   else if (options->size > 0)
     ignored = "--size";
+  else if (options->format != MCTX_TOOL_FORMAT_MCTX)
+    ignored = "--format";
   else if (options->dscp >= 0)
     ignored = "--dscp";
   if (ignored != NULL)

@@ -10,6 +10,10 @@
  * more than the window. All sequence arithmetic is on differences that
  * cannot wrap, and send times go through a checked subtraction.
  *
+ * iperf 2's datagrams are counted the same way, by their own sequence
+ * numbers and send times. Histograms are fixed arrays of log-scale
+ * buckets, for all streams together: nothing grows with what arrives.
+ *
  * SPDX-License-Identifier: BSD-2-Clause
  */
 
@@ -26,7 +30,7 @@
 
 typedef struct {
   guint8 family;
-  guint8 stamped;
+  guint8 kind;                /* MctxRecvStampKind */
   guint16 port;
   guint32 stream_id;
   guint8 address[16];
@@ -48,6 +52,8 @@ typedef struct {
 
   gboolean have_transit;
   double previous_transit_us;
+  gboolean have_arrival;
+  gint64 previous_arrival_ns;
 
   /* Seen sequence numbers, a ring: sequence s at bit s % n_bits. It holds
    * [highest - n_bits + 1, highest]; n_bits is a power of two. */
@@ -61,6 +67,8 @@ struct _MctxRecvStats {
   GQueue lru;                 /* least recently active first */
   guint max_streams;
   MctxRecvCounts evicted;     /* what evicted streams had counted */
+  MctxRecvFormat format;
+  MctxRecvHistograms histograms[MCTX_RECV_N_SPANS];
 };
 
 /* Spoofers choose addresses, ports and stream ids: a seed per process
@@ -122,6 +130,125 @@ mctx_recv_stats_free (MctxRecvStats *stats)
     return;
   g_hash_table_unref (stats->streams);
   g_free (stats);
+}
+
+void
+mctx_recv_stats_set_format (MctxRecvStats  *stats,
+                            MctxRecvFormat  format)
+{
+  stats->format = format;
+}
+
+static guint
+bucket_of (double value_us)
+{
+  int exponent;
+  double fraction;
+
+  if (value_us < 1.0)
+    return 0;
+  /* value = fraction · 2^exponent, fraction in [0.5, 1) */
+  fraction = frexp (value_us, &exponent);
+  exponent--;
+  if (exponent >= MCTX_RECV_HIST_OCTAVES)
+    return MCTX_RECV_HIST_BUCKETS - 1;
+  return 1 + (guint) exponent * MCTX_RECV_HIST_SUB + (guint) ((fraction * 2 - 1) * MCTX_RECV_HIST_SUB);
+}
+
+double
+mctx_recv_histogram_lower (guint index)
+{
+  g_return_val_if_fail (index < MCTX_RECV_HIST_BUCKETS, 0.0);
+
+  if (index == 0)
+    return 0.0;
+  index--;
+  return ldexp (1.0 + (double) (index % MCTX_RECV_HIST_SUB) / MCTX_RECV_HIST_SUB, (int) (index / MCTX_RECV_HIST_SUB));
+}
+
+double
+mctx_recv_histogram_upper (guint index)
+{
+  g_return_val_if_fail (index < MCTX_RECV_HIST_BUCKETS, 0.0);
+
+  if (index == MCTX_RECV_HIST_BUCKETS - 1)
+    return INFINITY;
+  return mctx_recv_histogram_lower (index + 1);
+}
+
+static void
+histogram_add (MctxRecvHistogram *histogram,
+               double             value_us)
+{
+  if (histogram->count == 0 || value_us < histogram->min_us)
+    histogram->min_us = value_us;
+  if (histogram->count == 0 || value_us > histogram->max_us)
+    histogram->max_us = value_us;
+  histogram->count++;
+  if (value_us < 0)
+    histogram->negative++;
+  else
+    histogram->buckets[bucket_of (value_us)]++;
+}
+
+gboolean
+mctx_recv_histogram_percentile (const MctxRecvHistogram *histogram,
+                                double                   fraction,
+                                double                  *value_us)
+{
+  guint64 rank, below;
+
+  if (histogram->count == 0)
+    return FALSE;
+  /* The smallest rank that has @fraction of the values at or below it. */
+  rank = (guint64) ceil (fraction * (double) histogram->count);
+  rank = CLAMP (rank, 1, histogram->count);
+  if (rank <= histogram->negative)
+    return FALSE;
+  below = histogram->negative;
+  for (guint i = 0; i < MCTX_RECV_HIST_BUCKETS; i++)
+    {
+      below += histogram->buckets[i];
+      if (below >= rank)
+        {
+          *value_us = MIN (mctx_recv_histogram_upper (i), histogram->max_us);
+          return TRUE;
+        }
+    }
+  *value_us = histogram->max_us;
+  return TRUE;
+}
+
+typedef enum {
+  HISTOGRAM_DELAY,
+  HISTOGRAM_JITTER,
+  HISTOGRAM_GAP,
+} HistogramKind;
+
+static void
+record (MctxRecvStats *stats,
+        HistogramKind  kind,
+        double         value_us)
+{
+  for (guint span = 0; span < MCTX_RECV_N_SPANS; span++)
+    {
+      MctxRecvHistograms *histograms = &stats->histograms[span];
+
+      histogram_add (kind == HISTOGRAM_DELAY ? &histograms->delay :
+                     kind == HISTOGRAM_JITTER ? &histograms->jitter : &histograms->gap, value_us);
+    }
+}
+
+void
+mctx_recv_stats_take_histograms (MctxRecvStats      *stats,
+                                 MctxRecvSpan        span,
+                                 MctxRecvHistograms *histograms)
+{
+  g_return_if_fail (span < MCTX_RECV_N_SPANS);
+
+  *histograms = stats->histograms[span];
+  if (span != MCTX_RECV_SPAN_TOTAL)
+    memset (&stats->histograms[span], 0, sizeof stats->histograms[span]);
 }
 
 static gboolean
@@ -255,24 +382,32 @@ advance (Stream  *stream,
     }
 }
 
-/* Delay and jitter, from send times within a minute of the arrival. */
+/* Delay and jitter, from send times within a minute of the arrival;
+ * @send_time_ns is G_MININT64 when the header's time is not a time. */
 static void
-account_time (Stream  *stream,
-              gint64   send_time_ns,
-              gint64   arrival_ns)
+account_time (MctxRecvStats *stats,
+              Stream        *stream,
+              gint64         send_time_ns,
+              gint64         arrival_ns)
 {
   gint64 transit_ns;
   double transit_us;
 
-  if (__builtin_sub_overflow (arrival_ns, send_time_ns, &transit_ns) ||
+  if (send_time_ns == G_MININT64 || __builtin_sub_overflow (arrival_ns, send_time_ns, &transit_ns) ||
       transit_ns > MCTX_RECV_MAX_TRANSIT_NS || transit_ns < -MCTX_RECV_MAX_TRANSIT_NS)
     {
       stream->counts.implausible_times++;
       return;
     }
   transit_us = (double) transit_ns / 1000.0;
+  record (stats, HISTOGRAM_DELAY, transit_us);
   if (stream->have_transit)
-    stream->counts.jitter_us += (fabs (transit_us - stream->previous_transit_us) - stream->counts.jitter_us) / 16;
+    {
+      double difference = fabs (transit_us - stream->previous_transit_us);
+
+      record (stats, HISTOGRAM_JITTER, difference);
+      stream->counts.jitter_us += (difference - stream->counts.jitter_us) / 16;
+    }
   stream->previous_transit_us = transit_us;
   stream->have_transit = TRUE;
   stream->counts.delay_sum_us += transit_us;
@@ -280,17 +415,24 @@ account_time (Stream  *stream,
 }
 
 static void
-account_stamped (Stream  *stream,
-                 guint64  sequence,
-                 gint64   send_time_ns,
-                 gint64   arrival_ns)
+account_stamped (MctxRecvStats *stats,
+                 Stream        *stream,
+                 guint64        sequence,
+                 gint64         send_time_ns,
+                 gint64         arrival_ns)
 {
   guint64 behind;
 
   if (stream->segment_unique == 0)
     {
+      gboolean first_ever = stream->counts.unique == 0;
+
       start_segment (stream, sequence);
-      account_time (stream, send_time_ns, arrival_ns);
+      /* iperf 2 numbers from 1, and its server counts what came before
+       * the first arrival as lost: so does this, within the window. */
+      if (first_ever && stream->key.kind == MCTX_RECV_STAMP_IPERF2 && sequence >= 1 && sequence < MCTX_RECV_WINDOW)
+        stream->first = 1;
+      account_time (stats, stream, send_time_ns, arrival_ns);
       return;
     }
 
@@ -303,7 +445,7 @@ account_stamped (Stream  *stream,
       stream->segment_unique++;
       stream->counts.unique++;
       stream->have_candidate = FALSE;
-      account_time (stream, send_time_ns, arrival_ns);
+      account_time (stats, stream, send_time_ns, arrival_ns);
       return;
     }
 
@@ -324,7 +466,7 @@ account_stamped (Stream  *stream,
           stream->segment_unique++;
           stream->counts.unique++;
           stream->counts.reordered++;
-          account_time (stream, send_time_ns, arrival_ns);
+          account_time (stats, stream, send_time_ns, arrival_ns);
           return;
         }
       if (behind < MCTX_RECV_WINDOW)
@@ -346,7 +488,7 @@ account_stamped (Stream  *stream,
       stream->counts.restarts++;
       stream->counts.out_of_window--;     /* the candidate is in again */
       start_segment (stream, candidate);
-      account_stamped (stream, sequence, send_time_ns, arrival_ns);
+      account_stamped (stats, stream, sequence, send_time_ns, arrival_ns);
       return;
     }
   stream->counts.out_of_window++;
@@ -358,7 +500,8 @@ static void
 make_key (StreamKey             *key,
           const struct sockaddr *from,
           gsize                  from_len,
-          const MctxStamp       *stamp)
+          MctxRecvStampKind      kind,
+          guint32                stream_id)
 {
   memset (key, 0, sizeof *key);
   /* Copied out: the caller's buffer need not be aligned for either. */
@@ -380,8 +523,8 @@ make_key (StreamKey             *key,
       key->port = in6.sin6_port;
       memcpy (key->address, &in6.sin6_addr, 16);
     }
-  key->stamped = stamp != NULL;
-  key->stream_id = stamp != NULL ? mctx_stamp_get_stream_id (stamp) : 0;
+  key->kind = kind;
+  key->stream_id = stream_id;
 }
 
 static char *
@@ -440,6 +583,59 @@ evict_one (MctxRecvStats *stats)
   g_hash_table_remove (stats->streams, &stream->key);
 }
 
+/* iperf 2's UDP datagram header (its include/payloads.h: struct
+ * UDP_datagram, then the client header's flags), big-endian: id, tv_sec,
+ * tv_usec, id2, flags. With HEADER_SEQNO64B in the flags the sequence
+ * number is id2:id as a signed 64-bit number, else id as a signed 32-bit
+ * one, as iperf 2's server reads them. A negative number is the client's
+ * closing datagram, which stands for the number negated. Without
+ * @forced, a header whose tv_usec is not below a million is not iperf 2's
+ * (text never is), nor is sequence 0, which iperf 2 never sends. */
+#define IPERF2_HEADER_SIZE 16
+#define IPERF2_FLAGS_SIZE 20
+#define IPERF2_SEQNO64B 0x08000000u
+
+static gboolean
+parse_iperf2 (const guint8 *data,
+              gsize         size,
+              gboolean      forced,
+              guint64      *sequence,
+              gint64       *send_time_ns)
+{
+  guint32 words[5] = { 0 };
+  guint64 number;
+  gboolean negative;
+
+  if (size < IPERF2_HEADER_SIZE)
+    return FALSE;
+  memcpy (words, data, MIN (size, sizeof words));
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    words[i] = GUINT32_FROM_BE (words[i]);
+
+  if (size >= IPERF2_FLAGS_SIZE && (words[4] & IPERF2_SEQNO64B) != 0)
+    {
+      number = (guint64) words[3] << 32 | words[0];
+      negative = (number >> 63) != 0;
+    }
+  else
+    {
+      number = words[0];
+      negative = (number >> 31) != 0;
+      if (negative)
+        number |= G_GUINT64_CONSTANT (0xffffffff00000000);
+    }
+  /* Negated without overflow: two's complement, unsigned. */
+  *sequence = negative ? 0 - number : number;
+  if (!forced && (words[2] >= 1000000 || *sequence == 0))
+    return FALSE;
+
+  if (words[2] >= 1000000)
+    *send_time_ns = G_MININT64;
+  else
+    *send_time_ns = (gint64) words[1] * 1000000000 + (gint64) words[2] * 1000;
+  return TRUE;
+}
+
 void
 mctx_recv_stats_add (MctxRecvStats         *stats,
                      const struct sockaddr *from,
@@ -448,11 +644,29 @@ mctx_recv_stats_add (MctxRecvStats         *stats,
                      gsize                  size,
                      gint64                 arrival_ns)
 {
-  g_autoptr(MctxStamp) stamp = mctx_stamp_parse (data, size, NULL);
+  g_autoptr(MctxStamp) stamp = NULL;
+  MctxRecvStampKind kind = MCTX_RECV_STAMP_NONE;
+  guint32 stream_id = 0;
+  guint64 sequence = 0;
+  gint64 send_time_ns = 0;
+  gint64 gap_ns;
   StreamKey key;
   Stream *stream;
 
-  make_key (&key, from, from_len, stamp);
+  if (stats->format != MCTX_RECV_FORMAT_IPERF2)
+    stamp = mctx_stamp_parse (data, size, NULL);
+  if (stamp != NULL)
+    {
+      kind = MCTX_RECV_STAMP_MCTX;
+      stream_id = mctx_stamp_get_stream_id (stamp);
+      sequence = mctx_stamp_get_sequence (stamp);
+      send_time_ns = mctx_stamp_get_send_time (stamp);
+    }
+  else if (stats->format != MCTX_RECV_FORMAT_MCTX &&
+           parse_iperf2 (data, size, stats->format == MCTX_RECV_FORMAT_IPERF2, &sequence, &send_time_ns))
+    kind = MCTX_RECV_STAMP_IPERF2;
+
+  make_key (&key, from, from_len, kind, stream_id);
   stream = g_hash_table_lookup (stats->streams, &key);
   if (stream == NULL)
     {
@@ -470,8 +684,14 @@ mctx_recv_stats_add (MctxRecvStats         *stats,
 
   stream->counts.received++;
   stream->counts.bytes += size;
-  if (stamp != NULL)
-    account_stamped (stream, mctx_stamp_get_sequence (stamp), mctx_stamp_get_send_time (stamp), arrival_ns);
+  /* Arrival times come from the kernel, per socket: a stream on two
+   * sockets may see one go back, which counts as negative. */
+  if (stream->have_arrival && !__builtin_sub_overflow (arrival_ns, stream->previous_arrival_ns, &gap_ns))
+    record (stats, HISTOGRAM_GAP, (double) gap_ns / 1000.0);
+  stream->previous_arrival_ns = arrival_ns;
+  stream->have_arrival = TRUE;
+  if (kind != MCTX_RECV_STAMP_NONE)
+    account_stamped (stats, stream, sequence, send_time_ns, arrival_ns);
 }
 
 void
@@ -505,7 +725,7 @@ mctx_recv_stats_foreach (MctxRecvStats      *stats,
       MctxRecvCounts counts;
 
       stream_counts (stream, &counts);
-      func (stream->sender, stream->key.stamped, stream->key.stream_id, &counts, user_data);
+      func (stream->sender, stream->key.kind, stream->key.stream_id, &counts, user_data);
     }
 }
 

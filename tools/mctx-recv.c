@@ -3,8 +3,10 @@
  * Joins one or more groups (ASM, or SSM with --source), counts datagrams
  * and bytes per sender and stream, and for stamped payloads (MctxStamp,
  * mctx-send --size) the lost, duplicated and reordered datagrams, the
- * one-way delay and the interarrival jitter of RFC 3550. Anyone on the
- * link can send to it: what it keeps is bounded (mctx-recv-stats.c).
+ * one-way delay and the interarrival jitter of RFC 3550, with histograms
+ * of delay, jitter and gaps. iperf 2's datagrams count like stamped ones.
+ * Anyone on the link can send to it: what it keeps is bounded
+ * (mctx-recv-stats.c).
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -69,6 +71,7 @@ static guint opt_max_streams = MCTX_RECV_DEFAULT_MAX_STREAMS;
 static gboolean opt_json;
 static gboolean opt_quiet;
 static gboolean opt_version;
+static MctxRecvFormat opt_format = MCTX_RECV_FORMAT_AUTO;
 
 static int
 fail (int         status,
@@ -134,6 +137,28 @@ on_number_option (const char  *name,
       return TRUE;
     }
   g_assert_not_reached ();
+}
+
+static gboolean
+on_format_option (const char  *name,
+                  const char  *value,
+                  gpointer     data,
+                  GError     **error)
+{
+  if (g_str_equal (value, "auto"))
+    opt_format = MCTX_RECV_FORMAT_AUTO;
+  else if (g_str_equal (value, "mctx"))
+    opt_format = MCTX_RECV_FORMAT_MCTX;
+  else if (g_str_equal (value, "iperf2"))
+    opt_format = MCTX_RECV_FORMAT_IPERF2;
+  else
+    {
+      /* Translators: the values are literal and stay untranslated. */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid %s “%s”: expected auto, mctx or iperf2"), name, value);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Seconds, from a millisecond to ten years, checked before conversion;
@@ -246,6 +271,79 @@ add_counts (JsonBuilder          *builder,
   json_builder_add_double_value (builder, tenths (mctx_recv_counts_delay_us (counts)));
 }
 
+/* A histogram as an object: count, negative, min, p50, p90, p99, p999 and
+ * max in µs (null without values; a percentile among negative values is
+ * null too), and buckets: [lower, upper, count] for each bucket that is
+ * not empty, upper null for the last, open one. */
+static void
+add_histogram (JsonBuilder             *builder,
+               const char              *name,
+               const MctxRecvHistogram *histogram)
+{
+  static const struct {
+    const char *name;
+    double fraction;
+  } percentiles[] = {
+    { "p50", 0.5 }, { "p90", 0.9 }, { "p99", 0.99 }, { "p999", 0.999 },
+  };
+
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "count");
+  json_builder_add_int_value (builder, (gint64) MIN (histogram->count, (guint64) G_MAXINT64));
+  json_builder_set_member_name (builder, "negative");
+  json_builder_add_int_value (builder, (gint64) MIN (histogram->negative, (guint64) G_MAXINT64));
+  json_builder_set_member_name (builder, "min");
+  if (histogram->count > 0)
+    json_builder_add_double_value (builder, tenths (histogram->min_us));
+  else
+    json_builder_add_null_value (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (percentiles); i++)
+    {
+      double value;
+
+      json_builder_set_member_name (builder, percentiles[i].name);
+      if (mctx_recv_histogram_percentile (histogram, percentiles[i].fraction, &value))
+        json_builder_add_double_value (builder, tenths (value));
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_set_member_name (builder, "max");
+  if (histogram->count > 0)
+    json_builder_add_double_value (builder, tenths (histogram->max_us));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "buckets");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < MCTX_RECV_HIST_BUCKETS; i++)
+    {
+      if (histogram->buckets[i] == 0)
+        continue;
+      json_builder_begin_array (builder);
+      json_builder_add_double_value (builder, mctx_recv_histogram_lower (i));
+      if (i + 1 < MCTX_RECV_HIST_BUCKETS)
+        json_builder_add_double_value (builder, mctx_recv_histogram_upper (i));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_add_int_value (builder, (gint64) MIN (histogram->buckets[i], (guint64) G_MAXINT64));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
+static void
+add_histograms (JsonBuilder              *builder,
+                const MctxRecvHistograms *histograms)
+{
+  json_builder_set_member_name (builder, "histograms");
+  json_builder_begin_object (builder);
+  add_histogram (builder, "delay_us", &histograms->delay);
+  add_histogram (builder, "jitter_us", &histograms->jitter);
+  add_histogram (builder, "gap_us", &histograms->gap);
+  json_builder_end_object (builder);
+}
+
 static void
 print_builder (Receiver    *self,
                JsonBuilder *builder)
@@ -257,18 +355,21 @@ print_builder (Receiver    *self,
 
 static void
 add_stream (const char           *sender,
-            gboolean              stamped,
+            MctxRecvStampKind     kind,
             guint32               stream_id,
             const MctxRecvCounts *counts,
             gpointer              user_data)
 {
   JsonBuilder *builder = user_data;
+  const char *const formats[] = { "none", "mctx", "iperf2" };
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "sender");
   json_builder_add_string_value (builder, sender);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, formats[kind]);
   json_builder_set_member_name (builder, "stream_id");
-  if (stamped)
+  if (kind == MCTX_RECV_STAMP_MCTX)
     json_builder_add_int_value (builder, stream_id);
   else
     json_builder_add_null_value (builder);
@@ -277,7 +378,8 @@ add_stream (const char           *sender,
 }
 
 /* An interval's object holds what arrived in that interval (jitter_us:
- * the largest of the streams' at its end); the summary holds totals. */
+ * the largest of the streams' at its end), its histograms too; the
+ * summary holds totals. */
 static void
 report_json (Receiver             *self,
              gboolean              final,
@@ -286,6 +388,10 @@ report_json (Receiver             *self,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   MctxRecvCounts counts = final ? *totals : counts_since (totals, &self->interval_last);
+  MctxRecvHistograms histograms;
+
+  mctx_recv_stats_take_histograms (self->stats, final ? MCTX_RECV_SPAN_TOTAL : MCTX_RECV_SPAN_INTERVAL,
+                                   &histograms);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
@@ -297,6 +403,7 @@ report_json (Receiver             *self,
   json_builder_add_int_value (builder, (gint64) counts.evicted_streams);
   json_builder_set_member_name (builder, "tracked_streams");
   json_builder_add_int_value (builder, mctx_recv_stats_get_n_streams (self->stats));
+  add_histograms (builder, &histograms);
   if (final)
     {
       json_builder_set_member_name (builder, "max_streams");
@@ -404,6 +511,20 @@ write_metrics (Receiver *self)
   }
   json_object_set_double_member (row, "jitter_us", tenths (totals.jitter_us));
   json_object_set_double_member (row, "delay_us", tenths (mctx_recv_counts_delay_us (&totals)));
+  /* The histograms of the datagrams since the previous row. */
+  {
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    g_autoptr(JsonNode) node = NULL;
+    MctxRecvHistograms histograms;
+
+    mctx_recv_stats_take_histograms (self->stats, MCTX_RECV_SPAN_SAMPLE, &histograms);
+    json_builder_begin_object (builder);
+    add_histograms (builder, &histograms);
+    json_builder_end_object (builder);
+    node = json_builder_get_root (builder);
+    json_object_set_member (row, "histograms",
+                            json_node_copy (json_object_get_member (json_node_get_object (node), "histograms")));
+  }
 
   /* A failed write is reported once; receiving goes on. */
   if (!mctx_metrics_writer_write_row (self->metrics, row, &error))
@@ -708,6 +829,9 @@ main (int    argc,
       N_("Exit with status 1 when more than this percentage of stamped datagrams was lost"), N_("PERCENT") },
     { "rcvbuf", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_number_option),
       N_("Use a socket receive buffer of this many bytes"), N_("BYTES") },
+    { "format", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_format_option),
+      N_("Read sequence numbers and send times from mctx stamps, iperf 2 datagrams, or either (default auto)"),
+      N_("auto|mctx|iperf2") },
     { "max-streams", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_number_option),
       N_("Track at most this many streams; the least recently active one makes room (default 4096)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
@@ -738,9 +862,10 @@ main (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context,
     _("Joins each GROUP (with --source, the source-specific channel) and counts the datagrams that arrive, per "
-      "sender and stream. Stamped payloads (mctx-send --size) also give the lost, duplicated and reordered "
-      "datagrams, the one-way delay (on one clock: the same host, or synchronized hosts) and the interarrival "
-      "jitter of RFC 3550.\n\nExamples:\n"
+      "sender and stream. Stamped payloads (mctx-send --size, or iperf 2's UDP datagrams) also give the lost, "
+      "duplicated and reordered datagrams, the one-way delay (on one clock: the same host, or synchronized "
+      "hosts) and the interarrival jitter of RFC 3550, with histograms of delay, jitter and arrival gaps in "
+      "the JSON.\n\nExamples:\n"
       "  mctx-recv 239.1.2.3 5000 --count 1000\n"
       "  mctx-recv ff3e::8000:1234 5000 --source fd00::10 --interface-name eth0 --json\n"
       "  mctx-recv 239.1.2.3 5000 239.1.2.4 5000 --duration 10 --max-loss 0.1"));
@@ -786,6 +911,7 @@ main (int    argc,
 
   self.loop = g_main_loop_new (NULL, FALSE);
   self.stats = mctx_recv_stats_new (opt_max_streams);
+  mctx_recv_stats_set_format (self.stats, opt_format);
   self.generator = json_generator_new ();
   self.count = opt_count;
   self.json = opt_json;

@@ -198,6 +198,37 @@ mctx_tool_run_paced (MctxToolOptions     *options,
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, self.cancellable, on_run, &self);
   g_main_loop_run (self.loop);
 
+  /* iperf 2's server ends its report at the closing datagram; it goes
+   * after an interrupt too, as iperf 2's client sends it, and is not
+   * counted among the packets. */
+  if (options->format == MCTX_TOOL_FORMAT_IPERF2 && func != NULL && self.status == EXIT_SUCCESS)
+    {
+      g_autoptr(GBytes) closing = NULL;
+      g_autoptr(GError) error = NULL;
+      guint64 index = options->next_index;
+      gsize len;
+      const guint8 *data;
+
+      options->closing = TRUE;
+      closing = func (index, func_data);
+      options->closing = FALSE;
+      data = g_bytes_get_data (closing, &len);
+      /* A full send buffer or queue (a datagram the kernel dropped, not
+       * sent) is given a second to empty: without this datagram iperf 2
+       * reports nothing. */
+      for (guint tries = 0; mctx_publication_send (publication, data, len, &error) < 0; tries++)
+        {
+          if (!(g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK) ||
+                g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE)) || tries == 100)
+            {
+              mctx_tool_reporter_error (reporter, index, error);
+              break;
+            }
+          g_clear_error (&error);
+          g_usleep (10000);
+        }
+    }
+
   /* The paced sender counted what the signals may not have. */
   if (options->quiet && !options->json)
     mctx_tool_reporter_progress (reporter, mctx_paced_sender_get_packets_sent (sender),

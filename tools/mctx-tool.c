@@ -38,6 +38,33 @@ mctx_tool_exit_status (gboolean errors)
   return errors ? MCTX_TOOL_EXIT_RUNTIME : EXIT_SUCCESS;
 }
 
+/* iperf 2's UDP datagram header, as its client writes it (include/
+ * payloads.h, struct UDP_datagram, and src/Client.cpp, WritePacketID()):
+ * big-endian id, tv_sec, tv_usec, id2, with the sequence number (from 1)
+ * as a signed 64-bit number split into id (low word) and id2 (high word).
+ * The flags word after it (the client header's) says HEADER_SEQNO64B
+ * only, so that iperf 2's server reads the 64-bit form and nothing else.
+ * The closing datagram carries the next sequence number negated. */
+#define IPERF2_SEQNO64B 0x08000000u
+
+static void
+write_iperf2 (guint8  *buffer,
+              gsize    size,
+              gint64   sequence,
+              gint64   now_ns)
+{
+  guint32 words[5] = {
+    GUINT32_TO_BE ((guint32) ((guint64) sequence & 0xffffffffu)),
+    GUINT32_TO_BE ((guint32) (now_ns / 1000000000)),
+    GUINT32_TO_BE ((guint32) (now_ns % 1000000000 / 1000)),
+    GUINT32_TO_BE ((guint32) ((guint64) sequence >> 32)),
+    GUINT32_TO_BE (IPERF2_SEQNO64B),
+  };
+
+  memset (buffer, 0, size);
+  memcpy (buffer, words, MIN (size, sizeof words));
+}
+
 const guint8 *
 mctx_tool_payload (MctxToolOptions *options,
                    guint64          index,
@@ -49,9 +76,21 @@ mctx_tool_payload (MctxToolOptions *options,
   if (options->size == 0)
     return g_bytes_get_data (options->payload, len);
 
+  *len = options->size;
+  if (options->format == MCTX_TOOL_FORMAT_IPERF2)
+    {
+      /* iperf 2 numbers from 1; sequence numbers stay below 2^63. */
+      gint64 sequence = (gint64) MIN (index, (guint64) G_MAXINT64 - 1) + 1;
+
+      write_iperf2 (buffer, options->size, options->closing ? -sequence : sequence, mctx_stamp_now ());
+      if (!options->closing)
+        options->next_index = MAX (options->next_index, index + 1);
+      return buffer;
+    }
+  options->next_index = MAX (options->next_index, index + 1);
+
   stamp = mctx_stamp_new (options->stream_id, index, mctx_stamp_now (), MCTX_STAMP_FLAG_NONE);
   mctx_stamp_write (stamp, buffer, options->size);
-  *len = options->size;
   return buffer;
 }
 
@@ -202,6 +241,28 @@ on_int_option (const char  *name,
       return TRUE;
     }
   return parse_int_option (name, value, 1, G_MAXINT, &options->interface_index, error);
+}
+
+static gboolean
+on_format_option (const char  *name,
+                  const char  *value,
+                  gpointer     data,
+                  GError     **error)
+{
+  MctxToolOptions *options = data;
+
+  if (g_str_equal (value, "mctx"))
+    options->format = MCTX_TOOL_FORMAT_MCTX;
+  else if (g_str_equal (value, "iperf2"))
+    options->format = MCTX_TOOL_FORMAT_IPERF2;
+  else
+    {
+      /* Translators: the values are literal and stay untranslated. */
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Invalid %s “%s”: expected mctx or iperf2"), name, value);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -405,6 +466,9 @@ mctx_tool_init (MctxToolOptions     *options,
     { "size", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Send stamped payloads of this size (an mctx header with stream, sequence and send time, then filler); "
          "PAYLOAD is then left out"), N_("BYTES") },
+    { "format", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_format_option),
+      N_("The header of --size payloads: mctx (default), or iperf2 for iperf 2's UDP header, which an iperf 2 "
+         "server reads; the run then ends with iperf 2's closing datagram"), N_("mctx|iperf2") },
     { "stream-id", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_stream_id_option),
       N_("The stream id in stamped payloads (default: random)"), N_("ID") },
     { "dscp", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
@@ -540,6 +604,12 @@ mctx_tool_init (MctxToolOptions     *options,
              (*argc <= 2 || parse_number ((*argv)[2], _("interval"), 3600 * 1000, &options->interval_ms));
     }
 
+  if (options->format == MCTX_TOOL_FORMAT_IPERF2 && options->size == 0)
+    {
+      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("--format iperf2 needs --size"));
+      return FALSE;
+    }
+
   /* With --size the payload is generated: GROUP PORT [COUNT] [INTERVAL_MS]. */
   payload_args = options->size > 0 ? 0 : 1;
   if (*argc < 3 + payload_args)
@@ -579,6 +649,7 @@ mctx_tool_init (MctxToolOptions     *options,
 
       mctx_tool_payload (options, 0, first, &len);
       options->payload = g_bytes_new_take (g_steal_pointer (&first), len);
+      options->next_index = 0;
     }
 
   return TRUE;

@@ -14,6 +14,12 @@ G_BEGIN_DECLS
 #define MCTX_TOOL_EXIT_USAGE 2
 #define MCTX_TOOL_EXIT_RUNTIME 1
 
+/* The header of generated payloads (--format). */
+typedef enum {
+  MCTX_TOOL_FORMAT_MCTX,    /* MctxStamp */
+  MCTX_TOOL_FORMAT_IPERF2,  /* iperf 2's UDP datagram header */
+} MctxToolFormat;
+
 typedef struct {
   /* Options */
   char *source;
@@ -30,6 +36,7 @@ typedef struct {
   double bitrate;         /* payload bits per second, 0: none */
   guint size;             /* stamped payloads of this size, 0: PAYLOAD */
   guint32 stream_id;
+  MctxToolFormat format;
   gint64 duration_us;     /* 0: COUNT decides */
   int dscp;               /* -1: unset */
   int sndbuf;             /* -1: unset */
@@ -46,6 +53,10 @@ typedef struct {
   GBytes *payload;
   guint64 count;          /* 0: until interrupted */
   guint64 interval_ms;
+
+  /* State of a run of generated payloads */
+  guint64 next_index;     /* one past the highest payload index built */
+  gboolean closing;       /* build iperf 2's closing datagram instead */
 } MctxToolOptions;
 
 /* Sets up locale and translations, parses the command line. On a bad
@@ -77,7 +88,9 @@ void                   mctx_tool_sleep_until      (gint64                  due_u
 #define MCTX_TOOL_BATCH 64
 
 /* Payload @index of the run: the literal PAYLOAD, or a stamped payload of
- * --size bytes written into @buffer (which holds that many). */
+ * --size bytes written into @buffer (which holds that many): an mctx stamp,
+ * or with --format iperf2 iperf 2's header (its closing datagram while
+ * options->closing is set). */
 const guint8          *mctx_tool_payload          (MctxToolOptions        *options,
                                                    guint64                 index,
                                                    guint8                 *buffer,

@@ -7,9 +7,11 @@
  *   n bytes  the datagram (stamped or not, any content)
  *
  * after a first byte that sets the stream cap (1 to 16, so that eviction
- * happens). After each datagram the counts must hold together: nothing
- * negative or wrapped, no more loss than the window allows per datagram,
- * delay and jitter within the plausible range, the cap respected.
+ * happens) with its low four bits, and the header format (auto, mctx,
+ * iperf 2) with the rest. After each datagram the counts must hold
+ * together: nothing negative or wrapped, no more loss than the window
+ * allows per datagram, delay and jitter within the plausible range, the
+ * cap respected, and the histograms' buckets adding up.
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -32,7 +34,7 @@ typedef struct {
 
 static void
 check_stream (const char           *sender,
-              gboolean              stamped,
+              MctxRecvStampKind     kind,
               guint32               stream_id,
               const MctxRecvCounts *counts,
               gpointer              user_data)
@@ -41,7 +43,7 @@ check_stream (const char           *sender,
 
   g_assert_nonnull (sender);
   g_assert_cmpuint (counts->received, >=, 1);
-  if (stamped)
+  if (kind != MCTX_RECV_STAMP_NONE)
     g_assert_cmpuint (counts->unique + counts->duplicated + counts->out_of_window, ==, counts->received);
   else
     g_assert_cmpuint (counts->unique + counts->duplicated + counts->out_of_window + counts->lost, ==, 0);
@@ -54,6 +56,22 @@ check_stream (const char           *sender,
   g_assert_cmpfloat (counts->jitter_us, <=, 2 * MCTX_RECV_MAX_TRANSIT_NS / 1000.0);
   check->received += counts->received;
   check->n_streams++;
+}
+
+static void
+check_histogram (const MctxRecvHistogram *histogram)
+{
+  guint64 sum = histogram->negative;
+  double value = 0;
+
+  for (guint i = 0; i < MCTX_RECV_HIST_BUCKETS; i++)
+    sum += histogram->buckets[i];
+  g_assert_cmpuint (sum, ==, histogram->count);
+  if (mctx_recv_histogram_percentile (histogram, 0.999, &value))
+    {
+      g_assert_cmpfloat (value, <=, histogram->max_us);
+      g_assert_cmpfloat (value, >=, 0);
+    }
 }
 
 int
@@ -70,6 +88,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     return 0;
   max_streams = 1 + data[0] % 16;
   stats = mctx_recv_stats_new (max_streams);
+  mctx_recv_stats_set_format (stats, (MctxRecvFormat) ((data[0] >> 4) % 3));
 
   while (offset + 11 <= size)
     {
@@ -79,6 +98,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       guint64 arrival = 0;
       gsize length;
       Check check = { 0 };
+      MctxRecvHistograms histograms;
 
       for (guint i = 0; i < 8; i++)
         arrival = arrival << 8 | data[offset + 1 + i];
@@ -118,6 +138,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       g_assert_cmpuint (check.received + 0, <=, added);
       g_assert_cmpuint (totals.lost, <=, added * MCTX_RECV_WINDOW);
       g_assert_cmpuint (totals.evicted_streams, <=, added);
+      mctx_recv_stats_take_histograms (stats, added % 2 ? MCTX_RECV_SPAN_INTERVAL : MCTX_RECV_SPAN_TOTAL, &histograms);
+      check_histogram (&histograms.delay);
+      check_histogram (&histograms.jitter);
+      check_histogram (&histograms.gap);
+      g_assert_cmpuint (histograms.gap.count, <, added);
     }
   return 0;
 }

@@ -8,6 +8,7 @@
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import struct
@@ -929,6 +930,53 @@ class MctxRecvTest(unittest.TestCase):
                 self.assertEqual(summary["streams"][0]["stream_id"], 42)
                 self.assertGreater(summary["delay_us"], 0)
 
+    def assert_histogram(self, histogram, count):
+        """The documented form: counts that add up, ordered percentiles."""
+        self.assertEqual(histogram["count"], count, histogram)
+        self.assertEqual(sum(row[2] for row in histogram["buckets"]) + histogram["negative"], count, histogram)
+        for lower, upper, _count in histogram["buckets"]:
+            self.assertTrue(upper is None or lower < upper <= lower * 1.125 + 1, (lower, upper))
+        values = [histogram[name] for name in ("min", "p50", "p90", "p99", "p999", "max")]
+        self.assertEqual(values, sorted(values), histogram)
+
+    def test_histograms(self):
+        # 500 datagrams 200 µs apart: the gaps' median is near 200 µs, and
+        # an interval's histograms hold what came in it, as its counts do.
+        process, port = self.start_receiver("--count", "500", "--interval", "0.05")
+        result = subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", str(port), "500", "0", "--size", "100",
+                                 "--rate", "5000", "--interface", "127.0.0.1", "--quiet"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        out, err = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 0, err)
+        rows = [json.loads(line) for line in out.splitlines()]
+        summary = rows[-1]["histograms"]
+        self.assert_histogram(summary["delay_us"], 500)
+        self.assert_histogram(summary["jitter_us"], 499)
+        self.assert_histogram(summary["gap_us"], 499)
+        self.assertEqual(summary["delay_us"]["negative"], 0)
+        self.assertTrue(150 <= summary["gap_us"]["p50"] <= 300, summary["gap_us"])
+        self.assertLess(summary["delay_us"]["p50"], 10000, summary["delay_us"])
+        intervals = [row for row in rows[:-1] if row["received"] > 0]
+        self.assertGreaterEqual(len(intervals), 2)
+        for row in intervals:
+            self.assert_histogram(row["histograms"]["delay_us"], row["received"])
+        self.assertEqual(sum(row["histograms"]["gap_us"]["count"] for row in intervals),
+                         sum(row["received"] for row in intervals) - 1)
+
+    def test_negative_delays_in_histogram(self):
+        # A sender whose clock runs 5 s ahead: its delays are negative,
+        # counted apart from the buckets, and no percentile is made up.
+        process, port = self.start_receiver()
+        ahead = time.time_ns() + 5 * 10**9
+        self.send_stamps(port, [(4, sequence, ahead + sequence * 1000) for sequence in range(3)])
+        status, summary, err = self.summary(process)
+        self.assertEqual(status, 0, err)
+        delay = summary["histograms"]["delay_us"]
+        self.assertEqual((delay["count"], delay["negative"], delay["buckets"], delay["p50"], delay["p999"]),
+                         (3, 3, [], None, None))
+        self.assertTrue(-5.1e6 < delay["min"] <= delay["max"] < -4.9e6, delay)
+
     def test_lost_duplicated_reordered(self):
         process, port = self.start_receiver()
         sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -1275,6 +1323,9 @@ class MctxRecvTest(unittest.TestCase):
         self.assertEqual(rows[-1]["datagrams_received_total"], 50)
         self.assertEqual(sum(row["datagrams_received_delta"] for row in rows), 50)
         self.assertEqual(rows[-1]["datagrams_lost_total"], 0)
+        # Each row's histograms hold the datagrams since the row before.
+        self.assertEqual(sum(row["histograms"]["delay_us"]["count"] for row in rows), 50)
+        self.assertEqual(sum(row["histograms"]["gap_us"]["count"] for row in rows), 49)
 
     def test_dscp_in_capture(self):
         capture = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
@@ -1377,6 +1428,270 @@ class MctxRecvTest(unittest.TestCase):
                 self.assertEqual(len(lines), 1, result.stderr)
                 self.assertEqual(result.returncode, 2, result.stderr)
                 self.assertIn(message, lines[0])
+
+
+def iperf2_datagram(sequence, size=64, send_time_ns=None, seqno64=True):
+    """iperf 2's UDP header as its client writes it (doc/tools.md): id,
+    tv_sec, tv_usec, id2, then the flags word (HEADER_SEQNO64B or 0)."""
+    if send_time_ns is None:
+        send_time_ns = time.time_ns()
+    number = sequence & 0xffffffffffffffff
+    header = struct.pack("!IIIII", number & 0xffffffff, send_time_ns // 10**9, send_time_ns % 10**9 // 1000,
+                         number >> 32 if seqno64 else 0, 0x08000000 if seqno64 else 0)
+    return header + bytes(size - len(header))
+
+
+class Iperf2Test(unittest.TestCase):
+    """The senders and mctx-recv against Debian's iperf 2 (2.1.8), over a
+    veth pair between this test's namespace (ipfa, 192.0.2.1) and a second
+    one it creates (ipfb, 192.0.2.2): iperf 2's server misreads its peer on
+    lo. Loss comes from a token bucket with a short queue on the sending
+    side; the datagrams that got through are counted independently, by
+    mctx-send's failed sends or a capture on the receiving side."""
+
+    RECV = os.environ["MCTX_RECV"]
+    SEND = os.environ["MCTX_SEND"]
+    GROUP = "239.1.2.3"
+
+    def setUp(self):
+        self.assertIsNotNone(shutil.which("iperf"), "iperf (Debian's iperf 2) is not installed")
+        # The second namespace lives as long as this process; its end
+        # deletes the veth pair's far end, and so the pair.
+        self.holder = subprocess.Popen(["unshare", "--net", "sleep", "300"])
+        self.addCleanup(self.holder.wait)
+        self.addCleanup(self.holder.kill)
+        own = os.readlink("/proc/self/ns/net")
+        deadline = time.monotonic() + 5
+        while os.readlink("/proc/%d/ns/net" % self.holder.pid) == own:
+            self.assertLess(time.monotonic(), deadline, "could not create the second namespace")
+            time.sleep(0.01)
+        # Without IPv6 nothing but the test's datagrams crosses the pair,
+        # so that the queue's drop counter counts only those.
+        ip("link", "add", "ipfa", "type", "veth", "peer", "name", "ipfb", "netns", str(self.holder.pid))
+        self.addCleanup(subprocess.run, ["ip", "link", "del", "ipfa"], capture_output=True)
+        subprocess.run(["sysctl", "-qw", "net.ipv6.conf.ipfa.disable_ipv6=1"], check=True)
+        for command in (["address", "add", "192.0.2.1/24", "dev", "ipfa"], ["link", "set", "ipfa", "up"]):
+            ip(*command)
+        self.peer("sysctl", "-qw", "net.ipv6.conf.ipfb.disable_ipv6=1")
+        for command in (["link", "set", "lo", "up"], ["address", "add", "192.0.2.2/24", "dev", "ipfb"],
+                        ["link", "set", "ipfb", "up"], ["route", "add", "224.0.0.0/4", "dev", "ipfb"]):
+            self.peer("ip", *command)
+
+    def peer_command(self, *args):
+        return ["nsenter", "-t", str(self.holder.pid), "-n", *args]
+
+    def peer(self, *args):
+        return subprocess.run(self.peer_command(*args), check=True, capture_output=True, text=True, timeout=30)
+
+    def start_iperf_server(self, port):
+        # Its output goes to a file, line by line, read as it grows.
+        self.server_log = tempfile.NamedTemporaryFile(mode="w+")
+        self.addCleanup(self.server_log.close)
+        server = subprocess.Popen(self.peer_command("stdbuf", "-oL", "iperf", "-s", "-u", "-B", self.GROUP,
+                                                    "-p", str(port)),
+                                  stdout=self.server_log, stderr=subprocess.STDOUT)
+        self.addCleanup(server.wait)
+        self.addCleanup(server.kill)
+        self.wait_for(r"Joining multicast group")
+        time.sleep(0.3)
+        return server
+
+    def wait_for(self, pattern, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            with open(self.server_log.name) as log:
+                self.server_output = log.read()
+            match = re.search(pattern, self.server_output)
+            if match:
+                return match
+            self.assertLess(time.monotonic(), deadline, "iperf printed no %r:\n%s" % (pattern, self.server_output))
+            time.sleep(0.05)
+
+    def iperf_report(self):
+        """iperf 2's server line: jitter in ms, lost and total datagrams."""
+        match = self.wait_for(r"sec\s+\S+ \S+\s+\S+ \S+\s+([\d.]+) ms\s+(\d+)/\s*(\d+) \(")
+        return float(match.group(1)), int(match.group(2)), int(match.group(3))
+
+    def start_receiver(self, port, *args, peer=False):
+        interface = "ipfb" if peer else "ipfa"
+        command = [self.RECV, self.GROUP, str(port), "--interface-name", interface, "--json", "--idle-timeout", "1",
+                   "--interval", "0.2", *args]
+        receiver = subprocess.Popen(self.peer_command(*command) if peer else command,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        return receiver
+
+    def receiver_summary(self, receiver):
+        out, err = receiver.communicate(timeout=30)
+        self.assertEqual(receiver.returncode, 0, err)
+        return json.loads(out.splitlines()[-1])
+
+    def send(self, port, *args):
+        result = subprocess.run([self.SEND, self.GROUP, str(port), *args, "--size", "200", "--format", "iperf2",
+                                 "--interface-name", "ipfa", "--no-loopback", "--json"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode != 0, "errors\":0," not in result.stdout, result.stderr)
+        return json.loads(result.stdout.splitlines()[-1])
+
+    def test_mctx_send_to_iperf_server(self):
+        self.start_iperf_server(45201)
+        # mctx-recv beside iperf 2's server, reading the same datagrams.
+        receiver = self.start_receiver(45201, "--format", "iperf2", peer=True)
+        sent = self.send(45201, "400", "--rate", "2000")
+        self.assertEqual((sent["packets"], sent["errors"]), (400, 0))
+        jitter_ms, lost, total = self.iperf_report()
+        # The 400 datagrams and the closing one, which iperf 2 counts.
+        self.assertEqual((lost, total), (0, 401))
+        summary = self.receiver_summary(receiver)
+        self.assertEqual((summary["received"], summary["lost"], summary["duplicated"], summary["reordered"]),
+                         (401, 0, 0, 0))
+        self.assertEqual(summary["streams"][0]["format"], "iperf2")
+        # Both compute RFC 3550's jitter from the same send times.
+        self.assertLess(abs(summary["jitter_us"] - jitter_ms * 1000), max(20, 0.5 * jitter_ms * 1000),
+                        (summary["jitter_us"], jitter_ms, self.server_output))
+        print("jitter: iperf 2 server %.1f µs, mctx-recv %.1f µs" % (jitter_ms * 1000, summary["jitter_us"]))
+
+    @unittest.skipUnless(os.environ.get("MCTX_RAW_SEND"), "built without raw publications")
+    def test_mctx_raw_send_to_iperf_server(self):
+        # The same header and closing datagram, in datagrams built whole.
+        self.start_iperf_server(45207)
+        result = subprocess.run([os.environ["MCTX_RAW_SEND"], self.GROUP, "45207", "100", "1", "--size", "200",
+                                 "--format", "iperf2", "--source", "192.0.2.1", "--source-port", "45208",
+                                 "--interface-name", "ipfa", "--quiet"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        _jitter_ms, lost, total = self.iperf_report()
+        self.assertEqual((lost, total), (0, 101), self.server_output)
+        self.assertIn("connected with 192.0.2.1 port 45208", self.server_output)
+
+    def test_mctx_send_to_iperf_server_with_loss(self):
+        self.start_iperf_server(45202)
+        # 300 datagrams at once into a 1 Mbit/s bucket with a 3000-byte
+        # queue: most are dropped there, and each drop fails its send.
+        subprocess.run(["tc", "qdisc", "add", "dev", "ipfa", "root", "tbf", "rate", "1mbit", "burst", "3000",
+                        "limit", "3000"], check=True)
+        sent = self.send(45202, "300", "0")
+        self.assertGreater(sent["errors"], 100)
+        self.assertEqual(sent["packets"] + sent["errors"], 300)
+        jitter_ms, lost, total = self.iperf_report()
+        self.assertEqual((lost, total), (sent["errors"], 301), self.server_output)
+        print("iperf 2 server: lost %d of %d, mctx-send's failed sends %d" % (lost, total, sent["errors"]))
+        self.assertLess(jitter_ms, 1000)
+
+    def capture(self, port):
+        capture = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+        # Room for the whole run: it is read afterwards.
+        capture.setsockopt(socket.SOL_SOCKET, 33, 16 * 1024 * 1024)  # SO_RCVBUFFORCE
+        capture.bind(("ipfa", 0))
+        capture.settimeout(0.2)
+        self.addCleanup(capture.close)
+        return capture
+
+    def captured_sequences(self, capture, port):
+        """The iperf 2 sequence numbers that arrived on ipfa for @port."""
+        sequences = []
+        while True:
+            try:
+                packet = capture.recv(4096)
+            except socket.timeout:
+                return sequences
+            header_length = (packet[0] & 0x0f) * 4
+            if packet[9] != 17 or struct.unpack("!H", packet[header_length + 2:header_length + 4])[0] != port:
+                continue
+            low, _sec, _usec, high = struct.unpack("!IIII", packet[header_length + 8:header_length + 24])
+            number = high << 32 | low
+            sequences.append(2**64 - number if number >> 63 else number)
+
+    def iperf_client(self, port, bitrate):
+        result = subprocess.run(self.peer_command("iperf", "-c", self.GROUP, "-u", "-p", str(port), "-t", "0.5",
+                                                  "-b", bitrate, "-l", "200"),
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_iperf_client_to_mctx_recv(self):
+        capture = self.capture(45203)
+        receiver = self.start_receiver(45203)
+        self.iperf_client(45203, "1M")
+        sequences = self.captured_sequences(capture, 45203)
+        summary = self.receiver_summary(receiver)
+        # Every datagram came, the closing one last, numbered from 1.
+        self.assertGreater(len(sequences), 200)
+        self.assertEqual(sorted(sequences), list(range(1, len(sequences) + 1)))
+        self.assertEqual(summary["streams"][0]["format"], "iperf2")
+        self.assertEqual((summary["received"], summary["lost"], summary["duplicated"], summary["reordered"]),
+                         (len(sequences), 0, 0, 0))
+        self.assertEqual(summary["histograms"]["delay_us"]["count"], len(sequences))
+
+    def test_iperf_client_to_mctx_recv_with_loss(self):
+        # iperf 2 sends 5 Mbit/s into a 1 Mbit/s bucket on its side: the
+        # queue drops what does not fit, and iperf 2 never knows.
+        self.peer("tc", "qdisc", "add", "dev", "ipfb", "root", "tbf", "rate", "1mbit", "burst", "3000",
+                  "limit", "3000")
+        capture = self.capture(45204)
+        receiver = self.start_receiver(45204)
+        self.iperf_client(45204, "5M")
+        sequences = self.captured_sequences(capture, 45204)
+        summary = self.receiver_summary(receiver)
+        dropped = int(re.search(r"dropped (\d+)", self.peer("tc", "-s", "qdisc", "show", "dev", "ipfb").stdout)
+                      .group(1))
+        # What the capture saw missing up to the highest number that came;
+        # drops after it (the queue's tail) no receiver can see.
+        missing = max(sequences) - len(sequences)
+        self.assertEqual(len(set(sequences)), len(sequences))
+        self.assertGreater(missing, 100)
+        self.assertLessEqual(missing, dropped)
+        self.assertEqual((summary["received"], summary["lost"], summary["duplicated"]),
+                         (len(sequences), missing, 0))
+        print("iperf 2 client: %d datagrams came, mctx-recv lost %d, the queue dropped %d"
+              % (len(sequences), summary["lost"], dropped))
+
+    def test_iperf2_datagrams_by_hand(self):
+        # 1, 2, 4, 3, 3, then the closing datagram -6: 5 is lost, 3 late
+        # and repeated. Then a 32-bit sender, and one numbering past 2^32.
+        capture_port = 45205
+        receiver = self.start_receiver(capture_port, "--interface-name", "lo")
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        for sequence in (1, 2, 4, 3, 3, -6):
+            sender.sendto(iperf2_datagram(sequence), (self.GROUP, capture_port))
+        old = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        old.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        for sequence in (1, 3, -4):
+            old.sendto(iperf2_datagram(sequence, seqno64=False), (self.GROUP, capture_port))
+        wide = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        wide.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+        for sequence in (2**32 + 1, 2**32 + 2, 2**32 + 5):
+            wide.sendto(iperf2_datagram(sequence), (self.GROUP, capture_port))
+        ports = [s.getsockname()[1] for s in (sender, old, wide)]
+        for s in (sender, old, wide):
+            s.close()
+        summary = self.receiver_summary(receiver)
+        streams = {int(row["sender"].rsplit(":", 1)[1]): row for row in summary["streams"]}
+        counts = [(streams[port]["format"], streams[port]["received"], streams[port]["lost"],
+                   streams[port]["duplicated"], streams[port]["reordered"]) for port in ports]
+        self.assertEqual(counts, [("iperf2", 6, 1, 1, 1), ("iperf2", 3, 1, 0, 0), ("iperf2", 3, 2, 0, 0)])
+
+    def test_formats_and_refusals(self):
+        # --format mctx leaves iperf 2's datagrams unstamped; --format
+        # iperf2 reads mctx stamps as iperf 2 headers, which they are not.
+        for format, expected in (("mctx", ("none", 0)), ("auto", ("iperf2", 1))):
+            receiver = self.start_receiver(45206, "--interface-name", "lo", "--format", format)
+            sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sender.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+            for sequence in (1, 3):
+                sender.sendto(iperf2_datagram(sequence), (self.GROUP, 45206))
+            sender.close()
+            row = self.receiver_summary(receiver)["streams"][0]
+            self.assertEqual((row["format"], row["lost"]), expected)
+        for command in ([self.RECV, self.GROUP, "5000", "--format", "iperf3"],
+                        [self.SEND, self.GROUP, "5000", "hello", "--format", "iperf2"],
+                        [self.SEND, self.GROUP, "5000", "--size", "64", "--format", "iperf"],
+                        *([[os.environ["MCTX_RAW_SEND"], "--ip-datagram", "-", "--format", "iperf2"]]
+                          if os.environ.get("MCTX_RAW_SEND") else [])):
+            result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertEqual(result.stderr.count("\n"), 1, result.stderr)
+            self.assertIn("--format", result.stderr)
 
 
 class MctxSendTest(SenderTests, unittest.TestCase):
