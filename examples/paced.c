@@ -53,6 +53,6 @@ main (void)
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_done, loop);
   g_main_loop_run (loop);
 
-  printf ("sent %" G_GUINT64_FORMAT " datagrams\n", mctx_paced_sender_get_packets_sent (sender));
-  return mctx_paced_sender_get_packets_sent (sender) == 20 ? 0 : 1;
+  printf ("sent %" G_GUINT64_FORMAT " datagrams\n", mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT));
+  return mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT) == 20 ? 0 : 1;
 }

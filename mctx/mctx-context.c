@@ -58,6 +58,7 @@ struct _MctxContext
   guint64 publications_added;
   guint64 publications_removed;
   MctxMetricsCounters departed;
+  MctxDepartureStats *departed_departures;   /* (nullable) none measured */
 #endif
 };
 
@@ -154,6 +155,22 @@ mctx_context_dispose (GObject *object)
   G_OBJECT_CLASS (mctx_context_parent_class)->dispose (object);
 }
 
+#ifdef MCTX_ENABLE_METRICS
+/* A leaving publication's departures stay in the totals. */
+static void
+keep_departures (MctxContext     *self,
+                 MctxPublication *publication)
+{
+  MctxDepartureStats stats;
+
+  if (!_mctx_publication_read_departures (publication, &stats))
+    return;
+  if (self->departed_departures == NULL)
+    self->departed_departures = g_new0 (MctxDepartureStats, 1);
+  _mctx_departure_stats_add (self->departed_departures, &stats);
+}
+#endif
+
 static void
 mctx_context_finalize (GObject *object)
 {
@@ -166,6 +183,7 @@ mctx_context_finalize (GObject *object)
   _mctx_socket_pool_free (self->pool);
 #ifdef MCTX_ENABLE_METRICS
   g_mutex_clear (&self->metrics_lock);
+  g_free (self->departed_departures);
 #endif
 
   G_OBJECT_CLASS (mctx_context_parent_class)->finalize (object);
@@ -451,6 +469,7 @@ steal_publication (MctxContext  *self,
     /* Its sends so far stay in the totals; later ones are its own. */
     _mctx_publication_read_counters (publication, &counters);
     _mctx_metrics_counters_add (&self->departed, &counters);
+    keep_departures (self, publication);
     self->publications_removed++;
   }
 #endif
@@ -580,6 +599,7 @@ mctx_context_replace_publication (MctxContext            *self,
     /* The old one's sends stay in the totals. */
     _mctx_publication_read_counters (old, &counters);
     _mctx_metrics_counters_add (&self->departed, &counters);
+    keep_departures (self, old);
     self->publications_removed++;
     self->publications_added++;
   }
@@ -816,23 +836,34 @@ mctx_context_snapshot_metrics (MctxContext *self)
 {
 #ifdef MCTX_ENABLE_METRICS
   MctxMetricsCounters total;
+  g_autofree MctxDepartureStats *departures = NULL;
   MctxMetricsSnapshot *snapshot;
 
   g_return_val_if_fail (MCTX_IS_CONTEXT (self), NULL);
 
   METRICS_LOCK (self);
   total = self->departed;
+  if (self->departed_departures != NULL)
+    departures = g_memdup2 (self->departed_departures, sizeof *departures);
   for (GSequenceIter *iter = g_sequence_get_begin_iter (self->publications); !g_sequence_iter_is_end (iter);
        iter = g_sequence_iter_next (iter))
     {
+      MctxPublication *publication = g_sequence_get (iter);
       MctxMetricsCounters counters;
+      MctxDepartureStats more;
 
-      _mctx_publication_read_counters (g_sequence_get (iter), &counters);
+      _mctx_publication_read_counters (publication, &counters);
       _mctx_metrics_counters_add (&total, &counters);
+      if (_mctx_publication_read_departures (publication, &more))
+        {
+          if (departures == NULL)
+            departures = g_new0 (MctxDepartureStats, 1);
+          _mctx_departure_stats_add (departures, &more);
+        }
     }
   snapshot = _mctx_metrics_snapshot_new (MCTX_METRICS_KIND_CONTEXT, 0,
                                          g_get_real_time (), g_get_monotonic_time (),
-                                         &total, self->publications_added,
+                                         &total, departures, self->publications_added,
                                          self->publications_removed, count_publications (self));
   METRICS_UNLOCK (self);
 

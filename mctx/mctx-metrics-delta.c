@@ -163,6 +163,34 @@ mctx_metrics_delta_get_change (MctxMetricsDelta   *self,
 }
 
 /**
+ * mctx_metrics_delta_get_departure_error:
+ * @self: a delta
+ * @quantile: which quantile, from 0 to 1
+ *
+ * Gets a quantile of the departure errors measured in the interval, as
+ * [method@Mctx.MetricsSnapshot.get_departure_error] does for all of them.
+ *
+ * Returns: the error in microseconds, or -1 when nothing was measured in
+ *   the interval
+ *
+ * Since: 1.0
+ */
+double
+mctx_metrics_delta_get_departure_error (MctxMetricsDelta *self,
+                                        double            quantile)
+{
+  const MctxDepartureStats *later, *earlier;
+
+  g_return_val_if_fail (self != NULL, -1.0);
+
+  later = _mctx_metrics_snapshot_get_departures (self->later);
+  earlier = _mctx_metrics_snapshot_get_departures (self->earlier);
+  if (later == NULL)
+    return -1.0;
+  return _mctx_departure_stats_quantile (later, earlier, quantile);
+}
+
+/**
  * mctx_metrics_delta_get_rate:
  * @self: a delta
  * @counter: which counter

@@ -36,6 +36,9 @@ MCTX_AVAILABLE_IN_1_0
 guint64              mctx_metrics_delta_get_change               (MctxMetricsDelta   *self,
                                                                   MctxMetricsCounter  counter);
 MCTX_AVAILABLE_IN_1_0
+double               mctx_metrics_delta_get_departure_error      (MctxMetricsDelta   *self,
+                                                                  double              quantile);
+MCTX_AVAILABLE_IN_1_0
 double               mctx_metrics_delta_get_rate                 (MctxMetricsDelta   *self,
                                                                   MctxMetricsCounter  counter);
 

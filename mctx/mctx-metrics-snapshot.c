@@ -18,6 +18,7 @@ struct _MctxMetricsSnapshot
   guint64 publications_added;
   guint64 publications_removed;
   guint64 active_publications;
+  MctxDepartureStats *departures;   /* (nullable) none measured */
 };
 
 MCTX_DEFINE_BOXED_TYPE (MctxMetricsSnapshot, mctx_metrics_snapshot,
@@ -30,6 +31,9 @@ _mctx_metrics_counters_add (MctxMetricsCounters       *total,
   total->packets_sent += more->packets_sent;
   total->bytes_sent += more->bytes_sent;
   total->send_errors += more->send_errors;
+  total->unreachable_errors += more->unreachable_errors;
+  total->message_size_errors += more->message_size_errors;
+  total->local_errors += more->local_errors;
 }
 
 MctxMetricsSnapshot *
@@ -38,6 +42,7 @@ _mctx_metrics_snapshot_new (MctxMetricsKind            kind,
                             gint64                     timestamp_us,
                             gint64                     monotonic_us,
                             const MctxMetricsCounters *counters,
+                            const MctxDepartureStats  *departures,
                             guint64                    publications_added,
                             guint64                    publications_removed,
                             guint64                    active_publications)
@@ -53,6 +58,8 @@ _mctx_metrics_snapshot_new (MctxMetricsKind            kind,
   self->publications_added = publications_added;
   self->publications_removed = publications_removed;
   self->active_publications = active_publications;
+  if (departures != NULL)
+    self->departures = g_memdup2 (departures, sizeof *departures);
 
   return self;
 }
@@ -64,8 +71,14 @@ _mctx_metrics_snapshot_new_at (MctxMetricsSnapshot *now,
 {
   return _mctx_metrics_snapshot_new (now->kind, now->publication_id,
                                      now->timestamp_us + (monotonic_us - now->monotonic_us),
-                                     monotonic_us, &now->counters, now->publications_added,
+                                     monotonic_us, &now->counters, now->departures, now->publications_added,
                                      now->publications_removed, now->active_publications);
+}
+
+const MctxDepartureStats *
+_mctx_metrics_snapshot_get_departures (MctxMetricsSnapshot *self)
+{
+  return self->departures;
 }
 
 /**
@@ -101,7 +114,10 @@ mctx_metrics_snapshot_unref (MctxMetricsSnapshot *self)
   g_return_if_fail (self != NULL);
 
   if (g_atomic_ref_count_dec (&self->ref_count))
-    g_free (self);
+    {
+      g_free (self->departures);
+      g_free (self);
+    }
 }
 
 /**
@@ -208,6 +224,16 @@ mctx_metrics_snapshot_get_counter (MctxMetricsSnapshot *self,
       return self->publications_added;
     case MCTX_METRICS_COUNTER_PUBLICATIONS_REMOVED:
       return self->publications_removed;
+    case MCTX_METRICS_COUNTER_DEPARTURES_MEASURED:
+      return self->departures != NULL ? self->departures->measured : 0;
+    case MCTX_METRICS_COUNTER_DEPARTURES_MISSING:
+      return self->departures != NULL ? self->departures->missing : 0;
+    case MCTX_METRICS_COUNTER_UNREACHABLE_ERRORS:
+      return self->counters.unreachable_errors;
+    case MCTX_METRICS_COUNTER_MESSAGE_SIZE_ERRORS:
+      return self->counters.message_size_errors;
+    case MCTX_METRICS_COUNTER_LOCAL_ERRORS:
+      return self->counters.local_errors;
     default:
       g_return_val_if_reached (0);
     }
@@ -230,6 +256,35 @@ mctx_metrics_snapshot_get_active_publications (MctxMetricsSnapshot *self)
   g_return_val_if_fail (self != NULL, 0);
 
   return self->active_publications;
+}
+
+/**
+ * mctx_metrics_snapshot_get_departure_error:
+ * @self: a snapshot
+ * @quantile: which quantile, from 0 to 1: 0.5 for the median, 0.99 for
+ *   the 99th percentile, 1 for the largest
+ *
+ * Gets how far from their due time the measured datagrams left, as a
+ * quantile of all measured so far
+ * ([property@Mctx.PublicationConfig:departure-timestamps]): the distance
+ * between the kernel's transmit timestamp and the time the datagram was
+ * due, in either direction. The errors are kept in log-scale buckets,
+ * eight per doubling, so a quantile is its bucket's upper bound: at most
+ * 12.5 % high, and never above the largest error, which is exact.
+ *
+ * Returns: the error in microseconds, or -1 when nothing was measured
+ *
+ * Since: 1.0
+ */
+double
+mctx_metrics_snapshot_get_departure_error (MctxMetricsSnapshot *self,
+                                           double               quantile)
+{
+  g_return_val_if_fail (self != NULL, -1.0);
+
+  if (self->departures == NULL)
+    return -1.0;
+  return _mctx_departure_stats_quantile (self->departures, NULL, quantile);
 }
 
 /**
@@ -268,7 +323,9 @@ mctx_metrics_snapshot_delta (MctxMetricsSnapshot  *self,
       self->counters.bytes_sent < earlier->counters.bytes_sent ||
       self->counters.send_errors < earlier->counters.send_errors ||
       self->publications_added < earlier->publications_added ||
-      self->publications_removed < earlier->publications_removed)
+      self->publications_removed < earlier->publications_removed ||
+      mctx_metrics_snapshot_get_counter (self, MCTX_METRICS_COUNTER_DEPARTURES_MEASURED) <
+      mctx_metrics_snapshot_get_counter (earlier, MCTX_METRICS_COUNTER_DEPARTURES_MEASURED))
     {
       g_set_error_literal (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH,
                            _("The earlier snapshot was not taken before the later one"));

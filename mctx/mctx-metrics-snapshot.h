@@ -42,6 +42,16 @@ typedef enum {
  *   context; 0 for a publication
  * @MCTX_METRICS_COUNTER_PUBLICATIONS_REMOVED: publications that ever left
  *   the context, removed or taken; 0 for a publication
+ * @MCTX_METRICS_COUNTER_DEPARTURES_MEASURED: datagrams whose departure was
+ *   measured ([property@Mctx.PublicationConfig:departure-timestamps])
+ * @MCTX_METRICS_COUNTER_DEPARTURES_MISSING: datagrams whose departure
+ *   timestamp never came (the kernel dropped it, or it came a second late)
+ * @MCTX_METRICS_COUNTER_UNREACHABLE_ERRORS: reports that an earlier
+ *   datagram's destination was unreachable (ICMP destination unreachable)
+ * @MCTX_METRICS_COUNTER_MESSAGE_SIZE_ERRORS: reports that an earlier
+ *   datagram was too big for the path (`EMSGSIZE`, with the path MTU)
+ * @MCTX_METRICS_COUNTER_LOCAL_ERRORS: other errors this host queued about
+ *   earlier datagrams
  *
  * The counters a [struct@Mctx.MetricsSnapshot] holds. Each only grows, so
  * a [struct@Mctx.MetricsDelta] gives its change and rate over an interval.
@@ -55,6 +65,11 @@ typedef enum {
   MCTX_METRICS_COUNTER_SEND_ERRORS,
   MCTX_METRICS_COUNTER_PUBLICATIONS_ADDED,
   MCTX_METRICS_COUNTER_PUBLICATIONS_REMOVED,
+  MCTX_METRICS_COUNTER_DEPARTURES_MEASURED,
+  MCTX_METRICS_COUNTER_DEPARTURES_MISSING,
+  MCTX_METRICS_COUNTER_UNREACHABLE_ERRORS,
+  MCTX_METRICS_COUNTER_MESSAGE_SIZE_ERRORS,
+  MCTX_METRICS_COUNTER_LOCAL_ERRORS,
 } MctxMetricsCounter;
 
 #define MCTX_TYPE_METRICS_SNAPSHOT (mctx_metrics_snapshot_get_type ())
@@ -99,6 +114,9 @@ guint64              mctx_metrics_snapshot_get_counter              (MctxMetrics
                                                                      MctxMetricsCounter   counter);
 MCTX_AVAILABLE_IN_1_0
 guint64              mctx_metrics_snapshot_get_active_publications  (MctxMetricsSnapshot *self);
+MCTX_AVAILABLE_IN_1_0
+double               mctx_metrics_snapshot_get_departure_error      (MctxMetricsSnapshot *self,
+                                                                     double               quantile);
 
 MCTX_AVAILABLE_IN_1_0
 MctxMetricsDelta    *mctx_metrics_snapshot_delta                    (MctxMetricsSnapshot  *self,

@@ -169,7 +169,7 @@ mctx_metrics_writer_class_init (MctxMetricsWriterClass *klass)
   object_class->set_property = mctx_metrics_writer_set_property;
 
   /**
-   * MctxMetricsWriter:path: (getter get_path)
+   * MctxMetricsWriter:path:
    *
    * The file written.
    *
@@ -180,7 +180,7 @@ mctx_metrics_writer_class_init (MctxMetricsWriterClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxMetricsWriter:producer: (getter get_producer)
+   * MctxMetricsWriter:producer:
    *
    * What writes the file, such as `mctx/mctx-send`.
    *
@@ -938,6 +938,13 @@ static const struct {
   { MCTX_METRICS_COUNTER_PACKETS_SENT, "packets_per_sec" },
   { MCTX_METRICS_COUNTER_BYTES_SENT, "bytes_per_sec" },
   { MCTX_METRICS_COUNTER_SEND_ERRORS, "send_errors_per_sec" },
+}, row_more_counters[] = {
+  /* mctx's own, after upstream's fields. */
+  { MCTX_METRICS_COUNTER_UNREACHABLE_ERRORS, "unreachable_errors" },
+  { MCTX_METRICS_COUNTER_MESSAGE_SIZE_ERRORS, "message_size_errors" },
+  { MCTX_METRICS_COUNTER_LOCAL_ERRORS, "local_errors" },
+  { MCTX_METRICS_COUNTER_DEPARTURES_MEASURED, "departures_measured" },
+  { MCTX_METRICS_COUNTER_DEPARTURES_MISSING, "departures_missing" },
 };
 
 static void
@@ -1003,6 +1010,23 @@ mctx_metrics_writer_write_sample (MctxMetricsWriter  *self,
                  mctx_metrics_delta_get_change (delta, row_counters[i].counter));
   for (guint i = 0; i < G_N_ELEMENTS (row_rates); i++)
     json_object_set_double_member (row, row_rates[i].name, mctx_metrics_delta_get_rate (delta, row_rates[i].counter));
+  for (guint i = 0; i < G_N_ELEMENTS (row_more_counters); i++)
+    add_counter (row, row_more_counters[i].name,
+                 mctx_metrics_snapshot_get_counter (later, row_more_counters[i].counter),
+                 mctx_metrics_delta_get_change (delta, row_more_counters[i].counter));
+  /* The interval's departures, where some were measured. */
+  if (mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_DEPARTURES_MEASURED) > 0)
+    {
+      static const struct { const char *name; double quantile; } quantiles[] = {
+        { "p50", 0.5 }, { "p90", 0.9 }, { "p99", 0.99 }, { "p999", 0.999 }, { "max", 1.0 },
+      };
+      JsonObject *error_us = json_object_new ();
+
+      for (guint i = 0; i < G_N_ELEMENTS (quantiles); i++)
+        json_object_set_double_member (error_us, quantiles[i].name,
+                                       mctx_metrics_delta_get_departure_error (delta, quantiles[i].quantile));
+      json_object_set_object_member (row, "departure_error_us", error_us);
+    }
 
   return write_line (self, row, error);
 }
@@ -1069,42 +1093,6 @@ mctx_metrics_writer_close (MctxMetricsWriter *self)
       close (self->fd);
       self->fd = -1;
     }
-}
-
-/**
- * mctx_metrics_writer_get_path: (get-property path)
- * @self: a writer
- *
- * Gets the path of the file.
- *
- * Returns: (transfer none): the path
- *
- * Since: 1.0
- */
-const char *
-mctx_metrics_writer_get_path (MctxMetricsWriter *self)
-{
-  g_return_val_if_fail (MCTX_IS_METRICS_WRITER (self), NULL);
-
-  return self->path;
-}
-
-/**
- * mctx_metrics_writer_get_producer: (get-property producer)
- * @self: a writer
- *
- * Gets the producer written in the header.
- *
- * Returns: (transfer none): the producer
- *
- * Since: 1.0
- */
-const char *
-mctx_metrics_writer_get_producer (MctxMetricsWriter *self)
-{
-  g_return_val_if_fail (MCTX_IS_METRICS_WRITER (self), NULL);
-
-  return self->producer;
 }
 
 /**

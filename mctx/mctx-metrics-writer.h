@@ -58,10 +58,6 @@ MCTX_AVAILABLE_IN_1_0
 void               mctx_metrics_writer_close        (MctxMetricsWriter  *self);
 
 MCTX_AVAILABLE_IN_1_0
-const char        *mctx_metrics_writer_get_path     (MctxMetricsWriter  *self);
-MCTX_AVAILABLE_IN_1_0
-const char        *mctx_metrics_writer_get_producer (MctxMetricsWriter  *self);
-MCTX_AVAILABLE_IN_1_0
 const char        *mctx_metrics_writer_get_node_id  (MctxMetricsWriter  *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mctx-private.h"
@@ -382,7 +383,7 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxPacedSender:packets-sent: (getter get_packets_sent)
+   * MctxPacedSender:packets-sent:
    *
    * How many packets the current or last run sent. Not notified: follow
    * [signal@Mctx.PacedSender::progress] instead.
@@ -395,7 +396,7 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxPacedSender:bytes-sent: (getter get_bytes_sent)
+   * MctxPacedSender:bytes-sent:
    *
    * How many payload bytes the current or last run sent.
    *
@@ -445,7 +446,7 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * MctxPacedSender:send-errors: (getter get_send_errors)
+   * MctxPacedSender:send-errors:
    *
    * How many sends of the current or last run failed and were given up
    * (only when [property@Mctx.PacedSender:stop-on-error] is %FALSE).
@@ -866,39 +867,42 @@ mctx_paced_sender_set_progress_interval (MctxPacedSender *self,
 }
 
 /**
- * mctx_paced_sender_get_packets_sent: (get-property packets-sent)
+ * mctx_paced_sender_get_counter:
  * @self: a paced sender
+ * @counter: which counter: %MCTX_METRICS_COUNTER_PACKETS_SENT,
+ *   %MCTX_METRICS_COUNTER_BYTES_SENT (payload bytes),
+ *   %MCTX_METRICS_COUNTER_SEND_ERRORS (sends given up) or
+ *   %MCTX_METRICS_COUNTER_SEND_CALLS (both)
  *
- * Gets how many packets the current or last run sent.
+ * Gets what the current or last run did, in the vocabulary of the metrics
+ * (also the properties [property@Mctx.PacedSender:packets-sent],
+ * [property@Mctx.PacedSender:bytes-sent] and
+ * [property@Mctx.PacedSender:send-errors]). The publication's own metrics
+ * count every send it made, this run's and others'.
  *
- * Returns: the number of packets
+ * Returns: the count, 0 for counters a run does not keep
  *
  * Since: 1.0
  */
 guint64
-mctx_paced_sender_get_packets_sent (MctxPacedSender *self)
+mctx_paced_sender_get_counter (MctxPacedSender    *self,
+                               MctxMetricsCounter  counter)
 {
   g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
 
-  return self->packets_sent;
-}
-
-/**
- * mctx_paced_sender_get_bytes_sent: (get-property bytes-sent)
- * @self: a paced sender
- *
- * Gets how many payload bytes the current or last run sent.
- *
- * Returns: the number of bytes
- *
- * Since: 1.0
- */
-guint64
-mctx_paced_sender_get_bytes_sent (MctxPacedSender *self)
-{
-  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
-
-  return self->bytes_sent;
+  switch (counter)
+    {
+    case MCTX_METRICS_COUNTER_SEND_CALLS:
+      return self->packets_sent + self->send_errors;
+    case MCTX_METRICS_COUNTER_PACKETS_SENT:
+      return self->packets_sent;
+    case MCTX_METRICS_COUNTER_BYTES_SENT:
+      return self->bytes_sent;
+    case MCTX_METRICS_COUNTER_SEND_ERRORS:
+      return self->send_errors;
+    default:
+      return 0;
+    }
 }
 
 static GBytes *
@@ -1114,13 +1118,37 @@ send_due (MctxPacedSender      *self,
           GError              **error)
 {
   GOutputMessage messages[MAX_BURST];
+  gint64 due_ns = 0, step_ns = 0;
+  gint sent;
 
   for (guint k = 0; k < n; k++)
     messages[k] = (GOutputMessage) { .vectors = (GOutputVector *) &vectors[k], .num_vectors = 1 };
 
-  return mctx_publication_send_messages (self->publication, messages, n,
-                                         self->segmenting ? MCTX_SEND_FLAGS_SEGMENTED : MCTX_SEND_FLAGS_NONE,
-                                         error);
+  /* A publication that measures departures measures them against the
+   * datagrams' slots, moved from the monotonic clock to the kernel's. */
+  if (_mctx_publication_get_departures (self->publication) != NULL)
+    {
+      double step_us;
+      double slot_us = mctx_pacer_get_schedule (self->pacer, vectors[0].size, &step_us);
+
+      if (slot_us > 0.0)
+        {
+          struct timespec real;
+
+          clock_gettime (CLOCK_REALTIME, &real);
+          due_ns = (gint64) (slot_us * 1000.0) +
+                   ((gint64) real.tv_sec * G_GINT64_CONSTANT (1000000000) + real.tv_nsec -
+                    g_get_monotonic_time () * 1000);
+          step_ns = (gint64) (step_us * 1000.0);
+        }
+    }
+
+  sent = _mctx_publication_send_messages_due (self->publication, messages, n,
+                                              self->segmenting ? MCTX_SEND_FLAGS_SEGMENTED : MCTX_SEND_FLAGS_NONE,
+                                              due_ns, step_ns, error);
+  if (_mctx_publication_get_departures (self->publication) != NULL)
+    _mctx_publication_read_error_queue (self->publication);
+  return sent;
 }
 
 /* Moves the schedule past @n sent datagrams, a run of one size at a
@@ -1475,24 +1503,6 @@ mctx_paced_sender_get_stop_on_error (MctxPacedSender *self)
   g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), TRUE);
 
   return self->stop_on_error;
-}
-
-/**
- * mctx_paced_sender_get_send_errors: (get-property send-errors)
- * @self: a paced sender
- *
- * Gets how many sends of the current or last run failed and were given up.
- *
- * Returns: the number of failed sends
- *
- * Since: 1.0
- */
-guint64
-mctx_paced_sender_get_send_errors (MctxPacedSender *self)
-{
-  g_return_val_if_fail (MCTX_IS_PACED_SENDER (self), 0);
-
-  return self->send_errors;
 }
 
 /**

@@ -13,6 +13,7 @@
 
 #include "mctx-version-macros.h"
 #include "mctx-publication.h"
+#include "mctx-metrics-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -132,7 +133,8 @@ MCTX_AVAILABLE_IN_1_0
 void             mctx_paced_sender_set_progress_interval (MctxPacedSender     *self,
                                                           guint                interval_ms);
 MCTX_AVAILABLE_IN_1_0
-guint64          mctx_paced_sender_get_packets_sent      (MctxPacedSender     *self);
+guint64          mctx_paced_sender_get_counter           (MctxPacedSender     *self,
+                                                          MctxMetricsCounter   counter);
 MCTX_AVAILABLE_IN_1_0
 void             mctx_paced_sender_set_stop_on_error     (MctxPacedSender     *self,
                                                           gboolean             stop_on_error);
@@ -143,10 +145,6 @@ void             mctx_paced_sender_set_segmented         (MctxPacedSender     *s
                                                           gboolean             segmented);
 MCTX_AVAILABLE_IN_1_0
 gboolean         mctx_paced_sender_get_segmented         (MctxPacedSender     *self);
-MCTX_AVAILABLE_IN_1_0
-guint64          mctx_paced_sender_get_send_errors       (MctxPacedSender     *self);
-MCTX_AVAILABLE_IN_1_0
-guint64          mctx_paced_sender_get_bytes_sent        (MctxPacedSender     *self);
 
 MCTX_AVAILABLE_IN_1_0
 void             mctx_paced_sender_run_async             (MctxPacedSender     *self,

@@ -495,6 +495,29 @@ mctx_pacer_advance (MctxPacer *self,
 }
 
 /*
+ * mctx_pacer_get_schedule:
+ * @self: a pacer
+ * @size: the size of the next datagrams
+ * @step_us: (out): the time between two of them, 0 without a rate
+ *
+ * Tells when the next datagram is due, for measuring how far from it it
+ * really leaves.
+ *
+ * Returns: its slot, on the monotonic clock, in microseconds; 0 without a
+ *   rate
+ */
+double
+mctx_pacer_get_schedule (MctxPacer *self,
+                         gsize      size,
+                         double    *step_us)
+{
+  g_return_val_if_fail (MCTX_IS_PACER (self), 0.0);
+
+  *step_us = interval_us (self, size);
+  return *step_us > 0.0 ? self->next_due_us : 0.0;
+}
+
+/*
  * mctx_pacer_get_wake_time:
  * @self: a pacer
  *

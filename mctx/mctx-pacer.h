@@ -52,6 +52,9 @@ guint           mctx_pacer_count_due             (MctxPacer   *self,
 void            mctx_pacer_advance               (MctxPacer   *self,
                                                   guint        n,
                                                   gsize        size);
+double          mctx_pacer_get_schedule          (MctxPacer   *self,
+                                                  gsize        size,
+                                                  double      *step_us);
 gint64          mctx_pacer_get_wake_time         (MctxPacer   *self);
 guint           mctx_pacer_get_wake_lead         (MctxPacer   *self);
 

@@ -263,6 +263,7 @@ _mctx_publication_plan_resolve (MctxPublicationPlan    *plan,
    * purpose all the same. */
   plan->ttl = (guint) MAX (mctx_publication_config_get_ttl (config), 1);
   plan->loopback = mctx_publication_config_get_loopback (config);
+  plan->departure_timestamps = mctx_publication_config_get_departure_timestamps (config);
   plan->shared = mctx_udp_publication_config_get_shared_socket (udp);
   plan->traffic_class = mctx_publication_config_get_traffic_class (config);
   plan->send_buffer_size = mctx_publication_config_get_send_buffer_size (config);

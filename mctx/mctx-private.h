@@ -46,6 +46,38 @@ type_name##_get_type (void)                                               \
   return type_id;                                                         \
 }
 
+/* mctx-departures.c: kernel departure times against due times. */
+#define MCTX_DEPARTURE_BUCKETS 256
+
+typedef struct {
+  guint64 measured;
+  guint64 missing;
+  double max_us;
+  guint64 buckets[MCTX_DEPARTURE_BUCKETS];  /* of |departure - due| in µs */
+} MctxDepartureStats;
+
+typedef struct _MctxDepartures MctxDepartures;
+
+MctxDepartures        *_mctx_departures_new              (void);
+void                   _mctx_departures_free             (MctxDepartures              *self);
+void                   _mctx_departures_begin            (MctxDepartures              *self,
+                                                          gint64                       due_ns,
+                                                          gint64                       step_ns);
+void                   _mctx_departures_add              (MctxDepartures              *self,
+                                                          guint                        index);
+void                   _mctx_departures_end              (MctxDepartures              *self);
+void                   _mctx_departures_stamp            (MctxDepartures              *self,
+                                                          guint32                      key,
+                                                          gint64                       departed_ns);
+void                   _mctx_departures_read             (MctxDepartures              *self,
+                                                          gint64                       now_ns,
+                                                          MctxDepartureStats          *stats);
+void                   _mctx_departure_stats_add         (MctxDepartureStats          *total,
+                                                          const MctxDepartureStats    *more);
+double                 _mctx_departure_stats_quantile    (const MctxDepartureStats    *later,
+                                                          const MctxDepartureStats    *earlier,
+                                                          double                       quantile);
+
 /* mctx-publication-config.c: what the kinds of configuration share. */
 gboolean               _mctx_publication_config_equal    (MctxPublicationConfig *self,
                                                           MctxPublicationConfig *other);
@@ -87,7 +119,17 @@ void                   _mctx_publication_count           (MctxPublication       
 gboolean               _mctx_publication_set_closed_error (MctxPublication            *self,
                                                           GError                     **error);
 void                   _mctx_publication_close           (MctxPublication             *self);
-void                   _mctx_publication_drain_errors    (MctxPublication             *self);
+void                   _mctx_publication_read_error_queue (MctxPublication            *self);
+MctxDepartures        *_mctx_publication_get_departures  (MctxPublication             *self);
+gboolean               _mctx_publication_read_departures (MctxPublication             *self,
+                                                          MctxDepartureStats          *stats);
+gint                   _mctx_publication_send_messages_due (MctxPublication          *self,
+                                                          GOutputMessage              *messages,
+                                                          guint                        n_messages,
+                                                          MctxSendFlags                flags,
+                                                          gint64                       due_ns,
+                                                          gint64                       step_ns,
+                                                          GError                     **error);
 
 /* mctx-udp-publication.c */
 MctxPublication       *_mctx_udp_publication_new         (guint                        id,
@@ -111,11 +153,15 @@ MctxPublication       *_mctx_raw_publication_new         (guint                 
                                                           GError                     **error);
 
 /* What a publication counts; send calls are packets plus errors, so the
- * three can never disagree. */
+ * three can never disagree. The error queue adds what the network said
+ * about earlier datagrams. */
 typedef struct {
   guint64 packets_sent;
   guint64 bytes_sent;
   guint64 send_errors;
+  guint64 unreachable_errors;
+  guint64 message_size_errors;
+  guint64 local_errors;
 } MctxMetricsCounters;
 
 void                   _mctx_metrics_counters_add        (MctxMetricsCounters         *total,
@@ -127,9 +173,11 @@ MctxMetricsSnapshot   *_mctx_metrics_snapshot_new        (MctxMetricsKind       
                                                           gint64                       timestamp_us,
                                                           gint64                       monotonic_us,
                                                           const MctxMetricsCounters   *counters,
+                                                          const MctxDepartureStats    *departures,
                                                           guint64                      publications_added,
                                                           guint64                      publications_removed,
                                                           guint64                      active_publications);
+const MctxDepartureStats *_mctx_metrics_snapshot_get_departures (MctxMetricsSnapshot *self);
 MctxMetricsSnapshot   *_mctx_metrics_snapshot_new_at     (MctxMetricsSnapshot         *now,
                                                           gint64                       monotonic_us);
 JsonObject            *_mctx_metrics_flags_from_json     (const char                  *text,

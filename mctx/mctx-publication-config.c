@@ -51,6 +51,7 @@ typedef struct
   char *interface_name;
   int ttl;
   gboolean loopback;
+  gboolean departure_timestamps;
   guint traffic_class;
   guint send_buffer_size;
 } MctxPublicationConfigPrivate;
@@ -65,6 +66,7 @@ enum {
   PROP_INTERFACE_NAME,
   PROP_TTL,
   PROP_LOOPBACK,
+  PROP_DEPARTURE_TIMESTAMPS,
   PROP_TRAFFIC_CLASS,
   PROP_SEND_BUFFER_SIZE,
   N_PROPS
@@ -115,6 +117,9 @@ mctx_publication_config_get_property (GObject    *object,
     case PROP_LOOPBACK:
       g_value_set_boolean (value, priv->loopback);
       break;
+    case PROP_DEPARTURE_TIMESTAMPS:
+      g_value_set_boolean (value, priv->departure_timestamps);
+      break;
     case PROP_TRAFFIC_CLASS:
       g_value_set_uint (value, priv->traffic_class);
       break;
@@ -153,6 +158,9 @@ mctx_publication_config_set_property (GObject      *object,
       break;
     case PROP_LOOPBACK:
       mctx_publication_config_set_loopback (self, g_value_get_boolean (value));
+      break;
+    case PROP_DEPARTURE_TIMESTAMPS:
+      mctx_publication_config_set_departure_timestamps (self, g_value_get_boolean (value));
       break;
     case PROP_TRAFFIC_CLASS:
       mctx_publication_config_set_traffic_class (self, g_value_get_uint (value));
@@ -262,6 +270,33 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
   properties[PROP_LOOPBACK] =
     g_param_spec_boolean ("loopback", NULL, NULL,
                           TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * MctxPublicationConfig:departure-timestamps: (getter get_departure_timestamps) (setter set_departure_timestamps)
+   *
+   * Whether the publication measures when its datagrams really leave: the
+   * kernel's software transmit timestamp of each one (`SO_TIMESTAMPING`),
+   * against the time it was due — the send call, or its slot in a
+   * [class@Mctx.PacedSender]'s schedule. The error of each is kept in a
+   * log-scale histogram of the metrics
+   * ([method@Mctx.MetricsSnapshot.get_departure_error]), with
+   * %MCTX_METRICS_COUNTER_DEPARTURES_MEASURED and, for timestamps that
+   * never came, %MCTX_METRICS_COUNTER_DEPARTURES_MISSING.
+   *
+   * Timestamps wait in the socket's error queue until something reads it:
+   * the publication's source ([method@Mctx.Publication.create_source]), a
+   * paced sender after each send, or a metrics snapshot. They never slow a
+   * send down, but sends on such a publication take turns, so that each
+   * timestamp is matched to its datagram by the kernel's count. A segmented
+   * send gets one timestamp, for its first datagram. A shared socket cannot
+   * measure departures: validation refuses the combination.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_DEPARTURE_TIMESTAMPS] =
+    g_param_spec_boolean ("departure-timestamps", NULL, NULL,
+                          FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -377,6 +412,7 @@ mctx_publication_config_copy (MctxPublicationConfig *self)
   copy_priv->interface_name = g_strdup (priv->interface_name);
   copy_priv->ttl = priv->ttl;
   copy_priv->loopback = priv->loopback;
+  copy_priv->departure_timestamps = priv->departure_timestamps;
   copy_priv->traffic_class = priv->traffic_class;
   copy_priv->send_buffer_size = priv->send_buffer_size;
 
@@ -401,6 +437,7 @@ _mctx_publication_config_equal (MctxPublicationConfig *self,
          g_strcmp0 (a->interface_name, b->interface_name) == 0 &&
          a->ttl == b->ttl &&
          a->loopback == b->loopback &&
+         a->departure_timestamps == b->departure_timestamps &&
          a->traffic_class == b->traffic_class &&
          a->send_buffer_size == b->send_buffer_size &&
          MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->equal (self, other);
@@ -421,6 +458,7 @@ _mctx_publication_config_hash (MctxPublicationConfig *self)
   hash = hash * 31 + (priv->interface_name != NULL ? g_str_hash (priv->interface_name) : 0);
   hash = hash * 31 + (guint) priv->ttl;
   hash = hash * 2 + (priv->loopback ? 1 : 0);
+  hash = hash * 2 + (priv->departure_timestamps ? 1 : 0);
   hash = hash * 31 + priv->traffic_class;
   hash = hash * 31 + priv->send_buffer_size;
   return hash * 31 + MCTX_PUBLICATION_CONFIG_GET_CLASS (self)->hash (self);
@@ -471,6 +509,8 @@ _mctx_publication_config_to_string (MctxPublicationConfig *self)
     g_string_append_printf (string, " ttl %d", priv->ttl);
   if (!priv->loopback)
     g_string_append (string, " no-loopback");
+  if (priv->departure_timestamps)
+    g_string_append (string, " departure-timestamps");
   if (priv->traffic_class != 0)
     g_string_append_printf (string, " tclass 0x%02x", priv->traffic_class);
   if (priv->send_buffer_size != 0)
@@ -1057,6 +1097,51 @@ mctx_publication_config_set_loopback (MctxPublicationConfig *self,
 
   priv->loopback = loopback;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOPBACK]);
+}
+
+/**
+ * mctx_publication_config_get_departure_timestamps: (get-property departure-timestamps)
+ * @self: a configuration
+ *
+ * Gets whether the publication measures when its datagrams leave.
+ *
+ * Returns: %TRUE if it takes departure timestamps
+ *
+ * Since: 1.0
+ */
+gboolean
+mctx_publication_config_get_departure_timestamps (MctxPublicationConfig *self)
+{
+  g_return_val_if_fail (MCTX_IS_PUBLICATION_CONFIG (self), FALSE);
+
+  return PRIV (self)->departure_timestamps;
+}
+
+/**
+ * mctx_publication_config_set_departure_timestamps: (set-property departure-timestamps)
+ * @self: a configuration
+ * @departure_timestamps: whether to take departure timestamps
+ *
+ * Sets whether the publication measures when its datagrams leave; see
+ * [property@Mctx.PublicationConfig:departure-timestamps].
+ *
+ * Since: 1.0
+ */
+void
+mctx_publication_config_set_departure_timestamps (MctxPublicationConfig *self,
+                                                  gboolean               departure_timestamps)
+{
+  MctxPublicationConfigPrivate *priv;
+
+  g_return_if_fail (MCTX_IS_PUBLICATION_CONFIG (self));
+
+  priv = PRIV (self);
+  departure_timestamps = !!departure_timestamps;
+  if (priv->departure_timestamps == departure_timestamps)
+    return;
+
+  priv->departure_timestamps = departure_timestamps;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEPARTURE_TIMESTAMPS]);
 }
 
 /**

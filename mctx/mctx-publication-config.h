@@ -95,6 +95,11 @@ MCTX_AVAILABLE_IN_1_0
 void                   mctx_publication_config_set_loopback                  (MctxPublicationConfig  *self,
                                                                              gboolean                loopback);
 MCTX_AVAILABLE_IN_1_0
+gboolean               mctx_publication_config_get_departure_timestamps      (MctxPublicationConfig  *self);
+MCTX_AVAILABLE_IN_1_0
+void                   mctx_publication_config_set_departure_timestamps      (MctxPublicationConfig  *self,
+                                                                             gboolean                departure_timestamps);
+MCTX_AVAILABLE_IN_1_0
 guint                  mctx_publication_config_get_traffic_class             (MctxPublicationConfig  *self);
 MCTX_AVAILABLE_IN_1_0
 void                   mctx_publication_config_set_traffic_class             (MctxPublicationConfig  *self,

@@ -49,7 +49,7 @@ publication_source_dispatch (GSource     *source,
 
   /* A queued error would wake every poll; it is about an earlier datagram. */
   if (condition & G_IO_ERR)
-    _mctx_publication_drain_errors (self->publication);
+    _mctx_publication_read_error_queue (self->publication);
 
   keep = func (self->publication, condition, user_data);
 

@@ -5,6 +5,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <time.h>
+#include <linux/errqueue.h>
+
 #include "mctx-private.h"
 
 /**
@@ -74,6 +78,7 @@ typedef struct
   GMutex metrics_lock;
   MctxMetricsCounters counters;
 #endif
+  MctxDepartures *departures;       /* (nullable) not measuring */
 } MctxPublicationPrivate;
 
 static void mctx_publication_initable_init (GInitableIface *iface);
@@ -86,6 +91,13 @@ G_DEFINE_ABSTRACT_TYPE_WITH_CODE (MctxPublication, mctx_publication, G_TYPE_OBJE
 
 #define NOT_FROM_CONTEXT \
   _("A publication is created ready by its context: call Mctx.Context.add_publication()")
+
+enum {
+  SOCKET_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -135,6 +147,7 @@ mctx_publication_finalize (GObject *object)
 #ifdef MCTX_ENABLE_METRICS
   g_mutex_clear (&priv->metrics_lock);
 #endif
+  g_clear_pointer (&priv->departures, _mctx_departures_free);
 
   G_OBJECT_CLASS (mctx_publication_parent_class)->finalize (object);
 }
@@ -192,6 +205,37 @@ mctx_publication_class_init (MctxPublicationClass *klass)
 
   klass->can_steal = mctx_publication_real_can_steal;
   klass->close_socket = mctx_publication_real_close_socket;
+
+  /**
+   * MctxPublication::socket-error:
+   * @self: the publication
+   * @error: what happened, in the %G_IO_ERROR domain:
+   *   %G_IO_ERROR_CONNECTION_REFUSED for an ICMP port unreachable,
+   *   %G_IO_ERROR_HOST_UNREACHABLE or %G_IO_ERROR_NETWORK_UNREACHABLE,
+   *   %G_IO_ERROR_MESSAGE_TOO_LARGE when a datagram was too big for the path
+   * @origin: (nullable): who reported it: the router or host that sent the
+   *   ICMP message, or %NULL for an error of this host
+   * @path_mtu: the path MTU an %G_IO_ERROR_MESSAGE_TOO_LARGE reports, else 0
+   *
+   * Emitted for each error the kernel queued about an earlier datagram, so
+   * that a sender can log "port unreachable from 10.0.0.7" or "path MTU
+   * 1400" instead of losing it. Each is also counted in the metrics
+   * (%MCTX_METRICS_COUNTER_UNREACHABLE_ERRORS,
+   * %MCTX_METRICS_COUNTER_MESSAGE_SIZE_ERRORS,
+   * %MCTX_METRICS_COUNTER_LOCAL_ERRORS).
+   *
+   * Errors are read when the publication's source wakes for them
+   * ([method@Mctx.Publication.create_source]), after each send of a
+   * [class@Mctx.PacedSender], and by
+   * [method@Mctx.Publication.snapshot_metrics]; the signal is emitted in
+   * the thread that reads them.
+   *
+   * Since: 1.0
+   */
+  signals[SOCKET_ERROR] =
+    g_signal_new ("socket-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_ERROR, G_TYPE_INET_ADDRESS, G_TYPE_UINT);
 
   /**
    * MctxPublication:id: (getter get_id)
@@ -280,6 +324,129 @@ _mctx_publication_set_up (MctxPublication       *self,
   priv->guard.fd = g_socket_get_fd (socket);
   priv->ifindex = ifindex;
   priv->description = g_strdup (description);
+  if (mctx_publication_config_get_departure_timestamps (config))
+    priv->departures = _mctx_departures_new ();
+}
+
+/* The departures tracker, or NULL: for the kinds' sends to number what the
+ * kernel accepted. */
+MctxDepartures *
+_mctx_publication_get_departures (MctxPublication *self)
+{
+  return PRIV (self)->departures;
+}
+
+static gint64
+realtime_ns (void)
+{
+  struct timespec now;
+
+  clock_gettime (CLOCK_REALTIME, &now);
+  return (gint64) now.tv_sec * G_GINT64_CONSTANT (1000000000) + now.tv_nsec;
+}
+
+typedef struct {
+  MctxPublication *self;
+  guint64 unreachable, message_size, local;
+} ErrorQueueRead;
+
+static void
+on_error_queue_entry (const MctxErrorQueueEntry *entry,
+                      gpointer                   user_data)
+{
+  ErrorQueueRead *read = user_data;
+  MctxPublicationPrivate *priv = PRIV (read->self);
+  g_autoptr(GError) error = NULL;
+  GInetAddress *origin = NULL;
+  guint path_mtu = 0;
+
+  if (entry->is_timestamp)
+    {
+      if (priv->departures != NULL)
+        _mctx_departures_stamp (priv->departures, entry->data, entry->timestamp_ns);
+      return;
+    }
+
+  if (entry->saved_errno == EMSGSIZE)
+    {
+      read->message_size++;
+      path_mtu = entry->info;
+    }
+  else if (entry->origin == SO_EE_ORIGIN_ICMP || entry->origin == SO_EE_ORIGIN_ICMP6)
+    read->unreachable++;
+  else
+    read->local++;
+
+  if (entry->offender != NULL && entry->origin != SO_EE_ORIGIN_LOCAL)
+    origin = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (entry->offender));
+
+  if (path_mtu != 0)
+    error = g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                         _("A datagram to %s was too big for the path: its MTU is %u"),
+                         priv->description, path_mtu);
+  else if (origin != NULL)
+    {
+      g_autofree char *from = g_inet_address_to_string (origin);
+
+      /* Translators: the first %s is an error such as “Connection refused”,
+       * the second the address of the router or host that reported it */
+      error = g_error_new (G_IO_ERROR, g_io_error_from_errno (entry->saved_errno),
+                           _("%s: %s, reported by %s"), priv->description,
+                           g_strerror (entry->saved_errno), from);
+    }
+  else
+    error = g_error_new (G_IO_ERROR, g_io_error_from_errno (entry->saved_errno),
+                         "%s: %s", priv->description, g_strerror (entry->saved_errno));
+
+  g_signal_emit (read->self, signals[SOCKET_ERROR], 0, error, origin, path_mtu);
+}
+
+/* Reads the socket's error queue: departure timestamps to their datagrams,
+ * errors about earlier datagrams to the counters and ::socket-error. Also
+ * what a source that woke with G_IO_ERR must do, so that it does not wake
+ * for ever. */
+void
+_mctx_publication_read_error_queue (MctxPublication *self)
+{
+  MctxPublicationPrivate *priv = PRIV (self);
+  ErrorQueueRead read = { self, 0, 0, 0 };
+  int pending = 0;
+  socklen_t size = sizeof pending;
+  int fd = _mctx_publication_acquire_fd (self);
+
+  if (fd < 0)
+    return;
+
+  _mctx_socket_read_error_queue (fd, 4096, on_error_queue_entry, &read);
+  /* Reading SO_ERROR clears it; the queue already said why. */
+  getsockopt (fd, SOL_SOCKET, SO_ERROR, &pending, &size);
+  _mctx_publication_release_fd (self);
+
+#ifdef MCTX_ENABLE_METRICS
+  if (read.unreachable + read.message_size + read.local > 0)
+    {
+      _mctx_mutex_lock (&priv->metrics_lock);
+      priv->counters.unreachable_errors += read.unreachable;
+      priv->counters.message_size_errors += read.message_size;
+      priv->counters.local_errors += read.local;
+      _mctx_mutex_unlock (&priv->metrics_lock);
+    }
+#else
+  (void) priv;
+#endif
+}
+
+/* Copies the departure figures into @stats; FALSE when not measuring. */
+gboolean
+_mctx_publication_read_departures (MctxPublication    *self,
+                                   MctxDepartureStats *stats)
+{
+  MctxPublicationPrivate *priv = PRIV (self);
+
+  if (priv->departures == NULL)
+    return FALSE;
+  _mctx_departures_read (priv->departures, realtime_ns (), stats);
+  return TRUE;
 }
 
 MctxPublicationConfig *
@@ -511,19 +678,6 @@ _mctx_publication_close (MctxPublication *self)
     MCTX_PUBLICATION_GET_CLASS (self)->close_socket (self, socket);
 }
 
-/* Empties the socket's error queue, for a source that woke with G_IO_ERR. */
-void
-_mctx_publication_drain_errors (MctxPublication *self)
-{
-  int fd = _mctx_publication_acquire_fd (self);
-
-  if (fd < 0)
-    return;
-
-  _mctx_socket_drain_errors (fd);
-  _mctx_publication_release_fd (self);
-}
-
 /**
  * mctx_publication_send:
  * @self: a publication
@@ -568,8 +722,16 @@ mctx_publication_send (MctxPublication  *self,
       return -1;
     }
 
+  if (PRIV (self)->departures != NULL)
+    _mctx_departures_begin (PRIV (self)->departures, realtime_ns (), 0);
   sent = MCTX_PUBLICATION_GET_CLASS (self)->send_one (self, fd, data != NULL ? data : (const guint8 *) "",
                                                       len, error);
+  if (PRIV (self)->departures != NULL)
+    {
+      if (sent >= 0)
+        _mctx_departures_add (PRIV (self)->departures, 0);
+      _mctx_departures_end (PRIV (self)->departures);
+    }
   _mctx_publication_release_fd (self);
 
   if (G_UNLIKELY (sent < 0))
@@ -614,14 +776,30 @@ mctx_publication_send_messages (MctxPublication  *self,
                                 MctxSendFlags     flags,
                                 GError          **error)
 {
-  guint64 bytes = 0;
-  int fd;
-  gint sent;
-
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
   g_return_val_if_fail (messages != NULL || n_messages == 0, -1);
   g_return_val_if_fail (n_messages <= G_MAXINT, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  return _mctx_publication_send_messages_due (self, messages, n_messages, flags, 0, 0, error);
+}
+
+/* mctx_publication_send_messages(), with the messages due from @due_ns
+ * (CLOCK_REALTIME; 0 for now) @step_ns apart: the schedule departures are
+ * measured against. */
+gint
+_mctx_publication_send_messages_due (MctxPublication  *self,
+                                     GOutputMessage   *messages,
+                                     guint             n_messages,
+                                     MctxSendFlags     flags,
+                                     gint64            due_ns,
+                                     gint64            step_ns,
+                                     GError          **error)
+{
+  MctxDepartures *departures = PRIV (self)->departures;
+  guint64 bytes = 0;
+  int fd;
+  gint sent;
 
   for (guint i = 0; i < n_messages; i++)
     if (messages[i].address != NULL || messages[i].num_control_messages != 0)
@@ -641,7 +819,11 @@ mctx_publication_send_messages (MctxPublication  *self,
       return -1;
     }
 
+  if (departures != NULL)
+    _mctx_departures_begin (departures, due_ns != 0 ? due_ns : realtime_ns (), step_ns);
   sent = MCTX_PUBLICATION_GET_CLASS (self)->send_messages (self, fd, messages, n_messages, flags, error);
+  if (departures != NULL)
+    _mctx_departures_end (departures);
   _mctx_publication_release_fd (self);
 
   if (G_UNLIKELY (sent < 0))
@@ -755,13 +937,18 @@ mctx_publication_snapshot_metrics (MctxPublication *self)
 {
 #ifdef MCTX_ENABLE_METRICS
   MctxMetricsCounters counters;
+  MctxDepartureStats departures;
+  gboolean measuring;
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
 
+  if (PRIV (self)->departures != NULL)
+    _mctx_publication_read_error_queue (self);
   _mctx_publication_read_counters (self, &counters);
+  measuring = _mctx_publication_read_departures (self, &departures);
   return _mctx_metrics_snapshot_new (MCTX_METRICS_KIND_PUBLICATION, PRIV (self)->id,
                                      g_get_real_time (), g_get_monotonic_time (),
-                                     &counters, 0, 0, 0);
+                                     &counters, measuring ? &departures : NULL, 0, 0, 0);
 #else
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
 

@@ -70,6 +70,31 @@ gboolean               _mctx_socket_enable_recverr       (int                   
                                                           GSocketFamily          family,
                                                           GError               **error);
 gboolean               _mctx_socket_drain_errors         (int                    fd);
+
+/* One message of a socket's error queue: a transmit timestamp (matched to
+ * its datagram by the counter in @data), or an error about an earlier
+ * datagram (SO_EE_ORIGIN_ICMP, _ICMP6 or _LOCAL in @origin). */
+typedef struct {
+  gboolean        is_timestamp;
+  guint8          origin;
+  guint8          type;
+  guint8          code;
+  int             saved_errno;
+  guint32         info;          /* the path MTU of an EMSGSIZE */
+  guint32         data;          /* the timestamp's datagram counter */
+  gint64          timestamp_ns;  /* CLOCK_REALTIME */
+  GSocketAddress *offender;      /* (nullable) who reported the error */
+} MctxErrorQueueEntry;
+
+typedef void (*MctxErrorQueueFunc) (const MctxErrorQueueEntry *entry,
+                                    gpointer                   user_data);
+
+gboolean               _mctx_socket_enable_timestamps    (int                    fd,
+                                                          GError               **error);
+guint                  _mctx_socket_read_error_queue     (int                    fd,
+                                                          guint                  limit,
+                                                          MctxErrorQueueFunc     func,
+                                                          gpointer               user_data);
 gssize                 _mctx_socket_send                 (int                    fd,
                                                           const void            *data,
                                                           gsize                  len,
@@ -217,6 +242,7 @@ typedef struct {
   gboolean            shared;           /* an unconnected socket, shared */
   guint               traffic_class;
   guint               send_buffer_size; /* 0: the system's */
+  gboolean            departure_timestamps;
   MctxInterfaceCache *interfaces;       /* (nullable) the context's */
 } MctxPublicationPlan;
 

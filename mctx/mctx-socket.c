@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <linux/errqueue.h>
+#include <linux/if_packet.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -154,6 +155,102 @@ _mctx_socket_drain_errors (int fd)
     remote = TRUE;
 
   return remote;
+}
+
+/* SOF_TIMESTAMPING_* of <linux/net_tstamp.h>: the software transmit
+ * timestamp, matched by a per-datagram counter, without the packet. */
+#define TIMESTAMPING_FLAGS ((1 << 1) | (1 << 4) | (1 << 7) | (1 << 11))
+#define SCM_TSTAMP_SND_TYPE 0
+
+gboolean
+_mctx_socket_enable_timestamps (int       fd,
+                                GError  **error)
+{
+  int flags = TIMESTAMPING_FLAGS;
+  /* Timestamps wait in the error queue, charged to the receive buffer: room
+   * for a few thousand before the kernel drops them. */
+  int room = 1 << 20;
+
+  setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &room, sizeof room);
+  return _mctx_set_socket_option (fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags,
+                                  "SO_TIMESTAMPING", error);
+}
+
+/* Reads the error queue without blocking, at most @limit messages, and
+ * hands each to @func: a transmit timestamp, or an error about an earlier
+ * datagram. Returns how many were read. */
+guint
+_mctx_socket_read_error_queue (int                   fd,
+                               guint                 limit,
+                               MctxErrorQueueFunc    func,
+                               gpointer              user_data)
+{
+  guint read = 0;
+
+  while (read < limit)
+    {
+      union {
+        struct cmsghdr align;
+        char buffer[512];
+      } control;
+      guint8 data[64];
+      struct iovec part = { .iov_base = data, .iov_len = sizeof data };
+      struct msghdr message = {
+        .msg_iov = &part,
+        .msg_iovlen = 1,
+        .msg_control = &control,
+        .msg_controllen = sizeof control,
+      };
+      MctxErrorQueueEntry entry = { 0, };
+      gboolean have_error = FALSE;
+
+      if (recvmsg (fd, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+        break;
+      read++;
+
+      for (struct cmsghdr *header = CMSG_FIRSTHDR (&message); header != NULL;
+           header = CMSG_NXTHDR (&message, header))
+        {
+          if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_TIMESTAMPING)
+            {
+              const struct timespec *stamps = (const struct timespec *) (gpointer) CMSG_DATA (header);
+
+              /* The first of the three is the software timestamp. */
+              entry.timestamp_ns = (gint64) stamps[0].tv_sec * G_GINT64_CONSTANT (1000000000) + stamps[0].tv_nsec;
+            }
+          else if ((header->cmsg_level == IPPROTO_IP && header->cmsg_type == IP_RECVERR) ||
+                   (header->cmsg_level == IPPROTO_IPV6 && header->cmsg_type == IPV6_RECVERR) ||
+                   (header->cmsg_level == SOL_PACKET && header->cmsg_type == PACKET_TX_TIMESTAMP))
+            {
+              const struct sock_extended_err *extended = (const struct sock_extended_err *) (gpointer) CMSG_DATA (header);
+              const struct sockaddr *offender = SO_EE_OFFENDER (extended);
+
+              have_error = TRUE;
+              entry.origin = extended->ee_origin;
+              entry.saved_errno = (int) extended->ee_errno;
+              entry.type = extended->ee_type;
+              entry.code = extended->ee_code;
+              entry.info = extended->ee_info;
+              entry.data = extended->ee_data;
+              if (offender->sa_family == AF_INET || offender->sa_family == AF_INET6)
+                entry.offender = g_socket_address_new_from_native ((gpointer) offender,
+                                                                   offender->sa_family == AF_INET
+                                                                   ? sizeof (struct sockaddr_in)
+                                                                   : sizeof (struct sockaddr_in6));
+            }
+        }
+
+      if (have_error)
+        {
+          entry.is_timestamp = entry.origin == SO_EE_ORIGIN_TIMESTAMPING;
+          /* Only the driver's timestamp is a departure; others are dropped. */
+          if (!entry.is_timestamp || entry.info == SCM_TSTAMP_SND_TYPE)
+            func (&entry, user_data);
+        }
+      g_clear_object (&entry.offender);
+    }
+
+  return read;
 }
 
 /* After a failed send, with errno as it left it: saves errno, and says

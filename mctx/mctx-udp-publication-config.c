@@ -165,6 +165,13 @@ udp_validate (MctxPublicationConfig  *config,
       return FALSE;
     }
 
+  if (self->shared_socket && mctx_publication_config_get_departure_timestamps (config))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("A shared socket cannot take departure timestamps: unset one of shared-socket and departure-timestamps"));
+      return FALSE;
+    }
+
   if (self->port == 0 || self->port > G_MAXUINT16)
     {
       g_set_error (error, MCTX_ERROR, MCTX_ERROR_INVALID_PORT,

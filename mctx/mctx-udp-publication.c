@@ -120,14 +120,17 @@ udp_send_one (MctxPublication  *publication,
 }
 
 /* Sends @n messages in chunks of sendmmsg(): how many went, or -1 with
- * *saved_errno when the first did not. */
+ * *saved_errno when the first did not. @first is the index of @messages
+ * in the call, for the departures tracker. */
 static gint
 send_batches (MctxUdpPublication *self,
               int                 fd,
               GOutputMessage     *messages,
               guint               n,
+              guint               first,
               int                *saved_errno)
 {
+  MctxDepartures *departures = _mctx_publication_get_departures (MCTX_PUBLICATION (self));
   struct mmsghdr batch[MCTX_BATCH_MAX];
   guint done = 0;
 
@@ -152,6 +155,9 @@ send_batches (MctxUdpPublication *self,
         break;
       for (int i = 0; i < sent; i++)
         messages[done + i].bytes_sent = batch[i].msg_len;
+      if (departures != NULL)
+        for (int i = 0; i < sent; i++)
+          _mctx_departures_add (departures, first + done + (guint) i);
       done += (guint) sent;
       /* A short count: the next datagram would block or fail. Trying it
        * again tells which; a failure after some went is left for the
@@ -215,6 +221,7 @@ send_segmented (MctxUdpPublication *self,
                 guint               n,
                 int                *saved_errno)
 {
+  MctxDepartures *departures = _mctx_publication_get_departures (MCTX_PUBLICATION (self));
   guint done = 0;
 
   while (done < n)
@@ -238,7 +245,7 @@ send_segmented (MctxUdpPublication *self,
                    segment_run (messages + done + count, n - done - count, &segment_size, &parts) < 2)
               count++;
 
-          went = send_batches (self, fd, messages + done, count, saved_errno);
+          went = send_batches (self, fd, messages + done, count, done, saved_errno);
           if (went < 0)
             break;
           done += (guint) went;
@@ -268,6 +275,9 @@ send_segmented (MctxUdpPublication *self,
       if (sent < 0)
         break;
 
+      /* One send, one timestamp: its first datagram's. */
+      if (departures != NULL)
+        _mctx_departures_add (departures, done);
       for (guint i = 0; i < run; i++)
         messages[done + i].bytes_sent = message_size (&messages[done + i]);
       done += run;
@@ -291,7 +301,7 @@ udp_send_messages (MctxPublication  *publication,
   if ((flags & MCTX_SEND_FLAGS_SEGMENTED) && _mctx_socket_can_segment ())
     sent = send_segmented (self, fd, messages, n_messages, &saved_errno);
   else
-    sent = send_batches (self, fd, messages, n_messages, &saved_errno);
+    sent = send_batches (self, fd, messages, n_messages, 0, &saved_errno);
 
   if (sent < 0)
     _mctx_set_io_error (error, saved_errno, _("Could not send to %s"),

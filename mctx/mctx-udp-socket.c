@@ -232,7 +232,8 @@ configure_socket (int                   fd,
 {
   if (!set_multicast_options (fd, plan, error) ||
       !set_traffic_options (fd, plan, error) ||
-      !_mctx_socket_enable_recverr (fd, plan->family, error))
+      !_mctx_socket_enable_recverr (fd, plan->family, error) ||
+      (plan->departure_timestamps && !_mctx_socket_enable_timestamps (fd, error)))
     return FALSE;
 
   if (bind_address != NULL &&
@@ -297,6 +298,8 @@ typedef struct {
   struct in_addr ipv4_interface;
   int traffic_class;
   int send_buffer;
+  int receive_buffer;
+  int timestamping;
 } SocketState;
 
 static void
@@ -320,6 +323,10 @@ socket_state_save (int             fd,
   getsockopt (fd, level, ipv6 ? IPV6_TCLASS : IP_TOS, &state->traffic_class, &size);
   size = sizeof (int);
   getsockopt (fd, SOL_SOCKET, SO_SNDBUF, &state->send_buffer, &size);
+  size = sizeof (int);
+  getsockopt (fd, SOL_SOCKET, SO_RCVBUF, &state->receive_buffer, &size);
+  size = sizeof (int);
+  getsockopt (fd, SOL_SOCKET, SO_TIMESTAMPING, &state->timestamping, &size);
   if (ipv6)
     {
       size = sizeof (int);
@@ -350,6 +357,9 @@ socket_state_restore (int                 fd,
   /* The kernel reports the doubled size: halve it to put it back. */
   state_buffer = state->send_buffer / 2;
   setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &state_buffer, sizeof (int));
+  state_buffer = state->receive_buffer / 2;
+  setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &state_buffer, sizeof (int));
+  setsockopt (fd, SOL_SOCKET, SO_TIMESTAMPING, &state->timestamping, sizeof (int));
   if (ipv6)
     setsockopt (fd, level, IPV6_MULTICAST_IF, &state->ipv6_interface, sizeof (int));
   else

@@ -513,8 +513,8 @@ test_paced_exact_count (Fixture       *fixture,
   g_assert_true (run.ok);
   /* 199 intervals of 500 µs lie between the first and the last packet. */
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 199 * 500);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 200);
-  g_assert_cmpuint (mctx_paced_sender_get_bytes_sent (sender), ==, 200 * strlen (PAYLOAD));
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 200);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_BYTES_SENT), ==, 200 * strlen (PAYLOAD));
   g_assert_cmpuint (run.progress_calls, >=, 2);
   g_assert_cmpuint (run.last_packets, ==, 200);
   g_assert_cmpuint (run.last_bytes, ==, 200 * strlen (PAYLOAD));
@@ -613,7 +613,7 @@ test_paced_cancel (Fixture       *fixture,
 
   g_assert_false (run.ok);
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), >, 0);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), >, 0);
   g_clear_error (&run.error);
 }
 
@@ -636,7 +636,7 @@ test_paced_would_block (SlowLink      *link,
   iterate_until (&run.done);
 
   g_assert_no_error (run.error);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 100);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 100);
   g_assert_cmpuint (drain (link->remote), ==, 100);
 }
 
@@ -670,7 +670,7 @@ test_paced_batches_in_order (SlowLink      *link,
   iterate_until (&run.done);
 
   g_assert_no_error (run.error);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 300);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 300);
   g_assert_cmpuint (packet_signals, ==, 300);
   for (guint i = 0; i < 300; i++)
     {
@@ -727,7 +727,7 @@ test_paced_segmented (Fixture       *fixture,
   iterate_until (&run.done);
   sends = udp_out_datagrams () - before;
   g_assert_no_error (run.error);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 300);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 300);
 
   for (guint i = 0; i < 300; i++)
     {
@@ -765,7 +765,7 @@ test_paced_segmented_falls_back (Fixture       *fixture,
   iterate_until (&run.done);
   mctx_test_run ("ip link set lo mtu 65536");
   g_assert_no_error (run.error);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 20);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 20);
 
   for (guint i = 0; i < 20; i++)
     {
@@ -967,7 +967,7 @@ test_paced_fails (Fixture       *fixture,
   iterate_until (&run.done);
 
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 0);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 0);
   g_clear_error (&run.error);
 }
 
@@ -996,7 +996,7 @@ test_paced_duration (Fixture       *fixture,
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 300000);
-  sent = mctx_paced_sender_get_packets_sent (sender);
+  sent = mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT);
   g_test_message ("%" G_GUINT64_FORMAT " sent in 0.3 s", sent);
   g_assert_cmpuint (sent, >=, 25);
   g_assert_cmpuint (sent, <=, 31);
@@ -1024,7 +1024,7 @@ test_paced_closed_ends (Fixture       *fixture,
   iterate_until (&run.done);
 
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CLOSED);
-  g_assert_cmpuint (mctx_paced_sender_get_send_errors (sender), ==, 0);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_SEND_ERRORS), ==, 0);
   g_clear_error (&run.error);
 }
 
@@ -1064,7 +1064,7 @@ test_paced_disposed_in_handler (Fixture       *fixture,
 
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), >=, 3);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), >=, 3);
 }
 
 /* Rates the schedule cannot honour are not refused by the setters (a
@@ -1093,7 +1093,7 @@ test_paced_invalid_rates (Fixture       *fixture,
       mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
       iterate_until (&run.done);
       g_assert_error (run.error, MCTX_ERROR, MCTX_ERROR_INVALID_RATE);
-      g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 0);
+      g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 0);
       g_clear_error (&run.error);
     }
 
@@ -1115,7 +1115,7 @@ test_paced_invalid_rates (Fixture       *fixture,
 
     mctx_paced_sender_set_packets_per_second (sender, 1000);
     mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
-    while (mctx_paced_sender_get_packets_sent (sender) < 5)
+    while (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT) < 5)
       g_main_context_iteration (NULL, TRUE);
     mctx_paced_sender_set_packets_per_second (sender, NAN);
     iterate_until (&run.done);

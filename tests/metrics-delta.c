@@ -23,7 +23,7 @@ snapshot (MctxMetricsKind kind,
   MctxMetricsCounters counters = { packets, bytes, errors };
 
   return _mctx_metrics_snapshot_new (kind, id, G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC + monotonic_us,
-                                     monotonic_us, &counters, added, removed, added - removed);
+                                     monotonic_us, &counters, NULL, added, removed, added - removed);
 }
 
 static void
@@ -103,6 +103,61 @@ test_mismatches (void)
   g_assert_error (error, MCTX_ERROR, MCTX_ERROR_METRICS_MISMATCH);
 }
 
+/* The tracker numbers what the kernel accepted, matches timestamps to
+ * their due times, counts the ones that never come, and its quantiles are
+ * bucket bounds at most 12.5 % high, exact at the maximum. */
+static void
+test_departures (void)
+{
+  MctxDepartures *departures = _mctx_departures_new ();
+  const gint64 due = G_GINT64_CONSTANT (1700000000000000000);
+  MctxDepartureStats first, later;
+  MctxMetricsCounters none = { 0, };
+  g_autoptr(MctxMetricsSnapshot) earlier_snapshot = NULL;
+  g_autoptr(MctxMetricsSnapshot) later_snapshot = NULL;
+  g_autoptr(MctxMetricsDelta) delta = NULL;
+
+  g_test_summary ("Departure timestamps match their due times by the kernel's count; missing ones are counted");
+
+  /* Ten datagrams due 1 ms apart, each leaving 10 µs late; #3 never stamped. */
+  _mctx_departures_begin (departures, due, 1000000);
+  for (guint i = 0; i < 10; i++)
+    _mctx_departures_add (departures, i);
+  _mctx_departures_end (departures);
+  for (guint i = 0; i < 10; i++)
+    if (i != 3)
+      _mctx_departures_stamp (departures, i, due + i * 1000000 + 10000);
+  _mctx_departures_read (departures, due, &first);
+  g_assert_cmpuint (first.measured, ==, 9);
+  g_assert_cmpuint (first.missing, ==, 1);
+  g_assert_cmpfloat (_mctx_departure_stats_quantile (&first, NULL, 0.5), >=, 10.0);
+  g_assert_cmpfloat (_mctx_departure_stats_quantile (&first, NULL, 0.5), <=, 10.0 * 1.125);
+  g_assert_cmpfloat (_mctx_departure_stats_quantile (&first, NULL, 1.0), ==, 10.0);
+
+  /* Two more, one 2 ms late; one never stamped, given up on after a second. */
+  _mctx_departures_begin (departures, due + 20000000, 0);
+  _mctx_departures_add (departures, 0);
+  _mctx_departures_add (departures, 0);
+  _mctx_departures_end (departures);
+  _mctx_departures_stamp (departures, 10, due + 22000000);
+  _mctx_departures_stamp (departures, 3, due);   /* too late: ignored */
+  _mctx_departures_read (departures, due + 20000000 + G_GINT64_CONSTANT (2000000000), &later);
+  g_assert_cmpuint (later.measured, ==, 10);
+  g_assert_cmpuint (later.missing, ==, 2);
+  g_assert_cmpfloat (later.max_us, ==, 2000.0);
+
+  earlier_snapshot = _mctx_metrics_snapshot_new (MCTX_METRICS_KIND_PUBLICATION, 1, 1, 1, &none, &first, 0, 0, 0);
+  later_snapshot = _mctx_metrics_snapshot_new (MCTX_METRICS_KIND_PUBLICATION, 1, 2, 2, &none, &later, 0, 0, 0);
+  delta = mctx_metrics_snapshot_delta (later_snapshot, earlier_snapshot, NULL);
+  g_assert_cmpuint (mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_DEPARTURES_MEASURED), ==, 1);
+  g_assert_cmpuint (mctx_metrics_delta_get_change (delta, MCTX_METRICS_COUNTER_DEPARTURES_MISSING), ==, 1);
+  g_assert_cmpfloat (mctx_metrics_delta_get_departure_error (delta, 0.5), ==, 2000.0);
+  g_assert_cmpfloat (mctx_metrics_snapshot_get_departure_error (later_snapshot, 1.0), ==, 2000.0);
+  g_assert_cmpfloat (mctx_metrics_snapshot_get_departure_error (later_snapshot, 0.5), <=, 10.0 * 1.125);
+
+  _mctx_departures_free (departures);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -112,6 +167,7 @@ main (int    argc,
   g_test_add_func ("/mctx/metrics-delta/rates", test_rates);
   g_test_add_func ("/mctx/metrics-delta/empty-interval", test_empty_interval);
   g_test_add_func ("/mctx/metrics-delta/mismatches", test_mismatches);
+  g_test_add_func ("/mctx/metrics-delta/departures", test_departures);
 
   return g_test_run ();
 }

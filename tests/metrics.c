@@ -447,6 +447,11 @@ test_writer_header_and_samples (void)
     "bytes_sent_total", "bytes_sent_delta",
     "send_errors_total", "send_errors_delta",
     "send_calls_per_sec", "packets_per_sec", "bytes_per_sec", "send_errors_per_sec",
+    "unreachable_errors_total", "unreachable_errors_delta",
+    "message_size_errors_total", "message_size_errors_delta",
+    "local_errors_total", "local_errors_delta",
+    "departures_measured_total", "departures_measured_delta",
+    "departures_missing_total", "departures_missing_delta",
     NULL
   };
   g_autoptr(MctxPublication) publication = NULL;
@@ -463,8 +468,14 @@ test_writer_header_and_samples (void)
   writer = mctx_metrics_writer_new (path, "mctx/test", NULL, flags, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (mctx_metrics_writer_get_node_id (writer), ==, "sender-0001");
-  g_assert_cmpstr (mctx_metrics_writer_get_producer (writer), ==, "mctx/test");
-  g_assert_cmpstr (mctx_metrics_writer_get_path (writer), ==, path);
+  {
+    g_autofree char *producer = NULL;
+    g_autofree char *written_path = NULL;
+
+    g_object_get (writer, "producer", &producer, "path", &written_path, NULL);
+    g_assert_cmpstr (producer, ==, "mctx/test");
+    g_assert_cmpstr (written_path, ==, path);
+  }
 
   g_assert_null (mctx_metrics_sampler_sample (sampler));
   publication = g_object_ref (add (context, 5007));

@@ -1537,7 +1537,7 @@ test_publication_model (void)
       g_main_context_iteration (NULL, !done);
     }
   g_source_remove (watch);
-  g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 40);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 40);
   g_assert_cmpuint (arrivals.arrived, ==, 40);
   /* 39 intervals of 5 ms as the receiver saw them: far from all at once,
    * and far from late. */

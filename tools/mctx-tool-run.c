@@ -231,8 +231,8 @@ mctx_tool_run_paced (MctxToolOptions     *options,
 
   /* The paced sender counted what the signals may not have. */
   if (options->quiet && !options->json)
-    mctx_tool_reporter_progress (reporter, mctx_paced_sender_get_packets_sent (sender),
-                                 mctx_paced_sender_get_bytes_sent (sender));
+    mctx_tool_reporter_progress (reporter, mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT),
+                                 mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_BYTES_SENT));
 
   g_clear_handle_id (&self.sample_id, g_source_remove);
   g_source_remove (sigint_id);
@@ -243,6 +243,15 @@ mctx_tool_run_paced (MctxToolOptions     *options,
   if (self.status != EXIT_SUCCESS)
     return self.status;
 
+  {
+    g_autoptr(MctxMetricsSnapshot) snapshot = NULL;
+
+    /* The last timestamps come some microseconds after their sends. */
+    g_usleep (2000);
+    snapshot = mctx_publication_snapshot_metrics (publication);
+    if (snapshot != NULL)
+      mctx_tool_reporter_set_departures (reporter, snapshot);
+  }
   mctx_tool_reporter_finish (reporter, self.interrupted);
   metrics_ok = mctx_tool_metrics_finish (metrics);
   return mctx_tool_exit_status (mctx_tool_reporter_get_errors (reporter) > 0 || !metrics_ok);

@@ -712,6 +712,9 @@ build_config (MctxToolOptions  *options,
   if (options->ttl >= 0)
     mctx_publication_config_set_ttl (config, options->ttl);
   mctx_publication_config_set_loopback (config, !options->no_loopback);
+  /* A paced run measures how far from their slots its datagrams left. */
+  mctx_publication_config_set_departure_timestamps (config, options->rate > 0 || options->interval_ms > 0 ||
+                                                            options->bitrate > 0);
   if (options->dscp >= 0)
     mctx_publication_config_set_traffic_class (config, (guint) options->dscp << 2);
   if (options->sndbuf > 0)
@@ -764,6 +767,9 @@ struct _MctxToolReporter
   gint64 last_progress_us;
   JsonGenerator *generator;
   const char *pacing_mode;   /* NULL: not paced */
+  guint64 departures_measured;
+  guint64 departures_missing;
+  double departure_error_us[5];  /* p50, p90, p99, p99.9, max */
   gboolean datagram_bytes;   /* bytes of whole datagrams, not payloads */
 };
 
@@ -1048,6 +1054,28 @@ mctx_tool_reporter_finish (MctxToolReporter *reporter,
           json_builder_set_member_name (builder, "pacing_mode");
           json_builder_add_string_value (builder, reporter->pacing_mode);
         }
+      json_builder_set_member_name (builder, "departures");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "measured");
+      json_builder_add_int_value (builder, (gint64) reporter->departures_measured);
+      json_builder_set_member_name (builder, "missing");
+      json_builder_add_int_value (builder, (gint64) reporter->departures_missing);
+      json_builder_set_member_name (builder, "error_us");
+      if (reporter->departures_measured > 0)
+        {
+          static const char *const names[] = { "p50", "p90", "p99", "p999", "max" };
+
+          json_builder_begin_object (builder);
+          for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+            {
+              json_builder_set_member_name (builder, names[i]);
+              json_builder_add_double_value (builder, reporter->departure_error_us[i]);
+            }
+          json_builder_end_object (builder);
+        }
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
       json_builder_end_object (builder);
       print_json (reporter, builder);
     }
@@ -1073,6 +1101,13 @@ mctx_tool_reporter_finish (MctxToolReporter *reporter,
       if (reporter->errors > 0)
         g_print (ngettext ("%llu send failed\n", "%llu sends failed\n", reporter->errors),
                  (unsigned long long) reporter->errors);
+      if (reporter->departures_measured > 0)
+        /* Translators: how far from their scheduled times the datagrams
+         * left, by the kernel's timestamps, in microseconds */
+        g_print (_("departure error: p50 %.1f µs, p99 %.1f µs, max %.1f µs (%llu measured, %llu missing)\n"),
+                 reporter->departure_error_us[0], reporter->departure_error_us[2],
+                 reporter->departure_error_us[4], (unsigned long long) reporter->departures_measured,
+                 (unsigned long long) reporter->departures_missing);
     }
 }
 
@@ -1334,6 +1369,18 @@ mctx_tool_reporter_set_pacing_mode (MctxToolReporter *reporter,
                                     MctxPacingMode    mode)
 {
   reporter->pacing_mode = mctx_tool_pacing_mode_name (mode);
+}
+
+void
+mctx_tool_reporter_set_departures (MctxToolReporter    *reporter,
+                                   MctxMetricsSnapshot *snapshot)
+{
+  static const double quantiles[] = { 0.5, 0.9, 0.99, 0.999, 1.0 };
+
+  reporter->departures_measured = mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_DEPARTURES_MEASURED);
+  reporter->departures_missing = mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_DEPARTURES_MISSING);
+  for (guint i = 0; i < G_N_ELEMENTS (quantiles); i++)
+    reporter->departure_error_us[i] = mctx_metrics_snapshot_get_departure_error (snapshot, quantiles[i]);
 }
 
 int

@@ -155,6 +155,10 @@ void                   mctx_tool_reporter_free   (MctxToolReporter      *reporte
 /* Whether the bytes counted are whole datagrams (raw) or payloads. */
 void                   mctx_tool_reporter_set_datagram_bytes (MctxToolReporter *reporter,
                                                               gboolean          datagram_bytes);
+/* How far from their slots the datagrams left, from the publication's
+ * metrics at the end of the run. */
+void                   mctx_tool_reporter_set_departures (MctxToolReporter    *reporter,
+                                                          MctxMetricsSnapshot *snapshot);
 /* The pacing mode, for the summary and its JSON. */
 void                   mctx_tool_reporter_set_pacing_mode (MctxToolReporter *reporter,
                                                            MctxPacingMode    mode);

@@ -281,7 +281,7 @@ class OverridesTest(unittest.TestCase):
             sender = Mctx.PacedSender.new(publication, b"awaited", 5)
             sender.set_packets_per_second(500)
             self.assertTrue(await sender.run())
-            self.assertEqual(sender.get_packets_sent(), 5)
+            self.assertEqual(sender.props.packets_sent, 5)
 
             endless = Mctx.PacedSender.new(publication, b"endless", 0)
             endless.set_packets_per_second(100)
@@ -290,7 +290,7 @@ class OverridesTest(unittest.TestCase):
             task.cancel()
             with self.assertRaises(asyncio.CancelledError):
                 await task
-            return endless.get_packets_sent()
+            return endless.props.packets_sent
 
         sent_before_cancel = asyncio.run(main())
         self.assertGreater(sent_before_cancel, 0)

@@ -265,7 +265,9 @@ class SenderTests:
         elapsed = time.monotonic() - started
         self.assertEqual(result.returncode, 0, result.stderr)
         # 3000/s is one datagram per 333 µs: a wake-up each.
-        self.assertEqual(result.stdout, "sent 300 packets, 1500 payload bytes to 239.1.2.3:%d; pacing: per-datagram\n" % port)
+        first, departures = result.stdout.splitlines()
+        self.assertEqual(first, "sent 300 packets, 1500 payload bytes to 239.1.2.3:%d; pacing: per-datagram" % port)
+        self.assertRegex(departures, r"^departure error: p50 [\d.]+ µs, p99 [\d.]+ µs, max [\d.]+ µs \(300 measured, 0 missing\)$")
         self.assertEqual(drain(receiver), 300)
         # Paced, not sent at once: 299 intervals of 1/3000 s lie between the
         # first and the last packet.
@@ -297,7 +299,8 @@ class SenderTests:
         finally:
             ip("link", "del", "fla")
         self.assertEqual(process.returncode, 1, err)
-        match = re.match(r"^sent (\d+) packets, \d+ payload bytes to 239\.1\.2\.3:5000; pacing: \S+\n(\d+) sends? failed\n$", out)
+        match = re.match(r"^sent (\d+) packets, \d+ payload bytes to 239\.1\.2\.3:5000; pacing: \S+\n(\d+) sends? failed\n"
+                         r"departure error: .*\n$", out)
         self.assertIsNotNone(match, out)
         sent, failed = int(match.group(1)), int(match.group(2))
         self.assertGreater(failed, 5)
@@ -320,7 +323,8 @@ class SenderTests:
         out, err = process.communicate(timeout=10)
         # As a shell reports a run a signal ended.
         self.assertEqual(process.returncode, 128 + signum, err)
-        self.assertRegex(out, r"^interrupted: sent \d+ packets?, \d+ payload bytes to 239\.1\.2\.3:%d; pacing: per-datagram\n$" % port)
+        self.assertRegex(out, r"^interrupted: sent \d+ packets?, \d+ payload bytes to 239\.1\.2\.3:%d; pacing: per-datagram\n"
+                              r"departure error: p50 [\d.]+ µs, p99 [\d.]+ µs, max [\d.]+ µs \(\d+ measured, 0 missing\)\n$" % port)
         sent = int(out.split()[2])
         self.assertEqual(drain(receiver) + 1, sent)
         receiver.close()
@@ -418,10 +422,16 @@ class MetricsFileTests:
                         "packets_sent", "bytes_sent", "send_errors"):
             fields += [counter + "_total", counter + "_delta"]
         fields += ["send_calls_per_sec", "packets_per_sec", "bytes_per_sec", "send_errors_per_sec"]
+        for counter in ("unreachable_errors", "message_size_errors", "local_errors",
+                        "departures_measured", "departures_missing"):
+            fields += [counter + "_total", counter + "_delta"]
         previous_packets = 0
         previous_ts = header["created_at"]
         for sample in samples:
-            self.assertEqual(list(sample), fields)
+            # A paced run measures its departures: their errors, when some were.
+            self.assertEqual(list(sample), fields + (["departure_error_us"] if sample["departures_measured_delta"] else []))
+            if sample["departures_measured_delta"]:
+                self.assertEqual(list(sample["departure_error_us"]), ["p50", "p90", "p99", "p999", "max"])
             self.assertGreaterEqual(sample["ts"], previous_ts)
             self.assertGreater(sample["interval_secs"], 0)
             self.assertEqual(sample["active_publications"], 1)
