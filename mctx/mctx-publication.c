@@ -925,7 +925,10 @@ mctx_publication_send_with_report (MctxPublication  *self,
  * @self: a publication
  *
  * Reads the publication's counters: packets, bytes and errors since it was
- * created, with the time they were read.
+ * created, with the time they were read. It reads the socket's error queue
+ * first, so that departure timestamps and errors about earlier datagrams
+ * that arrived since are in it ([signal@Mctx.Publication::socket-error] is
+ * emitted for those errors, in the calling thread).
  *
  * Returns: (transfer full) (nullable): a snapshot, or %NULL in a build
  *   without metrics (`MCTX_HAS_METRICS` undefined)
@@ -942,8 +945,8 @@ mctx_publication_snapshot_metrics (MctxPublication *self)
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), NULL);
 
-  if (PRIV (self)->departures != NULL)
-    _mctx_publication_read_error_queue (self);
+  /* What the kernel queued since counts too. */
+  _mctx_publication_read_error_queue (self);
   _mctx_publication_read_counters (self, &counters);
   measuring = _mctx_publication_read_departures (self, &departures);
   return _mctx_metrics_snapshot_new (MCTX_METRICS_KIND_PUBLICATION, PRIV (self)->id,

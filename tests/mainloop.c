@@ -489,6 +489,54 @@ drain (int fd)
   return received;
 }
 
+/* A paced run of a publication that measures departures: every datagram's
+ * kernel timestamp is matched to its slot, and shows in the metrics. */
+static void
+test_paced_departures (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPublicationConfig) config = mctx_publication_dup_config (fixture->publication);
+  g_autoptr(MctxPacedSender) sender = NULL;
+  g_autoptr(MctxMetricsSnapshot) snapshot = NULL;
+  g_autoptr(GError) error = NULL;
+  MctxPublication *publication;
+  RunResult run = { 0 };
+
+  g_test_summary ("A paced run's datagrams are measured against their slots by kernel timestamps");
+
+  mctx_publication_config_set_departure_timestamps (config, TRUE);
+  publication = mctx_context_add_publication (fixture->context, config, &error);
+  g_assert_no_error (error);
+  sender = mctx_paced_sender_new (publication, bytes, 100);
+  mctx_paced_sender_set_packets_per_second (sender, 2000);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+  g_assert_no_error (run.error);
+  g_usleep (10000);
+
+  snapshot = mctx_publication_snapshot_metrics (publication);
+#ifdef MCTX_HAS_METRICS
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_DEPARTURES_MEASURED), ==, 100);
+  g_assert_cmpuint (mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_DEPARTURES_MISSING), ==, 0);
+  g_assert_cmpfloat (mctx_metrics_snapshot_get_departure_error (snapshot, 0.5), >=, 0.0);
+  g_assert_cmpfloat (mctx_metrics_snapshot_get_departure_error (snapshot, 0.5), <=,
+                     mctx_metrics_snapshot_get_departure_error (snapshot, 1.0));
+  g_test_message ("departure error p50 %.1f µs, max %.1f µs",
+                  mctx_metrics_snapshot_get_departure_error (snapshot, 0.5),
+                  mctx_metrics_snapshot_get_departure_error (snapshot, 1.0));
+#else
+  g_assert_null (snapshot);
+#endif
+  for (guint i = 0; i < 100; i++)
+    {
+      MctxTestDatagram datagram = { 0, };
+
+      g_assert_true (mctx_test_receive (fixture->receiver, 2000, &datagram));
+      mctx_test_datagram_clear (&datagram);
+    }
+}
+
 /* The exact count goes out, paced: packet n is not sent before its time. */
 static void
 test_paced_exact_count (Fixture       *fixture,
@@ -1130,6 +1178,8 @@ main (int    argc,
 {
   mctx_test_init_netns (&argc, &argv);
 
+  g_test_add ("/mctx/mainloop/paced-departures", Fixture, NULL,
+              fixture_set_up, test_paced_departures, fixture_tear_down);
   g_test_add ("/mctx/mainloop/source-sends", Fixture, NULL,
               fixture_set_up, test_source_sends, fixture_tear_down);
   g_test_add ("/mctx/mainloop/watch-and-detach", Fixture, NULL,

@@ -47,6 +47,31 @@ function receive(socket) {
 }
 
 const tests = {
+    'departure timestamps and the metrics counters'() {
+        const socket = receiver();
+        const port = socket.get_local_address().get_port();
+        const context = new Mctx.Context();
+        const config = Mctx.UdpPublicationConfig.new(GROUP, port);
+        config.set_outgoing_interface_string('127.0.0.1');
+        config.departure_timestamps = true;
+        const publication = context.add_publication(config);
+        let errors = 0;
+        publication.connect('socket-error', () => errors++);
+        for (let i = 0; i < 10; i++)
+            publication.send(new TextEncoder().encode('timed'));
+        GLib.usleep(20000);
+        const snapshot = publication.snapshot_metrics();
+        if (snapshot === null)
+            return;  // a build without metrics
+        assertEqual(snapshot.get_counter(Mctx.MetricsCounter.PACKETS_SENT), 10, 'packets sent');
+        assertEqual(snapshot.get_counter(Mctx.MetricsCounter.DEPARTURES_MEASURED), 10, 'departures measured');
+        assertEqual(snapshot.get_counter(Mctx.MetricsCounter.DEPARTURES_MISSING), 0, 'departures missing');
+        if (!(snapshot.get_departure_error(0.5) >= 0))
+            throw new Error(`departure error ${snapshot.get_departure_error(0.5)}`);
+        assertEqual(errors, 0, 'socket errors');
+        assertEqual(receive(socket), 'timed', 'received');
+    },
+
     'send and receive'() {
         const socket = receiver();
         const port = socket.get_local_address().get_port();
