@@ -13,7 +13,11 @@
 # For each: the achieved rate, the departure-time error of each datagram
 # against the ideal schedule with the constant offset removed (median,
 # 99th percentile, maximum), and the sender's CPU time per second.
-# MCTX_BENCH_RATES (comma-separated) and MCTX_BENCH_SECONDS narrow a run.
+# Each p99 is also given as a ratio to the spinning loop's at that rate, in
+# the same run, and the tools print their own measure of it (departure
+# timestamps, "own p99"), which should agree with the receiver's.
+# MCTX_BENCH_RATES, MCTX_BENCH_SENDERS (comma-separated; the spinning loop
+# always runs) and MCTX_BENCH_SECONDS narrow a run.
 #
 # Run through bench/run.sh (a network namespace of its own), as root:
 #   bench/run.sh /usr/bin/python3 bench/pacing.py
@@ -22,6 +26,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 
 import os
+import re
 import socket
 import statistics
 import struct
@@ -94,7 +99,7 @@ def command(sender, rate, count, port):
     return [os.path.join(tools, sender), *common, "--interface", "127.0.0.1"]
 
 
-def measure(sender, rate):
+def measure(sender, rate, reference_p99=None):
     count = int(rate * SECONDS)
     sock, port = receiver()
     started = time.monotonic()
@@ -112,12 +117,20 @@ def measure(sender, rate):
     base = statistics.median(offsets)
     errors = sorted(abs(offset - base) / 1000 for offset in offsets)
     achieved = (len(stamps) - 1) * 1e9 / (stamps[-1] - stamps[0])
-    mode = out.strip().rsplit(" ", 1)[-1] if "pacing" in out or "MODE" in out else "?"
+    first = (out.strip().splitlines() or [""])[0]
+    mode = first.rsplit(" ", 1)[-1] if "pacing" in first or "MODE" in first else "?"
     cpu = (usage.ru_utime + usage.ru_stime) / elapsed
-    return ("%-21s %7d/s  achieved %10.1f/s (%+.3f %%)  error median %6.1f µs  p99 %7.1f µs  max %8.1f µs"
+    p99 = errors[int(len(errors) * 0.99)]
+    own = re.search(r"departure error: .* p99 ([\d.]+) µs", out)
+    line = ("%-21s %7d/s  achieved %10.1f/s (%+.3f %%)  error median %6.1f µs  p99 %7.1f µs  max %8.1f µs"
             "  cpu %3.0f %%  received %d/%d  %s"
             % (sender, rate, achieved, (achieved - rate) / rate * 100, errors[len(errors) // 2],
-               errors[int(len(errors) * 0.99)], errors[-1], cpu * 100, len(stamps), count, mode))
+               p99, errors[-1], cpu * 100, len(stamps), count, mode))
+    if reference_p99:
+        line += "  p99/spinning loop %.2f" % (p99 / reference_p99)
+    if own:
+        line += "  own p99 %s µs" % own.group(1)
+    return line, p99
 
 
 if __name__ == "__main__":
@@ -131,6 +144,12 @@ if __name__ == "__main__":
             senders += [name + " spin" for name in senders[2:]]
         else:
             senders += [name + " gso" for name in senders[2:5]]
+        wanted = os.environ.get("MCTX_BENCH_SENDERS")
+        if wanted:
+            senders = [name for name in senders if name in wanted.split(",") or name == "plain spin"]
+        line, reference = measure("plain spin", rate)
+        print(line, flush=True)
         for sender in senders:
-            print(measure(sender, rate), flush=True)
+            if sender != "plain spin":
+                print(measure(sender, rate, reference)[0], flush=True)
     sys.exit(0)

@@ -79,7 +79,8 @@ struct _MctxPacedSender
   /* While running */
   GTask *task;
   GSource *timer;           /* a TimerSource */
-  gint64 wake_us;           /* the time the timer was armed for */
+  gint64 wake_us;           /* the datagram's time the timer is for */
+  gint64 armed_us;          /* the time the timer was armed for, 0: at once */
   GSource *writable;
   GQueue pending;           /* fetched but not sent: the buffer was full */
   guint64 fetched;          /* payloads taken from the function so far */
@@ -1181,6 +1182,10 @@ on_timer (gpointer user_data)
 
   /* Woken early on purpose (the pacer's lead): spin to the time, which
    * takes the latency of waking an idle processor out of the schedule. */
+  /* How late the system ran this wake-up is what the lead must cover. */
+  if (self->armed_us != 0)
+    mctx_pacer_note_wake_up (self->pacer, now - self->armed_us);
+  self->armed_us = 0;
   if (self->wake_us > now && self->wake_us - now <= (gint64) mctx_pacer_get_wake_lead (self->pacer))
     {
       while ((now = g_get_monotonic_time ()) < self->wake_us)
@@ -1313,7 +1318,10 @@ on_timer (gpointer user_data)
   self->wake_us = mctx_pacer_get_wake_time (self->pacer);
   if (self->end_us != 0 && self->wake_us > self->end_us)
     self->wake_us = self->end_us;
-  timer_source_wake_at (self->timer, self->wake_us - mctx_pacer_get_wake_lead (self->pacer));
+  self->armed_us = self->wake_us - mctx_pacer_get_wake_lead (self->pacer);
+  if (self->armed_us <= g_get_monotonic_time ())
+    self->armed_us = 0;
+  timer_source_wake_at (self->timer, self->armed_us);
   return G_SOURCE_CONTINUE;
 }
 

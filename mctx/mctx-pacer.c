@@ -57,6 +57,7 @@ struct _MctxPacer
   guint max_burst;
   MctxCatchUp catch_up;
   int spin_us;              /* negative: the automatic lead */
+  double wake_late_us;      /* how late wake-ups come: a decaying maximum */
 
   double next_due_us;       /* fractional, so that no rounding drifts */
   gint64 not_before_us;     /* catching up: the next burst's time */
@@ -88,8 +89,10 @@ static GParamSpec *properties[N_PROPS];
 #define BATCH_WINDOW_US 40.0
 #define DEFAULT_MAX_BURST 16
 /* The most a per-datagram wake-up comes early, to spin, unless the
- * application chose its own (MctxPacer:spin). */
+ * application chose its own (MctxPacer:spin), and the lead before any
+ * wake-up was measured. */
 #define MAX_WAKE_LEAD_US 50.0
+#define FIRST_WAKE_LEAD_US 20.0
 
 /* The slowest rates the schedule holds: a packet a day, a bit a second. */
 #define MIN_PACKETS_PER_SECOND (1.0 / 86400)
@@ -252,9 +255,10 @@ mctx_pacer_class_init (MctxPacerClass *klass)
    *
    * 0, the default, never spins: a library must not burn a processor in a
    * main loop that never asked it to (and a spin inside a source's dispatch
-   * holds up every other source of that main context). Negative chooses a
-   * fifth of the interval and at most 50 µs, which the tools use unless
-   * given `--spin`.
+   * holds up every other source of that main context). Negative chooses the
+   * lead from how late this sender's wake-ups have come (a maximum that
+   * decays by a thirty-second per wake-up), plus 2 µs, at most a fifth of
+   * the interval and 50 µs: which the tools use unless given `--spin`.
    *
    * Since: 1.0
    */
@@ -295,6 +299,7 @@ mctx_pacer_init (MctxPacer *self)
 {
   self->max_burst = DEFAULT_MAX_BURST;
   self->spin_us = 0;
+  self->wake_late_us = FIRST_WAKE_LEAD_US;
 }
 
 /*
@@ -518,6 +523,25 @@ mctx_pacer_get_schedule (MctxPacer *self,
 }
 
 /*
+ * mctx_pacer_note_wake_up:
+ * @self: a pacer
+ * @late_us: how long after the time asked for the sender woke
+ *
+ * Tells the pacer how late a wake-up came, for the automatic lead: the
+ * lateness of the recent ones, a maximum that a late wake-up raises at
+ * once and that decays by a thirty-second per wake-up, so that a spike
+ * costs a few hundred spins, not the run.
+ */
+void
+mctx_pacer_note_wake_up (MctxPacer *self,
+                         gint64     late_us)
+{
+  g_return_if_fail (MCTX_IS_PACER (self));
+
+  self->wake_late_us = MAX ((double) MAX (late_us, 0), self->wake_late_us * (31.0 / 32.0));
+}
+
+/*
  * mctx_pacer_get_wake_time:
  * @self: a pacer
  *
@@ -549,8 +573,9 @@ mctx_pacer_get_wake_time (MctxPacer *self)
  *
  * Tells how long before the wake time a sender should stop sleeping, and
  * spin until it, when a wake-up goes to each datagram:
- * the `spin` property µs, at most half the interval, or by default
- * a fifth of the interval and at most 50 µs; 0 otherwise. The spin costs
+ * the `spin` property µs, at most half the interval, or when it is
+ * negative the measured lateness of wake-ups, at most a fifth of the
+ * interval and 50 µs; 0 otherwise. The spin costs
  * that fraction of a processor and takes the latency of waking an idle one
  * out of the schedule error.
  *
@@ -569,7 +594,7 @@ mctx_pacer_get_wake_lead (MctxPacer *self)
   if (mode_for (interval) != MCTX_PACING_MODE_PER_DATAGRAM)
     return 0;
   if (self->spin_us < 0)
-    return (guint) MIN (MAX_WAKE_LEAD_US, interval / 5);
+    return (guint) MIN (MIN (MAX_WAKE_LEAD_US, interval / 5), ceil (self->wake_late_us) + 2);
   return (guint) MIN ((double) self->spin_us, interval / 2);
 }
 

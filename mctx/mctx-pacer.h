@@ -55,6 +55,8 @@ void            mctx_pacer_advance               (MctxPacer   *self,
 double          mctx_pacer_get_schedule          (MctxPacer   *self,
                                                   gsize        size,
                                                   double      *step_us);
+void            mctx_pacer_note_wake_up          (MctxPacer   *self,
+                                                  gint64       late_us);
 gint64          mctx_pacer_get_wake_time         (MctxPacer   *self);
 guint           mctx_pacer_get_wake_lead         (MctxPacer   *self);
 

@@ -45,14 +45,25 @@ test_spin (void)
 {
   g_autoptr(MctxPacer) pacer = mctx_pacer_new ();
 
-  g_test_summary ("No spin by default; the automatic lead is a fifth of the interval up to 50 µs, the spin set (at "
-                  "most half the interval) otherwise, none with spin 0 or batched wake-ups");
+  g_test_summary ("No spin by default; the automatic lead follows how late wake-ups come, up to a fifth of the "
+                  "interval and 50 µs; the spin set (at most half the interval) otherwise; none with spin 0 or "
+                  "batched wake-ups");
 
   g_assert_cmpint (mctx_pacer_get_spin (pacer), ==, 0);
   mctx_pacer_set_packets_per_second (pacer, 1000);
   g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 0);
   mctx_pacer_set_spin (pacer, -1);
+  /* Before any wake-up: 20 µs, and 2 µs to spare. */
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 22);
+  /* A wake-up 40 µs late raises it at once; on-time ones let it decay. */
+  mctx_pacer_note_wake_up (pacer, 40);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 42);
+  mctx_pacer_note_wake_up (pacer, 500);
   g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 50);
+  for (guint i = 0; i < 200; i++)
+    mctx_pacer_note_wake_up (pacer, 1);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), <=, 4);
+  mctx_pacer_note_wake_up (pacer, 40);
   mctx_pacer_set_packets_per_second (pacer, 10000);
   g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 20);
 
@@ -67,7 +78,7 @@ test_spin (void)
   /* Any negative value is the automatic lead. */
   mctx_pacer_set_spin (pacer, -7);
   g_assert_cmpint (mctx_pacer_get_spin (pacer), ==, -1);
-  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 50);
+  g_assert_cmpuint (mctx_pacer_get_wake_lead (pacer), ==, 42);
 
   mctx_pacer_set_spin (pacer, 100);
   mctx_pacer_set_packets_per_second (pacer, 100000);
