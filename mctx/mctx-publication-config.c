@@ -289,7 +289,8 @@ mctx_publication_config_class_init (MctxPublicationConfigClass *klass)
    * paced sender after each send, or a metrics snapshot. They never slow a
    * send down, but sends on such a publication take turns, so that each
    * timestamp is matched to its datagram by the kernel's count. A segmented
-   * send gets one timestamp, for its first datagram. A shared socket cannot
+   * send gets one timestamp, for its first datagram. Raw publications take
+   * them too, on IPv4 raw and IPv6 packet sockets. A shared socket cannot
    * measure departures: validation refuses the combination.
    *
    * Since: 1.0

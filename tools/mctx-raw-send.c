@@ -285,6 +285,7 @@ send_control (MctxToolOptions *options)
   if (!apply_egress (options, config, &bind_address, &bind_port, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
   mctx_publication_config_set_loopback (config, !options->no_loopback);
+  mctx_tool_measure_departures (options, config);
   if (!mctx_publication_config_validate (config, &error) ||
       !mctx_raw_publication_config_validate_datagram (MCTX_RAW_PUBLICATION_CONFIG (config), data, len, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);
@@ -360,6 +361,7 @@ main (int    argc,
   mctx_raw_publication_config_set_allow_any_destination (MCTX_RAW_PUBLICATION_CONFIG (config), opt_allow_any_destination);
   if (family == G_SOCKET_FAMILY_IPV4)
     mctx_publication_config_set_loopback (config, !options.no_loopback);
+  mctx_tool_measure_departures (&options, config);
 
   if (!mctx_publication_config_validate (config, &error))
     return mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, "%s", error->message);

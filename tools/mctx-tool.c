@@ -712,9 +712,7 @@ build_config (MctxToolOptions  *options,
   if (options->ttl >= 0)
     mctx_publication_config_set_ttl (config, options->ttl);
   mctx_publication_config_set_loopback (config, !options->no_loopback);
-  /* A paced run measures how far from their slots its datagrams left. */
-  mctx_publication_config_set_departure_timestamps (config, options->rate > 0 || options->interval_ms > 0 ||
-                                                            options->bitrate > 0);
+  mctx_tool_measure_departures (options, config);
   if (options->dscp >= 0)
     mctx_publication_config_set_traffic_class (config, (guint) options->dscp << 2);
   if (options->sndbuf > 0)
@@ -1369,6 +1367,16 @@ mctx_tool_reporter_set_pacing_mode (MctxToolReporter *reporter,
                                     MctxPacingMode    mode)
 {
   reporter->pacing_mode = mctx_tool_pacing_mode_name (mode);
+}
+
+/* A paced run measures how far from their slots its datagrams left; one
+ * at interval 0 has no slots. */
+void
+mctx_tool_measure_departures (MctxToolOptions       *options,
+                              MctxPublicationConfig *config)
+{
+  mctx_publication_config_set_departure_timestamps (config, options->rate > 0 || options->interval_ms > 0 ||
+                                                            options->bitrate > 0);
 }
 
 void

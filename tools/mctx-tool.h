@@ -155,6 +155,9 @@ void                   mctx_tool_reporter_free   (MctxToolReporter      *reporte
 /* Whether the bytes counted are whole datagrams (raw) or payloads. */
 void                   mctx_tool_reporter_set_datagram_bytes (MctxToolReporter *reporter,
                                                               gboolean          datagram_bytes);
+/* Asks @config for departure timestamps when the run is paced. */
+void                   mctx_tool_measure_departures (MctxToolOptions       *options,
+                                                     MctxPublicationConfig *config);
 /* How far from their slots the datagrams left, from the publication's
  * metrics at the end of the run. */
 void                   mctx_tool_reporter_set_departures (MctxToolReporter    *reporter,

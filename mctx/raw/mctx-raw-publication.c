@@ -168,6 +168,16 @@ _mctx_raw_set_socket_error (GError            **error,
 #endif
 
 /* Every datagram leaves through @ifindex, whatever the routes say. */
+/* Departure timestamps, when the configuration asks for them. */
+static gboolean
+enable_timestamps (MctxRawPublication  *self,
+                   int                  fd,
+                   GError             **error)
+{
+  return !mctx_publication_config_get_departure_timestamps (self->config) ||
+         _mctx_socket_enable_timestamps (fd, error);
+}
+
 static gboolean
 pin_interface (int      fd,
                guint    ifindex,
@@ -248,7 +258,8 @@ open_ipv4 (MctxRawPublication  *self,
 
   if (!_mctx_set_socket_option (self->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop,
                    "IP_MULTICAST_LOOP", error) ||
-      !_mctx_socket_enable_recverr (self->fd, G_SOCKET_FAMILY_IPV4, error))
+      !_mctx_socket_enable_recverr (self->fd, G_SOCKET_FAMILY_IPV4, error) ||
+      !enable_timestamps (self, self->fd, error))
     return FALSE;
 
   if (self->ifindex != 0)
@@ -295,6 +306,8 @@ open_ipv6 (MctxRawPublication  *self,
   self->fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (self->fd < 0)
     return _mctx_raw_set_socket_error (error, errno, MCTX_RAW_SOCKET_PACKET);
+  if (!enable_timestamps (self, self->fd, error))
+    return FALSE;
 
   if (self->ifindex == 0)
     {
@@ -340,7 +353,8 @@ open_control (MctxRawPublication  *self,
     return _mctx_raw_set_socket_error (error, errno, ipv6 ? MCTX_RAW_SOCKET_IPV6 : MCTX_RAW_SOCKET_IPV4);
 
   if (!pin_interface (fd, self->ifindex, error) ||
-      !_mctx_socket_enable_recverr (fd, self->family, error))
+      !_mctx_socket_enable_recverr (fd, self->family, error) ||
+      !enable_timestamps (self, fd, error))
     return FALSE;
 
   if (ipv6)
@@ -694,6 +708,7 @@ raw_send_messages (MctxPublication  *publication,
                    GError          **error)
 {
   MctxRawPublication *self = MCTX_RAW_PUBLICATION (publication);
+  MctxDepartures *departures = _mctx_publication_get_departures (publication);
   struct mmsghdr batch[MCTX_BATCH_MAX];
   RawSlot slots[MCTX_BATCH_MAX];
   GError *refused = NULL;
@@ -727,6 +742,9 @@ raw_send_messages (MctxPublication  *publication,
         break;
       for (int i = 0; i < sent; i++)
         messages[done + i].bytes_sent = batch[i].msg_len;
+      if (departures != NULL)
+        for (int i = 0; i < sent; i++)
+          _mctx_departures_add (departures, done + (guint) i);
       done += (guint) sent;
       if ((guint) sent < prepared)
         break;

@@ -82,6 +82,27 @@ class DeparturesTest(unittest.TestCase):
         self.assertEqual(plain.snapshot_metrics().get_departure_error(0.5), -1)
         self.assertEqual(plain.snapshot_metrics().departures_measured, 0)
 
+    def test_raw_publications_measured(self):
+        """Raw datagrams: IPv4 through IP_HDRINCL on lo, IPv6 through a
+        packet socket on a veth; a timestamp each."""
+        ip("link", "add", "dra", "type", "veth", "peer", "name", "drb")
+        self.addCleanup(ip, "link", "del", "dra")
+        ip("link", "set", "dra", "up")
+        ip("link", "set", "drb", "up")
+        ip("addr", "add", "fd00:78::1/64", "dev", "dra", "nodad")
+        for family, source, group, egress in ((Gio.SocketFamily.IPV4, "127.0.0.1", GROUP, "lo"),
+                                              (Gio.SocketFamily.IPV6, "fd00:78::1", "ff3e::8000:1234", "dra")):
+            config = Mctx.RawPublicationConfig(family=family, interface_name=egress, departure_timestamps=True)
+            publication = self.context.add_publication(config)
+            datagram = Mctx.raw_build_udp_datagram(source, 4000, group, self.port, 1, 0, 0, b"raw").get_data()
+            for _ in range(20):
+                publication.send(datagram)
+            self.assertEqual(publication.send_many([datagram] * 10), 10)
+            time.sleep(0.05)
+            snapshot = publication.snapshot_metrics()
+            self.assertEqual((snapshot.departures_measured, snapshot.departures_missing), (30, 0), family)
+            self.assertGreaterEqual(snapshot.get_departure_error(0.99), 0)
+
     def test_shared_socket_refused(self):
         with self.assertRaises(GLib.Error) as caught:
             self.publication(shared_socket=True)
