@@ -105,58 +105,6 @@ _mctx_socket_enable_recverr (int             fd,
                                   "IP_RECVERR", error);
 }
 
-/* Empties the socket's error queue and its pending error, so that nothing
- * the kernel queued about an earlier datagram fails a later send, and a
- * poll for G_IO_OUT does not wake for ever with G_IO_ERR. Returns whether
- * an error that came from the network (an ICMP message about an earlier
- * datagram) was among them. */
-gboolean
-_mctx_socket_drain_errors (int fd)
-{
-  gboolean remote = FALSE;
-  int pending = 0;
-  socklen_t size = sizeof pending;
-
-  for (guint i = 0; i < 64; i++)
-    {
-      union {
-        struct cmsghdr align;
-        char buffer[512];
-      } control;
-      guint8 data[64];
-      struct iovec part = { .iov_base = data, .iov_len = sizeof data };
-      struct msghdr message = {
-        .msg_iov = &part,
-        .msg_iovlen = 1,
-        .msg_control = &control,
-        .msg_controllen = sizeof control,
-      };
-
-      if (recvmsg (fd, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
-        break;
-
-      for (struct cmsghdr *header = CMSG_FIRSTHDR (&message); header != NULL;
-           header = CMSG_NXTHDR (&message, header))
-        {
-          const struct sock_extended_err *extended;
-
-          if (!((header->cmsg_level == IPPROTO_IP && header->cmsg_type == IP_RECVERR) ||
-                (header->cmsg_level == IPPROTO_IPV6 && header->cmsg_type == IPV6_RECVERR)))
-            continue;
-
-          extended = (const struct sock_extended_err *) (gpointer) CMSG_DATA (header);
-          if (extended->ee_origin == SO_EE_ORIGIN_ICMP || extended->ee_origin == SO_EE_ORIGIN_ICMP6)
-            remote = TRUE;
-        }
-    }
-
-  /* Reading SO_ERROR clears it. */
-  if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &pending, &size) == 0 && pending != 0)
-    remote = TRUE;
-
-  return remote;
-}
-
 /* SOF_TIMESTAMPING_* of <linux/net_tstamp.h>: the software transmit
  * timestamp, matched by a per-datagram counter, without the packet. */
 #define TIMESTAMPING_FLAGS ((1 << 1) | (1 << 4) | (1 << 7) | (1 << 11))
@@ -251,6 +199,38 @@ _mctx_socket_read_error_queue (int                   fd,
     }
 
   return read;
+}
+
+static void
+note_remote (const MctxErrorQueueEntry *entry,
+             gpointer                   user_data)
+{
+  gboolean *remote = user_data;
+
+  if (entry->origin == SO_EE_ORIGIN_ICMP || entry->origin == SO_EE_ORIGIN_ICMP6)
+    *remote = TRUE;
+}
+
+/* Empties the socket's error queue and its pending error, so that nothing
+ * the kernel queued about an earlier datagram fails a later send, and a
+ * poll for G_IO_OUT does not wake for ever with G_IO_ERR. Returns whether
+ * an error that came from the network (an ICMP message about an earlier
+ * datagram) was among them. What it empties is lost: publications read
+ * the queue themselves, this is for a send that failed because of it. */
+gboolean
+_mctx_socket_drain_errors (int fd)
+{
+  gboolean remote = FALSE;
+  int pending = 0;
+  socklen_t size = sizeof pending;
+
+  _mctx_socket_read_error_queue (fd, 64, note_remote, &remote);
+
+  /* Reading SO_ERROR clears it. */
+  if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &pending, &size) == 0 && pending != 0)
+    remote = TRUE;
+
+  return remote;
 }
 
 /* After a failed send, with errno as it left it: saves errno, and says
