@@ -497,9 +497,9 @@ mctx_paced_sender_class_init (MctxPacedSenderClass *klass)
    * runs meanwhile.
    *
    * 0, the default, never spins: a library does not burn a processor in a
-   * main loop that did not ask it to. Negative chooses an automatic lead
-   * of a fifth of the interval, 50 µs at most, as the tools do unless given
-   * `--spin`.
+   * main loop that did not ask it to. Negative chooses an automatic lead:
+   * how late this sender's wake-ups have come, at most a fifth of the
+   * interval and 50 µs, as the tools do unless given `--spin`.
    *
    * Since: 1.0
    */

@@ -477,7 +477,7 @@ mctx_tool_init (MctxToolOptions     *options,
       N_("Use a socket send buffer of this many bytes"), N_("BYTES") },
     { "spin", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_int_option),
       N_("Spin this many microseconds before each datagram instead of sleeping: more even spacing for processor "
-         "time (default: a fifth of the interval, at most 50; 0: never)"), N_("USEC") },
+         "time (default: how late wake-ups come, at most a fifth of the interval and 50; 0: never)"), N_("USEC") },
     /* Raw datagrams go whole: mctx-raw-send refuses --gso and does not list it. */
     { "gso", 0, g_str_equal (name, "mctx-raw-send") ? G_OPTION_FLAG_HIDDEN : 0, G_OPTION_ARG_NONE, &options->gso,
       N_("Send datagrams that are due together as one segmented send (UDP GSO): less processor time at high "
