@@ -173,33 +173,47 @@ message_size (const GOutputMessage *message)
   return size;
 }
 
-/* How many messages from @messages form one segmented send: equal sizes
- * (the last may be shorter), at most 64 and 64 KiB, and all their vectors
- * within IOV_MAX. */
+/* How many messages from @messages, up to @max, form one segmented send:
+ * equal sizes (the last may be shorter), at most 64 and 64 KiB, and all
+ * their vectors within IOV_MAX. One pass: their vectors go to @iov (as
+ * they are, GOutputVector having the layout of struct iovec) unless it is
+ * NULL, and the run's segment size and last size are told. */
 static guint
-segment_run (GOutputMessage *messages,
-             guint           n,
-             gsize          *segment_size,
-             guint          *n_parts)
+segment_run (const GOutputMessage *messages,
+             guint                 n,
+             guint                 max,
+             struct iovec         *iov,
+             gsize                *segment_size,
+             gsize                *last_size,
+             guint                *n_parts)
 {
-  gsize size = message_size (&messages[0]), total = 0;
-  guint run = 0, parts = 0;
+  gsize size = 0, total = 0, this_size = 0, last = 0;
+  guint run = 0, parts = 0, limit = MIN (MIN (n, max), MAX_SEGMENTS);
 
-  while (run < n && run < MAX_SEGMENTS)
+  while (run < limit)
     {
-      gsize this_size = run == 0 ? size : message_size (&messages[run]);
+      const GOutputMessage *message = &messages[run];
 
+      this_size = message->num_vectors == 1 ? message->vectors[0].size : message_size (message);
+      if (run == 0)
+        size = this_size;
       if (this_size > size || total + this_size > MAX_UDP_PAYLOAD ||
-          parts + messages[run].num_vectors > 1024)
+          parts + message->num_vectors > 1024)
         break;
+      if (iov != NULL && message->num_vectors == 1)
+        iov[parts] = (struct iovec) { (void *) message->vectors[0].buffer, this_size };
+      else if (iov != NULL)
+        memcpy (iov + parts, message->vectors, message->num_vectors * sizeof *iov);
       total += this_size;
-      parts += messages[run].num_vectors;
+      parts += message->num_vectors;
+      last = this_size;
       run++;
       if (this_size < size)
         break;
     }
 
   *segment_size = size;
+  *last_size = last;
   *n_parts = parts;
   return run;
 }
@@ -215,27 +229,32 @@ send_segmented (MctxUdpPublication *self,
                 guint               n,
                 int                *saved_errno)
 {
+  G_STATIC_ASSERT (sizeof (GOutputVector) == sizeof (struct iovec));
+  struct iovec iov[1024];
   guint done = 0;
 
   while (done < n)
     {
-      gsize segment_size;
+      gsize segment_size, last_size = 0;
       guint parts;
-      guint run = segment_run (messages + done, n - done, &segment_size, &parts);
+      gboolean refused = g_atomic_int_get (&self->segmenting_refused);
+      guint run = refused ? 0 : segment_run (messages + done, n - done, MAX_SEGMENTS, iov,
+                                             &segment_size, &last_size, &parts);
       gssize sent;
 
-      if (run < 2 || segment_size == 0 || g_atomic_int_get (&self->segmenting_refused))
+      if (run < 2 || segment_size == 0)
         {
           /* A batch up to where a run worth segmenting starts, or of all
            * that is left once the route refused segments. */
           guint count = 1;
           gint went;
 
-          if (g_atomic_int_get (&self->segmenting_refused))
+          if (refused)
             count = n - done;
           else
             while (done + count < n &&
-                   segment_run (messages + done + count, n - done - count, &segment_size, &parts) < 2)
+                   segment_run (messages + done + count, n - done - count, 2, NULL,
+                                &segment_size, &last_size, &parts) < 2)
               count++;
 
           went = send_batches (self, fd, messages + done, count, saved_errno);
@@ -247,17 +266,8 @@ send_segmented (MctxUdpPublication *self,
           continue;
         }
 
-      {
-        struct iovec iov[1024];
-        guint k = 0;
-
-        for (guint i = 0; i < run; i++)
-          for (guint v = 0; v < messages[done + i].num_vectors; v++)
-            iov[k++] = (struct iovec) { (void *) messages[done + i].vectors[v].buffer,
-                                        messages[done + i].vectors[v].size };
-        sent = _mctx_socket_send_segmented (fd, iov, parts, (guint16) segment_size,
-                                            destination (self), self->to_len, saved_errno);
-      }
+      sent = _mctx_socket_send_segmented (fd, iov, parts, (guint16) segment_size,
+                                          destination (self), self->to_len, saved_errno);
       if (sent < 0 && (*saved_errno == EINVAL || *saved_errno == EMSGSIZE || *saved_errno == EIO))
         {
           /* Kernels refuse segments beyond the route's MTU with one or the
@@ -268,8 +278,9 @@ send_segmented (MctxUdpPublication *self,
       if (sent < 0)
         break;
 
-      for (guint i = 0; i < run; i++)
-        messages[done + i].bytes_sent = message_size (&messages[done + i]);
+      for (guint i = 0; i + 1 < run; i++)
+        messages[done + i].bytes_sent = segment_size;
+      messages[done + run - 1].bytes_sent = last_size;
       done += run;
     }
 
