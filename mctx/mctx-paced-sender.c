@@ -928,13 +928,36 @@ next_payload (MctxPacedSender *self)
   return g_bytes_ref (self->payload);
 }
 
-/* Payloads that did not go, back in front of the queue, in order. */
-static void
-requeue (MctxPacedSender *self,
-         GBytes         **payloads,
-         guint            from,
-         guint            n)
+/* How many more times, up to @max, the one payload goes. Without a payload
+ * function every datagram borrows the sender's payload, which it holds for
+ * the run: nothing is referenced, queued or released per datagram, and
+ * nothing is ever pending. */
+static guint
+constant_left (MctxPacedSender *self,
+               guint            max)
 {
+  if (self->exhausted || self->payload == NULL)
+    return 0;
+  if (self->count != 0)
+    return (guint) MIN ((guint64) max, self->count - self->fetched);
+  return max;
+}
+
+/* Payloads that did not go, from @from to @n, go first next time: back
+ * in front of the queue, in order, or for the one payload back into the
+ * count. */
+static void
+give_back (MctxPacedSender *self,
+           gboolean         constant,
+           GBytes         **payloads,
+           guint            from,
+           guint            n)
+{
+  if (constant)
+    {
+      self->fetched -= n - from;
+      return;
+    }
   for (guint k = n; k > from; k--)
     g_queue_push_head (&self->pending, payloads[k - 1]);
 }
@@ -1183,8 +1206,10 @@ on_timer (gpointer user_data)
     {
       GBytes *payloads[MAX_BURST];
       GOutputVector vectors[MAX_BURST];
+      gboolean constant = self->func == NULL;
       GError *error = NULL;
       guint n = 0, due;
+      gsize size;
       gboolean emit;
       gint sent;
 
@@ -1197,33 +1222,65 @@ on_timer (gpointer user_data)
 
       /* How many are due depends on the size, under a bit rate: the first
        * payload is fetched to know. */
-      payloads[0] = next_payload (self);
-      if (payloads[0] == NULL)
+      if (constant)
         {
-          finish (self, NULL);
-          return G_SOURCE_REMOVE;
+          if (constant_left (self, 1) == 0)
+            {
+              finish (self, NULL);
+              return G_SOURCE_REMOVE;
+            }
+          size = g_bytes_get_size (self->payload);
         }
-      due = mctx_pacer_count_due (self->pacer, now, g_bytes_get_size (payloads[0]), MAX_BURST - burst);
+      else
+        {
+          payloads[0] = next_payload (self);
+          if (payloads[0] == NULL)
+            {
+              finish (self, NULL);
+              return G_SOURCE_REMOVE;
+            }
+          size = g_bytes_get_size (payloads[0]);
+        }
+      /* Each send takes up to MAX_BURST; a dispatch yields once it has
+       * sent MAX_BURST, so its last send may take it up to twice that. */
+      due = mctx_pacer_count_due (self->pacer, now, size, MAX_BURST);
+      /* Segmented, what is due goes in whole sends of the most segments
+       * one send takes (46 of 1400 bytes): a remainder would cost a send
+       * of its own in each dispatch. It goes with the next ones. */
+      if (self->segmenting && due > _mctx_udp_segments_per_send (size))
+        due -= due % _mctx_udp_segments_per_send (size);
       if (due == 0)
         {
-          requeue (self, payloads, 0, 1);
+          /* The one payload was only looked at, not taken. */
+          if (!constant)
+            give_back (self, FALSE, payloads, 0, 1);
           break;
         }
 
-      for (n = 0; n < due; n++)
+      if (constant)
         {
-          if (n > 0 && (payloads[n] = next_payload (self)) == NULL)
-            break;
-          vectors[n].buffer = g_bytes_get_data (payloads[n], &vectors[n].size);
-          if (vectors[n].buffer == NULL)
-            vectors[n].buffer = "";
+          const void *data = g_bytes_get_data (self->payload, NULL);
+
+          n = constant_left (self, due);
+          self->fetched += n;
+          for (guint k = 0; k < n; k++)
+            vectors[k] = (GOutputVector) { data != NULL ? data : "", size };
         }
+      else
+        for (n = 0; n < due; n++)
+          {
+            if (n > 0 && (payloads[n] = next_payload (self)) == NULL)
+              break;
+            vectors[n].buffer = g_bytes_get_data (payloads[n], &vectors[n].size);
+            if (vectors[n].buffer == NULL)
+              vectors[n].buffer = "";
+          }
 
       sent = send_due (self, vectors, n, &error);
       if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           g_error_free (error);
-          requeue (self, payloads, 0, n);
+          give_back (self, constant, payloads, 0, n);
           self->writable = mctx_publication_create_source (self->publication, NULL);
           g_task_attach_source (task, self->writable, (GSourceFunc) (void (*) (void)) on_writable);
           timer_source_stop (self->timer);
@@ -1231,12 +1288,13 @@ on_timer (gpointer user_data)
         }
       if (sent < 0)
         {
-          requeue (self, payloads, 1, n);
+          give_back (self, constant, payloads, 1, n);
           /* A publication without its socket never sends again: that is
            * the end of the run, not a slot to give up. */
           if (self->stop_on_error || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
             {
-              g_bytes_unref (payloads[0]);
+              if (!constant)
+                g_bytes_unref (payloads[0]);
               finish (self, error);
               return G_SOURCE_REMOVE;
             }
@@ -1247,7 +1305,8 @@ on_timer (gpointer user_data)
           g_error_free (error);
           self->send_errors++;
           mctx_pacer_advance (self->pacer, 1, vectors[0].size);
-          g_bytes_unref (payloads[0]);
+          if (!constant)
+            g_bytes_unref (payloads[0]);
           burst++;
           if (run_complete (self))
             {
@@ -1258,14 +1317,15 @@ on_timer (gpointer user_data)
         }
 
       /* What did not go (the buffer filled) goes first next time. */
-      requeue (self, payloads, (guint) sent, n);
+      give_back (self, constant, payloads, (guint) sent, n);
       advance_past (self->pacer, vectors, (guint) sent);
       emit = g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE);
       for (gint k = 0; k < sent; k++)
         {
           self->packets_sent++;
           self->bytes_sent += vectors[k].size;
-          g_bytes_unref (payloads[k]);
+          if (!constant)
+            g_bytes_unref (payloads[k]);
           if (emit)
             g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1, (guint64) vectors[k].size);
         }
@@ -1349,7 +1409,8 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
   self->send_errors = 0;
   self->fetched = 0;
   self->exhausted = FALSE;
-  self->segmenting = self->segmented && _mctx_socket_can_segment ();
+  /* Only UDP publications segment; raw ones ignore the flag. */
+  self->segmenting = self->segmented && MCTX_IS_UDP_PUBLICATION (self->publication) && _mctx_socket_can_segment ();
   self->last_progress_us = g_get_monotonic_time ();
   self->end_us = self->duration > 0.0 ?
     self->last_progress_us + (gint64) MIN (self->duration * G_USEC_PER_SEC, (double) (G_MAXINT64 / 2)) : 0;

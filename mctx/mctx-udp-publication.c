@@ -173,6 +173,16 @@ message_size (const GOutputMessage *message)
   return size;
 }
 
+/* The most datagrams of @segment_size bytes one segmented send takes: 64,
+ * or fewer where 64 KiB is reached first; at least 1. */
+guint
+_mctx_udp_segments_per_send (gsize segment_size)
+{
+  if (segment_size == 0)
+    return MAX_SEGMENTS;
+  return (guint) CLAMP (MAX_UDP_PAYLOAD / segment_size, 1, MAX_SEGMENTS);
+}
+
 /* How many messages from @messages, up to @max, form one segmented send:
  * equal sizes (the last may be shorter), at most 64 and 64 KiB, and all
  * their vectors within IOV_MAX. One pass: their vectors go to @iov (as
