@@ -86,6 +86,7 @@ struct _MctxPacedSender
   gint64 last_progress_us;
   gint64 end_us;            /* when a --duration run ends; 0: never */
   gboolean segmenting;      /* segmented sends work on this route */
+  gboolean dispatching;     /* in on_timer(), against re-entry */
 };
 
 G_DEFINE_FINAL_TYPE (MctxPacedSender, mctx_paced_sender, G_TYPE_OBJECT)
@@ -1025,7 +1026,9 @@ timer_dispatch (GSource     *source,
   if (timer->fd >= 0 && (g_source_query_unix_fd (source, timer->tag) & G_IO_IN))
     while (read (timer->fd, &expirations, sizeof expirations) < 0 && errno == EINTR)
       ;
-  g_source_set_ready_time (source, -1);
+  /* The ready time stays as it is: the callback sets the next wake-up on
+   * every path, and a ready time changed here and back there would wake
+   * the main context twice per dispatch for nothing. */
   return callback (user_data);
 }
 
@@ -1165,9 +1168,8 @@ advance_past (MctxPacer           *pacer,
 }
 
 static gboolean
-on_timer (gpointer user_data)
+send_what_is_due (GTask *task)
 {
-  GTask *task = user_data;
   MctxPacedSender *self = g_task_get_source_object (task);
   gint64 now = g_get_monotonic_time ();
   GError *cancelled = NULL;
@@ -1349,6 +1351,31 @@ on_timer (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The timer may recurse, so that the main loop does not take its timerfd
+ * out of the poll and put it back around each dispatch (two wake-ups of
+ * the context per dispatch, which at full speed is one every few hundred
+ * datagrams). A nested main loop run from a signal handler leaves the
+ * schedule to the outer dispatch, which sets the next wake-up as it
+ * returns. */
+static gboolean
+on_timer (gpointer user_data)
+{
+  GTask *task = user_data;
+  MctxPacedSender *self = g_task_get_source_object (task);
+  gboolean again;
+
+  if (self->dispatching)
+    {
+      g_source_set_ready_time (self->timer, -1);
+      return G_SOURCE_CONTINUE;
+    }
+  /* The task, and with it the sender, lives through the dispatch. */
+  self->dispatching = TRUE;
+  again = send_what_is_due (task);
+  self->dispatching = FALSE;
+  return again;
+}
+
 /**
  * mctx_paced_sender_run_async:
  * @self: a paced sender
@@ -1418,6 +1445,7 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
 
   self->timer = timer_source_new ();
   g_source_set_priority (self->timer, io_priority);
+  g_source_set_can_recurse (self->timer, TRUE);
   g_source_set_ready_time (self->timer, 0);
   if (cancellable != NULL)
     {
