@@ -124,8 +124,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* How many packets one dispatch sends at most before yielding, and one
- * send takes at most: enough for whole segmented sends of any size. */
+/* How many packets one send takes at most, and after how many a dispatch
+ * yields (its last send may take it up to twice that): enough for whole
+ * segmented sends of any size. */
 #define MAX_BURST 256
 
 #define RUN_ASYNC_TAG ((gpointer) (guintptr) mctx_paced_sender_run_async)
