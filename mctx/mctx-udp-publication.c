@@ -183,11 +183,28 @@ _mctx_udp_segments_per_send (gsize segment_size)
   return (guint) CLAMP (MAX_UDP_PAYLOAD / segment_size, 1, MAX_SEGMENTS);
 }
 
+/* Adds @vector to the @parts vectors in @iov, joining it to the last one
+ * when it starts where that one ends: datagrams laid out one after the
+ * other in the caller's memory go to the kernel as one stretch, without a
+ * copy. */
+static inline void
+gather (struct iovec        *iov,
+        guint               *parts,
+        const GOutputVector *vector)
+{
+  struct iovec *last = *parts > 0 ? &iov[*parts - 1] : NULL;
+
+  if (last != NULL && (guintptr) last->iov_base + last->iov_len == (guintptr) vector->buffer)
+    last->iov_len += vector->size;
+  else
+    iov[(*parts)++] = (struct iovec) { (void *) vector->buffer, vector->size };
+}
+
 /* How many messages from @messages, up to @max, form one segmented send:
  * equal sizes (the last may be shorter), at most 64 and 64 KiB, and all
- * their vectors within IOV_MAX. One pass: their vectors go to @iov (as
- * they are, GOutputVector having the layout of struct iovec) unless it is
- * NULL, and the run's segment size and last size are told. */
+ * their vectors within IOV_MAX. One pass: their vectors are gathered into
+ * @iov unless it is NULL, and the run's segment size and last size are
+ * told. */
 static guint
 segment_run (const GOutputMessage *messages,
              guint                 n,
@@ -210,12 +227,12 @@ segment_run (const GOutputMessage *messages,
       if (this_size > size || total + this_size > MAX_UDP_PAYLOAD ||
           parts + message->num_vectors > 1024)
         break;
-      if (iov != NULL && message->num_vectors == 1)
-        iov[parts] = (struct iovec) { (void *) message->vectors[0].buffer, this_size };
-      else if (iov != NULL)
-        memcpy (iov + parts, message->vectors, message->num_vectors * sizeof *iov);
+      if (iov == NULL)
+        parts += message->num_vectors;
+      else
+        for (guint v = 0; v < message->num_vectors; v++)
+          gather (iov, &parts, &message->vectors[v]);
       total += this_size;
-      parts += message->num_vectors;
       last = this_size;
       run++;
       if (this_size < size)
@@ -239,7 +256,6 @@ send_segmented (MctxUdpPublication *self,
                 guint               n,
                 int                *saved_errno)
 {
-  G_STATIC_ASSERT (sizeof (GOutputVector) == sizeof (struct iovec));
   struct iovec iov[1024];
   guint done = 0;
 
