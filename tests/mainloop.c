@@ -757,7 +757,7 @@ test_paced_segmented_whole_sends (Fixture       *fixture,
   guint64 before, sends;
 
   g_test_summary ("Unpaced and segmented, 460 datagrams of 1400 bytes (46 to a 64 KiB send) leave in exactly 10 "
-                  "UDP sends, every one full");
+                  "UDP sends, every one full, and arrive whole");
 
   memset (bytes, 'w', 1400);
   payload = g_bytes_new_take (g_steal_pointer (&bytes), 1400);
@@ -772,6 +772,18 @@ test_paced_segmented_whole_sends (Fixture       *fixture,
   g_assert_cmpuint (mctx_paced_sender_get_packets_sent (sender), ==, 460);
   g_assert_cmpuint (mctx_paced_sender_get_bytes_sent (sender), ==, 460 * 1400);
   g_assert_cmpuint (sends, ==, 10);
+
+  /* Each arrives whole, as the payload (what the receive buffer held). */
+  for (guint i = 0; i < 46; i++)
+    {
+      MctxTestDatagram datagram;
+
+      g_assert_true (mctx_test_receive (fixture->receiver, WAIT_MS, &datagram));
+      g_assert_cmpint (datagram.len, ==, 1400);
+      for (gssize k = 0; k < datagram.len; k++)
+        g_assert_cmpint (datagram.data[k], ==, 'w');
+      mctx_test_datagram_clear (&datagram);
+    }
 }
 
 static void
