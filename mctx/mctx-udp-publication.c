@@ -183,23 +183,6 @@ _mctx_udp_segments_per_send (gsize segment_size)
   return (guint) CLAMP (MAX_UDP_PAYLOAD / segment_size, 1, MAX_SEGMENTS);
 }
 
-/* Adds @vector to the @parts vectors in @iov, joining it to the last one
- * when it starts where that one ends: datagrams laid out one after the
- * other in the caller's memory go to the kernel as one stretch, without a
- * copy. */
-static inline void
-gather (struct iovec        *iov,
-        guint               *parts,
-        const GOutputVector *vector)
-{
-  struct iovec *last = *parts > 0 ? &iov[*parts - 1] : NULL;
-
-  if (last != NULL && (guintptr) last->iov_base + last->iov_len == (guintptr) vector->buffer)
-    last->iov_len += vector->size;
-  else
-    iov[(*parts)++] = (struct iovec) { (void *) vector->buffer, vector->size };
-}
-
 /* How many messages from @messages, up to @max, form one segmented send:
  * equal sizes (the last may be shorter), at most 64 and 64 KiB, and all
  * their vectors within IOV_MAX. One pass: their vectors are gathered into
@@ -214,16 +197,15 @@ segment_run (const GOutputMessage *messages,
              gsize                *last_size,
              guint                *n_parts)
 {
-  gsize size = 0, total = 0, this_size = 0, last = 0;
+  gsize size = n > 0 ? message_size (&messages[0]) : 0, total = 0, last = 0;
+  guintptr end = 0;   /* where the last vector gathered ends */
   guint run = 0, parts = 0, limit = MIN (MIN (n, max), MAX_SEGMENTS);
 
   while (run < limit)
     {
       const GOutputMessage *message = &messages[run];
+      gsize this_size = message->num_vectors == 1 ? message->vectors[0].size : message_size (message);
 
-      this_size = message->num_vectors == 1 ? message->vectors[0].size : message_size (message);
-      if (run == 0)
-        size = this_size;
       if (this_size > size || total + this_size > MAX_UDP_PAYLOAD ||
           parts + message->num_vectors > 1024)
         break;
@@ -231,7 +213,17 @@ segment_run (const GOutputMessage *messages,
         parts += message->num_vectors;
       else
         for (guint v = 0; v < message->num_vectors; v++)
-          gather (iov, &parts, &message->vectors[v]);
+          {
+            const GOutputVector *vector = &message->vectors[v];
+
+            /* Datagrams laid out one after the other in the caller's
+             * memory go to the kernel as one stretch, without a copy. */
+            if (parts > 0 && end == (guintptr) vector->buffer)
+              iov[parts - 1].iov_len += vector->size;
+            else
+              iov[parts++] = (struct iovec) { (void *) vector->buffer, vector->size };
+            end = (guintptr) vector->buffer + vector->size;
+          }
       total += this_size;
       last = this_size;
       run++;
