@@ -89,6 +89,8 @@ struct _MctxPacedSender
   gboolean dispatching;     /* in on_timer(), against re-entry */
   guint8 *replica;          /* segmented, the one payload back to back */
   guint replicas;           /* how many times, one segmented send's worth */
+  GOutputVector *replica_vectors;    /* MAX_BURST datagrams in the replica */
+  GOutputMessage *replica_messages;  /* one for each of those vectors */
 };
 
 G_DEFINE_FINAL_TYPE (MctxPacedSender, mctx_paced_sender, G_TYPE_OBJECT)
@@ -157,6 +159,8 @@ mctx_paced_sender_finalize (GObject *object)
   g_clear_object (&self->publication);
   g_clear_pointer (&self->payload, g_bytes_unref);
   g_clear_pointer (&self->replica, g_free);
+  g_clear_pointer (&self->replica_vectors, g_free);
+  g_clear_pointer (&self->replica_messages, g_free);
   g_clear_object (&self->pacer);
 
   G_OBJECT_CLASS (mctx_paced_sender_parent_class)->finalize (object);
@@ -1002,6 +1006,8 @@ finish (MctxPacedSender *self,
     }
   g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
   g_clear_pointer (&self->replica, g_free);
+  g_clear_pointer (&self->replica_vectors, g_free);
+  g_clear_pointer (&self->replica_messages, g_free);
   self->replicas = 0;
 
   emit_progress (self, g_get_monotonic_time ());
@@ -1222,6 +1228,7 @@ send_what_is_due (GTask *task)
     {
       GBytes *payloads[MAX_BURST];
       GOutputVector vectors[MAX_BURST];
+      const GOutputVector *sending = vectors;
       gboolean constant = self->func == NULL;
       GError *error = NULL;
       guint n = 0, due;
@@ -1275,20 +1282,10 @@ send_what_is_due (GTask *task)
 
       if (constant && self->replica != NULL)
         {
-          /* Each send's datagrams lie back to back in the replica: the
-           * kernel gets them as one stretch, as from a plain GSO loop. */
-          const guint8 *end = self->replica + self->replicas * size;
-          const guint8 *at = self->replica;
-
+          /* The messages made for the run: nothing to build per send. */
           n = constant_left (self, due);
           self->fetched += n;
-          for (guint k = 0; k < n; k++)
-            {
-              vectors[k] = (GOutputVector) { at, size };
-              at += size;
-              if (at == end)
-                at = self->replica;
-            }
+          sending = self->replica_vectors;
         }
       else if (constant)
         {
@@ -1309,7 +1306,11 @@ send_what_is_due (GTask *task)
               vectors[n].buffer = "";
           }
 
-      sent = send_due (self, vectors, n, &error);
+      if (sending == self->replica_vectors)
+        sent = mctx_publication_send_messages (self->publication, self->replica_messages, n,
+                                               MCTX_SEND_FLAGS_SEGMENTED, &error);
+      else
+        sent = send_due (self, vectors, n, &error);
       if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           g_error_free (error);
@@ -1337,7 +1338,7 @@ send_what_is_due (GTask *task)
                          self->packets_sent + self->send_errors, error);
           g_error_free (error);
           self->send_errors++;
-          mctx_pacer_advance (self->pacer, 1, vectors[0].size);
+          mctx_pacer_advance (self->pacer, 1, sending[0].size);
           if (!constant)
             g_bytes_unref (payloads[0]);
           burst++;
@@ -1361,16 +1362,16 @@ send_what_is_due (GTask *task)
         }
       else
         {
-          advance_past (self->pacer, vectors, (guint) sent);
+          advance_past (self->pacer, sending, (guint) sent);
           for (gint k = 0; k < sent; k++)
             {
               self->packets_sent++;
-              self->bytes_sent += vectors[k].size;
+              self->bytes_sent += sending[k].size;
               if (!constant)
                 g_bytes_unref (payloads[k]);
               if (emit)
                 g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1,
-                               (guint64) vectors[k].size);
+                               (guint64) sending[k].size);
             }
         }
       burst += (guint) sent;
@@ -1493,6 +1494,16 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
       self->replica = g_malloc (self->replicas * size);
       for (guint k = 0; k < self->replicas; k++)
         memcpy (self->replica + k * size, data, size);
+      /* And the messages of a whole burst, made once: a send's datagrams
+       * lie back to back in the replica, one stretch for the kernel. */
+      self->replica_vectors = g_new (GOutputVector, MAX_BURST);
+      self->replica_messages = g_new0 (GOutputMessage, MAX_BURST);
+      for (guint k = 0; k < MAX_BURST; k++)
+        {
+          self->replica_vectors[k] = (GOutputVector) { self->replica + (k % self->replicas) * size, size };
+          self->replica_messages[k].vectors = &self->replica_vectors[k];
+          self->replica_messages[k].num_vectors = 1;
+        }
     }
   self->last_progress_us = g_get_monotonic_time ();
   self->end_us = self->duration > 0.0 ?
