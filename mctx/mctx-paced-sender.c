@@ -1416,6 +1416,10 @@ on_timer (gpointer user_data)
   self->dispatching = TRUE;
   again = send_what_is_due (task);
   self->dispatching = FALSE;
+  /* A cancellation that a nested loop dispatched ends the run at once,
+   * not at the next wake-up. */
+  if (again && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    g_source_set_ready_time (self->timer, 0);
   return again;
 }
 
