@@ -88,6 +88,11 @@ struct _MctxPacedSender
   gint64 last_progress_us;
   gint64 end_us;            /* when a --duration run ends; 0: never */
   gboolean segmenting;      /* segmented sends work on this route */
+  gboolean dispatching;     /* in on_timer(), against re-entry */
+  guint8 *replica;          /* segmented, the one payload back to back */
+  guint replicas;           /* how many times, one segmented send's worth */
+  GOutputVector *replica_vectors;    /* MAX_BURST datagrams in the replica */
+  GOutputMessage *replica_messages;  /* one for each of those vectors */
 };
 
 G_DEFINE_FINAL_TYPE (MctxPacedSender, mctx_paced_sender, G_TYPE_OBJECT)
@@ -125,8 +130,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* How many packets one dispatch sends at most before yielding, and one
- * send takes at most: enough for whole segmented sends of any size. */
+/* How many packets one send takes at most, and after how many a dispatch
+ * yields (its last send may take it up to twice that): enough for whole
+ * segmented sends of any size. */
 #define MAX_BURST 256
 
 #define RUN_ASYNC_TAG ((gpointer) (guintptr) mctx_paced_sender_run_async)
@@ -154,6 +160,9 @@ mctx_paced_sender_finalize (GObject *object)
 
   g_clear_object (&self->publication);
   g_clear_pointer (&self->payload, g_bytes_unref);
+  g_clear_pointer (&self->replica, g_free);
+  g_clear_pointer (&self->replica_vectors, g_free);
+  g_clear_pointer (&self->replica_messages, g_free);
   g_clear_object (&self->pacer);
 
   G_OBJECT_CLASS (mctx_paced_sender_parent_class)->finalize (object);
@@ -933,13 +942,36 @@ next_payload (MctxPacedSender *self)
   return g_bytes_ref (self->payload);
 }
 
-/* Payloads that did not go, back in front of the queue, in order. */
-static void
-requeue (MctxPacedSender *self,
-         GBytes         **payloads,
-         guint            from,
-         guint            n)
+/* How many more times, up to @max, the one payload goes. Without a payload
+ * function every datagram borrows the sender's payload, which it holds for
+ * the run: nothing is referenced, queued or released per datagram, and
+ * nothing is ever pending. */
+static guint
+constant_left (MctxPacedSender *self,
+               guint            max)
 {
+  if (self->exhausted || self->payload == NULL)
+    return 0;
+  if (self->count != 0)
+    return (guint) MIN ((guint64) max, self->count - self->fetched);
+  return max;
+}
+
+/* Payloads that did not go, from @from to @n, go first next time: back
+ * in front of the queue, in order, or for the one payload back into the
+ * count. */
+static void
+give_back (MctxPacedSender *self,
+           gboolean         constant,
+           GBytes         **payloads,
+           guint            from,
+           guint            n)
+{
+  if (constant)
+    {
+      self->fetched -= n - from;
+      return;
+    }
   for (guint k = n; k > from; k--)
     g_queue_push_head (&self->pending, payloads[k - 1]);
 }
@@ -978,6 +1010,10 @@ finish (MctxPacedSender *self,
       g_clear_pointer (&self->writable, g_source_unref);
     }
   g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
+  g_clear_pointer (&self->replica, g_free);
+  g_clear_pointer (&self->replica_vectors, g_free);
+  g_clear_pointer (&self->replica_messages, g_free);
+  self->replicas = 0;
 
   emit_progress (self, g_get_monotonic_time ());
 
@@ -1007,7 +1043,9 @@ timer_dispatch (GSource     *source,
   if (timer->fd >= 0 && (g_source_query_unix_fd (source, timer->tag) & G_IO_IN))
     while (read (timer->fd, &expirations, sizeof expirations) < 0 && errno == EINTR)
       ;
-  g_source_set_ready_time (source, -1);
+  /* The ready time stays as it is: the callback sets the next wake-up on
+   * every path, and a ready time changed here and back there would wake
+   * the main context twice per dispatch for nothing. */
   return callback (user_data);
 }
 
@@ -1109,28 +1147,23 @@ apply_rate_basis (MctxPacedSender *self)
   mctx_pacer_set_overhead (self->pacer, overhead);
 }
 
-/* Sends what is due, segmented when asked for: the publication sends
- * runs of one size in one send from these vectors, and batches where the
- * route refuses. */
+/* Sends @n messages due now, as the publication's send_messages() does;
+ * one that measures departures measures them against the datagrams' slots,
+ * moved from the monotonic clock to the kernel's. */
 static gint
-send_due (MctxPacedSender      *self,
-          const GOutputVector  *vectors,
-          guint                 n,
-          GError              **error)
+send_messages_due (MctxPacedSender  *self,
+                   GOutputMessage   *messages,
+                   guint             n,
+                   MctxSendFlags     flags,
+                   GError          **error)
 {
-  GOutputMessage messages[MAX_BURST];
   gint64 due_ns = 0, step_ns = 0;
   gint sent;
 
-  for (guint k = 0; k < n; k++)
-    messages[k] = (GOutputMessage) { .vectors = (GOutputVector *) &vectors[k], .num_vectors = 1 };
-
-  /* A publication that measures departures measures them against the
-   * datagrams' slots, moved from the monotonic clock to the kernel's. */
   if (_mctx_publication_get_departures (self->publication) != NULL)
     {
       double step_us;
-      double slot_us = mctx_pacer_get_schedule (self->pacer, vectors[0].size, &step_us);
+      double slot_us = mctx_pacer_get_schedule (self->pacer, messages[0].vectors[0].size, &step_us);
 
       if (slot_us > 0.0)
         {
@@ -1144,12 +1177,36 @@ send_due (MctxPacedSender      *self,
         }
     }
 
-  sent = _mctx_publication_send_messages_due (self->publication, messages, n,
-                                              self->segmenting ? MCTX_SEND_FLAGS_SEGMENTED : MCTX_SEND_FLAGS_NONE,
-                                              due_ns, step_ns, error);
+  sent = _mctx_publication_send_messages_due (self->publication, messages, n, flags, due_ns, step_ns, error);
   if (_mctx_publication_get_departures (self->publication) != NULL)
     _mctx_publication_read_error_queue (self->publication);
   return sent;
+}
+
+/* Sends what is due, segmented when asked for: the publication sends
+ * runs of one size in one send from these vectors, and batches where the
+ * route refuses. */
+static gint
+send_due (MctxPacedSender      *self,
+          const GOutputVector  *vectors,
+          guint                 n,
+          GError              **error)
+{
+  GOutputMessage messages[MAX_BURST];
+
+  /* Field by field: a compound literal costs a memset of the whole array. */
+  for (guint k = 0; k < n; k++)
+    {
+      messages[k].address = NULL;
+      messages[k].vectors = (GOutputVector *) &vectors[k];
+      messages[k].num_vectors = 1;
+      messages[k].bytes_sent = 0;
+      messages[k].control_messages = NULL;
+      messages[k].num_control_messages = 0;
+    }
+
+  return send_messages_due (self, messages, n,
+                            self->segmenting ? MCTX_SEND_FLAGS_SEGMENTED : MCTX_SEND_FLAGS_NONE, error);
 }
 
 /* Moves the schedule past @n sent datagrams, a run of one size at a
@@ -1171,9 +1228,8 @@ advance_past (MctxPacer           *pacer,
 }
 
 static gboolean
-on_timer (gpointer user_data)
+send_what_is_due (GTask *task)
 {
-  GTask *task = user_data;
   MctxPacedSender *self = g_task_get_source_object (task);
   gint64 now = g_get_monotonic_time ();
   GError *cancelled = NULL;
@@ -1216,8 +1272,11 @@ on_timer (gpointer user_data)
     {
       GBytes *payloads[MAX_BURST];
       GOutputVector vectors[MAX_BURST];
+      const GOutputVector *sending = vectors;
+      gboolean constant = self->func == NULL;
       GError *error = NULL;
       guint n = 0, due;
+      gsize size;
       gboolean emit;
       gint sent;
 
@@ -1230,33 +1289,75 @@ on_timer (gpointer user_data)
 
       /* How many are due depends on the size, under a bit rate: the first
        * payload is fetched to know. */
-      payloads[0] = next_payload (self);
-      if (payloads[0] == NULL)
+      if (constant)
         {
-          finish (self, NULL);
-          return G_SOURCE_REMOVE;
+          if (constant_left (self, 1) == 0)
+            {
+              finish (self, NULL);
+              return G_SOURCE_REMOVE;
+            }
+          size = g_bytes_get_size (self->payload);
         }
-      due = mctx_pacer_count_due (self->pacer, now, g_bytes_get_size (payloads[0]), MAX_BURST - burst);
+      else
+        {
+          payloads[0] = next_payload (self);
+          if (payloads[0] == NULL)
+            {
+              finish (self, NULL);
+              return G_SOURCE_REMOVE;
+            }
+          size = g_bytes_get_size (payloads[0]);
+        }
+      /* Each send takes up to MAX_BURST; a dispatch yields once it has
+       * sent MAX_BURST, so its last send may take it up to twice that. */
+      due = mctx_pacer_count_due (self->pacer, now, size, MAX_BURST);
+      /* Segmented, what is due goes in whole sends of the most segments
+       * one send takes (46 of 1400 bytes): a remainder would cost a send
+       * of its own in each dispatch. It goes with the next ones. */
+      if (self->segmenting && due > _mctx_udp_segments_per_send (size))
+        due -= due % _mctx_udp_segments_per_send (size);
       if (due == 0)
         {
-          requeue (self, payloads, 0, 1);
+          /* The one payload was only looked at, not taken. */
+          if (!constant)
+            give_back (self, FALSE, payloads, 0, 1);
           break;
         }
 
-      for (n = 0; n < due; n++)
+      if (constant && self->replica != NULL)
         {
-          if (n > 0 && (payloads[n] = next_payload (self)) == NULL)
-            break;
-          vectors[n].buffer = g_bytes_get_data (payloads[n], &vectors[n].size);
-          if (vectors[n].buffer == NULL)
-            vectors[n].buffer = "";
+          /* The messages made for the run: nothing to build per send. */
+          n = constant_left (self, due);
+          self->fetched += n;
+          sending = self->replica_vectors;
         }
+      else if (constant)
+        {
+          const void *data = g_bytes_get_data (self->payload, NULL);
 
-      sent = send_due (self, vectors, n, &error);
+          n = constant_left (self, due);
+          self->fetched += n;
+          for (guint k = 0; k < n; k++)
+            vectors[k] = (GOutputVector) { data != NULL ? data : "", size };
+        }
+      else
+        for (n = 0; n < due; n++)
+          {
+            if (n > 0 && (payloads[n] = next_payload (self)) == NULL)
+              break;
+            vectors[n].buffer = g_bytes_get_data (payloads[n], &vectors[n].size);
+            if (vectors[n].buffer == NULL)
+              vectors[n].buffer = "";
+          }
+
+      if (sending == self->replica_vectors)
+        sent = send_messages_due (self, self->replica_messages, n, MCTX_SEND_FLAGS_SEGMENTED, &error);
+      else
+        sent = send_due (self, vectors, n, &error);
       if (sent < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           g_error_free (error);
-          requeue (self, payloads, 0, n);
+          give_back (self, constant, payloads, 0, n);
           self->writable = mctx_publication_create_source (self->publication, NULL);
           g_task_attach_source (task, self->writable, (GSourceFunc) (void (*) (void)) on_writable);
           timer_source_stop (self->timer);
@@ -1264,12 +1365,13 @@ on_timer (gpointer user_data)
         }
       if (sent < 0)
         {
-          requeue (self, payloads, 1, n);
+          give_back (self, constant, payloads, 1, n);
           /* A publication without its socket never sends again: that is
            * the end of the run, not a slot to give up. */
           if (self->stop_on_error || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
             {
-              g_bytes_unref (payloads[0]);
+              if (!constant)
+                g_bytes_unref (payloads[0]);
               finish (self, error);
               return G_SOURCE_REMOVE;
             }
@@ -1279,8 +1381,9 @@ on_timer (gpointer user_data)
                          self->packets_sent + self->send_errors, error);
           g_error_free (error);
           self->send_errors++;
-          mctx_pacer_advance (self->pacer, 1, vectors[0].size);
-          g_bytes_unref (payloads[0]);
+          mctx_pacer_advance (self->pacer, 1, sending[0].size);
+          if (!constant)
+            g_bytes_unref (payloads[0]);
           burst++;
           if (run_complete (self))
             {
@@ -1291,16 +1394,28 @@ on_timer (gpointer user_data)
         }
 
       /* What did not go (the buffer filled) goes first next time. */
-      requeue (self, payloads, (guint) sent, n);
-      advance_past (self->pacer, vectors, (guint) sent);
+      give_back (self, constant, payloads, (guint) sent, n);
       emit = g_signal_has_handler_pending (self, signals[SIGNAL_PACKET_SENT], 0, TRUE);
-      for (gint k = 0; k < sent; k++)
+      if (constant && !emit)
         {
-          self->packets_sent++;
-          self->bytes_sent += vectors[k].size;
-          g_bytes_unref (payloads[k]);
-          if (emit)
-            g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1, (guint64) vectors[k].size);
+          /* One size, nothing to release or tell per datagram. */
+          mctx_pacer_advance (self->pacer, (guint) sent, size);
+          self->packets_sent += (guint) sent;
+          self->bytes_sent += (guint64) sent * size;
+        }
+      else
+        {
+          advance_past (self->pacer, sending, (guint) sent);
+          for (gint k = 0; k < sent; k++)
+            {
+              self->packets_sent++;
+              self->bytes_sent += sending[k].size;
+              if (!constant)
+                g_bytes_unref (payloads[k]);
+              if (emit)
+                g_signal_emit (self, signals[SIGNAL_PACKET_SENT], 0, self->packets_sent - 1,
+                               (guint64) sending[k].size);
+            }
         }
       burst += (guint) sent;
 
@@ -1323,6 +1438,35 @@ on_timer (gpointer user_data)
     self->armed_us = 0;
   timer_source_wake_at (self->timer, self->armed_us);
   return G_SOURCE_CONTINUE;
+}
+
+/* The timer may recurse, so that the main loop does not take its timerfd
+ * out of the poll and put it back around each dispatch (two wake-ups of
+ * the context per dispatch, which at full speed is one every few hundred
+ * datagrams). A nested main loop run from a signal handler leaves the
+ * schedule to the outer dispatch, which sets the next wake-up as it
+ * returns. */
+static gboolean
+on_timer (gpointer user_data)
+{
+  GTask *task = user_data;
+  MctxPacedSender *self = g_task_get_source_object (task);
+  gboolean again;
+
+  if (self->dispatching)
+    {
+      g_source_set_ready_time (self->timer, -1);
+      return G_SOURCE_CONTINUE;
+    }
+  /* The task, and with it the sender, lives through the dispatch. */
+  self->dispatching = TRUE;
+  again = send_what_is_due (task);
+  self->dispatching = FALSE;
+  /* A cancellation that a nested loop dispatched ends the run at once,
+   * not at the next wake-up. */
+  if (again && g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    g_source_set_ready_time (self->timer, 0);
+  return again;
 }
 
 /**
@@ -1385,7 +1529,32 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
   self->send_errors = 0;
   self->fetched = 0;
   self->exhausted = FALSE;
-  self->segmenting = self->segmented && _mctx_socket_can_segment ();
+  /* Only UDP publications segment; raw ones ignore the flag. */
+  self->segmenting = self->segmented && MCTX_IS_UDP_PUBLICATION (self->publication) && _mctx_socket_can_segment ();
+  /* Segmented, the one payload is laid out once for the run as many times
+   * as one send takes (at most 64 KiB): each send then hands the kernel one
+   * stretch of memory instead of the same few bytes over and over, which
+   * costs the kernel a step per datagram. Nothing is copied per send. */
+  if (self->segmenting && self->func == NULL && self->payload != NULL && g_bytes_get_size (self->payload) > 0)
+    {
+      gsize size;
+      const guint8 *data = g_bytes_get_data (self->payload, &size);
+
+      self->replicas = _mctx_udp_segments_per_send (size);
+      self->replica = g_malloc (self->replicas * size);
+      for (guint k = 0; k < self->replicas; k++)
+        memcpy (self->replica + k * size, data, size);
+      /* And the messages of a whole burst, made once: a send's datagrams
+       * lie back to back in the replica, one stretch for the kernel. */
+      self->replica_vectors = g_new (GOutputVector, MAX_BURST);
+      self->replica_messages = g_new0 (GOutputMessage, MAX_BURST);
+      for (guint k = 0; k < MAX_BURST; k++)
+        {
+          self->replica_vectors[k] = (GOutputVector) { self->replica + (k % self->replicas) * size, size };
+          self->replica_messages[k].vectors = &self->replica_vectors[k];
+          self->replica_messages[k].num_vectors = 1;
+        }
+    }
   self->last_progress_us = g_get_monotonic_time ();
   self->end_us = self->duration > 0.0 ?
     self->last_progress_us + (gint64) MIN (self->duration * G_USEC_PER_SEC, (double) (G_MAXINT64 / 2)) : 0;
@@ -1393,6 +1562,7 @@ mctx_paced_sender_run_async (MctxPacedSender     *self,
 
   self->timer = timer_source_new ();
   g_source_set_priority (self->timer, io_priority);
+  g_source_set_can_recurse (self->timer, TRUE);
   g_source_set_ready_time (self->timer, 0);
   if (cancellable != NULL)
     {

@@ -145,6 +145,7 @@ gint                   _mctx_udp_publication_send_run    (MctxPublication       
                                                           GOutputMessage              *datagrams,
                                                           guint                        n,
                                                           GError                     **error);
+guint                  _mctx_udp_segments_per_send       (gsize                        segment_size);
 
 /* raw/mctx-raw-publication.c */
 MctxPublication       *_mctx_raw_publication_new         (guint                        id,

@@ -179,33 +179,66 @@ message_size (const GOutputMessage *message)
   return size;
 }
 
-/* How many messages from @messages form one segmented send: equal sizes
- * (the last may be shorter), at most 64 and 64 KiB, and all their vectors
- * within IOV_MAX. */
-static guint
-segment_run (GOutputMessage *messages,
-             guint           n,
-             gsize          *segment_size,
-             guint          *n_parts)
+/* The most datagrams of @segment_size bytes one segmented send takes: 64,
+ * or fewer where 64 KiB is reached first; at least 1. */
+guint
+_mctx_udp_segments_per_send (gsize segment_size)
 {
-  gsize size = message_size (&messages[0]), total = 0;
-  guint run = 0, parts = 0;
+  if (segment_size == 0)
+    return MAX_SEGMENTS;
+  return (guint) CLAMP (MAX_UDP_PAYLOAD / segment_size, 1, MAX_SEGMENTS);
+}
 
-  while (run < n && run < MAX_SEGMENTS)
+/* How many messages from @messages, up to @max, form one segmented send:
+ * equal sizes (the last may be shorter), at most 64 and 64 KiB, and all
+ * their vectors within IOV_MAX. One pass: their vectors are gathered into
+ * @iov unless it is NULL, and the run's segment size and last size are
+ * told. */
+static guint
+segment_run (const GOutputMessage *messages,
+             guint                 n,
+             guint                 max,
+             struct iovec         *iov,
+             gsize                *segment_size,
+             gsize                *last_size,
+             guint                *n_parts)
+{
+  gsize size = n > 0 ? message_size (&messages[0]) : 0, total = 0, last = 0;
+  guintptr end = 0;   /* where the last vector gathered ends */
+  guint run = 0, parts = 0, limit = MIN (MIN (n, max), MAX_SEGMENTS);
+
+  while (run < limit)
     {
-      gsize this_size = run == 0 ? size : message_size (&messages[run]);
+      const GOutputMessage *message = &messages[run];
+      gsize this_size = message->num_vectors == 1 ? message->vectors[0].size : message_size (message);
 
       if (this_size > size || total + this_size > MAX_UDP_PAYLOAD ||
-          parts + messages[run].num_vectors > 1024)
+          parts + message->num_vectors > 1024)
         break;
+      if (iov == NULL)
+        parts += message->num_vectors;
+      else
+        for (guint v = 0; v < message->num_vectors; v++)
+          {
+            const GOutputVector *vector = &message->vectors[v];
+
+            /* Datagrams laid out one after the other in the caller's
+             * memory go to the kernel as one stretch, without a copy. */
+            if (parts > 0 && end == (guintptr) vector->buffer)
+              iov[parts - 1].iov_len += vector->size;
+            else
+              iov[parts++] = (struct iovec) { (void *) vector->buffer, vector->size };
+            end = (guintptr) vector->buffer + vector->size;
+          }
       total += this_size;
-      parts += messages[run].num_vectors;
+      last = this_size;
       run++;
       if (this_size < size)
         break;
     }
 
   *segment_size = size;
+  *last_size = last;
   *n_parts = parts;
   return run;
 }
@@ -222,27 +255,31 @@ send_segmented (MctxUdpPublication *self,
                 int                *saved_errno)
 {
   MctxDepartures *departures = _mctx_publication_get_departures (MCTX_PUBLICATION (self));
+  struct iovec iov[1024];
   guint done = 0;
 
   while (done < n)
     {
-      gsize segment_size;
+      gsize segment_size, last_size = 0;
       guint parts;
-      guint run = segment_run (messages + done, n - done, &segment_size, &parts);
+      gboolean refused = g_atomic_int_get (&self->segmenting_refused);
+      guint run = refused ? 0 : segment_run (messages + done, n - done, MAX_SEGMENTS, iov,
+                                             &segment_size, &last_size, &parts);
       gssize sent;
 
-      if (run < 2 || segment_size == 0 || g_atomic_int_get (&self->segmenting_refused))
+      if (run < 2 || segment_size == 0)
         {
           /* A batch up to where a run worth segmenting starts, or of all
            * that is left once the route refused segments. */
           guint count = 1;
           gint went;
 
-          if (g_atomic_int_get (&self->segmenting_refused))
+          if (refused)
             count = n - done;
           else
             while (done + count < n &&
-                   segment_run (messages + done + count, n - done - count, &segment_size, &parts) < 2)
+                   segment_run (messages + done + count, n - done - count, 2, NULL,
+                                &segment_size, &last_size, &parts) < 2)
               count++;
 
           went = send_batches (self, fd, messages + done, count, done, saved_errno);
@@ -254,17 +291,8 @@ send_segmented (MctxUdpPublication *self,
           continue;
         }
 
-      {
-        struct iovec iov[1024];
-        guint k = 0;
-
-        for (guint i = 0; i < run; i++)
-          for (guint v = 0; v < messages[done + i].num_vectors; v++)
-            iov[k++] = (struct iovec) { (void *) messages[done + i].vectors[v].buffer,
-                                        messages[done + i].vectors[v].size };
-        sent = _mctx_socket_send_segmented (fd, iov, parts, (guint16) segment_size,
-                                            destination (self), self->to_len, saved_errno);
-      }
+      sent = _mctx_socket_send_segmented (fd, iov, parts, (guint16) segment_size,
+                                          destination (self), self->to_len, saved_errno);
       if (sent < 0 && (*saved_errno == EINVAL || *saved_errno == EMSGSIZE || *saved_errno == EIO))
         {
           /* Kernels refuse segments beyond the route's MTU with one or the
@@ -278,8 +306,9 @@ send_segmented (MctxUdpPublication *self,
       /* One send, one timestamp: its first datagram's. */
       if (departures != NULL)
         _mctx_departures_add (departures, done);
-      for (guint i = 0; i < run; i++)
-        messages[done + i].bytes_sent = message_size (&messages[done + i]);
+      for (guint i = 0; i + 1 < run; i++)
+        messages[done + i].bytes_sent = segment_size;
+      messages[done + run - 1].bytes_sent = last_size;
       done += run;
     }
 

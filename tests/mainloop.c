@@ -792,6 +792,85 @@ test_paced_segmented (Fixture       *fixture,
 
 /* Datagrams larger than the MTU cannot be segmented: the run falls back
  * to batches, and the kernel fragments each as usual. */
+/* Unpaced, a dispatch sends whole segmented sends: 460 datagrams of 1400
+ * bytes are ten sends of 46, not a remainder per dispatch. */
+static void
+test_paced_segmented_whole_sends (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(MctxPacedSender) sender = NULL;
+  g_autofree guint8 *bytes = g_malloc (1400);
+  RunResult run = { 0 };
+  guint64 before, sends;
+
+  g_test_summary ("Unpaced and segmented, 460 datagrams of 1400 bytes (46 to a 64 KiB send) leave in exactly 10 "
+                  "UDP sends, every one full, and arrive whole");
+
+  memset (bytes, 'w', 1400);
+  payload = g_bytes_new_take (g_steal_pointer (&bytes), 1400);
+  sender = mctx_paced_sender_new (fixture->publication, payload, 460);
+  mctx_paced_sender_set_segmented (sender, TRUE);
+  before = udp_out_datagrams ();
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+  sends = udp_out_datagrams () - before;
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 460);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_BYTES_SENT), ==, 460 * 1400);
+  g_assert_cmpuint (sends, ==, 10);
+
+  /* Each arrives whole, as the payload (what the receive buffer held). */
+  for (guint i = 0; i < 46; i++)
+    {
+      MctxTestDatagram datagram;
+
+      g_assert_true (mctx_test_receive (fixture->receiver, WAIT_MS, &datagram));
+      g_assert_cmpint (datagram.len, ==, 1400);
+      for (gssize k = 0; k < datagram.len; k++)
+        g_assert_cmpint (datagram.data[k], ==, 'w');
+      mctx_test_datagram_clear (&datagram);
+    }
+}
+
+static void
+iterate_in_handler (MctxPacedSender *sender,
+                    guint64          index,
+                    guint64          bytes,
+                    gpointer         user_data)
+{
+  guint *nested = user_data;
+
+  /* A nested main loop, as a handler that shows a dialog runs one. */
+  while (g_main_context_iteration (NULL, FALSE))
+    (*nested)++;
+}
+
+static void
+test_paced_nested_loop (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) payload = g_bytes_new_static (PAYLOAD, strlen (PAYLOAD));
+  g_autoptr(MctxPacedSender) sender = mctx_paced_sender_new (fixture->publication, payload, 100);
+  RunResult run = { 0 };
+  guint nested = 0;
+
+  g_test_summary ("A packet-sent handler that iterates the main context does not re-enter the sender: the exact "
+                  "count goes, in order, and the run ends");
+
+  mctx_paced_sender_set_packets_per_second (sender, 20000);
+  g_signal_connect (sender, "packet-sent", G_CALLBACK (iterate_in_handler), &nested);
+  mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, NULL, on_run, &run);
+  iterate_until (&run.done);
+
+  g_assert_no_error (run.error);
+  g_assert_true (run.ok);
+  g_assert_cmpuint (mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, 100);
+  g_assert_cmpuint (drain (fixture->receiver), ==, 100);
+  g_test_message ("%u nested dispatches", nested);
+}
+
 static void
 test_paced_segmented_falls_back (Fixture       *fixture,
                                  gconstpointer  data)
@@ -1212,6 +1291,10 @@ main (int    argc,
               fixture_set_up, test_paced_segmented, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-segmented-falls-back", Fixture, NULL,
               fixture_set_up, test_paced_segmented_falls_back, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-segmented-whole-sends", Fixture, NULL,
+              fixture_set_up, test_paced_segmented_whole_sends, fixture_tear_down);
+  g_test_add ("/mctx/mainloop/paced-nested-loop", Fixture, NULL,
+              fixture_set_up, test_paced_nested_loop, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-batches-in-order", SlowLink, NULL,
               slow_link_set_up, test_paced_batches_in_order, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/send-batch-async", SlowLink, NULL,
