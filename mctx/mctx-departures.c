@@ -4,8 +4,11 @@
  * sends, and later reports its departure under that number in the error
  * queue. A publication that measures departures serialises its sends under
  * this tracker's lock, so the numbers it predicts are the kernel's: each
- * datagram the kernel accepted takes the next one (a refused send takes
- * none). Its due time waits in a ring until the timestamp arrives.
+ * datagram the kernel built takes the next one, whether it then left or
+ * its queue dropped it (ENOBUFS), while a send refused before (a full
+ * send buffer) takes none. Its due time waits in a ring until the
+ * timestamp arrives. Should the kernel still have numbered one more than
+ * predicted, the first timestamp beyond the prediction moves it along. 
  *
  * SPDX-License-Identifier: BSD-2-Clause
  */
@@ -26,9 +29,12 @@ struct _MctxDepartures
   GMutex lock;
   gint64 due_ns;                 /* of the call's first message */
   gint64 step_ns;                /* between the call's messages */
-  guint32 next_key;              /* the kernel's number for the next datagram */
+  guint32 next_key;              /* the kernel's number for the next datagram, */
+  guint32 offset;                /* less this */
   guint32 oldest_key;            /* the oldest still waiting */
+  gint64 sent_ns;                /* when the call began */
   gint64 due[RING_SIZE];
+  gint64 give_up[RING_SIZE];     /* a second after the later of due and sent */
   MctxDepartureStats stats;
 };
 
@@ -78,11 +84,13 @@ bucket_upper (guint index)
 void
 _mctx_departures_begin (MctxDepartures *self,
                         gint64          due_ns,
-                        gint64          step_ns)
+                        gint64          step_ns,
+                        gint64          now_ns)
 {
   g_mutex_lock (&self->lock);
   self->due_ns = due_ns;
   self->step_ns = step_ns;
+  self->sent_ns = now_ns;
 }
 
 /* The kernel accepted one datagram, or one segmented send, starting at
@@ -97,6 +105,9 @@ _mctx_departures_add (MctxDepartures *self,
       self->stats.missing++;
     }
   self->due[self->next_key % RING_SIZE] = self->due_ns + (gint64) index * self->step_ns;
+  /* A sender behind its schedule sends slots long past: those wait too. */
+  self->give_up[self->next_key % RING_SIZE] = MAX (self->due[self->next_key % RING_SIZE], self->sent_ns) +
+                                              GIVE_UP_NS;
   self->next_key++;
 }
 
@@ -116,7 +127,17 @@ _mctx_departures_stamp (MctxDepartures *self,
   double error_us;
 
   g_mutex_lock (&self->lock);
-  /* Unsigned differences: the numbers wrap. */
+  /* Unsigned differences: the numbers wrap. A number at most a ring ahead
+   * of the prediction means the kernel numbered a datagram the prediction
+   * missed: the prediction moves along, the ones in between go missing. */
+  key -= self->offset;
+  if (key - self->next_key < RING_SIZE)
+    {
+      guint32 ahead = key - self->next_key + 1;
+
+      self->offset += ahead;
+      key -= ahead;
+    }
   if (key - self->oldest_key >= self->next_key - self->oldest_key)
     {
       g_mutex_unlock (&self->lock);
@@ -139,8 +160,7 @@ _mctx_departures_read (MctxDepartures     *self,
                        MctxDepartureStats *stats)
 {
   g_mutex_lock (&self->lock);
-  while (self->oldest_key != self->next_key &&
-         now_ns - self->due[self->oldest_key % RING_SIZE] > GIVE_UP_NS)
+  while (self->oldest_key != self->next_key && now_ns > self->give_up[self->oldest_key % RING_SIZE])
     {
       self->oldest_key++;
       self->stats.missing++;

@@ -182,6 +182,7 @@ mctx_metrics_delta_get_departure_error (MctxMetricsDelta *self,
   const MctxDepartureStats *later, *earlier;
 
   g_return_val_if_fail (self != NULL, -1.0);
+  g_return_val_if_fail (quantile >= 0.0 && quantile <= 1.0, -1.0);
 
   later = _mctx_metrics_snapshot_get_departures (self->later);
   earlier = _mctx_metrics_snapshot_get_departures (self->earlier);

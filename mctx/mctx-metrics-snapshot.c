@@ -281,6 +281,7 @@ mctx_metrics_snapshot_get_departure_error (MctxMetricsSnapshot *self,
                                            double               quantile)
 {
   g_return_val_if_fail (self != NULL, -1.0);
+  g_return_val_if_fail (quantile >= 0.0 && quantile <= 1.0, -1.0);
 
   if (self->departures == NULL)
     return -1.0;

@@ -62,7 +62,8 @@ MctxDepartures        *_mctx_departures_new              (void);
 void                   _mctx_departures_free             (MctxDepartures              *self);
 void                   _mctx_departures_begin            (MctxDepartures              *self,
                                                           gint64                       due_ns,
-                                                          gint64                       step_ns);
+                                                          gint64                       step_ns,
+                                                          gint64                       now_ns);
 void                   _mctx_departures_add              (MctxDepartures              *self,
                                                           guint                        index);
 void                   _mctx_departures_end              (MctxDepartures              *self);

@@ -226,9 +226,10 @@ mctx_publication_class_init (MctxPublicationClass *klass)
    *
    * Errors are read when the publication's source wakes for them
    * ([method@Mctx.Publication.create_source]), after each send of a
-   * [class@Mctx.PacedSender], and by
-   * [method@Mctx.Publication.snapshot_metrics]; the signal is emitted in
-   * the thread that reads them.
+   * [class@Mctx.PacedSender] when the publication measures departures, and
+   * by [method@Mctx.Publication.snapshot_metrics]; the signal is emitted in
+   * the thread that reads them, with no lock of the publication's held, so
+   * a handler may remove the publication.
    *
    * Since: 1.0
    */
@@ -345,9 +346,27 @@ realtime_ns (void)
   return (gint64) now.tv_sec * G_GINT64_CONSTANT (1000000000) + now.tv_nsec;
 }
 
+/* An error about an earlier datagram, kept until the descriptor is let go:
+ * a ::socket-error handler may remove the publication. */
+typedef struct {
+  GError *error;
+  GInetAddress *origin;
+  guint path_mtu;
+} QueuedError;
+
+static void
+queued_error_clear (gpointer data)
+{
+  QueuedError *queued = data;
+
+  g_clear_error (&queued->error);
+  g_clear_object (&queued->origin);
+}
+
 typedef struct {
   MctxPublication *self;
   guint64 unreachable, message_size, local;
+  GArray *errors;                   /* of QueuedError, made on the first */
 } ErrorQueueRead;
 
 static void
@@ -356,13 +375,11 @@ on_error_queue_entry (const MctxErrorQueueEntry *entry,
 {
   ErrorQueueRead *read = user_data;
   MctxPublicationPrivate *priv = PRIV (read->self);
-  g_autoptr(GError) error = NULL;
-  GInetAddress *origin = NULL;
-  guint path_mtu = 0;
+  QueuedError queued = { NULL, NULL, 0 };
 
   if (entry->is_timestamp)
     {
-      if (priv->departures != NULL)
+      if (priv->departures != NULL && entry->timestamp_ns != 0)
         _mctx_departures_stamp (priv->departures, entry->data, entry->timestamp_ns);
       return;
     }
@@ -370,7 +387,7 @@ on_error_queue_entry (const MctxErrorQueueEntry *entry,
   if (entry->saved_errno == EMSGSIZE)
     {
       read->message_size++;
-      path_mtu = entry->info;
+      queued.path_mtu = entry->info;
     }
   else if (entry->origin == SO_EE_ORIGIN_ICMP || entry->origin == SO_EE_ORIGIN_ICMP6)
     read->unreachable++;
@@ -378,38 +395,43 @@ on_error_queue_entry (const MctxErrorQueueEntry *entry,
     read->local++;
 
   if (entry->offender != NULL && entry->origin != SO_EE_ORIGIN_LOCAL)
-    origin = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (entry->offender));
+    queued.origin = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (entry->offender)));
 
-  if (path_mtu != 0)
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                         _("A datagram to %s was too big for the path: its MTU is %u"),
-                         priv->description, path_mtu);
-  else if (origin != NULL)
+  if (queued.path_mtu != 0)
+    queued.error = g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                                _("A datagram to %s was too big for the path: its MTU is %u"),
+                                priv->description, queued.path_mtu);
+  else if (queued.origin != NULL)
     {
-      g_autofree char *from = g_inet_address_to_string (origin);
+      g_autofree char *from = g_inet_address_to_string (queued.origin);
 
       /* Translators: the first %s is an error such as “Connection refused”,
        * the second the address of the router or host that reported it */
-      error = g_error_new (G_IO_ERROR, g_io_error_from_errno (entry->saved_errno),
-                           _("%s: %s, reported by %s"), priv->description,
-                           g_strerror (entry->saved_errno), from);
+      queued.error = g_error_new (G_IO_ERROR, _mctx_io_error_from_errno (entry->saved_errno),
+                                  _("%s: %s, reported by %s"), priv->description,
+                                  g_strerror (entry->saved_errno), from);
     }
   else
-    error = g_error_new (G_IO_ERROR, g_io_error_from_errno (entry->saved_errno),
-                         "%s: %s", priv->description, g_strerror (entry->saved_errno));
+    queued.error = g_error_new (G_IO_ERROR, _mctx_io_error_from_errno (entry->saved_errno),
+                                "%s: %s", priv->description, g_strerror (entry->saved_errno));
 
-  g_signal_emit (read->self, signals[SOCKET_ERROR], 0, error, origin, path_mtu);
+  if (read->errors == NULL)
+    {
+      read->errors = g_array_new (FALSE, FALSE, sizeof (QueuedError));
+      g_array_set_clear_func (read->errors, queued_error_clear);
+    }
+  g_array_append_val (read->errors, queued);
 }
 
 /* Reads the socket's error queue: departure timestamps to their datagrams,
- * errors about earlier datagrams to the counters and ::socket-error. Also
- * what a source that woke with G_IO_ERR must do, so that it does not wake
- * for ever. */
+ * errors about earlier datagrams to the counters and ::socket-error, which
+ * is emitted once the descriptor is let go. Also what a source that woke
+ * with G_IO_ERR must do, so that it does not wake for ever. */
 void
 _mctx_publication_read_error_queue (MctxPublication *self)
 {
   MctxPublicationPrivate *priv = PRIV (self);
-  ErrorQueueRead read = { self, 0, 0, 0 };
+  ErrorQueueRead read = { self, 0, 0, 0, NULL };
   int pending = 0;
   socklen_t size = sizeof pending;
   int fd = _mctx_publication_acquire_fd (self);
@@ -434,6 +456,19 @@ _mctx_publication_read_error_queue (MctxPublication *self)
 #else
   (void) priv;
 #endif
+
+  if (read.errors != NULL)
+    {
+      g_object_ref (self);
+      for (guint i = 0; i < read.errors->len; i++)
+        {
+          QueuedError *queued = &g_array_index (read.errors, QueuedError, i);
+
+          g_signal_emit (self, signals[SOCKET_ERROR], 0, queued->error, queued->origin, queued->path_mtu);
+        }
+      g_object_unref (self);
+      g_array_unref (read.errors);
+    }
 }
 
 /* Copies the departure figures into @stats; FALSE when not measuring. */
@@ -707,12 +742,15 @@ mctx_publication_send (MctxPublication  *self,
                        gsize             len,
                        GError          **error)
 {
+  MctxDepartures *departures;
   int fd;
   gssize sent;
 
   g_return_val_if_fail (MCTX_IS_PUBLICATION (self), -1);
   g_return_val_if_fail (data != NULL || len == 0, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
+
+  departures = PRIV (self)->departures;
 
   fd = _mctx_publication_acquire_fd (self);
   if (G_UNLIKELY (fd < 0))
@@ -722,15 +760,23 @@ mctx_publication_send (MctxPublication  *self,
       return -1;
     }
 
-  if (PRIV (self)->departures != NULL)
-    _mctx_departures_begin (PRIV (self)->departures, realtime_ns (), 0);
-  sent = MCTX_PUBLICATION_GET_CLASS (self)->send_one (self, fd, data != NULL ? data : (const guint8 *) "",
-                                                      len, error);
-  if (PRIV (self)->departures != NULL)
+  if (G_LIKELY (departures == NULL))
+    sent = MCTX_PUBLICATION_GET_CLASS (self)->send_one (self, fd, data != NULL ? data : (const guint8 *) "",
+                                                        len, error);
+  else
     {
-      if (sent >= 0)
-        _mctx_departures_add (PRIV (self)->departures, 0);
-      _mctx_departures_end (PRIV (self)->departures);
+      gint64 now_ns = realtime_ns ();
+      GError *local_error = NULL;
+
+      _mctx_departures_begin (departures, now_ns, 0, now_ns);
+      sent = MCTX_PUBLICATION_GET_CLASS (self)->send_one (self, fd, data != NULL ? data : (const guint8 *) "",
+                                                          len, &local_error);
+      /* A datagram its queue dropped was numbered too. */
+      if (sent >= 0 || g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        _mctx_departures_add (departures, 0);
+      _mctx_departures_end (departures);
+      if (local_error != NULL)
+        g_propagate_error (error, local_error);
     }
   _mctx_publication_release_fd (self);
 
@@ -820,7 +866,11 @@ _mctx_publication_send_messages_due (MctxPublication  *self,
     }
 
   if (departures != NULL)
-    _mctx_departures_begin (departures, due_ns != 0 ? due_ns : realtime_ns (), step_ns);
+    {
+      gint64 now_ns = realtime_ns ();
+
+      _mctx_departures_begin (departures, due_ns != 0 ? due_ns : now_ns, step_ns, now_ns);
+    }
   sent = MCTX_PUBLICATION_GET_CLASS (self)->send_messages (self, fd, messages, n_messages, flags, error);
   if (departures != NULL)
     _mctx_departures_end (departures);

@@ -115,11 +115,13 @@ _mctx_socket_enable_timestamps (int       fd,
                                 GError  **error)
 {
   int flags = TIMESTAMPING_FLAGS;
-  /* Timestamps wait in the error queue, charged to the receive buffer: room
-   * for a few thousand before the kernel drops them. */
+  /* Timestamps wait in the error queue, charged to the receive buffer:
+   * 1 MiB holds about 2 500. Past net.core.rmem_max only a privileged
+   * process gets it; others get what the maximum allows. */
   int room = 1 << 20;
 
-  setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &room, sizeof room);
+  if (setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &room, sizeof room) != 0)
+    setsockopt (fd, SOL_SOCKET, SO_RCVBUF, &room, sizeof room);
   return _mctx_set_socket_option (fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags,
                                   "SO_TIMESTAMPING", error);
 }
@@ -171,7 +173,11 @@ _mctx_socket_read_error_queue (int                   fd,
                    (header->cmsg_level == SOL_PACKET && header->cmsg_type == PACKET_TX_TIMESTAMP))
             {
               const struct sock_extended_err *extended = (const struct sock_extended_err *) (gpointer) CMSG_DATA (header);
-              const struct sockaddr *offender = SO_EE_OFFENDER (extended);
+              /* A packet socket's copies the error alone, without the
+               * offender's address after it. */
+              const struct sockaddr *offender =
+                header->cmsg_len >= CMSG_LEN (sizeof *extended + sizeof (struct sockaddr_in))
+                ? SO_EE_OFFENDER (extended) : NULL;
 
               have_error = TRUE;
               entry.origin = extended->ee_origin;
@@ -180,7 +186,9 @@ _mctx_socket_read_error_queue (int                   fd,
               entry.code = extended->ee_code;
               entry.info = extended->ee_info;
               entry.data = extended->ee_data;
-              if (offender->sa_family == AF_INET || offender->sa_family == AF_INET6)
+              if (offender != NULL && (offender->sa_family == AF_INET ||
+                                       (offender->sa_family == AF_INET6 &&
+                                        header->cmsg_len >= CMSG_LEN (sizeof *extended + sizeof (struct sockaddr_in6)))))
                 entry.offender = g_socket_address_new_from_native ((gpointer) offender,
                                                                    offender->sa_family == AF_INET
                                                                    ? sizeof (struct sockaddr_in)
@@ -241,9 +249,24 @@ failed_for_earlier_datagram (int  fd,
                              int *saved_errno)
 {
   *saved_errno = errno;
-  if (*saved_errno == EAGAIN || *saved_errno == EWOULDBLOCK)
-    return FALSE;
-  return _mctx_socket_drain_errors (fd);
+  switch (*saved_errno)
+    {
+    /* What an ICMP message about an earlier datagram leaves pending. Only
+     * then is the queue emptied, losing what else waits there: departure
+     * timestamps (counted missing) and other errors. */
+    case ECONNREFUSED:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case ENONET:
+    case EACCES:
+    case EPROTO:
+    case ENOPROTOOPT:
+    case EMSGSIZE:
+      return _mctx_socket_drain_errors (fd);
+    default:
+      return FALSE;
+    }
 }
 
 /* Sends on a descriptor, to @to when it is not connected; after a failure

@@ -151,6 +151,9 @@ send_batches (MctxUdpPublication *self,
         };
 
       sent = _mctx_socket_send_messages (fd, batch, chunk, saved_errno);
+      /* A datagram its queue dropped was numbered too. */
+      if (sent < 0 && departures != NULL && *saved_errno == ENOBUFS)
+        _mctx_departures_add (departures, first + done);
       if (sent < 0)
         break;
       for (int i = 0; i < sent; i++)
@@ -293,6 +296,11 @@ send_segmented (MctxUdpPublication *self,
 
       sent = _mctx_socket_send_segmented (fd, iov, parts, (guint16) segment_size,
                                           destination (self), self->to_len, saved_errno);
+      /* The send was numbered when the kernel built it, before its queue
+       * dropped it (ENOBUFS) or the route refused its segments. */
+      if (sent < 0 && departures != NULL && (*saved_errno == ENOBUFS || *saved_errno == EINVAL ||
+                                             *saved_errno == EIO))
+        _mctx_departures_add (departures, done);
       if (sent < 0 && (*saved_errno == EINVAL || *saved_errno == EMSGSIZE || *saved_errno == EIO))
         {
           /* Kernels refuse segments beyond the route's MTU with one or the

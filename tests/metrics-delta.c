@@ -120,7 +120,7 @@ test_departures (void)
   g_test_summary ("Departure timestamps match their due times by the kernel's count; missing ones are counted");
 
   /* Ten datagrams due 1 ms apart, each leaving 10 µs late; #3 never stamped. */
-  _mctx_departures_begin (departures, due, 1000000);
+  _mctx_departures_begin (departures, due, 1000000, due);
   for (guint i = 0; i < 10; i++)
     _mctx_departures_add (departures, i);
   _mctx_departures_end (departures);
@@ -135,7 +135,7 @@ test_departures (void)
   g_assert_cmpfloat (_mctx_departure_stats_quantile (&first, NULL, 1.0), ==, 10.0);
 
   /* Two more, one 2 ms late; one never stamped, given up on after a second. */
-  _mctx_departures_begin (departures, due + 20000000, 0);
+  _mctx_departures_begin (departures, due + 20000000, 0, due + 20000000);
   _mctx_departures_add (departures, 0);
   _mctx_departures_add (departures, 0);
   _mctx_departures_end (departures);
@@ -154,6 +154,19 @@ test_departures (void)
   g_assert_cmpfloat (mctx_metrics_delta_get_departure_error (delta, 0.5), ==, 2000.0);
   g_assert_cmpfloat (mctx_metrics_snapshot_get_departure_error (later_snapshot, 1.0), ==, 2000.0);
   g_assert_cmpfloat (mctx_metrics_snapshot_get_departure_error (later_snapshot, 0.5), <=, 10.0 * 1.125);
+
+  /* Should the kernel have numbered a datagram the tracker did not (12,
+   * say), its numbers run one ahead: one datagram goes missing, and the
+   * first timestamp past the prediction (14) moves the tracker along. */
+  _mctx_departures_begin (departures, due + 30000000, 0, due + 30000000);
+  _mctx_departures_add (departures, 0);
+  _mctx_departures_add (departures, 0);
+  _mctx_departures_end (departures);
+  _mctx_departures_stamp (departures, 13, due + 30000000 + 5000);
+  _mctx_departures_stamp (departures, 14, due + 30000000 + 6000);
+  _mctx_departures_read (departures, due + 30000000, &later);
+  g_assert_cmpuint (later.measured, ==, 11);
+  g_assert_cmpuint (later.missing, ==, 3);
 
   _mctx_departures_free (departures);
 }

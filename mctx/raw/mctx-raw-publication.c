@@ -167,7 +167,6 @@ _mctx_raw_set_socket_error (GError            **error,
 #define SO_BINDTOIFINDEX 62
 #endif
 
-/* Every datagram leaves through @ifindex, whatever the routes say. */
 /* Departure timestamps, when the configuration asks for them. */
 static gboolean
 enable_timestamps (MctxRawPublication  *self,
@@ -178,6 +177,7 @@ enable_timestamps (MctxRawPublication  *self,
          _mctx_socket_enable_timestamps (fd, error);
 }
 
+/* Every datagram leaves through @ifindex, whatever the routes say. */
 static gboolean
 pin_interface (int      fd,
                guint    ifindex,
@@ -738,6 +738,9 @@ raw_send_messages (MctxPublication  *publication,
         break;
 
       sent = _mctx_socket_send_messages (fd, batch, prepared, &saved_errno);
+      /* A datagram its queue dropped was numbered too. */
+      if (sent < 0 && departures != NULL && saved_errno == ENOBUFS)
+        _mctx_departures_add (departures, done);
       if (sent < 0)
         break;
       for (int i = 0; i < sent; i++)

@@ -242,6 +242,19 @@ class ErrorQueueTest(unittest.TestCase):
         # The publication goes on sending.
         self.assertEqual(self.publication.send(b"after"), 5)
 
+    def test_handler_may_remove_the_publication(self):
+        """::socket-error comes with no lock of the publication held."""
+        removed = []
+
+        def remove(publication, _error, _origin, _mtu):
+            if not removed:
+                removed.append(self.context.remove_publication(publication.props.id))
+
+        self.publication.connect("socket-error", remove)
+        self.answer(3, 3, b"\0\0\0\0")
+        self.assertEqual(removed, [True])
+        self.assertIsNone(self.context.get_publication(self.publication.props.id))
+
     def test_path_mtu(self):
         snapshot = self.answer(3, 4, struct.pack("!HH", 0, 1400))
         self.assertEqual(len(self.events), 1, self.events)
