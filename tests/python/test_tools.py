@@ -935,7 +935,9 @@ class MctxRecvTest(unittest.TestCase):
     def test_senders_and_receiver_agree(self):
         for tool in (os.environ["MCTX_SEND"], os.environ["MCTX_ASYNC_SEND"]):
             with self.subTest(tool=os.path.basename(tool)):
-                process, port = self.start_receiver("--count", "500")
+                # Room for the whole run: a receiver the machine does not run
+                # for a while must not drop what the test counts.
+                process, port = self.start_receiver("--count", "500", "--rcvbuf", "4194304")
                 result = subprocess.run([tool, "239.1.2.3", str(port), "500", "0", "--size", "120", "--rate",
                                          "20000", "--stream-id", "42", "--interface", "127.0.0.1", "--quiet"],
                                         capture_output=True, text=True, timeout=30)
@@ -960,7 +962,7 @@ class MctxRecvTest(unittest.TestCase):
     def test_histograms(self):
         # 500 datagrams 200 µs apart: the gaps' median is near 200 µs, and
         # an interval's histograms hold what came in it, as its counts do.
-        process, port = self.start_receiver("--count", "500", "--interval", "0.05")
+        process, port = self.start_receiver("--count", "500", "--interval", "0.05", "--rcvbuf", "4194304")
         result = subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", str(port), "500", "0", "--size", "100",
                                  "--rate", "5000", "--interface", "127.0.0.1", "--quiet"],
                                 capture_output=True, text=True, timeout=30)
