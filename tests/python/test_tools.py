@@ -960,11 +960,13 @@ class MctxRecvTest(unittest.TestCase):
         self.assertEqual(values, sorted(values), histogram)
 
     def test_histograms(self):
-        # 500 datagrams 200 µs apart: the gaps' median is near 200 µs, and
-        # an interval's histograms hold what came in it, as its counts do.
+        # 500 datagrams 1 ms apart: the gaps' median (kernel arrival times)
+        # is near 1 ms, and an interval's histograms hold what came in it,
+        # as its counts do. Half a second spans ten intervals of 50 ms, so
+        # a receiver the machine stalls for a while still sees several.
         process, port = self.start_receiver("--count", "500", "--interval", "0.05", "--rcvbuf", "4194304")
         result = subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", str(port), "500", "0", "--size", "100",
-                                 "--rate", "5000", "--interface", "127.0.0.1", "--quiet"],
+                                 "--rate", "1000", "--interface", "127.0.0.1", "--quiet"],
                                 capture_output=True, text=True, timeout=30)
         self.assertEqual(result.returncode, 0, result.stderr)
         out, err = process.communicate(timeout=30)
@@ -975,7 +977,7 @@ class MctxRecvTest(unittest.TestCase):
         self.assert_histogram(summary["jitter_us"], 499)
         self.assert_histogram(summary["gap_us"], 499)
         self.assertEqual(summary["delay_us"]["negative"], 0)
-        self.assertTrue(150 <= summary["gap_us"]["p50"] <= 300, summary["gap_us"])
+        self.assertTrue(750 <= summary["gap_us"]["p50"] <= 1300, summary["gap_us"])
         self.assertLess(summary["delay_us"]["p50"], 10000, summary["delay_us"])
         intervals = [row for row in rows[:-1] if row["received"] > 0]
         self.assertGreaterEqual(len(intervals), 2)
