@@ -432,16 +432,14 @@ _mctx_publication_read_error_queue (MctxPublication *self)
 {
   MctxPublicationPrivate *priv = PRIV (self);
   ErrorQueueRead read = { self, 0, 0, 0, NULL };
-  int pending = 0;
-  socklen_t size = sizeof pending;
   int fd = _mctx_publication_acquire_fd (self);
 
   if (fd < 0)
     return;
 
   _mctx_socket_read_error_queue (fd, 4096, on_error_queue_entry, &read);
-  /* Reading SO_ERROR clears it; the queue already said why. */
-  getsockopt (fd, SOL_SOCKET, SO_ERROR, &pending, &size);
+  /* The queue already said why. */
+  _mctx_socket_take_pending_error (fd);
   _mctx_publication_release_fd (self);
 
 #ifdef MCTX_ENABLE_METRICS

@@ -77,8 +77,6 @@ gboolean               _mctx_socket_drain_errors         (int                   
 typedef struct {
   gboolean        is_timestamp;
   guint8          origin;
-  guint8          type;
-  guint8          code;
   int             saved_errno;
   guint32         info;          /* the path MTU of an EMSGSIZE */
   guint32         data;          /* the timestamp's datagram counter */
@@ -91,10 +89,11 @@ typedef void (*MctxErrorQueueFunc) (const MctxErrorQueueEntry *entry,
 
 gboolean               _mctx_socket_enable_timestamps    (int                    fd,
                                                           GError               **error);
-guint                  _mctx_socket_read_error_queue     (int                    fd,
+void                   _mctx_socket_read_error_queue     (int                    fd,
                                                           guint                  limit,
                                                           MctxErrorQueueFunc     func,
                                                           gpointer               user_data);
+gboolean               _mctx_socket_take_pending_error   (int                    fd);
 gssize                 _mctx_socket_send                 (int                    fd,
                                                           const void            *data,
                                                           gsize                  len,

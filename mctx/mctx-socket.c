@@ -128,8 +128,8 @@ _mctx_socket_enable_timestamps (int       fd,
 
 /* Reads the error queue without blocking, at most @limit messages, and
  * hands each to @func: a transmit timestamp, or an error about an earlier
- * datagram. Returns how many were read. */
-guint
+ * datagram. */
+void
 _mctx_socket_read_error_queue (int                   fd,
                                guint                 limit,
                                MctxErrorQueueFunc    func,
@@ -182,8 +182,6 @@ _mctx_socket_read_error_queue (int                   fd,
               have_error = TRUE;
               entry.origin = extended->ee_origin;
               entry.saved_errno = (int) extended->ee_errno;
-              entry.type = extended->ee_type;
-              entry.code = extended->ee_code;
               entry.info = extended->ee_info;
               entry.data = extended->ee_data;
               if (offender != NULL && (offender->sa_family == AF_INET ||
@@ -205,8 +203,18 @@ _mctx_socket_read_error_queue (int                   fd,
         }
       g_clear_object (&entry.offender);
     }
+}
 
-  return read;
+/* Clears the socket's pending error (reading SO_ERROR does), which an ICMP
+ * message about an earlier datagram leaves for the next send to fail with.
+ * Returns whether there was one. */
+gboolean
+_mctx_socket_take_pending_error (int fd)
+{
+  int pending = 0;
+  socklen_t size = sizeof pending;
+
+  return getsockopt (fd, SOL_SOCKET, SO_ERROR, &pending, &size) == 0 && pending != 0;
 }
 
 static void
@@ -229,16 +237,9 @@ gboolean
 _mctx_socket_drain_errors (int fd)
 {
   gboolean remote = FALSE;
-  int pending = 0;
-  socklen_t size = sizeof pending;
 
   _mctx_socket_read_error_queue (fd, 64, note_remote, &remote);
-
-  /* Reading SO_ERROR clears it. */
-  if (getsockopt (fd, SOL_SOCKET, SO_ERROR, &pending, &size) == 0 && pending != 0)
-    remote = TRUE;
-
-  return remote;
+  return _mctx_socket_take_pending_error (fd) || remote;
 }
 
 /* After a failed send, with errno as it left it: saves errno, and says
