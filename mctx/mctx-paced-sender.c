@@ -9,7 +9,6 @@
 #include <math.h>
 #include <string.h>
 #include <sys/timerfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "mctx-private.h"
@@ -1157,28 +1156,24 @@ send_messages_due (MctxPacedSender  *self,
                    MctxSendFlags     flags,
                    GError          **error)
 {
+  gboolean measuring = _mctx_publication_get_departures (self->publication) != NULL;
   gint64 due_ns = 0, step_ns = 0;
   gint sent;
 
-  if (_mctx_publication_get_departures (self->publication) != NULL)
+  if (measuring)
     {
       double step_us;
       double slot_us = mctx_pacer_get_schedule (self->pacer, messages[0].vectors[0].size, &step_us);
 
       if (slot_us > 0.0)
         {
-          struct timespec real;
-
-          clock_gettime (CLOCK_REALTIME, &real);
-          due_ns = (gint64) (slot_us * 1000.0) +
-                   ((gint64) real.tv_sec * G_GINT64_CONSTANT (1000000000) + real.tv_nsec -
-                    g_get_monotonic_time () * 1000);
+          due_ns = (gint64) (slot_us * 1000.0) + (mctx_stamp_now () - g_get_monotonic_time () * 1000);
           step_ns = (gint64) (step_us * 1000.0);
         }
     }
 
   sent = _mctx_publication_send_messages_due (self->publication, messages, n, flags, due_ns, step_ns, error);
-  if (_mctx_publication_get_departures (self->publication) != NULL)
+  if (measuring)
     _mctx_publication_read_error_queue (self->publication);
   return sent;
 }
@@ -1236,12 +1231,12 @@ send_what_is_due (GTask *task)
   GError *invalid = NULL;
   guint burst = 0;
 
-  /* Woken early on purpose (the pacer's lead): spin to the time, which
-   * takes the latency of waking an idle processor out of the schedule. */
   /* How late the system ran this wake-up is what the lead must cover. */
   if (self->armed_us != 0)
     mctx_pacer_note_wake_up (self->pacer, now - self->armed_us);
   self->armed_us = 0;
+  /* Woken early on purpose (the pacer's lead): spin to the time, which
+   * takes the latency of waking an idle processor out of the schedule. */
   if (self->wake_us > now && self->wake_us - now <= (gint64) mctx_pacer_get_wake_lead (self->pacer))
     {
       while ((now = g_get_monotonic_time ()) < self->wake_us)

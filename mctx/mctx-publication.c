@@ -337,15 +337,6 @@ _mctx_publication_get_departures (MctxPublication *self)
   return PRIV (self)->departures;
 }
 
-static gint64
-realtime_ns (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_REALTIME, &now);
-  return (gint64) now.tv_sec * G_GINT64_CONSTANT (1000000000) + now.tv_nsec;
-}
-
 /* An error about an earlier datagram, kept until the descriptor is let go:
  * a ::socket-error handler may remove the publication. */
 typedef struct {
@@ -478,7 +469,7 @@ _mctx_publication_read_departures (MctxPublication    *self,
 
   if (priv->departures == NULL)
     return FALSE;
-  _mctx_departures_read (priv->departures, realtime_ns (), stats);
+  _mctx_departures_read (priv->departures, mctx_stamp_now (), stats);
   return TRUE;
 }
 
@@ -763,7 +754,7 @@ mctx_publication_send (MctxPublication  *self,
                                                         len, error);
   else
     {
-      gint64 now_ns = realtime_ns ();
+      gint64 now_ns = mctx_stamp_now ();
       GError *local_error = NULL;
 
       _mctx_departures_begin (departures, now_ns, 0, now_ns);
@@ -865,7 +856,7 @@ _mctx_publication_send_messages_due (MctxPublication  *self,
 
   if (departures != NULL)
     {
-      gint64 now_ns = realtime_ns ();
+      gint64 now_ns = mctx_stamp_now ();
 
       _mctx_departures_begin (departures, due_ns != 0 ? due_ns : now_ns, step_ns, now_ns);
     }
