@@ -152,6 +152,16 @@ mctx_paced_sender_dispose (GObject *object)
   G_OBJECT_CLASS (mctx_paced_sender_parent_class)->dispose (object);
 }
 
+/* The one payload's layout for a segmented run, made by run_async(). */
+static void
+clear_replica (MctxPacedSender *self)
+{
+  g_clear_pointer (&self->replica, g_free);
+  g_clear_pointer (&self->replica_vectors, g_free);
+  g_clear_pointer (&self->replica_messages, g_free);
+  self->replicas = 0;
+}
+
 static void
 mctx_paced_sender_finalize (GObject *object)
 {
@@ -159,9 +169,7 @@ mctx_paced_sender_finalize (GObject *object)
 
   g_clear_object (&self->publication);
   g_clear_pointer (&self->payload, g_bytes_unref);
-  g_clear_pointer (&self->replica, g_free);
-  g_clear_pointer (&self->replica_vectors, g_free);
-  g_clear_pointer (&self->replica_messages, g_free);
+  clear_replica (self);
   g_clear_object (&self->pacer);
 
   G_OBJECT_CLASS (mctx_paced_sender_parent_class)->finalize (object);
@@ -1009,10 +1017,7 @@ finish (MctxPacedSender *self,
       g_clear_pointer (&self->writable, g_source_unref);
     }
   g_queue_clear_full (&self->pending, (GDestroyNotify) g_bytes_unref);
-  g_clear_pointer (&self->replica, g_free);
-  g_clear_pointer (&self->replica_vectors, g_free);
-  g_clear_pointer (&self->replica_messages, g_free);
-  self->replicas = 0;
+  clear_replica (self);
 
   emit_progress (self, g_get_monotonic_time ());
 
