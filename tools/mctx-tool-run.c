@@ -244,11 +244,16 @@ mctx_tool_run_paced (MctxToolOptions     *options,
     return self.status;
 
   {
+    g_autoptr(MctxPublicationConfig) config = mctx_publication_dup_config (publication);
     g_autoptr(MctxMetricsSnapshot) snapshot = NULL;
 
-    /* The last timestamps come some microseconds after their sends. */
-    g_usleep (2000);
-    snapshot = mctx_publication_snapshot_metrics (publication);
+    /* A run that measured its departures: their last timestamps come some
+     * microseconds after their sends. Others exit at once. */
+    if (mctx_publication_config_get_departure_timestamps (config))
+      {
+        g_usleep (2000);
+        snapshot = mctx_publication_snapshot_metrics (publication);
+      }
     if (snapshot != NULL)
       mctx_tool_reporter_set_departures (reporter, snapshot);
   }
