@@ -10,7 +10,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <arpa/inet.h>
 #include <poll.h>
 #include <sched.h>
@@ -388,6 +392,66 @@ mctx_test_add_publication (MctxContext           *context,
   g_assert_no_error (error);
   g_assert_nonnull (publication);
   return publication;
+}
+
+int
+mctx_test_capture_open (MctxTestPeer *peer,
+                        const char   *interface)
+{
+  struct sockaddr_ll address = { .sll_family = AF_PACKET, .sll_protocol = htons (ETH_P_ALL) };
+  int buffer = 8 * 1024 * 1024;
+  int fd;
+
+  if (peer != NULL)
+    mctx_test_peer_enter (peer);
+  fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons (ETH_P_ALL));
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (setsockopt (fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof buffer), ==, 0);
+  address.sll_ifindex = (int) if_nametoindex (interface);
+  g_assert_cmpint (address.sll_ifindex, >, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  if (peer != NULL)
+    mctx_test_peer_leave (peer);
+
+  return fd;
+}
+
+gboolean
+mctx_test_capture_next_outgoing_udp (int               fd,
+                                     int               timeout_ms,
+                                     MctxTestDatagram *datagram)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  memset (datagram, 0, sizeof *datagram);
+  datagram->ttl = -1;
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      int remaining = (int) ((deadline - g_get_monotonic_time ()) / 1000);
+      guint8 packet[65536];
+      struct sockaddr_ll from;
+      socklen_t from_len = sizeof from;
+      const struct ip *header = (const struct ip *) packet;
+      gsize header_len;
+      gssize n;
+
+      if (remaining <= 0 || poll (&pfd, 1, remaining) <= 0)
+        return FALSE;
+      n = recvfrom (fd, packet, sizeof packet, 0, (struct sockaddr *) &from, &from_len);
+      g_assert_cmpint (n, >=, 0);
+      /* IPv4 UDP only: IGMP reports and the like leave here too. */
+      if (from.sll_pkttype != PACKET_OUTGOING || (gsize) n < sizeof (struct ip) || header->ip_v != 4 ||
+          header->ip_p != IPPROTO_UDP)
+        continue;
+      header_len = header->ip_hl * 4u;
+      g_assert_cmpuint ((gsize) n, >=, header_len + sizeof (struct udphdr));
+      datagram->len = n - (gssize) (header_len + sizeof (struct udphdr));
+      g_assert_cmpuint ((gsize) datagram->len, <=, sizeof datagram->data);
+      memcpy (datagram->data, packet + header_len + sizeof (struct udphdr), (gsize) datagram->len);
+      datagram->ttl = header->ip_ttl;
+      return TRUE;
+    }
 }
 
 void

@@ -74,6 +74,18 @@ gboolean      mctx_test_receive           (int               fd,
                                            MctxTestDatagram *datagram);
 void          mctx_test_datagram_clear    (MctxTestDatagram *datagram);
 
+/* A packet socket on @interface (in @peer, or here when %NULL) that sees
+ * IP packets both ways, with room for thousands. */
+int           mctx_test_capture_open      (MctxTestPeer     *peer,
+                                           const char       *interface);
+/* Waits up to @timeout_ms for the next UDP datagram that left through the
+ * capture's interface, and copies its payload to @datagram. The order of
+ * these is the order the interface sent them in: unlike a receiver's, it
+ * cannot change on the way (across two CPUs' receive backlogs). */
+gboolean      mctx_test_capture_next_outgoing_udp (int               fd,
+                                                   int               timeout_ms,
+                                                   MctxTestDatagram *datagram);
+
 /* Asserts that nothing arrives on @fd for a while (300 ms). */
 void          mctx_test_assert_silent     (int               fd);
 

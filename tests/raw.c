@@ -44,23 +44,6 @@ validate_by_default (GSocketFamily  family,
 
 static MctxTestPeer *peer;
 
-static int
-capture_open (const char *interface)
-{
-  struct sockaddr_ll address = { .sll_family = AF_PACKET, .sll_protocol = htons (ETH_P_ALL) };
-  int fd;
-
-  mctx_test_peer_enter (peer);
-  fd = socket (AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons (ETH_P_ALL));
-  g_assert_cmpint (fd, >=, 0);
-  address.sll_ifindex = (int) if_nametoindex (interface);
-  g_assert_cmpint (address.sll_ifindex, >, 0);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
-  mctx_test_peer_leave (peer);
-
-  return fd;
-}
-
 /* Waits for an incoming packet equal to @expected, skipping others (ND,
  * MLD). Returns whether it came. */
 static gboolean
@@ -192,7 +175,7 @@ test_ipv4_exact (void)
   g_autoptr(GError) error = NULL;
   MctxPublication *publication;
   MctxTestDatagram received;
-  int capture = capture_open ("r4b");
+  int capture = mctx_test_capture_open (peer, "r4b");
   int receiver;
   guint16 port;
 
@@ -236,7 +219,7 @@ test_ipv4_ttl_override (void)
   g_autoptr(GBytes) datagram = build ("198.51.100.7", 4000, "239.1.2.3", 5000, 5, 0, 0, "ttl");
   g_autoptr(GBytes) expected = NULL;
   g_autoptr(MctxSendReport) report = NULL;
-  int capture = capture_open ("r4b");
+  int capture = mctx_test_capture_open (peer, "r4b");
   guint8 *copy;
   guint32 sum = 0;
 
@@ -268,7 +251,7 @@ test_ipv4_routed (void)
   g_autoptr(MctxPublicationConfig) config = mctx_raw_publication_config_new (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GBytes) datagram = build ("198.51.100.8", 4001, "239.9.9.9", 5000, 3, 0, 0, "routed");
   g_autoptr(MctxSendReport) report = NULL;
-  int capture = capture_open ("r4b");
+  int capture = mctx_test_capture_open (peer, "r4b");
 
   g_test_summary ("No interface: the kernel routes IPv4 datagrams by their destination.");
 
@@ -314,7 +297,7 @@ test_ipv6_exact (void)
   g_autoptr(MctxSendReport) report = NULL;
   MctxPublication *publication;
   MctxTestDatagram received;
-  int capture = capture_open ("r4b");
+  int capture = mctx_test_capture_open (peer, "r4b");
   int receiver;
   guint16 port;
 
@@ -376,7 +359,7 @@ test_ipv6_route_selected (void)
   g_autoptr(GBytes) link_local = build ("fe80::20", 4003, "ff32::8000:1234", 5000, 4, 0, 0, "scoped");
   MctxPublication *publication;
   guint ra1 = if_nametoindex ("ra1"), ra2 = if_nametoindex ("ra2");
-  int rb1 = capture_open ("rb1"), rb2 = capture_open ("rb2");
+  int rb1 = mctx_test_capture_open (peer, "rb1"), rb2 = mctx_test_capture_open (peer, "rb2");
   guint id;
 
   g_test_summary ("Route-selected IPv6 follows the main routing table: longest prefix, then lowest metric; a removed route fails clearly, a restored one works again through the same publication.");
@@ -648,7 +631,7 @@ test_context (void)
   g_autoptr(GBytes) datagram = build ("198.51.100.9", 1, "239.1.2.3", 2, 5, 0, 0, "ctx");
   g_autoptr(GError) error = NULL;
   MctxPublication *first, *second, *replaced;
-  int capture = capture_open ("r4b");
+  int capture = mctx_test_capture_open (peer, "r4b");
 
   g_test_summary ("Ids, duplicates refused, take, remove, and replacement in place that leaves the old publication untouched when the new one fails.");
 
@@ -971,7 +954,7 @@ test_control_icmpv4 (void)
   g_autoptr(GBytes) multicast = icmpv4_frag_needed ("10.10.1.1", "224.0.0.1", 576);
   g_autoptr(MctxSendReport) report = NULL;
   MctxPublication *publication;
-  int capture = capture_open ("rd1");
+  int capture = mctx_test_capture_open (peer, "rd1");
 
   g_test_summary ("ICMPv4 Fragmentation Needed to a unicast host, from this host's address and a foreign one, "
                   "and to a group, arrive byte for byte through the pinned interface");
@@ -1006,7 +989,7 @@ test_control_icmpv6 (void)
   const char *destinations[] = { "fd10:1::2", "fe80::d1", "ff02::1" };
   const char *sources[] = { "fd10:1::1", "2001:db8:ffff::1" };
   MctxPublication *publication;
-  int capture = capture_open ("rd1");
+  int capture = mctx_test_capture_open (peer, "rd1");
 
   g_test_summary ("ICMPv6 Packet Too Big to global, link-local and multicast destinations, from this host's "
                   "address and a foreign one, arrive byte for byte, traffic class and flow label included");
@@ -1044,8 +1027,8 @@ test_control_pinned (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MctxSendReport) v4_report = NULL;
   g_autoptr(MctxSendReport) v6_report = NULL;
-  int pinned = capture_open ("rd1");
-  int routed = capture_open ("rd2");
+  int pinned = mctx_test_capture_open (peer, "rd1");
+  int routed = mctx_test_capture_open (peer, "rd2");
 
   g_test_summary ("A control publication pinned to one interface never sends through the interface the routes pick");
 
@@ -1197,7 +1180,7 @@ test_allow_any_destination (void)
   g_autoptr(GError) error = NULL;
   MctxPublication *publication;
   MctxTestDatagram received;
-  int capture = capture_open ("rd1");
+  int capture = mctx_test_capture_open (peer, "rd1");
   int receiver;
   guint16 port;
 
@@ -1249,7 +1232,7 @@ test_batch (void)
   g_autoptr(GError) error = NULL;
   GOutputVector vectors[4];
   MctxPublication *v4, *v6, *control;
-  int capture = capture_open ("rd1");
+  int capture = mctx_test_capture_open (peer, "rd1");
 
   g_test_summary ("Raw batches send each datagram to its own destination, byte for byte, and stop before one that fails its checks");
 
