@@ -270,30 +270,33 @@ failed_for_earlier_datagram (int  fd,
     }
 }
 
-/* Sends on a descriptor, to @to when it is not connected; after a failure
- * that an ICMP message about an earlier datagram caused, sends once more:
- * that failure was not this datagram's. */
+/* The rest of _mctx_socket_send(), with errno as its sendto() left it. */
 gssize
-_mctx_socket_send (int                     fd,
-                   const void             *data,
-                   gsize                   len,
-                   const struct sockaddr  *to,
-                   socklen_t               to_len,
-                   int                    *saved_errno)
+_mctx_socket_send_after_failure (int                     fd,
+                                 const void             *data,
+                                 gsize                   len,
+                                 const struct sockaddr  *to,
+                                 socklen_t               to_len,
+                                 int                    *saved_errno)
 {
-  gssize sent;
-
-  for (guint attempt = 0; attempt < 2; attempt++)
+  for (guint attempt = 0; ; attempt++)
     {
-      do
-        sent = sendto (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, to, to_len);
-      while (G_UNLIKELY (sent < 0 && errno == EINTR));
+      gssize sent;
 
-      if (G_LIKELY (sent >= 0) || !failed_for_earlier_datagram (fd, saved_errno))
-        break;
+      while (errno == EINTR)
+        {
+          sent = sendto (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, to, to_len);
+          if (sent >= 0)
+            return sent;
+        }
+      /* Called on the second failure too: it saves errno, and takes the
+       * error that another earlier datagram may have left. */
+      if (!failed_for_earlier_datagram (fd, saved_errno) || attempt > 0)
+        return -1;
+      sent = sendto (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, to, to_len);
+      if (sent >= 0)
+        return sent;
     }
-
-  return sent;
 }
 
 /* sendmmsg(), with the retry of _mctx_socket_send(). Returns how many
@@ -438,14 +441,17 @@ void
 _mctx_socket_guard_init (MctxSocketGuard *guard,
                          int              fd)
 {
-  g_rw_lock_init (&guard->lock);
   guard->fd = fd;
+  guard->senders = 0;
+  g_mutex_init (&guard->mutex);
+  g_cond_init (&guard->drained);
 }
 
 void
 _mctx_socket_guard_clear (MctxSocketGuard *guard)
 {
-  g_rw_lock_clear (&guard->lock);
+  g_mutex_clear (&guard->mutex);
+  g_cond_clear (&guard->drained);
 }
 
 /* Takes the descriptor away from future senders, after the sends in
@@ -455,9 +461,20 @@ _mctx_socket_guard_detach (MctxSocketGuard *guard)
 {
   int fd = g_atomic_int_exchange (&guard->fd, -1);
 
-  /* Waits for the senders that took the descriptor before it went. */
-  g_rw_lock_writer_lock (&guard->lock);
-  g_rw_lock_writer_unlock (&guard->lock);
+  /* Checked under the mutex that the last sender's wake-up takes, so the
+   * wake-up cannot fall between the check and the wait. */
+  _mctx_mutex_lock (&guard->mutex);
+  while (g_atomic_int_get (&guard->senders) > 0)
+    g_cond_wait (&guard->drained, &guard->mutex);
+  _mctx_mutex_unlock (&guard->mutex);
 
   return fd;
+}
+
+void
+_mctx_socket_guard_wake_detacher (MctxSocketGuard *guard)
+{
+  _mctx_mutex_lock (&guard->mutex);
+  g_cond_broadcast (&guard->drained);
+  _mctx_mutex_unlock (&guard->mutex);
 }
