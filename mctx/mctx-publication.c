@@ -816,12 +816,21 @@ mctx_publication_send_messages (MctxPublication  *self,
   g_return_val_if_fail (n_messages <= G_MAXINT, -1);
   g_return_val_if_fail (error == NULL || *error == NULL, -1);
 
+  for (guint i = 0; i < n_messages; i++)
+    if (messages[i].address != NULL || messages[i].num_control_messages != 0)
+      {
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                             _("A publication sends to its own destination, without control messages: leave each message’s address NULL"));
+        return -1;
+      }
+
   return _mctx_publication_send_messages_due (self, messages, n_messages, flags, 0, 0, error);
 }
 
 /* mctx_publication_send_messages(), with the messages due from @due_ns
  * (CLOCK_REALTIME; 0 for now) @step_ns apart: the schedule departures are
- * measured against. */
+ * measured against. The messages were checked: no address, no control
+ * messages. */
 gint
 _mctx_publication_send_messages_due (MctxPublication  *self,
                                      GOutputMessage   *messages,
@@ -836,13 +845,6 @@ _mctx_publication_send_messages_due (MctxPublication  *self,
   int fd;
   gint sent;
 
-  for (guint i = 0; i < n_messages; i++)
-    if (messages[i].address != NULL || messages[i].num_control_messages != 0)
-      {
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                             _("A publication sends to its own destination, without control messages: leave each message’s address NULL"));
-        return -1;
-      }
   if (n_messages == 0)
     return 0;
 
