@@ -862,7 +862,7 @@ _mctx_publication_send_messages_due (MctxPublication  *self,
 
       _mctx_departures_begin (departures, due_ns != 0 ? due_ns : now_ns, step_ns, now_ns);
     }
-  sent = MCTX_PUBLICATION_GET_CLASS (self)->send_messages (self, fd, messages, n_messages, flags, error);
+  sent = MCTX_PUBLICATION_GET_CLASS (self)->send_messages (self, fd, messages, n_messages, flags, &bytes, error);
   if (departures != NULL)
     _mctx_departures_end (departures);
   _mctx_publication_release_fd (self);
@@ -873,8 +873,6 @@ _mctx_publication_send_messages_due (MctxPublication  *self,
       return -1;
     }
 
-  for (gint i = 0; i < sent; i++)
-    bytes += messages[i].bytes_sent;
   _mctx_publication_count (self, (guint) sent, bytes, 0);
   return sent;
 }

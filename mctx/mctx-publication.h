@@ -65,6 +65,7 @@ struct _MctxPublicationClass
                                     GOutputMessage   *messages,
                                     guint             n_messages,
                                     MctxSendFlags     flags,
+                                    guint64          *bytes,
                                     GError          **error);
   MctxSendReport *(*report)        (MctxPublication  *self,
                                     const guint8     *data,

@@ -119,15 +119,17 @@ udp_send_one (MctxPublication  *publication,
   return sent;
 }
 
-/* Sends @n messages in chunks of sendmmsg(): how many went, or -1 with
- * *saved_errno when the first did not. @first is the index of @messages
- * in the call, for the departures tracker. */
+/* Sends @n messages in chunks of sendmmsg(): how many went, their bytes
+ * added to *@bytes, or -1 with *saved_errno when the first did not.
+ * @first is the index of @messages in the call, for the departures
+ * tracker. */
 static gint
 send_batches (MctxUdpPublication *self,
               int                 fd,
               GOutputMessage     *messages,
               guint               n,
               guint               first,
+              guint64            *bytes,
               int                *saved_errno)
 {
   MctxDepartures *departures = _mctx_publication_get_departures (MCTX_PUBLICATION (self));
@@ -157,7 +159,10 @@ send_batches (MctxUdpPublication *self,
       if (sent < 0)
         break;
       for (int i = 0; i < sent; i++)
-        messages[done + i].bytes_sent = batch[i].msg_len;
+        {
+          messages[done + i].bytes_sent = batch[i].msg_len;
+          *bytes += batch[i].msg_len;
+        }
       if (departures != NULL)
         for (int i = 0; i < sent; i++)
           _mctx_departures_add (departures, first + done + (guint) i);
@@ -170,6 +175,15 @@ send_batches (MctxUdpPublication *self,
     }
 
   return done == 0 && n > 0 ? -1 : (gint) done;
+}
+
+/* What segment_run() set, for a run that did not go. */
+static void
+clear_bytes_sent (GOutputMessage *messages,
+                  guint           n)
+{
+  for (guint i = 0; i < n; i++)
+    messages[i].bytes_sent = 0;
 }
 
 static gsize
@@ -195,10 +209,11 @@ _mctx_udp_segments_per_send (gsize segment_size)
 /* How many messages from @messages, up to @max, form one segmented send:
  * equal sizes (the last may be shorter), at most 64 and 64 KiB, and all
  * their vectors within IOV_MAX. One pass: their vectors are gathered into
- * @iov unless it is NULL, and the run's segment size and last size are
- * told. */
+ * @iov unless it is NULL, and then each message's `bytes_sent` is set as
+ * if the run went (the caller clears them if it does not); the run's
+ * segment size and last size are told. */
 static guint
-segment_run (const GOutputMessage *messages,
+segment_run (GOutputMessage       *messages,
              guint                 n,
              guint                 max,
              struct iovec         *iov,
@@ -215,9 +230,30 @@ segment_run (const GOutputMessage *messages,
   if (size > 0)
     limit = MIN (limit, MAX_UDP_PAYLOAD / size);
 
+  /* The shape a stream takes most, a paced sender's among them: one
+   * vector each, all of the first's size, back to back in memory. Scanned
+   * at a few instructions a datagram, it goes as one stretch; whatever
+   * follows takes the loop below. */
+  if (iov != NULL && size > 0 && messages[0].num_vectors == 1)
+    {
+      const guint8 *start = messages[0].vectors[0].buffer, *next = start;
+
+      while (run < limit && messages[run].num_vectors == 1 && messages[run].vectors[0].buffer == next &&
+             messages[run].vectors[0].size == size)
+        {
+          messages[run].bytes_sent = size;
+          next += size;
+          run++;
+        }
+      iov[0] = (struct iovec) { (void *) start, (gsize) (next - start) };
+      parts = 1;
+      end = (guintptr) next;
+      last = size;
+    }
+
   while (run < limit)
     {
-      const GOutputMessage *message = &messages[run];
+      GOutputMessage *message = &messages[run];
       const GOutputVector *vector = message->vectors;
       gsize this_size;
 
@@ -255,6 +291,8 @@ segment_run (const GOutputMessage *messages,
                 end = (guintptr) vector->buffer + vector->size;
               }
         }
+      if (iov != NULL)
+        message->bytes_sent = this_size;
       last = this_size;
       run++;
       if (this_size < size)
@@ -276,6 +314,7 @@ send_segmented (MctxUdpPublication *self,
                 int                 fd,
                 GOutputMessage     *messages,
                 guint               n,
+                guint64            *bytes,
                 int                *saved_errno)
 {
   MctxDepartures *departures = _mctx_publication_get_departures (MCTX_PUBLICATION (self));
@@ -298,6 +337,8 @@ send_segmented (MctxUdpPublication *self,
           guint count = 1;
           gint went;
 
+          clear_bytes_sent (messages + done, run);
+
           if (refused)
             count = n - done;
           else
@@ -306,7 +347,7 @@ send_segmented (MctxUdpPublication *self,
                                 &segment_size, &last_size, &parts) < 2)
               count++;
 
-          went = send_batches (self, fd, messages + done, count, done, saved_errno);
+          went = send_batches (self, fd, messages + done, count, done, bytes, saved_errno);
           if (went < 0)
             break;
           done += (guint) went;
@@ -322,6 +363,8 @@ send_segmented (MctxUdpPublication *self,
       if (sent < 0 && departures != NULL && (*saved_errno == ENOBUFS || *saved_errno == EINVAL ||
                                              *saved_errno == EIO))
         _mctx_departures_add (departures, done);
+      if (sent < 0)
+        clear_bytes_sent (messages + done, run);
       if (sent < 0 && (*saved_errno == EINVAL || *saved_errno == EMSGSIZE || *saved_errno == EIO))
         {
           /* Kernels refuse segments beyond the route's MTU with one or the
@@ -335,9 +378,7 @@ send_segmented (MctxUdpPublication *self,
       /* One send, one timestamp: its first datagram's. */
       if (departures != NULL)
         _mctx_departures_add (departures, done);
-      for (guint i = 0; i + 1 < run; i++)
-        messages[done + i].bytes_sent = segment_size;
-      messages[done + run - 1].bytes_sent = last_size;
+      *bytes += (guint64) (run - 1) * segment_size + last_size;
       done += run;
     }
 
@@ -350,6 +391,7 @@ udp_send_messages (MctxPublication  *publication,
                    GOutputMessage   *messages,
                    guint             n_messages,
                    MctxSendFlags     flags,
+                   guint64          *bytes,
                    GError          **error)
 {
   MctxUdpPublication *self = MCTX_UDP_PUBLICATION (publication);
@@ -357,9 +399,9 @@ udp_send_messages (MctxPublication  *publication,
   gint sent;
 
   if ((flags & MCTX_SEND_FLAGS_SEGMENTED) && _mctx_socket_can_segment ())
-    sent = send_segmented (self, fd, messages, n_messages, &saved_errno);
+    sent = send_segmented (self, fd, messages, n_messages, bytes, &saved_errno);
   else
-    sent = send_batches (self, fd, messages, n_messages, 0, &saved_errno);
+    sent = send_batches (self, fd, messages, n_messages, 0, bytes, &saved_errno);
 
   if (sent < 0)
     _mctx_set_io_error (error, saved_errno, _("Could not send to %s"),

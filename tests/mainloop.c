@@ -993,6 +993,44 @@ test_send_batch_async (SlowLink      *link,
   close (capture);
 }
 
+/* Segmented, a full buffer ends the call after the sends that went: their
+ * datagrams, and only theirs, have bytes_sent and are counted. */
+static void
+test_send_segmented_would_block (SlowLink      *link,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) datagrams = numbered_datagrams (300);
+  g_autoptr(GError) error = NULL;
+  GOutputVector vectors[300];
+  GOutputMessage messages[300];
+  gint sent;
+
+  g_test_summary ("A segmented send_messages() into a full buffer returns the datagrams that went; only they have "
+                  "bytes_sent set and count in the metrics");
+
+  for (guint i = 0; i < 300; i++)
+    {
+      vectors[i].buffer = g_bytes_get_data (datagrams->pdata[i], &vectors[i].size);
+      messages[i] = (GOutputMessage) { .vectors = &vectors[i], .num_vectors = 1 };
+    }
+  sent = mctx_publication_send_messages (link->publication, messages, 300, MCTX_SEND_FLAGS_SEGMENTED, &error);
+  g_assert_no_error (error);
+  g_test_message ("%d of 300 went before the buffer filled", sent);
+  g_assert_cmpint (sent, >, 0);
+  g_assert_cmpint (sent, <, 300);
+  for (guint i = 0; i < 300; i++)
+    g_assert_cmpuint (messages[i].bytes_sent, ==, (gint) i < sent ? strlen ("packet 000") : 0);
+#ifdef MCTX_HAS_METRICS
+  {
+    g_autoptr(MctxMetricsSnapshot) snapshot = mctx_publication_snapshot_metrics (link->publication);
+
+    g_assert_cmpuint (mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_PACKETS_SENT), ==, sent);
+    g_assert_cmpuint (mctx_metrics_snapshot_get_counter (snapshot, MCTX_METRICS_COUNTER_BYTES_SENT), ==,
+                      sent * strlen ("packet 000"));
+  }
+#endif
+}
+
 /* Cancelled while it waits: the count says how many went. */
 static void
 test_send_batch_async_cancelled (SlowLink      *link,
@@ -1335,6 +1373,8 @@ main (int    argc,
               slow_link_set_up, test_send_batch_async, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/send-batch-async-cancelled", SlowLink, NULL,
               slow_link_set_up, test_send_batch_async_cancelled, slow_link_tear_down);
+  g_test_add ("/mctx/mainloop/send-segmented-would-block", SlowLink, NULL,
+              slow_link_set_up, test_send_segmented_would_block, slow_link_tear_down);
   g_test_add ("/mctx/mainloop/paced-stall-burst", Fixture, GINT_TO_POINTER (MCTX_CATCH_UP_BURST),
               fixture_set_up, test_paced_stall, fixture_tear_down);
   g_test_add ("/mctx/mainloop/paced-stall-drop", Fixture, GINT_TO_POINTER (MCTX_CATCH_UP_DROP),

@@ -429,7 +429,8 @@ report (Receiver *self,
   mctx_recv_stats_get_totals (self->stats, &totals);
   if (self->json)
     {
-      report_json (self, final, elapsed, &totals);
+      if (final || !self->quiet)
+        report_json (self, final, elapsed, &totals);
       self->interval_last = totals;
       return;
     }
@@ -835,7 +836,7 @@ main (int    argc,
     { "max-streams", 0, 0, G_OPTION_ARG_CALLBACK, mctx_tool_option_callback (on_number_option),
       N_("Track at most this many streams; the least recently active one makes room (default 4096)"), N_("N") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
-      N_("Print one JSON object per interval and a JSON summary"), NULL },
+      N_("Print one JSON object per interval and a JSON summary; with --quiet, only the summary"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet,
       N_("Print only the summary"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version,
@@ -885,8 +886,6 @@ main (int    argc,
       }
   if (argc < 3 || (argc - 1) % 2 != 0)
     return fail (EXIT_USAGE, _("Expected GROUP PORT pairs (see --help)"));
-  if (opt_json && opt_quiet)
-    return fail (EXIT_USAGE, _("--json and --quiet cannot be combined"));
 
   ifindex = opt_interface_index;
   if (opt_interface_name != NULL && (ifindex = if_nametoindex (opt_interface_name)) == 0)

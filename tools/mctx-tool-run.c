@@ -190,7 +190,7 @@ mctx_tool_run_paced (MctxToolOptions     *options,
 
   mctx_tool_reporter_set_pacing_mode (reporter, mctx_paced_sender_get_pacing_mode (sender));
   g_signal_connect (sender, "send-failed", G_CALLBACK (on_send_failed), &self);
-  if (options->json || !options->quiet)
+  if (!options->quiet)
     g_signal_connect (sender, "packet-sent", G_CALLBACK (on_packet_sent), &self);
   else
     g_signal_connect (sender, "progress", G_CALLBACK (on_progress), &self);
@@ -230,7 +230,7 @@ mctx_tool_run_paced (MctxToolOptions     *options,
     }
 
   /* The paced sender counted what the signals may not have. */
-  if (options->quiet && !options->json)
+  if (options->quiet)
     mctx_tool_reporter_progress (reporter, mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_PACKETS_SENT),
                                  mctx_paced_sender_get_counter (sender, MCTX_METRICS_COUNTER_BYTES_SENT));
 

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -485,7 +486,7 @@ mctx_tool_init (MctxToolOptions     *options,
     { "version", 0, 0, G_OPTION_ARG_NONE, &options->version,
       N_("Print the version and exit"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
-      N_("Print one JSON object per packet and a JSON summary"), NULL },
+      N_("Print one JSON object per packet and a JSON summary; with --quiet, only the summary"), NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &options->quiet,
       N_("Print nothing per packet, only the summary"), NULL },
     { NULL }
@@ -579,12 +580,6 @@ mctx_tool_init (MctxToolOptions     *options,
   if (options->version)
     {
       g_print ("%s %s\n", name, MCTX_VERSION_S);
-      return FALSE;
-    }
-
-  if (options->json && options->quiet)
-    {
-      mctx_tool_fail (MCTX_TOOL_EXIT_USAGE, _("--json and --quiet cannot be combined"));
       return FALSE;
     }
 
@@ -757,6 +752,7 @@ struct _MctxToolReporter
   char *source;
   guint publication_id;
   gint64 started_us;
+  struct rusage started_usage;  /* the process's CPU time before the run */
   guint64 packets;
   guint64 bytes;
   guint64 errors;
@@ -813,6 +809,7 @@ mctx_tool_reporter_new_for (MctxToolOptions *options,
   reporter->publication_id = publication_id;
   reporter->started_us = g_get_monotonic_time ();
   reporter->last_progress_us = reporter->started_us;
+  getrusage (RUSAGE_SELF, &reporter->started_usage);
   reporter->generator = json_generator_new ();
 
   /* Long runs get a live line, but only for a person watching. */
@@ -960,6 +957,8 @@ mctx_tool_reporter_error (MctxToolReporter *reporter,
 {
   reporter->errors++;
 
+  if (reporter->options->quiet)
+    return;
   if (reporter->options->json)
     {
       g_autoptr(JsonBuilder) builder = begin_event ("error", index);
@@ -969,7 +968,7 @@ mctx_tool_reporter_error (MctxToolReporter *reporter,
       json_builder_end_object (builder);
       print_json (reporter, builder);
     }
-  else if (!reporter->options->quiet)
+  else
     {
       clear_progress_line (reporter);
       /* Translators: "mctx-send: packet 5: Could not send to …" */
@@ -1016,6 +1015,31 @@ mctx_tool_reporter_progress (MctxToolReporter *reporter,
               elapsed, eta != NULL ? eta : "");
 }
 
+static double
+seconds (const struct timeval *value)
+{
+  return value->tv_sec + value->tv_usec / 1e6;
+}
+
+/* The CPU time the run took, all threads, in user space and in the
+ * kernel (the sends' system calls, and on the same host the delivery
+ * they cause): what a send costs the machine, beside its rate. */
+static void
+add_cpu_secs (JsonBuilder         *builder,
+              const struct rusage *started)
+{
+  struct rusage now;
+
+  getrusage (RUSAGE_SELF, &now);
+  json_builder_set_member_name (builder, "cpu_secs");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_double_value (builder, seconds (&now.ru_utime) - seconds (&started->ru_utime));
+  json_builder_set_member_name (builder, "system");
+  json_builder_add_double_value (builder, seconds (&now.ru_stime) - seconds (&started->ru_stime));
+  json_builder_end_object (builder);
+}
+
 void
 mctx_tool_reporter_finish (MctxToolReporter *reporter,
                            gboolean          interrupted)
@@ -1045,6 +1069,7 @@ mctx_tool_reporter_finish (MctxToolReporter *reporter,
       json_builder_add_double_value (builder, elapsed > 0 ? reporter->bytes / elapsed : 0);
       json_builder_set_member_name (builder, "errors");
       json_builder_add_int_value (builder, (gint64) reporter->errors);
+      add_cpu_secs (builder, &reporter->started_usage);
       json_builder_set_member_name (builder, "interrupted");
       json_builder_add_boolean_value (builder, interrupted);
       if (reporter->pacing_mode != NULL)

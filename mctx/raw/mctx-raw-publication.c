@@ -91,6 +91,7 @@ static gint raw_send_messages (MctxPublication  *publication,
                                GOutputMessage   *messages,
                                guint             n_messages,
                                MctxSendFlags     flags,
+                               guint64          *bytes,
                                GError          **error);
 static MctxSendReport *raw_report (MctxPublication *publication,
                                    const guint8    *data,
@@ -705,6 +706,7 @@ raw_send_messages (MctxPublication  *publication,
                    GOutputMessage   *messages,
                    guint             n_messages,
                    MctxSendFlags     flags,
+                   guint64          *bytes,
                    GError          **error)
 {
   MctxRawPublication *self = MCTX_RAW_PUBLICATION (publication);
@@ -744,7 +746,10 @@ raw_send_messages (MctxPublication  *publication,
       if (sent < 0)
         break;
       for (int i = 0; i < sent; i++)
-        messages[done + i].bytes_sent = batch[i].msg_len;
+        {
+          messages[done + i].bytes_sent = batch[i].msg_len;
+          *bytes += batch[i].msg_len;
+        }
       if (departures != NULL)
         for (int i = 0; i < sent; i++)
           _mctx_departures_add (departures, done + (guint) i);

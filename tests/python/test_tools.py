@@ -210,7 +210,6 @@ class SenderTests:
             "dash payload": (["239.1.2.3", "5000", "-5"], "goes after “--”"),
             "rate": (["239.1.2.3", "5000", "x", "--rate", "-5"], "Invalid --rate “-5”"),
             "rate text": (["239.1.2.3", "5000", "x", "--rate", "fast"], "--rate"),
-            "json and quiet": (["239.1.2.3", "5000", "x", "--json", "--quiet"], "cannot be combined"),
             "index 0": (["239.1.2.3", "5000", "x", "--interface-index", "0"], "Invalid --interface-index “0”"),
             "count": (["239.1.2.3", "5000", "x", "many"], "Invalid count"),
             "scope without interface": (["ff32::1", "5000", "x"], "interface-local or link-local"),
@@ -259,7 +258,25 @@ class SenderTests:
         self.assertEqual(summary["type"], "summary")
         self.assertEqual((summary["packets"], summary["bytes"], summary["interrupted"]), (3, 12, False))
         self.assertGreater(summary["packets_per_sec"], 0)
+        self.assertEqual(sorted(summary["cpu_secs"]), ["system", "user"])
         self.assertEqual(drain(receiver), 3)
+        receiver.close()
+
+    def test_json_quiet_prints_only_the_summary(self):
+        receiver, port = ipv4_receiver("239.1.2.3")
+        receiver.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+        result = self.run_tool("239.1.2.3", str(port), "quiet", "2000", "0", "--interface", "127.0.0.1",
+                               "--json", "--quiet")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        self.assertEqual([row["type"] for row in rows], ["summary"])
+        self.assertEqual((rows[0]["packets"], rows[0]["bytes"]), (2000, 10000))
+        # 2000 sends take CPU time, in the kernel above all.
+        cpu = rows[0]["cpu_secs"]
+        self.assertGreaterEqual(cpu["user"], 0)
+        self.assertGreater(cpu["system"], 0)
+        self.assertLess(cpu["user"] + cpu["system"], 30)
+        self.assertEqual(drain(receiver), 2000)
         receiver.close()
 
     def test_rate_exact_count(self):
@@ -949,6 +966,19 @@ class MctxRecvTest(unittest.TestCase):
                                   summary["reordered"]), (500, 60000, 0, 0, 0))
                 self.assertEqual(summary["streams"][0]["stream_id"], 42)
                 self.assertGreater(summary["delay_us"], 0)
+
+    def test_json_quiet_prints_only_the_summary(self):
+        # Reports every 0.1 s would come during a 0.5 s run: quiet, none do.
+        process, port = self.start_receiver("--quiet", "--interval", "0.1", "--count", "25")
+        for _ in range(25):
+            subprocess.run([os.environ["MCTX_SEND"], "239.1.2.3", str(port), "x", "1", "--interface", "127.0.0.1",
+                            "--quiet"], check=True, capture_output=True, timeout=30)
+            time.sleep(0.02)
+        out, err = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 0, err)
+        rows = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual([row["type"] for row in rows], ["summary"], out)
+        self.assertEqual(rows[0]["received"], 25)
 
     def assert_histogram(self, histogram, count):
         """The documented form: counts that add up, ordered percentiles."""
