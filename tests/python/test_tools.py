@@ -271,10 +271,12 @@ class SenderTests:
         rows = [json.loads(line) for line in result.stdout.splitlines()]
         self.assertEqual([row["type"] for row in rows], ["summary"])
         self.assertEqual((rows[0]["packets"], rows[0]["bytes"]), (2000, 10000))
-        # 2000 sends take CPU time, in the kernel above all.
+        # 2000 sends take CPU time. The kernel splits it between user and
+        # system by its clock ticks, so only the total is sure to show it.
         cpu = rows[0]["cpu_secs"]
         self.assertGreaterEqual(cpu["user"], 0)
-        self.assertGreater(cpu["system"], 0)
+        self.assertGreaterEqual(cpu["system"], 0)
+        self.assertGreater(cpu["user"] + cpu["system"], 0)
         self.assertLess(cpu["user"] + cpu["system"], 30)
         self.assertEqual(drain(receiver), 2000)
         receiver.close()
