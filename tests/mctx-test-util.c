@@ -416,32 +416,46 @@ mctx_test_capture_open (MctxTestPeer *peer,
   return fd;
 }
 
+gssize
+mctx_test_capture_receive (int     fd,
+                           gint64  deadline,
+                           guint8 *packet,
+                           gsize   size,
+                           int    *packet_type)
+{
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  int remaining = (int) ((deadline - g_get_monotonic_time ()) / 1000);
+  struct sockaddr_ll from;
+  socklen_t from_len = sizeof from;
+  gssize n;
+
+  if (remaining <= 0 || poll (&pfd, 1, remaining) <= 0)
+    return -1;
+  n = recvfrom (fd, packet, size, 0, (struct sockaddr *) &from, &from_len);
+  g_assert_cmpint (n, >=, 0);
+  *packet_type = from.sll_pkttype;
+  return n;
+}
+
 gboolean
 mctx_test_capture_next_outgoing_udp (int               fd,
                                      int               timeout_ms,
                                      MctxTestDatagram *datagram)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint8 packet[65536];
+  const struct ip *header = (const struct ip *) packet;
+  int packet_type;
+  gssize n;
 
   memset (datagram, 0, sizeof *datagram);
   datagram->ttl = -1;
-  for (;;)
+  while ((n = mctx_test_capture_receive (fd, deadline, packet, sizeof packet, &packet_type)) >= 0)
     {
-      struct pollfd pfd = { .fd = fd, .events = POLLIN };
-      int remaining = (int) ((deadline - g_get_monotonic_time ()) / 1000);
-      guint8 packet[65536];
-      struct sockaddr_ll from;
-      socklen_t from_len = sizeof from;
-      const struct ip *header = (const struct ip *) packet;
       gsize header_len;
-      gssize n;
 
-      if (remaining <= 0 || poll (&pfd, 1, remaining) <= 0)
-        return FALSE;
-      n = recvfrom (fd, packet, sizeof packet, 0, (struct sockaddr *) &from, &from_len);
-      g_assert_cmpint (n, >=, 0);
       /* IPv4 UDP only: IGMP reports and the like leave here too. */
-      if (from.sll_pkttype != PACKET_OUTGOING || (gsize) n < sizeof (struct ip) || header->ip_v != 4 ||
+      if (packet_type != PACKET_OUTGOING || (gsize) n < sizeof (struct ip) || header->ip_v != 4 ||
           header->ip_p != IPPROTO_UDP)
         continue;
       header_len = header->ip_hl * 4u;
@@ -452,6 +466,7 @@ mctx_test_capture_next_outgoing_udp (int               fd,
       datagram->ttl = header->ip_ttl;
       return TRUE;
     }
+  return FALSE;
 }
 
 void

@@ -78,6 +78,14 @@ void          mctx_test_datagram_clear    (MctxTestDatagram *datagram);
  * IP packets both ways, with room for thousands. */
 int           mctx_test_capture_open      (MctxTestPeer     *peer,
                                            const char       *interface);
+/* Waits until @deadline (monotonic µs) for the next packet a capture sees:
+ * its length, and in @packet_type whether it came in or went out
+ * (PACKET_OUTGOING), or -1 at the deadline. */
+gssize        mctx_test_capture_receive   (int               fd,
+                                           gint64            deadline,
+                                           guint8           *packet,
+                                           gsize             size,
+                                           int              *packet_type);
 /* Waits up to @timeout_ms for the next UDP datagram that left through the
  * capture's interface, and copies its payload to @datagram. The order of
  * these is the order the interface sent them in: unlike a receiver's, it

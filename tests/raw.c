@@ -12,11 +12,9 @@
 
 #include <errno.h>
 #include <linux/capability.h>
-#include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <arpa/inet.h>
 #include <net/if.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -53,26 +51,14 @@ capture_expect (int           fd,
                 int           timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint8 packet[65536];
+  int packet_type;
+  gssize n;
 
-  for (;;)
-    {
-      struct pollfd pfd = { .fd = fd, .events = POLLIN };
-      int remaining = (int) ((deadline - g_get_monotonic_time ()) / 1000);
-      guint8 packet[65536];
-      struct sockaddr_ll from;
-      socklen_t from_len = sizeof from;
-      gssize n;
-
-      if (remaining <= 0 || poll (&pfd, 1, remaining) <= 0)
-        return FALSE;
-
-      n = recvfrom (fd, packet, sizeof packet, 0, (struct sockaddr *) &from, &from_len);
-      g_assert_cmpint (n, >=, 0);
-      if (from.sll_pkttype == PACKET_OUTGOING)
-        continue;
-      if ((gsize) n == len && memcmp (packet, expected, len) == 0)
-        return TRUE;
-    }
+  while ((n = mctx_test_capture_receive (fd, deadline, packet, sizeof packet, &packet_type)) >= 0)
+    if (packet_type != PACKET_OUTGOING && (gsize) n == len && memcmp (packet, expected, len) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static GInetAddress *
