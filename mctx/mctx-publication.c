@@ -143,7 +143,6 @@ mctx_publication_finalize (GObject *object)
   g_clear_object (&priv->socket);
   g_clear_pointer (&priv->description, g_free);
   g_clear_object (&priv->detached);
-  _mctx_socket_guard_clear (&priv->guard);
 #ifdef MCTX_ENABLE_METRICS
   g_mutex_clear (&priv->metrics_lock);
 #endif

@@ -166,22 +166,18 @@ void                   _mctx_output_messages_from_bytes  (GBytes *const         
 typedef struct {
   int fd;                       /* -1 once detached; atomic */
   gint senders;                 /* sends using fd now; atomic */
-  GMutex mutex;                 /* with @drained: the detacher's wait */
-  GCond drained;
 } MctxSocketGuard;
 
 void                   _mctx_socket_guard_init           (MctxSocketGuard       *guard,
                                                           int                    fd);
-void                   _mctx_socket_guard_clear          (MctxSocketGuard       *guard);
 int                    _mctx_socket_guard_detach         (MctxSocketGuard       *guard);
-void                   _mctx_socket_guard_wake_detacher  (MctxSocketGuard       *guard);
 
 static inline void
 _mctx_socket_guard_release (MctxSocketGuard *guard)
 {
-  /* The last sender out after a detach lets the detacher go on. */
-  if (g_atomic_int_dec_and_test (&guard->senders) && G_UNLIKELY (g_atomic_int_get (&guard->fd) < 0))
-    _mctx_socket_guard_wake_detacher (guard);
+  /* A sender's last touch of the guard: once the count is zero, the
+   * detacher may go on and the publication be freed. */
+  g_atomic_int_add (&guard->senders, -1);
 }
 
 /* Returns the descriptor, held until _mctx_socket_guard_release(), or -1

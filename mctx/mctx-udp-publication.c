@@ -245,10 +245,13 @@ segment_run (GOutputMessage       *messages,
           next += size;
           run++;
         }
-      iov[0] = (struct iovec) { (void *) start, (gsize) (next - start) };
-      parts = 1;
-      end = (guintptr) next;
-      last = size;
+      if (run > 0)
+        {
+          iov[0] = (struct iovec) { (void *) start, (gsize) (next - start) };
+          parts = 1;
+          end = (guintptr) next;
+          last = size;
+        }
     }
 
   while (run < limit)
@@ -262,7 +265,7 @@ segment_run (GOutputMessage       *messages,
           /* The common case, one vector a datagram, at a few instructions
            * each: at 32 bytes these loops are a twentieth of a send. */
           this_size = vector->size;
-          if (this_size > size)
+          if (this_size > size || parts >= 1024)
             break;
           if (iov == NULL)
             parts++;

@@ -235,6 +235,51 @@ test_segmented (gconstpointer data)
   close (receiver);
 }
 
+/* A segmented send gathers at most 1024 vectors: datagrams of many
+ * scattered vectors fill them, and the next run starts after. */
+static void
+test_segmented_many_vectors (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *scattered = g_malloc (2 * 1000);
+  g_autofree GOutputVector *parts = g_new (GOutputVector, 1000 + 24 + 1);
+  GOutputMessage messages[3];
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 ("239.1.2.9", "192.0.2.1", 0, &port);
+
+  g_test_summary ("Segmented, datagrams of 1000 and 24 scattered vectors fill the 1024 a send takes; a third, of one "
+                  "vector, goes in the next send, and all three arrive whole");
+
+  /* Every other byte, so that no two vectors join into one. */
+  for (guint i = 0; i < 2 * 1000; i++)
+    scattered[i] = (guint8) ('a' + i % 26);
+  for (guint i = 0; i < 1000; i++)
+    parts[i] = (GOutputVector) { scattered + 2 * i, 1 };
+  for (guint i = 0; i < 24; i++)
+    parts[1000 + i] = (GOutputVector) { scattered + 2 * i, i < 23 ? 1 : 1000 - 23 };
+  parts[1024] = (GOutputVector) { scattered, 1000 };
+  messages[0] = (GOutputMessage) { .vectors = &parts[0], .num_vectors = 1000 };
+  messages[1] = (GOutputMessage) { .vectors = &parts[1000], .num_vectors = 24 };
+  messages[2] = (GOutputMessage) { .vectors = &parts[1024], .num_vectors = 1 };
+
+  publication = add (context, "239.1.2.9", port, "vsa");
+  g_assert_cmpint (mctx_publication_send_messages (publication, messages, 3, MCTX_SEND_FLAGS_SEGMENTED, &error), ==, 3);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      MctxTestDatagram received;
+
+      g_assert_cmpuint (messages[i].bytes_sent, ==, 1000);
+      g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
+      g_assert_cmpint (received.len, ==, 1000);
+      mctx_test_datagram_clear (&received);
+    }
+  assert_counted (publication, 3, 3000);
+  close (receiver);
+}
+
 /* A full send buffer: the batch stops where it filled and says how many
  * went; the next call, with nothing gone, fails with WOULD_BLOCK. */
 static void
@@ -500,6 +545,7 @@ main (int    argc,
   g_test_add_func ("/mctx/batch/bytes", test_bytes_batch);
   g_test_add_data_func ("/mctx/batch/segmented-ipv4", GINT_TO_POINTER (FALSE), test_segmented);
   g_test_add_data_func ("/mctx/batch/segmented-ipv6", GINT_TO_POINTER (TRUE), test_segmented);
+  g_test_add_func ("/mctx/batch/segmented-many-vectors", test_segmented_many_vectors);
   g_test_add_func ("/mctx/batch/partial", test_partial_batch);
   g_test_add_func ("/mctx/batch/removed", test_removed);
   g_test_add_func ("/mctx/batch/vectors", test_vectors);
