@@ -60,7 +60,7 @@ def c_paths():
     lines = []
     for section, variant, size, ns, pps, ratio, sent, received in rows("udp", SENDS):
         lines.append("%-22s %5s B %10s pkt/s %7s× send()  received %s/%s" % (variant, size, pps, ratio, received, sent))
-    table("UDP on lo, C (sending thread's CPU time, fastest of 5 alternating rounds)", "variant  size  rate  ratio  receiver", lines)
+    table("UDP on lo, C (sending thread's CPU time, 9 alternating rounds: fastest rate, median ratio)", "variant  size  rate  ratio  receiver", lines)
 
 
 def raw_paths():

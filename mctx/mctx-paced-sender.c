@@ -1314,8 +1314,7 @@ send_what_is_due (GTask *task)
             }
           size = g_bytes_get_size (payloads[0]);
         }
-      /* Each send takes up to MAX_BURST; a dispatch yields once it has
-       * sent MAX_BURST, so its last send may take it up to twice that. */
+      /* Each send takes up to MAX_BURST. */
       due = mctx_pacer_count_due (self->pacer, now, size, MAX_BURST);
       /* Segmented, what is due goes in whole sends of the most segments
        * one send takes (46 of 1400 bytes): a remainder would cost a send

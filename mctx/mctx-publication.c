@@ -780,7 +780,8 @@ mctx_publication_send (MctxPublication  *self,
  * @self: a publication
  * @messages: (array length=n_messages): the datagrams, each one message
  *   of one or more vectors; their `address` must be %NULL and they carry
- *   no control messages. Each one's `bytes_sent` is set when it went.
+ *   no control messages. Each one's `bytes_sent` is set when it went;
+ *   for the others it means nothing.
  * @n_messages: the number of datagrams, at most %G_MAXINT
  * @flags: %MCTX_SEND_FLAGS_SEGMENTED to let the kernel segment runs of
  *   equal-sized UDP datagrams

@@ -176,7 +176,8 @@ static inline void
 _mctx_socket_guard_release (MctxSocketGuard *guard)
 {
   /* A sender's last touch of the guard: once the count is zero, the
-   * detacher may go on and the publication be freed. */
+   * detacher goes on, and may close the descriptor and clear its memory
+   * (the sender's own reference keeps the publication). */
   g_atomic_int_add (&guard->senders, -1);
 }
 
@@ -189,7 +190,8 @@ _mctx_socket_guard_acquire (MctxSocketGuard *guard)
 
   /* Counted in before looking: with both sequentially consistent, either
    * this sees the detached -1, or the detacher sees this sender. A sender
-   * that finds -1 counts itself out at once, so a detach never starves. */
+   * that finds -1 counts itself out at once, so a detach waits only for
+   * the sends already under way. */
   g_atomic_int_inc (&guard->senders);
   fd = g_atomic_int_get (&guard->fd);
   if (G_UNLIKELY (fd < 0))
@@ -198,7 +200,7 @@ _mctx_socket_guard_acquire (MctxSocketGuard *guard)
 }
 
 /* The descriptor as it is now, for callers that only borrow it: no send
- * is made through it here, so no lock is held. */
+ * is made through it here, so it is not counted in. */
 static inline int
 _mctx_socket_guard_peek (MctxSocketGuard *guard)
 {

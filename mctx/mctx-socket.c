@@ -452,10 +452,10 @@ _mctx_socket_guard_detach (MctxSocketGuard *guard)
 {
   int fd = g_atomic_int_exchange (&guard->fd, -1);
 
-  /* Sends never block, so those in flight end within microseconds. The
-   * count is polled rather than signalled: a sender that woke a waiting
-   * detacher would still be touching the guard after the count let the
-   * detacher go on and free it. */
+  /* Sends never block, so those in flight end within microseconds; one
+   * that starts now sees -1 and counts itself out at once. The count is
+   * polled rather than signalled: a sender that woke a waiting detacher
+   * would still be touching the guard after the count let it go on. */
   while (g_atomic_int_get (&guard->senders) > 0)
     g_usleep (20);
 

@@ -207,8 +207,9 @@ _mctx_udp_segments_per_send (gsize segment_size)
 }
 
 /* How many messages from @messages, up to @max, form one segmented send:
- * equal sizes (the last may be shorter), at most 64 and 64 KiB, and all
- * their vectors within IOV_MAX. One pass: their vectors are gathered into
+ * equal sizes (the last may be shorter, but not empty: the kernel would
+ * send no datagram for it), at most 64 and 64 KiB, and all their vectors
+ * within IOV_MAX. One pass: their vectors are gathered into
  * @iov unless it is NULL, and then each message's `bytes_sent` is set as
  * if the run went (the caller clears them if it does not); the run's
  * segment size and last size are told. */
@@ -265,7 +266,7 @@ segment_run (GOutputMessage       *messages,
           /* The common case, one vector a datagram, at a few instructions
            * each: at 32 bytes these loops are a twentieth of a send. */
           this_size = vector->size;
-          if (this_size > size || parts >= 1024)
+          if (this_size > size || this_size == 0 || parts >= 1024)
             break;
           if (iov == NULL)
             parts++;
@@ -280,7 +281,7 @@ segment_run (GOutputMessage       *messages,
       else
         {
           this_size = message_size (message);
-          if (this_size > size || parts + message->num_vectors > 1024)
+          if (this_size > size || this_size == 0 || parts + message->num_vectors > 1024)
             break;
           if (iov == NULL)
             parts += message->num_vectors;

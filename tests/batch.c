@@ -280,6 +280,40 @@ test_segmented_many_vectors (void)
   close (receiver);
 }
 
+/* An empty datagram cannot be a segment (the kernel would send nothing
+ * for it): it goes on its own, after the run before it. */
+static void
+test_segmented_empty_last (void)
+{
+  g_autoptr(MctxContext) context = mctx_context_new ();
+  g_autoptr(GError) error = NULL;
+  static const guint8 payload[200] = { 0 };
+  GOutputVector parts[] = { { payload, 100 }, { payload + 100, 100 }, { payload, 0 } };
+  GOutputMessage messages[3];
+  MctxPublication *publication;
+  guint16 port;
+  int receiver = mctx_test_receiver_ipv4 ("239.1.2.10", "192.0.2.1", 0, &port);
+
+  g_test_summary ("Segmented, two datagrams of 100 bytes and an empty one arrive as three, counted as three");
+
+  for (guint i = 0; i < 3; i++)
+    messages[i] = (GOutputMessage) { .vectors = &parts[i], .num_vectors = 1 };
+  publication = add (context, "239.1.2.10", port, "vsa");
+  g_assert_cmpint (mctx_publication_send_messages (publication, messages, 3, MCTX_SEND_FLAGS_SEGMENTED, &error), ==, 3);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      MctxTestDatagram received;
+
+      g_assert_cmpuint (messages[i].bytes_sent, ==, parts[i].size);
+      g_assert_true (mctx_test_receive (receiver, WAIT_MS, &received));
+      g_assert_cmpint (received.len, ==, parts[i].size);
+      mctx_test_datagram_clear (&received);
+    }
+  assert_counted (publication, 3, 200);
+  close (receiver);
+}
+
 /* A full send buffer: the batch stops where it filled and says how many
  * went; the next call, with nothing gone, fails with WOULD_BLOCK. */
 static void
@@ -546,6 +580,7 @@ main (int    argc,
   g_test_add_data_func ("/mctx/batch/segmented-ipv4", GINT_TO_POINTER (FALSE), test_segmented);
   g_test_add_data_func ("/mctx/batch/segmented-ipv6", GINT_TO_POINTER (TRUE), test_segmented);
   g_test_add_func ("/mctx/batch/segmented-many-vectors", test_segmented_many_vectors);
+  g_test_add_func ("/mctx/batch/segmented-empty-last", test_segmented_empty_last);
   g_test_add_func ("/mctx/batch/partial", test_partial_batch);
   g_test_add_func ("/mctx/batch/removed", test_removed);
   g_test_add_func ("/mctx/batch/vectors", test_vectors);

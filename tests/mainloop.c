@@ -1064,6 +1064,23 @@ record_time (MctxPacedSender *sender,
   g_array_append_val (times, now);
 }
 
+typedef struct {
+  guint64 last_packets;
+  guint largest;
+} Dispatches;
+
+/* With a progress interval of 0, ::progress ends every dispatch: the
+ * packets since the last one are one dispatch's burst. */
+static void
+record_dispatch (MctxPacedSender *sender,
+                 guint64          packets,
+                 guint64          bytes,
+                 Dispatches      *dispatches)
+{
+  dispatches->largest = MAX (dispatches->largest, (guint) (packets - dispatches->last_packets));
+  dispatches->last_packets = packets;
+}
+
 static gboolean
 stall_loop (gpointer user_data)
 {
@@ -1082,16 +1099,18 @@ test_paced_stall (Fixture       *fixture,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
   RunResult run = { 0 };
-  guint largest = 0;
+  Dispatches dispatches = { 0 };
 
-  g_test_summary ("After a 1 s stall of the main loop at 100 packets/s, no burst exceeds max-burst (8 here); with "
-                  "catch-up DROP the missed slots are dropped and counted");
+  g_test_summary ("After a 1 s stall of the main loop at 100 packets/s, no dispatch sends more than max-burst (8 "
+                  "here); with catch-up DROP the missed slots are dropped and counted");
 
   mctx_paced_sender_set_packets_per_second (sender, 100);
   mctx_paced_sender_set_max_burst (sender, 8);
   mctx_paced_sender_set_catch_up (sender, GPOINTER_TO_INT (data));
   g_assert_cmpint (mctx_paced_sender_get_pacing_mode (sender), ==, MCTX_PACING_MODE_PER_DATAGRAM);
   g_signal_connect (sender, "packet-sent", G_CALLBACK (record_time), times);
+  mctx_paced_sender_set_progress_interval (sender, 0);
+  g_signal_connect (sender, "progress", G_CALLBACK (record_dispatch), &dispatches);
   mctx_paced_sender_run_async (sender, G_PRIORITY_DEFAULT, cancellable, on_run, &run);
   g_timeout_add (55, stall_loop, NULL);
   g_timeout_add (1300, cancel_later, cancellable);
@@ -1099,19 +1118,11 @@ test_paced_stall (Fixture       *fixture,
   g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&run.error);
 
-  /* Bursts: packets sent within 2 ms of the first of their group. */
-  for (guint i = 0; i < times->len; )
-    {
-      guint j = i;
-
-      while (j < times->len && g_array_index (times, gint64, j) - g_array_index (times, gint64, i) < 2000)
-        j++;
-      largest = MAX (largest, j - i);
-      i = j;
-    }
-  g_test_message ("%u packets, largest burst %u", times->len, largest);
-  g_assert_cmpuint (largest, <=, 8);
-  g_assert_cmpuint (largest, >=, 2);
+  /* Bursts counted per dispatch, not by time: under valgrind a dispatch
+   * can end so late that the next burst follows within a millisecond. */
+  g_test_message ("%u packets, largest burst %u", times->len, dispatches.largest);
+  g_assert_cmpuint (dispatches.largest, <=, 8);
+  g_assert_cmpuint (dispatches.largest, >=, 2);
   /* About 130 slots in 1.3 s, 100 of them in the stall. */
   if (GPOINTER_TO_INT (data) == MCTX_CATCH_UP_DROP)
     g_assert_cmpuint (times->len, <=, 60);
