@@ -79,13 +79,13 @@ fastest (const double *values,
   return best;
 }
 
-static double
-process_cpu_ns (void)
+static int
+compare_doubles (const void *a,
+                 const void *b)
 {
-  struct timespec now;
+  double x = *(const double *) a, y = *(const double *) b;
 
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
-  return now.tv_sec * 1e9 + now.tv_nsec;
+  return (x > y) - (x < y);
 }
 
 /* The median over rounds of each round's @baseline time over @variant's:
@@ -101,26 +101,20 @@ paired_ratio (const double *baseline,
   g_assert (n <= ROUNDS);
   for (guint i = 0; i < n; i++)
     ratios[i] = baseline[i] / variant[i];
-  for (guint i = 1; i < n; i++)
-    for (guint j = i; j > 0 && ratios[j - 1] > ratios[j]; j--)
-      {
-        double swap = ratios[j];
-
-        ratios[j] = ratios[j - 1];
-        ratios[j - 1] = swap;
-      }
+  qsort (ratios, n, sizeof (double), compare_doubles);
   return ratios[n / 2];
 }
 
-/* The sending thread's CPU time in ns: the system call's work, loopback
- * delivery included, without the time the scheduler gave the receiver or
- * anything else on these two cores. */
+/* CPU time in ns, of the calling thread (CLOCK_THREAD_CPUTIME_ID) or the
+ * process: the system calls' work, loopback delivery included, without
+ * the time the scheduler gave the receiver or anything else on these two
+ * cores. */
 static double
-thread_cpu_ns (void)
+cpu_ns (clockid_t clock)
 {
   struct timespec now;
 
-  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &now);
+  clock_gettime (clock, &now);
   return now.tv_sec * 1e9 + now.tv_nsec;
 }
 
@@ -382,7 +376,7 @@ bench_udp (guint64 n)
             /* Forwards, then backwards: no variant always follows another. */
             UdpVariant v = round % 2 == 0 ? k : N_UDP_VARIANTS - 1 - k;
             guint64 before = g_atomic_pointer_get (&receiver.received);
-            double start = thread_cpu_ns ();
+            double start = cpu_ns (CLOCK_THREAD_CPUTIME_ID);
 
             switch (v)
               {
@@ -394,7 +388,7 @@ bench_udp (guint64 n)
               case MCTX_SEGMENTED: mctx_segmented_loop (publication, buffer, sizes[s], n); break;
               default: g_assert_not_reached ();
               }
-            ns[v][round] = (thread_cpu_ns () - start) / n;
+            ns[v][round] = (cpu_ns (CLOCK_THREAD_CPUTIME_ID) - start) / n;
             received[v] += wait_for_receiver (&receiver, before + n) - before;
           }
 
@@ -462,7 +456,7 @@ bench_raw (guint64     n,
       {
         guint v = round % 2 == 0 ? k : 2 - k;
         guint64 before = g_atomic_pointer_get (&receiver.received);
-        double start = thread_cpu_ns ();
+        double start = cpu_ns (CLOCK_THREAD_CPUTIME_ID);
 
         if (v == 0)
           for (guint64 i = 0; i < n; i++)
@@ -484,7 +478,7 @@ bench_raw (guint64     n,
                 done += (guint64) sent;
             }
 
-        ns[v][round] = (thread_cpu_ns () - start) / n;
+        ns[v][round] = (cpu_ns (CLOCK_THREAD_CPUTIME_ID) - start) / n;
         received[v] += wait_for_receiver (&receiver, before + n) - before;
       }
 
@@ -724,9 +718,9 @@ bench_gso (gsize    size,
 
   /* The process's CPU time over the loop alone, as the tool's summary
    * gives its own (cpu_secs): start-up and exit left out of both. */
-  start = process_cpu_ns ();
+  start = cpu_ns (CLOCK_PROCESS_CPUTIME_ID);
   plain_gso (fd, buffer, size, n);
-  printf ("GSO %.1f\n", (process_cpu_ns () - start) / n);
+  printf ("GSO %.1f\n", (cpu_ns (CLOCK_PROCESS_CPUTIME_ID) - start) / n);
   close (fd);
 }
 
